@@ -1,0 +1,168 @@
+package io.github.factorytwin.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Checks the NAR exactly as it ships: size, parent NAR, documented processors, dependency set. */
+class ShippedNarTest {
+
+    private static final long MAX_NAR_BYTES = 5L * 1024 * 1024;
+    private static final String BUNDLED = "META-INF/bundled-dependencies/";
+    private static final String SERVICES = "META-INF/services/org.apache.nifi.processor.Processor";
+
+    private static Path nar;
+
+    @BeforeAll
+    static void locateNar() {
+        nar = Path.of(System.getProperty("twin.nar", "../nifi-twin-nar/target/nifi-twin-nar.nar"));
+        assertTrue(Files.isRegularFile(nar), "NAR not built: " + nar);
+    }
+
+    @Test
+    void narFitsTheSizeBudget() throws IOException {
+        long size = Files.size(nar);
+        assertTrue(size <= MAX_NAR_BYTES, "NAR is " + size + " bytes, budget is " + MAX_NAR_BYTES);
+    }
+
+    @Test
+    void parentNarIsStandardServicesApi() throws IOException {
+        try (JarFile jar = new JarFile(nar.toFile())) {
+            Manifest manifest = jar.getManifest();
+            assertEquals(
+                    "nifi-standard-services-api-nar",
+                    manifest.getMainAttributes().getValue("Nar-Dependency-Id"));
+            assertEquals("2.6.0", manifest.getMainAttributes().getValue("Nar-Dependency-Version"));
+        }
+    }
+
+    @Test
+    void extensionManifestDocumentsEveryProcessor() throws IOException {
+        try (ZipFile zip = new ZipFile(nar.toFile())) {
+            Set<String> declared = new TreeSet<>();
+            for (Path jar : bundledJars(zip, Files.createTempDirectory("nar"))) {
+                try (ZipFile bundled = new ZipFile(jar.toFile())) {
+                    ZipEntry services = bundled.getEntry(SERVICES);
+                    if (services != null) {
+                        declared.addAll(nonCommentLines(read(bundled, services)));
+                    }
+                }
+            }
+            String manifest = read(zip, zip.getEntry("META-INF/docs/extension-manifest.xml"));
+            Set<String> documented = new TreeSet<>();
+            Matcher m = Pattern.compile("<name>([^<]+)</name>\\s*<type>PROCESSOR</type>")
+                    .matcher(manifest);
+            while (m.find()) {
+                documented.add(m.group(1));
+            }
+            assertEquals(declared, documented);
+        }
+    }
+
+    @Test
+    void shipsSmileCoreWithoutItsBaggage() throws IOException {
+        try (ZipFile zip = new ZipFile(nar.toFile())) {
+            List<String> names = zip.stream()
+                    .map(ZipEntry::getName)
+                    .filter(n -> n.startsWith(BUNDLED))
+                    .map(n -> n.substring(BUNDLED.length()))
+                    .toList();
+            assertTrue(names.stream().anyMatch(n -> n.startsWith("smile-core-")), names.toString());
+            assertTrue(names.stream().anyMatch(n -> n.startsWith("smile-base-")), names.toString());
+            for (String banned :
+                    List.of("javacpp", "openblas", "arpack", "duckdb", "arrow", "parquet", "hadoop", "commons-csv")) {
+                assertFalse(names.stream().anyMatch(n -> n.contains(banned)), banned + " shipped: " + names);
+            }
+        }
+    }
+
+    /** Fits and scores an Isolation Forest with only the NAR's own jars on the class path. */
+    @Test
+    void isolationForestRunsOnTheShippedJarsAlone(@TempDir Path dir) throws Exception {
+        try (ZipFile zip = new ZipFile(nar.toFile())) {
+            List<Path> jars = bundledJars(zip, dir);
+            URL[] urls = new URL[jars.size()];
+            for (int i = 0; i < urls.length; i++) {
+                urls[i] = jars.get(i).toUri().toURL();
+            }
+            try (URLClassLoader loader = new URLClassLoader(urls, new NiFiLibLoader())) {
+                Class<?> forest = loader.loadClass("smile.anomaly.IsolationForest");
+                Random random = new Random(7);
+                double[][] normal = new double[500][];
+                for (int i = 0; i < normal.length; i++) {
+                    normal[i] = new double[] {80 + random.nextGaussian(), 0.8 + 0.05 * random.nextGaussian()};
+                }
+                Object model = forest.getMethod("fit", double[][].class).invoke(null, (Object) normal);
+                Method score = forest.getMethod("score", double[].class);
+                double typical = (double) score.invoke(model, (Object) new double[] {80, 0.8});
+                double outlier = (double) score.invoke(model, (Object) new double[] {120, 4.0});
+                assertTrue(outlier > typical, "outlier " + outlier + " should score above typical " + typical);
+            }
+        }
+    }
+
+    /** Stands for NiFi's own lib/ class loader: the JDK plus SLF4J, nothing else of this test's class path. */
+    private static final class NiFiLibLoader extends ClassLoader {
+        NiFiLibLoader() {
+            super(ClassLoader.getPlatformClassLoader());
+        }
+
+        @Override
+        protected Class<?> findClass(String name) throws ClassNotFoundException {
+            if (name.startsWith("org.slf4j.")) {
+                return ShippedNarTest.class.getClassLoader().loadClass(name);
+            }
+            throw new ClassNotFoundException(name);
+        }
+    }
+
+    private static List<Path> bundledJars(ZipFile zip, Path dir) throws IOException {
+        List<Path> jars = new ArrayList<>();
+        for (ZipEntry entry : zip.stream().toList()) {
+            if (entry.getName().startsWith(BUNDLED) && entry.getName().endsWith(".jar")) {
+                Path target = dir.resolve(entry.getName().substring(BUNDLED.length()));
+                try (InputStream in = zip.getInputStream(entry)) {
+                    Files.copy(in, target);
+                }
+                jars.add(target);
+            }
+        }
+        return jars;
+    }
+
+    private static String read(ZipFile zip, ZipEntry entry) throws IOException {
+        try (InputStream in = zip.getInputStream(entry)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static List<String> nonCommentLines(String text) {
+        return text.lines()
+                .map(String::trim)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .toList();
+    }
+}
