@@ -43,6 +43,9 @@ final class Machine {
 
     // ---- state (everything below is saved by encode() and restored by decode()) ----
     private final Rng rng;
+    /** Sensor faults draw from their own stream, so switching them on does not change the machine's life. */
+    private final Rng faultRng;
+
     private long lastMillis = Long.MIN_VALUE;
     private double setpoint;
     private long regimeEnd;
@@ -59,7 +62,7 @@ final class Machine {
     private int faultRemaining;
     private double stuckValue;
 
-    private Machine(MachineSpec spec, long rngState) {
+    private Machine(MachineSpec spec, long rngState, long faultRngState) {
         this.spec = spec;
         this.profile = spec.profile();
         this.tMin = spec.temperature().min();
@@ -79,11 +82,13 @@ final class Machine {
             modeWeights[i] = total > 0 ? profile.failureWeight(modes[i]) / total : 1.0 / modes.length;
         }
         this.rng = new Rng(rngState);
+        this.faultRng = new Rng(faultRngState);
     }
 
     /** A new machine at {@code now}, somewhere random in its first life (so a new fleet is not all brand new). */
     static Machine create(MachineSpec spec, long factorySeed, long now, SimulationSettings settings) {
-        Machine machine = new Machine(spec, Rng.derive(factorySeed, spec.id()));
+        Machine machine =
+                new Machine(spec, Rng.derive(factorySeed, spec.id()), Rng.derive(factorySeed, spec.id() + "/sensors"));
         machine.startLife(now, true, settings);
         return machine;
     }
@@ -244,12 +249,12 @@ final class Machine {
     }
 
     private void applySensorFault(double probability, Reading out) {
-        if (faultRemaining <= 0 && probability > 0 && rng.nextDouble() < probability) {
-            fault = SensorFault.values()[rng.between(1, 3)];
-            faultSensor = rng.between(0, 2);
+        if (faultRemaining <= 0 && probability > 0 && faultRng.nextDouble() < probability) {
+            fault = SensorFault.values()[faultRng.between(1, 3)];
+            faultSensor = faultRng.between(0, 2);
             faultRemaining = switch (fault) {
-                case STUCK -> rng.between(10, 60);
-                case DROPOUT -> rng.between(1, 15);
+                case STUCK -> faultRng.between(10, 60);
+                case DROPOUT -> faultRng.between(1, 15);
                 default -> 1;
             };
             stuckValue = sensor(out, faultSensor);
@@ -265,9 +270,9 @@ final class Machine {
                     case DROPOUT -> Double.NaN;
                     case SPIKE ->
                         switch (faultSensor) {
-                            case 0 -> round(value + tSpan * rng.uniform(0.6, 1.2), 100.0);
-                            case 1 -> round(value * rng.uniform(3.0, 6.0) + vSpan * 0.5, 1000.0);
-                            default -> round(value * rng.uniform(1.5, 2.0) + rSpan * 0.2, 10.0);
+                            case 0 -> round(value + tSpan * faultRng.uniform(0.6, 1.2), 100.0);
+                            case 1 -> round(value * faultRng.uniform(3.0, 6.0) + vSpan * 0.5, 1000.0);
+                            default -> round(value * faultRng.uniform(1.5, 2.0) + rSpan * 0.2, 10.0);
                         };
                     case NONE -> value;
                 };
@@ -296,10 +301,13 @@ final class Machine {
 
     // ---- persistence ----
 
+    private static final int FIELDS = 15;
+
     /** The machine's whole state as one compact string (exact: doubles are stored as their bits). */
     String encode() {
         StringBuilder sb = new StringBuilder(160);
         sb.append(l(rng.state())).append(',');
+        sb.append(l(faultRng.state())).append(',');
         sb.append(l(lastMillis)).append(',');
         sb.append(d(setpoint)).append(',');
         sb.append(l(regimeEnd)).append(',');
@@ -319,23 +327,24 @@ final class Machine {
     /** The machine {@code spec} as {@link #encode()} saved it. */
     static Machine decode(MachineSpec spec, String encoded) {
         String[] f = encoded.split(",", -1);
-        if (f.length != 14) {
-            throw new IllegalArgumentException("machine " + spec.id() + ": expected 14 fields, found " + f.length);
+        if (f.length != FIELDS) {
+            throw new IllegalArgumentException(
+                    "machine " + spec.id() + ": expected " + FIELDS + " fields, found " + f.length);
         }
-        Machine m = new Machine(spec, pl(f[0]));
-        m.lastMillis = pl(f[1]);
-        m.setpoint = pd(f[2]);
-        m.regimeEnd = pl(f[3]);
-        m.rpm = pd(f[4]);
-        m.temperature = pd(f[5]);
-        m.mode = FailureMode.values()[Integer.parseInt(f[6])];
-        m.onset = pl(f[7]);
-        m.failAt = pl(f[8]);
-        m.repairEnd = pl(f[9]);
-        m.fault = SensorFault.values()[Integer.parseInt(f[10])];
-        m.faultSensor = Integer.parseInt(f[11]);
-        m.faultRemaining = Integer.parseInt(f[12]);
-        m.stuckValue = pd(f[13]);
+        Machine m = new Machine(spec, pl(f[0]), pl(f[1]));
+        m.lastMillis = pl(f[2]);
+        m.setpoint = pd(f[3]);
+        m.regimeEnd = pl(f[4]);
+        m.rpm = pd(f[5]);
+        m.temperature = pd(f[6]);
+        m.mode = FailureMode.values()[Integer.parseInt(f[7])];
+        m.onset = pl(f[8]);
+        m.failAt = pl(f[9]);
+        m.repairEnd = pl(f[10]);
+        m.fault = SensorFault.values()[Integer.parseInt(f[11])];
+        m.faultSensor = Integer.parseInt(f[12]);
+        m.faultRemaining = Integer.parseInt(f[13]);
+        m.stuckValue = pd(f[14]);
         if (m.mode == FailureMode.NONE || !m.spec.failureModes().contains(m.mode)) {
             // The fleet definition no longer allows the saved failure mode: keep the schedule, change the mode.
             m.mode = m.pickMode();
