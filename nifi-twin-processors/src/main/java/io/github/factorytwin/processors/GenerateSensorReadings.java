@@ -278,6 +278,7 @@ public class GenerateSensorReadings extends AbstractProcessor {
             boolean groundTruth,
             Long seed,
             RecordSchema schema,
+            ReadingValues.Keys keys,
             RecordSetWriterFactory writerFactory) {}
 
     private volatile Configuration configuration;
@@ -397,13 +398,15 @@ public class GenerateSensorReadings extends AbstractProcessor {
                 context.getProperty(MEAN_TIME_BETWEEN_FAILURES).asTimePeriod(TimeUnit.MILLISECONDS),
                 Double.parseDouble(context.getProperty(SENSOR_FAULT_PROBABILITY).getValue()));
         boolean groundTruth = context.getProperty(INCLUDE_GROUND_TRUTH).asBoolean();
+        RecordSchema schema = schema(groundTruth);
         configuration = new Configuration(
                 settings,
                 context.getProperty(PACING).asAllowableValue(Pacing.class),
                 context.getProperty(BATCH_SIZE).asInteger(),
                 groundTruth,
                 context.getProperty(RANDOM_SEED).asLong(),
-                schema(groundTruth),
+                schema,
+                new ReadingValues.Keys(schema),
                 context.getProperty(RECORD_WRITER).asControllerService(RecordSetWriterFactory.class));
         synchronized (this) {
             simulator = null; // read the state again: it may have been cleared while stopped
@@ -474,6 +477,7 @@ public class GenerateSensorReadings extends AbstractProcessor {
         FlowFile flowFile = session.create();
         Map<String, String> attributes = new HashMap<>();
         RecordSchema schema = config.schema();
+        ReadingValues.Keys keys = config.keys();
         RecordSetWriterFactory writerFactory = config.writerFactory();
         RecordSchema writeSchema = writerFactory.getSchema(attributes, schema);
         boolean groundTruth = config.groundTruth();
@@ -487,7 +491,8 @@ public class GenerateSensorReadings extends AbstractProcessor {
             writer.beginRecordSet();
             while (written < batchSize && sim.nextTimestamp() <= until) {
                 sim.next(reading);
-                writer.write(new MapRecord(schema, values(reading, groundTruth), false, false));
+                writer.write(
+                        new MapRecord(schema, new ReadingValues(keys, values(reading, groundTruth)), false, false));
                 written++;
             }
             result = writer.finishRecordSet();
@@ -506,20 +511,20 @@ public class GenerateSensorReadings extends AbstractProcessor {
         session.adjustCounter("Readings Generated", written, false);
     }
 
-    /** The record values of one reading (a dropped-out sensor is null). */
-    static Map<String, Object> values(Reading reading, boolean groundTruth) {
-        Map<String, Object> values = new HashMap<>(16);
-        values.put(TwinFields.MACHINE_ID, reading.machineId());
-        values.put(TwinFields.MACHINE_TYPE, reading.machineType());
-        values.put(TwinFields.TIMESTAMP, reading.timestamp());
-        values.put(TwinFields.TEMPERATURE, orNull(reading.temperature()));
-        values.put(TwinFields.VIBRATION, orNull(reading.vibration()));
-        values.put(TwinFields.RPM, orNull(reading.rpm()));
+    /** The record values of one reading, in the order of {@link #schema} (a dropped-out sensor is null). */
+    static Object[] values(Reading reading, boolean groundTruth) {
+        Object[] values = new Object[groundTruth ? 10 : 6];
+        values[0] = reading.machineId();
+        values[1] = reading.machineType();
+        values[2] = reading.timestamp();
+        values[3] = orNull(reading.temperature());
+        values[4] = orNull(reading.vibration());
+        values[5] = orNull(reading.rpm());
         if (groundTruth) {
-            values.put(TwinFields.STATE, reading.condition().token());
-            values.put(TwinFields.FAILURE_MODE, reading.failureMode().token());
-            values.put(TwinFields.REMAINING_USEFUL_LIFE, reading.remainingUsefulLifeSeconds());
-            values.put(TwinFields.SENSOR_FAULT, reading.sensorFault().token());
+            values[6] = reading.condition().token();
+            values[7] = reading.failureMode().token();
+            values[8] = reading.remainingUsefulLifeSeconds();
+            values[9] = reading.sensorFault().token();
         }
         return values;
     }

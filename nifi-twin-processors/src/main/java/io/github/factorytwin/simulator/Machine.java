@@ -40,6 +40,11 @@ final class Machine {
     private final double rSpan;
     private final FailureMode[] modes;
     private final double[] modeWeights;
+    /** The first-order lag factors for a time step of lagDt seconds (almost always the reading interval). */
+    private double lagDt = Double.NaN;
+
+    private double rpmLag;
+    private double thermalLag;
 
     // ---- state (everything below is saved by encode() and restored by decode()) ----
     private final Rng rng;
@@ -234,9 +239,14 @@ final class Machine {
     }
 
     private void advance(double target, double w, double dt) {
-        rpm += (target - rpm) * -Math.expm1(-dt / profile.rpmTauSeconds);
+        if (dt != lagDt) {
+            lagDt = dt;
+            rpmLag = -Math.expm1(-dt / profile.rpmTauSeconds);
+            thermalLag = -Math.expm1(-dt / profile.thermalTauSeconds);
+        }
+        rpm += (target - rpm) * rpmLag;
         double teq = equilibriumTemperature(load(rpm), w, running(rpm));
-        temperature += (teq - temperature) * -Math.expm1(-dt / profile.thermalTauSeconds);
+        temperature += (teq - temperature) * thermalLag;
     }
 
     private void measure(double w, Reading out) {

@@ -1,0 +1,111 @@
+package io.github.factorytwin.evaluation.bench;
+
+import io.github.factorytwin.processors.GenerateSensorReadings;
+import io.github.factorytwin.processors.Pacing;
+import io.github.factorytwin.simulator.FactorySimulator;
+import io.github.factorytwin.simulator.FleetDefinition;
+import io.github.factorytwin.simulator.Reading;
+import io.github.factorytwin.simulator.SensorRange;
+import io.github.factorytwin.simulator.SimulationSettings;
+import java.util.List;
+import java.util.Locale;
+import org.apache.nifi.util.MockFlowFile;
+import org.apache.nifi.util.TestRunner;
+
+/**
+ * Throughput of GenerateSensorReadings as fast as possible, single-threaded (records/s = records/s per core):
+ * the processor writing JSON with NiFi's JsonRecordSetWriter, and the simulation engine alone. Not a test: run
+ * {@link #main} and read the table.
+ */
+public final class GenerateSensorReadingsBench {
+
+    /** Readings per FlowFile and FlowFiles per measured iteration. */
+    static final int BATCH_SIZE = 10_000;
+
+    static final int TRIGGERS_PER_ITERATION = 20;
+    static final int ENGINE_READINGS_PER_ITERATION = 2_000_000;
+
+    private GenerateSensorReadingsBench() {}
+
+    /** The processor with the real JsonRecordSetWriter: 10 machines, ground truth on, default fault rate. */
+    public static Throughput.Result measure(int warmups, int iterations) throws Exception {
+        TestRunner runner = JsonRecordRunners.newRunner(new GenerateSensorReadings());
+        // JsonRecordRunners also sets "Record Reader" on processors without one (getPropertyDescriptor never
+        // returns null); a source processor has no reader.
+        runner.removeProperty("Record Reader");
+        runner.setProperty(GenerateSensorReadings.PACING, Pacing.AS_FAST_AS_POSSIBLE);
+        runner.setProperty(GenerateSensorReadings.BATCH_SIZE, String.valueOf(BATCH_SIZE));
+        runner.setProperty(GenerateSensorReadings.RANDOM_SEED, "1");
+        runner.assertValid();
+        return Throughput.measure(
+                "GenerateSensorReadings + JsonRecordSetWriter", warmups, iterations, () -> generate(runner));
+    }
+
+    private static long generate(TestRunner runner) {
+        runner.clearTransferState();
+        runner.run(TRIGGERS_PER_ITERATION);
+        long records = 0;
+        List<MockFlowFile> out = runner.getFlowFilesForRelationship(GenerateSensorReadings.REL_SUCCESS);
+        for (MockFlowFile flowFile : out) {
+            records += Long.parseLong(flowFile.getAttribute("record.count"));
+        }
+        if (records != (long) BATCH_SIZE * TRIGGERS_PER_ITERATION) {
+            throw new IllegalStateException(
+                    "expected " + BATCH_SIZE * TRIGGERS_PER_ITERATION + " readings, got " + records);
+        }
+        runner.clearTransferState();
+        return records;
+    }
+
+    /** The simulation engine alone: readings produced, nothing written. */
+    public static Throughput.Result measureEngine(int warmups, int iterations) throws Exception {
+        SimulationSettings settings = new SimulationSettings(
+                FleetDefinition.simple(
+                        10, "M", new SensorRange(60, 100), new SensorRange(0.1, 1.5), new SensorRange(1000, 5000)),
+                2_000,
+                8 * 3_600_000L,
+                0.001);
+        FactorySimulator simulator = FactorySimulator.create(settings, 1, 1_700_000_000_000L);
+        Reading reading = new Reading();
+        long[] sink = new long[1];
+        Throughput.Result result = Throughput.measure("simulation engine only", warmups, iterations, () -> {
+            long checksum = 0;
+            for (int i = 0; i < ENGINE_READINGS_PER_ITERATION; i++) {
+                simulator.next(reading);
+                checksum += Double.doubleToRawLongBits(reading.vibration());
+            }
+            sink[0] += checksum;
+            return ENGINE_READINGS_PER_ITERATION;
+        });
+        if (sink[0] == 42) {
+            System.out.print("");
+        }
+        return result;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int warmups = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        List<Throughput.Result> results = List.of(measureEngine(warmups, iterations), measure(warmups, iterations));
+        System.out.printf(
+                Locale.ROOT,
+                "%-46s %14s %14s %14s%n",
+                "benchmark (1 thread)",
+                "median rec/s",
+                "min rec/s",
+                "max rec/s");
+        for (Throughput.Result r : results) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-46s %,14.0f %,14.0f %,14.0f%n",
+                    r.name(),
+                    r.medianRecordsPerSecond(),
+                    r.minRecordsPerSecond(),
+                    r.maxRecordsPerSecond());
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "target: >= 500,000 readings/s per core with the writer; %s%n",
+                results.get(1).medianRecordsPerSecond() >= 500_000 ? "met" : "NOT met");
+    }
+}
