@@ -289,13 +289,18 @@ class GenerateSensorReadingsTest {
              "interval_seconds": 10}
             """;
 
-    /** Two simulated days of the six-machine fleet, MTBF 2 hours, no sensor faults. */
-    private Map<String, List<JsonNode>> twoDaysOfFailures() {
-        fast(runner, 10_000);
-        runner.setProperty(GenerateSensorReadings.FLEET_DEFINITION, FLEET);
-        runner.setProperty(GenerateSensorReadings.MEAN_TIME_BETWEEN_FAILURES, "2 hours");
-        runner.setProperty(GenerateSensorReadings.SENSOR_FAULT_PROBABILITY, "0");
-        return byMachine(records(runner, 11)); // 6 machines x 8640 ticks / 10000 per batch
+    private static Map<String, List<JsonNode>> twoDays;
+
+    /** Two simulated days of the six-machine fleet, MTBF 2 hours, no sensor faults (generated once). */
+    private synchronized Map<String, List<JsonNode>> twoDaysOfFailures() {
+        if (twoDays == null) {
+            fast(runner, 10_000);
+            runner.setProperty(GenerateSensorReadings.FLEET_DEFINITION, FLEET);
+            runner.setProperty(GenerateSensorReadings.MEAN_TIME_BETWEEN_FAILURES, "2 hours");
+            runner.setProperty(GenerateSensorReadings.SENSOR_FAULT_PROBABILITY, "0");
+            twoDays = byMachine(records(runner, 11)); // 6 machines x 8640 ticks / 10000 per batch
+        }
+        return twoDays;
     }
 
     /**
