@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.apache.nifi.annotation.behavior.InputRequirement;
 import org.apache.nifi.annotation.behavior.Stateful;
+import org.apache.nifi.annotation.behavior.TriggerSerially;
 import org.apache.nifi.annotation.behavior.WritesAttribute;
 import org.apache.nifi.annotation.behavior.WritesAttributes;
 import org.apache.nifi.annotation.documentation.CapabilityDescription;
@@ -53,6 +54,7 @@ import org.apache.nifi.serialization.record.RecordSchema;
 
 @Tags({"simulator", "generate", "sensor", "iot", "digital twin", "predictive maintenance", "factory", "record"})
 @InputRequirement(InputRequirement.Requirement.INPUT_FORBIDDEN)
+@TriggerSerially
 @CapabilityDescription("Simulates a factory floor and writes its machines' sensor readings (temperature, vibration,"
         + " RPM) as records with the configured Record Writer. The machines follow operating regimes (RPM"
         + " set-points) with temperature and vibration following the load, measurement noise, and wear that"

@@ -7,6 +7,7 @@ import io.github.factorytwin.simulator.FleetDefinition;
 import io.github.factorytwin.simulator.Reading;
 import io.github.factorytwin.simulator.SensorRange;
 import io.github.factorytwin.simulator.SimulationSettings;
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Locale;
 import org.apache.nifi.util.MockFlowFile;
@@ -29,6 +30,12 @@ public final class GenerateSensorReadingsBench {
 
     /** The processor with the real JsonRecordSetWriter: 10 machines, ground truth on, default fault rate. */
     public static Throughput.Result measure(int warmups, int iterations) throws Exception {
+        TestRunner runner = newRunner();
+        return Throughput.measure(
+                "GenerateSensorReadings + JsonRecordSetWriter", warmups, iterations, () -> generate(runner));
+    }
+
+    private static TestRunner newRunner() {
         TestRunner runner = JsonRecordRunners.newRunner(new GenerateSensorReadings());
         // JsonRecordRunners also sets "Record Reader" on processors without one (getPropertyDescriptor never
         // returns null); a source processor has no reader.
@@ -37,8 +44,7 @@ public final class GenerateSensorReadingsBench {
         runner.setProperty(GenerateSensorReadings.BATCH_SIZE, String.valueOf(BATCH_SIZE));
         runner.setProperty(GenerateSensorReadings.RANDOM_SEED, "1");
         runner.assertValid();
-        return Throughput.measure(
-                "GenerateSensorReadings + JsonRecordSetWriter", warmups, iterations, () -> generate(runner));
+        return runner;
     }
 
     private static long generate(TestRunner runner) {
@@ -83,29 +89,56 @@ public final class GenerateSensorReadingsBench {
         return result;
     }
 
+    /**
+     * Records per second of process CPU time over {@code iterations} runs of {@code iteration}: on a shared machine
+     * wall-clock rates drop when other processes take the cores, CPU-time rates much less. Process CPU time includes
+     * the JIT and GC threads, so this is a conservative per-core figure.
+     */
+    static double recordsPerCpuSecond(int iterations, Throughput.Iteration iteration) throws Exception {
+        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (!(os instanceof com.sun.management.OperatingSystemMXBean cpu)) {
+            return Double.NaN;
+        }
+        long records = 0;
+        long start = cpu.getProcessCpuTime();
+        for (int i = 0; i < iterations; i++) {
+            records += iteration.run();
+        }
+        long used = cpu.getProcessCpuTime() - start;
+        return used <= 0 ? Double.NaN : records * 1e9 / used;
+    }
+
     public static void main(String[] args) throws Exception {
         int warmups = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-        List<Throughput.Result> results = List.of(measureEngine(warmups, iterations), measure(warmups, iterations));
+        Throughput.Result engine = measureEngine(warmups, iterations);
+        Throughput.Result withWriter = measure(warmups, iterations);
+
+        TestRunner runner = newRunner();
+        double withWriterCpu = recordsPerCpuSecond(iterations, () -> generate(runner));
+
         System.out.printf(
                 Locale.ROOT,
-                "%-46s %14s %14s %14s%n",
+                "%-46s %14s %14s %14s %16s%n",
                 "benchmark (1 thread)",
                 "median rec/s",
                 "min rec/s",
-                "max rec/s");
-        for (Throughput.Result r : results) {
+                "max rec/s",
+                "rec/CPU-second");
+        for (Throughput.Result r : List.of(engine, withWriter)) {
             System.out.printf(
                     Locale.ROOT,
-                    "%-46s %,14.0f %,14.0f %,14.0f%n",
+                    "%-46s %,14.0f %,14.0f %,14.0f %16s%n",
                     r.name(),
                     r.medianRecordsPerSecond(),
                     r.minRecordsPerSecond(),
-                    r.maxRecordsPerSecond());
+                    r.maxRecordsPerSecond(),
+                    r == withWriter ? String.format(Locale.ROOT, "%,.0f", withWriterCpu) : "");
         }
         System.out.printf(
                 Locale.ROOT,
-                "target: >= 500,000 readings/s per core with the writer; %s%n",
-                results.get(1).medianRecordsPerSecond() >= 500_000 ? "met" : "NOT met");
+                "target: >= 500,000 readings/s per core with the writer: %s (median wall clock), %s (CPU time)%n",
+                withWriter.medianRecordsPerSecond() >= 500_000 ? "met" : "NOT met",
+                withWriterCpu >= 500_000 ? "met" : "NOT met");
     }
 }
