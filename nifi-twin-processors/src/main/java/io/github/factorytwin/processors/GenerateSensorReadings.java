@@ -108,7 +108,10 @@ public class GenerateSensorReadings extends AbstractProcessor {
     public static final String MACHINE_COUNT_ATTRIBUTE = "twin.machine.count";
     public static final String RECORD_COUNT_ATTRIBUTE = "record.count";
 
-    /** A gap longer than this (or than ten reading intervals) is skipped, not backfilled, in real time. */
+    /**
+     * In real time, a simulated clock further than this (or ten reading intervals) from the wall clock is moved to
+     * the wall clock instead of backfilling the gap or waiting for it.
+     */
     static final long MAX_CATCH_UP_MILLIS = TimeUnit.MINUTES.toMillis(5);
 
     public static final PropertyDescriptor RECORD_WRITER = new PropertyDescriptor.Builder()
@@ -434,19 +437,22 @@ public class GenerateSensorReadings extends AbstractProcessor {
             boolean realTime = config.pacing() == Pacing.REAL_TIME;
             long now = clock.getAsLong();
             if (realTime) {
+                long interval = config.settings().intervalMillis();
+                long tolerance = Math.max(MAX_CATCH_UP_MILLIS, 10 * interval);
+                long behind = now - sim.nextTimestamp();
+                if (behind > tolerance || -behind > tolerance) {
+                    // After a long stop, or a factory that ran as fast as possible into the future: resume the
+                    // machines as they were at the wall clock rather than backfilling or waiting.
+                    getLogger()
+                            .info(
+                                    "Simulated clock is {} ms {} the wall clock; moving the factory to now",
+                                    Math.abs(behind),
+                                    behind > 0 ? "behind" : "ahead of");
+                    sim.realignTo(now);
+                }
                 if (sim.nextTimestamp() > now) {
                     context.yield();
                     return;
-                }
-                long interval = config.settings().intervalMillis();
-                long behind = now - sim.nextTimestamp();
-                if (behind > Math.max(MAX_CATCH_UP_MILLIS, 10 * interval)) {
-                    getLogger()
-                            .warn(
-                                    "Simulated clock is {} ms behind the wall clock; skipping the gap instead of"
-                                            + " backfilling it",
-                                    behind);
-                    sim.skipTo(now);
                 }
             }
             try {

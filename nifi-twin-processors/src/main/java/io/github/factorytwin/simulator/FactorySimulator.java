@@ -133,16 +133,25 @@ public final class FactorySimulator {
     }
 
     /**
-     * Jumps the clock forward to the last tick at or before {@code millis} without producing the readings in
-     * between (the machines do not age in the gap). Does nothing if the clock is already there.
+     * Moves the clock to the last tick at or before {@code millis} (forwards or backwards), without producing the
+     * readings in between. The machines are moved in time with it: they resume exactly as they were (same wear,
+     * same remaining useful life, same regime), only at another time. Used when real-time pacing finds the
+     * simulated clock far from the wall clock (after a long stop, or after running as fast as possible).
+     *
+     * @return the number of milliseconds the clock moved
      */
-    public void skipTo(long millis) {
+    public long realignTo(long millis) {
         long interval = settings.intervalMillis();
-        if (millis < clock + interval) {
-            return;
+        long delta = Math.floorDiv(millis - clock, interval) * interval;
+        if (delta == 0) {
+            return 0;
         }
-        clock += ((millis - clock) / interval) * interval;
+        clock += delta;
         cursor = 0;
+        for (Machine machine : machines) {
+            machine.shift(delta);
+        }
+        return delta;
     }
 
     public int machineCount() {

@@ -309,6 +309,19 @@ final class Machine {
         return Math.round(value * scale) / scale;
     }
 
+    /** Moves the machine's whole schedule by {@code delta} ms: it resumes exactly as it was, only later. */
+    void shift(long delta) {
+        if (lastMillis != Long.MIN_VALUE) {
+            lastMillis += delta;
+        }
+        if (repairEnd != Long.MIN_VALUE) {
+            repairEnd += delta;
+        }
+        regimeEnd += delta;
+        onset += delta;
+        failAt += delta;
+    }
+
     // ---- persistence ----
 
     private static final int FIELDS = 15;

@@ -258,6 +258,28 @@ class GenerateSensorReadingsTest {
         assertEquals(3, afterGap.size());
         assertEquals(
                 START + 3_600_000L, afterGap.get(0).get(TwinFields.TIMESTAMP).asLong());
+        for (int m = 0; m < 3; m++) {
+            JsonNode before = due.get(9 + m);
+            JsonNode after = afterGap.get(m);
+            assertTrue(Set.of("normal", "degrading").contains(text(before, TwinFields.STATE)), before.toString());
+            assertEquals(text(before, TwinFields.STATE), text(after, TwinFields.STATE));
+            assertEquals(text(before, TwinFields.FAILURE_MODE), text(after, TwinFields.FAILURE_MODE));
+            assertEquals(
+                    before.get(TwinFields.REMAINING_USEFUL_LIFE).asLong() - 2,
+                    after.get(TwinFields.REMAINING_USEFUL_LIFE).asLong(),
+                    "the machines resume where they were: the gap does not wear them");
+        }
+    }
+
+    @Test
+    void realTimeAfterRunningAheadContinuesAtTheWallClock() {
+        fast(runner, 30_000); // 10 machines x 3000 ticks: the simulated clock is 100 minutes ahead
+        records(runner, 1);
+        runner.setProperty(GenerateSensorReadings.PACING, Pacing.REAL_TIME);
+        wallClock.set(START + 60_000);
+        List<JsonNode> now = records(runner, 1);
+        assertEquals(10, now.size(), "does not wait 100 minutes for the wall clock");
+        assertEquals(START + 60_000, now.get(0).get(TwinFields.TIMESTAMP).asLong());
     }
 
     @Test

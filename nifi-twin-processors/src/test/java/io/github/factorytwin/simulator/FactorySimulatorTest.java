@@ -118,18 +118,30 @@ class FactorySimulatorTest {
     }
 
     @Test
-    void skipToJumpsOverAGapWithoutAgingTheMachines() {
-        FactorySimulator simulator = FactorySimulator.create(settings(2, 0), 1, START);
+    void realignMovesTheClockAndTheMachinesTogether() {
+        SimulationSettings settings = settings(2, 0.01);
+        FactorySimulator reference = FactorySimulator.create(settings, 1, START);
+        List<String> expected = run(reference, 2 * 10_000);
+
+        FactorySimulator moved = FactorySimulator.create(settings, 1, START);
         Reading reading = new Reading();
-        simulator.next(reading);
-        long rulBefore = reading.remainingUsefulLifeSeconds();
-        simulator.skipTo(START + HOUR + 999);
-        assertEquals(START + HOUR, simulator.nextTimestamp());
-        simulator.next(reading);
-        assertEquals(0, reading.machineIndex());
-        assertEquals(rulBefore, reading.remainingUsefulLifeSeconds() + 3_600, "the failure is an hour closer");
-        simulator.skipTo(START); // never backwards
-        assertEquals(START + HOUR, simulator.nextTimestamp());
+        moved.next(reading);
+        moved.next(reading);
+        assertEquals(3_600_000L, moved.realignTo(START + 2_000 + 3_600_000L + 1_999));
+        assertEquals(START + 2_000 + 3_600_000L, moved.nextTimestamp(), "on the tick grid");
+        List<String> later = run(moved, 2 * 9_999);
+        // Same readings an hour later: same wear, same remaining useful life, same regimes.
+        for (int i = 0; i < later.size(); i++) {
+            assertEquals(
+                    expected.get(i + 2).replace("@" + (START + 2_000 + (i / 2) * 2_000L), "@"),
+                    later.get(i).replace("@" + (START + 2_000 + 3_600_000L + (i / 2) * 2_000L), "@"));
+        }
+
+        long clock = moved.nextTimestamp();
+        assertEquals(START + 2_000 + 3_600_000L + 9_999 * 2_000L, clock);
+        assertEquals(START - clock, moved.realignTo(START), "backwards too");
+        assertEquals(START, moved.nextTimestamp());
+        assertEquals(0, moved.realignTo(START + 1_999), "already there");
     }
 
     @Test
