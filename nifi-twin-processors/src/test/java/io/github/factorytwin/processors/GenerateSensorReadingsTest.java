@@ -234,6 +234,28 @@ class GenerateSensorReadingsTest {
     }
 
     @Test
+    void aFlowFileWhoseSessionDidNotCommitIsGeneratedAgain() throws IOException {
+        fast(runner, 100);
+        runner.run(1, false, true); // scheduled once, stays scheduled: the simulator stays in memory
+        Map<String, String> committed =
+                runner.getStateManager().getState(Scope.LOCAL).toMap();
+        runner.clearTransferState();
+        runner.run(1, false, false);
+        List<JsonNode> lost = parse(runner.getFlowFilesForRelationship(GenerateSensorReadings.REL_SUCCESS)
+                .get(0));
+
+        // That session was rolled back (e.g. its commit failed): the saved state is still the previous one.
+        runner.getStateManager().setState(committed, Scope.LOCAL);
+        runner.clearTransferState();
+        runner.run(1, false, false);
+        List<JsonNode> retried = parse(runner.getFlowFilesForRelationship(GenerateSensorReadings.REL_SUCCESS)
+                .get(0));
+        assertEquals(lost, retried, "the readings of the lost FlowFile are not skipped");
+        assertEquals(
+                START + 10 * 2_000L, retried.get(0).get(TwinFields.TIMESTAMP).asLong());
+    }
+
+    @Test
     void realTimeWritesWhatIsDueAndYieldsOtherwise() {
         runner.setProperty(GenerateSensorReadings.MACHINE_COUNT, "3");
         runner.setProperty(GenerateSensorReadings.RANDOM_SEED, "1");
