@@ -92,7 +92,14 @@ public final class FactorySimulator {
     /** The generation of the state this simulator last saved or was restored from. */
     public static long generationOf(Map<String, String> state) {
         String generation = state == null ? null : state.get(KEY_GENERATION);
-        return generation == null ? -1 : Long.parseLong(generation);
+        if (generation == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(generation);
+        } catch (NumberFormatException e) {
+            return -1; // corrupt: restore() reports it
+        }
     }
 
     /**

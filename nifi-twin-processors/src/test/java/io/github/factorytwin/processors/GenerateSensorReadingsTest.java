@@ -256,6 +256,21 @@ class GenerateSensorReadingsTest {
     }
 
     @Test
+    void aCorruptStateStartsANewFactoryInsteadOfFailingForever() throws IOException {
+        fast(runner, 10);
+        runner.getStateManager()
+                .setState(Map.of("version", "1", "seed", "1", "clock", "soon", "cursor", "0"), Scope.LOCAL);
+        List<JsonNode> records = records(runner, 1);
+        assertEquals(10, records.size());
+        assertEquals(START, records.get(0).get(TwinFields.TIMESTAMP).asLong(), "a new factory, started now");
+        assertTrue(
+                runner.getLogger().getErrorMessages().stream()
+                        .anyMatch(m -> m.getMsg().contains("Saved simulator state is corrupt")),
+                "the operator is told");
+        assertEquals("1", runner.getStateManager().getState(Scope.LOCAL).get("generation"), "the new one is saved");
+    }
+
+    @Test
     void realTimeWritesWhatIsDueAndYieldsOtherwise() {
         runner.setProperty(GenerateSensorReadings.MACHINE_COUNT, "3");
         runner.setProperty(GenerateSensorReadings.RANDOM_SEED, "1");

@@ -100,6 +100,9 @@ class FactorySimulatorTest {
         Map<String, String> state =
                 new HashMap<>(FactorySimulator.create(settings, 5, START).toState());
         state.put(FactorySimulator.MACHINE_KEY_PREFIX + "M001", "garbage");
+        assertEquals(1, FactorySimulator.generationOf(state));
+        assertEquals(-1, FactorySimulator.generationOf(Map.of(FactorySimulator.KEY_GENERATION, "x")));
+        assertEquals(-1, FactorySimulator.generationOf(Map.of()));
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> FactorySimulator.restore(settings, state, 5, START));
         assertTrue(e.getMessage().startsWith("Saved simulator state is corrupt"), e.getMessage());
