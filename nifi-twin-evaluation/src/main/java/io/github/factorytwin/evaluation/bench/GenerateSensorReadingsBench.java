@@ -8,6 +8,7 @@ import io.github.factorytwin.simulator.Reading;
 import io.github.factorytwin.simulator.SensorRange;
 import io.github.factorytwin.simulator.SimulationSettings;
 import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 import java.util.List;
 import java.util.Locale;
 import org.apache.nifi.util.MockFlowFile;
@@ -20,19 +21,58 @@ import org.apache.nifi.util.TestRunner;
  */
 public final class GenerateSensorReadingsBench {
 
-    /** Readings per FlowFile and FlowFiles per measured iteration. */
+    /** Readings per FlowFile. */
     static final int BATCH_SIZE = 10_000;
-
+    /** FlowFiles per measured iteration. */
     static final int TRIGGERS_PER_ITERATION = 20;
+
     static final int ENGINE_READINGS_PER_ITERATION = 2_000_000;
 
     private GenerateSensorReadingsBench() {}
 
-    /** The processor with the real JsonRecordSetWriter: 10 machines, ground truth on, default fault rate. */
-    public static Throughput.Result measure(int warmups, int iterations) throws Exception {
+    /**
+     * The processor with the real JsonRecordSetWriter (default settings): 10 machines, ground truth on, default
+     * sensor fault rate, Batch Size 10,000, as fast as possible. Wall-clock records per second on one thread.
+     */
+    public static Throughput.Result measure(int warmups, int iterations) {
         TestRunner runner = newRunner();
-        return Throughput.measure(
-                "GenerateSensorReadings + JsonRecordSetWriter", warmups, iterations, () -> generate(runner));
+        try {
+            return Throughput.measure(
+                    "GenerateSensorReadings + JsonRecordSetWriter", warmups, iterations, () -> generate(runner));
+        } catch (Exception e) {
+            throw new IllegalStateException("GenerateSensorReadings benchmark failed", e);
+        }
+    }
+
+    /** The simulation engine alone: readings produced, nothing written. */
+    public static Throughput.Result measureEngine(int warmups, int iterations) {
+        SimulationSettings settings = new SimulationSettings(
+                FleetDefinition.simple(
+                        10, "M", new SensorRange(60, 100), new SensorRange(0.1, 1.5), new SensorRange(1000, 5000)),
+                2_000,
+                8 * 3_600_000L,
+                0.001);
+        FactorySimulator simulator = FactorySimulator.create(settings, 1, 1_700_000_000_000L);
+        Reading reading = new Reading();
+        long[] sink = new long[1];
+        Throughput.Iteration iteration = () -> {
+            long checksum = 0;
+            for (int i = 0; i < ENGINE_READINGS_PER_ITERATION; i++) {
+                simulator.next(reading);
+                checksum += Double.doubleToRawLongBits(reading.vibration());
+            }
+            sink[0] += checksum; // keeps the work observable
+            return ENGINE_READINGS_PER_ITERATION;
+        };
+        try {
+            return Throughput.measure("simulation engine only", warmups, iterations, iteration);
+        } catch (Exception e) {
+            throw new IllegalStateException("engine benchmark failed", e);
+        } finally {
+            if (sink[0] == 42) {
+                System.out.print("");
+            }
+        }
     }
 
     private static TestRunner newRunner() {
@@ -55,47 +95,21 @@ public final class GenerateSensorReadingsBench {
         for (MockFlowFile flowFile : out) {
             records += Long.parseLong(flowFile.getAttribute("record.count"));
         }
-        if (records != (long) BATCH_SIZE * TRIGGERS_PER_ITERATION) {
-            throw new IllegalStateException(
-                    "expected " + BATCH_SIZE * TRIGGERS_PER_ITERATION + " readings, got " + records);
+        long expected = (long) BATCH_SIZE * TRIGGERS_PER_ITERATION;
+        if (records != expected) {
+            throw new IllegalStateException("expected " + expected + " readings, got " + records);
         }
         runner.clearTransferState();
         return records;
     }
 
-    /** The simulation engine alone: readings produced, nothing written. */
-    public static Throughput.Result measureEngine(int warmups, int iterations) throws Exception {
-        SimulationSettings settings = new SimulationSettings(
-                FleetDefinition.simple(
-                        10, "M", new SensorRange(60, 100), new SensorRange(0.1, 1.5), new SensorRange(1000, 5000)),
-                2_000,
-                8 * 3_600_000L,
-                0.001);
-        FactorySimulator simulator = FactorySimulator.create(settings, 1, 1_700_000_000_000L);
-        Reading reading = new Reading();
-        long[] sink = new long[1];
-        Throughput.Result result = Throughput.measure("simulation engine only", warmups, iterations, () -> {
-            long checksum = 0;
-            for (int i = 0; i < ENGINE_READINGS_PER_ITERATION; i++) {
-                simulator.next(reading);
-                checksum += Double.doubleToRawLongBits(reading.vibration());
-            }
-            sink[0] += checksum;
-            return ENGINE_READINGS_PER_ITERATION;
-        });
-        if (sink[0] == 42) {
-            System.out.print("");
-        }
-        return result;
-    }
-
     /**
-     * Records per second of process CPU time over {@code iterations} runs of {@code iteration}: on a shared machine
-     * wall-clock rates drop when other processes take the cores, CPU-time rates much less. Process CPU time includes
-     * the JIT and GC threads, so this is a conservative per-core figure.
+     * Records per second of process CPU time over {@code iterations} runs of {@code iteration}. On a shared machine
+     * wall-clock rates drop when other processes take the cores; CPU-time rates much less. Process CPU time
+     * includes the JIT and GC threads, so this is a conservative per-core figure.
      */
     static double recordsPerCpuSecond(int iterations, Throughput.Iteration iteration) throws Exception {
-        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         if (!(os instanceof com.sun.management.OperatingSystemMXBean cpu)) {
             return Double.NaN;
         }
@@ -108,13 +122,16 @@ public final class GenerateSensorReadingsBench {
         return used <= 0 ? Double.NaN : records * 1e9 / used;
     }
 
+    /** Prints the table. Arguments: warm-up iterations (default 5), measured iterations (default 10). */
     public static void main(String[] args) throws Exception {
         int warmups = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         Throughput.Result engine = measureEngine(warmups, iterations);
         Throughput.Result withWriter = measure(warmups, iterations);
-
         TestRunner runner = newRunner();
+        for (int i = 0; i < warmups; i++) {
+            generate(runner);
+        }
         double withWriterCpu = recordsPerCpuSecond(iterations, () -> generate(runner));
 
         System.out.printf(
