@@ -348,6 +348,12 @@ final class TwinPipeline {
         }
     }
 
+    static List<ObjectNode> parseArrays(Collection<byte[]> contents) {
+        List<ObjectNode> out = new ArrayList<>();
+        contents.forEach(c -> out.addAll(parseArray(c)));
+        return out;
+    }
+
     static byte[] bytes(JsonNode node) {
         try {
             return JSON.writeValueAsBytes(node);
