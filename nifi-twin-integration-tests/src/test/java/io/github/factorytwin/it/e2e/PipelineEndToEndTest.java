@@ -143,6 +143,7 @@ class PipelineEndToEndTest {
         assertEquals(List.of(), health.of("failure"), "no health failures for clean readings");
         List<ObjectNode> readings = health.of("success");
         List<ObjectNode> alerts = health.of("alerts");
+        assertFalse(alerts.isEmpty(), "a seeded run with failures raises alerts");
         assertEquals(generatedCounts, countPerMachine(readings), "scored = health-scored");
         assertUniqueReadings(readings);
 
@@ -177,8 +178,12 @@ class PipelineEndToEndTest {
         // 6. The aggregations behind each dashboard chart, against values computed from the records sent.
         assertHealthPerMachine(client, readings);
         assertAnomaliesPerMachineOverTime(client, anomalous, readings);
-        assertOpenAlerts(client, alerts);
-        assertTimeToMaintenance(client, readings);
+        int open = assertOpenAlerts(client, alerts);
+        int estimated = assertTimeToMaintenance(client, readings);
+        System.out.printf(
+                "e2e pipeline: %d readings of %d machines, generated = Kafka = scored = indexed per machine;"
+                        + " %d anomalous, %d alert events, %d open alerts, %d machines with a time to maintenance%n",
+                READINGS, MACHINES, anomalous.size(), alerts.size(), open, estimated);
     }
 
     // ---- assertions on the aggregations ----
@@ -277,7 +282,7 @@ class PipelineEndToEndTest {
         assertEquals(expected, actual, "anomalies per machine per " + HISTOGRAM_MILLIS / 60_000 + " min");
     }
 
-    private static void assertOpenAlerts(ElasticsearchClient client, List<ObjectNode> alerts) throws Exception {
+    private static int assertOpenAlerts(ElasticsearchClient client, List<ObjectNode> alerts) throws Exception {
         // Expected: per machine, the last alert event (in emission order); open when RAISED or ESCALATED.
         Map<String, ObjectNode> last = new TreeMap<>();
         for (ObjectNode alert : alerts) {
@@ -320,10 +325,10 @@ class PipelineEndToEndTest {
             }
         }
         assertEquals(expectedOpen, actualOpen, "open alerts per machine (severity)");
+        return actualOpen.size();
     }
 
-    private static void assertTimeToMaintenance(ElasticsearchClient client, List<ObjectNode> readings)
-            throws Exception {
+    private static int assertTimeToMaintenance(ElasticsearchClient client, List<ObjectNode> readings) throws Exception {
         Map<String, Long> expected = new TreeMap<>();
         for (ObjectNode r : readings) {
             JsonNode ttm = r.path("estimated_time_to_maintenance");
@@ -345,6 +350,7 @@ class PipelineEndToEndTest {
             }
         });
         assertEquals(expected, actual, "min time to maintenance per machine");
+        return actual.size();
     }
 
     // ---- helpers ----
