@@ -32,6 +32,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.nifi.annotation.behavior.Stateful;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.components.state.Scope;
 import org.apache.nifi.json.JsonRecordSetWriter;
@@ -125,17 +126,23 @@ final class TwinPipeline {
         return runner;
     }
 
-    /** A new runner for the same processor class and properties, with the old runner's LOCAL state: a restart. */
+    /**
+     * A new runner for the same processor class and properties: a restart. A processor that declares LOCAL state
+     * ({@code @Stateful}) gets the old runner's state, as NiFi's state provider would give it back.
+     */
     static TestRunner restart(TestRunner old, String processorClass, Map<String, String> properties) {
         TestRunner fresh = runner(processorClass, properties);
+        Stateful stateful = old.getProcessor().getClass().getAnnotation(Stateful.class);
         try {
-            Map<String, String> state =
-                    old.getStateManager().getState(Scope.LOCAL).toMap();
-            old.stop();
-            fresh.getStateManager().setState(state, Scope.LOCAL);
+            if (stateful != null && List.of(stateful.scopes()).contains(Scope.LOCAL)) {
+                Map<String, String> state =
+                        old.getStateManager().getState(Scope.LOCAL).toMap();
+                fresh.getStateManager().setState(state, Scope.LOCAL);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        old.stop();
         return fresh;
     }
 
