@@ -117,7 +117,7 @@ for file in "${files[@]}"; do
 done
 
 # ---------------------------------------------------------------- NiFi: login, registry client
-wait_for "NiFi" "$NIFI_URL/nifi-api/access/config"
+wait_for "NiFi" "$NIFI_URL/nifi-api/authentication/configuration"
 nifi="$NIFI_URL/nifi-api"
 deadline=$((SECONDS + WAIT_SECONDS))
 until token="$(curl -sS -k -f -X POST "$nifi/access/token" \
