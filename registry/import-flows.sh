@@ -146,8 +146,11 @@ x=0
 for name in $DEPLOY_FLOWS; do
     [ -n "${flow_ids[$name]:-}" ] || die "DEPLOY_FLOWS names $name, but there is no $FLOWS_DIR/$name.json"
     flow_id="${flow_ids[$name]}"
-    pg_id="$(call GET "$nifi/flow/process-groups/$root_id" "${auth[@]}" | jq -r --arg f "$flow_id" \
-        '.processGroupFlow.flow.processGroups[] | select(.component.versionControlInformation.flowId == $f) | .id' | head -n 1)"
+    title="$(jq -r '.flowContents.name' "$FLOWS_DIR/$name.json")"
+    # Same Registry flow, or (Registry data lost and re-imported) a group of the same name: never deploy twice.
+    pg_id="$(call GET "$nifi/flow/process-groups/$root_id" "${auth[@]}" | jq -r --arg f "$flow_id" --arg t "$title" \
+        '[.processGroupFlow.flow.processGroups[] | select(.component.versionControlInformation.flowId == $f)] +
+         [.processGroupFlow.flow.processGroups[] | select(.component.name == $t)] | .[0].id // empty')"
     if [ -z "$pg_id" ]; then
         pg_id="$(call POST "$nifi/process-groups/$root_id/process-groups?parameterContextHandlingStrategy=KEEP_EXISTING" \
             "${auth[@]}" "${json[@]}" -d "$(jq -n --arg r "$client_id" --arg b "$bucket_id" --arg f "$flow_id" \

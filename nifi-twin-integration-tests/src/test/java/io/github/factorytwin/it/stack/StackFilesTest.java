@@ -138,7 +138,10 @@ class StackFilesTest {
         assertEquals(
                 "docker.elastic.co/elasticsearch/elasticsearch:" + prop("elasticsearch.version"),
                 images.get("elasticsearch"));
-        assertEquals("apache/nifi-registry:" + nifi, images.get("nifi-registry"));
+        assertTrue(
+                Files.readString(root().resolve("registry/Dockerfile"))
+                        .contains("\nFROM apache/nifi-registry:" + nifi + "\n"),
+                "registry/Dockerfile FROM apache/nifi-registry:" + nifi);
         assertEquals("apache/nifi:" + nifi, images.get("nifi-flows"));
         assertEquals("apache/nifi:" + nifi, images.get("nifi-metrics-token"));
         assertEquals(
