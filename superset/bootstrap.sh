@@ -15,13 +15,12 @@ log() { printf '%s superset-bootstrap: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 log "upgrading the metadata database"
 superset db upgrade
 
-if superset fab list-users 2>/dev/null | grep -q "username:${SUPERSET_ADMIN_USERNAME} "; then
-    log "admin ${SUPERSET_ADMIN_USERNAME} exists"
-else
-    log "creating admin ${SUPERSET_ADMIN_USERNAME}"
-    superset fab create-admin \
+log "creating admin ${SUPERSET_ADMIN_USERNAME} (kept if it exists)"
+if ! superset fab create-admin \
         --username "$SUPERSET_ADMIN_USERNAME" --password "$SUPERSET_ADMIN_PASSWORD" \
-        --firstname Factory --lastname Admin --email "$SUPERSET_ADMIN_EMAIL"
+        --firstname Factory --lastname Admin --email "$SUPERSET_ADMIN_EMAIL"; then
+    superset fab list-users | grep -q -- "$SUPERSET_ADMIN_USERNAME" \
+        || { log "ERROR: cannot create admin ${SUPERSET_ADMIN_USERNAME}"; exit 1; }
 fi
 
 log "initialising roles and permissions"
