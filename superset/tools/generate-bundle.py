@@ -158,7 +158,7 @@ if __name__ == "__main__":
     write(f"databases/{safe(DB['database_name'])}.yaml", {
         "database_name": DB["database_name"], "sqlalchemy_uri": DB["sqlalchemy_uri"], "cache_timeout": None,
         "expose_in_sqllab": True, "allow_run_async": False, "allow_ctas": False, "allow_cvas": False,
-        "allow_dml": False, "allow_file_upload": False, "extra": {"allows_virtual_table_explore": True},
+        "allow_dml": False, "allow_csv_upload": False, "extra": {"allows_virtual_table_explore": True},
         "uuid": DB["uuid"], "version": V})
     for table, columns in DATASETS.items():
         write(f"datasets/{safe(DB['database_name'])}/{safe(table)}.yaml", dataset(table, columns))
