@@ -57,6 +57,124 @@ class SupersetBundleTest {
         return found;
     }
 
+    /**
+     * Keys Superset 4.1's ImportV1*Schema accept (marshmallow rejects unknown keys, failing the whole import).
+     */
+    static final Map<String, Set<String>> ALLOWED = Map.of(
+            "databases",
+            Set.of(
+                    "database_name",
+                    "sqlalchemy_uri",
+                    "password",
+                    "cache_timeout",
+                    "expose_in_sqllab",
+                    "allow_run_async",
+                    "allow_ctas",
+                    "allow_cvas",
+                    "allow_dml",
+                    "allow_csv_upload",
+                    "impersonate_user",
+                    "extra",
+                    "uuid",
+                    "version",
+                    "is_managed_externally",
+                    "external_url"),
+            "datasets",
+            Set.of(
+                    "table_name",
+                    "main_dttm_col",
+                    "description",
+                    "default_endpoint",
+                    "offset",
+                    "cache_timeout",
+                    "schema",
+                    "catalog",
+                    "sql",
+                    "params",
+                    "template_params",
+                    "filter_select_enabled",
+                    "fetch_values_predicate",
+                    "extra",
+                    "uuid",
+                    "columns",
+                    "metrics",
+                    "version",
+                    "database_uuid",
+                    "data",
+                    "is_managed_externally",
+                    "external_url",
+                    "normalize_columns",
+                    "always_filter_main_dttm"),
+            "charts",
+            Set.of(
+                    "slice_name",
+                    "description",
+                    "certified_by",
+                    "certification_details",
+                    "viz_type",
+                    "params",
+                    "query_context",
+                    "cache_timeout",
+                    "uuid",
+                    "version",
+                    "dataset_uuid",
+                    "is_managed_externally",
+                    "external_url"),
+            "dashboards",
+            Set.of(
+                    "dashboard_title",
+                    "description",
+                    "css",
+                    "slug",
+                    "uuid",
+                    "position",
+                    "metadata",
+                    "version",
+                    "is_managed_externally",
+                    "external_url",
+                    "certified_by",
+                    "certification_details",
+                    "published"));
+
+    static final Set<String> COLUMN_KEYS = Set.of(
+            "column_name",
+            "extra",
+            "verbose_name",
+            "is_dttm",
+            "is_active",
+            "type",
+            "advanced_data_type",
+            "groupby",
+            "filterable",
+            "expression",
+            "description",
+            "python_date_format");
+    static final Set<String> METRIC_KEYS = Set.of(
+            "metric_name",
+            "verbose_name",
+            "metric_type",
+            "expression",
+            "description",
+            "d3format",
+            "currency",
+            "extra",
+            "warning_text");
+
+    @Test
+    void everyKeyIsOneSupersetsImportAccepts() {
+        Map<String, Map<String, JsonNode>> kinds =
+                Map.of("databases", databases, "datasets", datasets, "charts", charts, "dashboards", dashboards);
+        kinds.forEach((kind, docs) -> docs.values().forEach(doc -> doc.fieldNames()
+                .forEachRemaining(key -> assertTrue(
+                        ALLOWED.get(kind).contains(key), kind + ": Superset's import rejects key '" + key + "'"))));
+        datasets.values().forEach(d -> {
+            d.path("columns").forEach(c -> c.fieldNames()
+                    .forEachRemaining(k -> assertTrue(COLUMN_KEYS.contains(k), "column key " + k)));
+            d.path("metrics").forEach(m -> m.fieldNames()
+                    .forEachRemaining(k -> assertTrue(METRIC_KEYS.contains(k), "metric key " + k)));
+        });
+    }
+
     @Test
     void metadataSaysDashboardExport() throws IOException {
         JsonNode metadata = YAML.readTree(bundle.resolve("metadata.yaml").toFile());
