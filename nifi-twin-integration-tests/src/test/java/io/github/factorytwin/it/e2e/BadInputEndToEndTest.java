@@ -15,7 +15,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.nifi.util.TestRunner;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -86,11 +85,6 @@ class BadInputEndToEndTest {
 
         List<byte[]> flowFiles = consumed.flowFiles();
         assertEquals(good.size() + 2, TwinPipeline.parseArrays(flowFiles).size(), "all JSON messages consumed");
-
-        // TEMPORARY: the rest waits for the anomaly and health branches to be merged.
-        Assumptions.assumeTrue(
-                TwinPipeline.processorsPresent(TwinPipeline.SCORE, TwinPipeline.HEALTH),
-                "ScoreAnomaly / ComputeHealthScore not merged yet");
 
         TwinPipeline.Stage scored = new TwinPipeline.Stage(TwinPipeline.SCORE, TwinPipeline.props());
         scored.addAll(PipelineEndToEndTest.SCORER);

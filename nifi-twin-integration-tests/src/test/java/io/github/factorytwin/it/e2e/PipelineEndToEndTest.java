@@ -31,7 +31,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.nifi.serialization.RecordReaderFactory;
 import org.apache.nifi.util.TestRunner;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -116,12 +115,8 @@ class PipelineEndToEndTest {
         assertTrue(consumed.parseFailures().isEmpty());
         assertEquals(READINGS, consumed.records());
 
-        // ScoreAnomaly and ComputeHealthScore, each restarted half way with its state carried over.
-        // TEMPORARY: the hops above run as soon as GenerateSensorReadings is on main; the rest waits for the
-        // anomaly and health branches to be merged.
-        Assumptions.assumeTrue(
-                TwinPipeline.processorsPresent(TwinPipeline.SCORE, TwinPipeline.HEALTH),
-                "ScoreAnomaly / ComputeHealthScore not merged yet");
+        // ScoreAnomaly and ComputeHealthScore, each restarted half way (a processor that declares LOCAL state
+        // gets it back; ScoreAnomaly declares none and starts learning again).
         List<byte[]> firstHalf =
                 consumed.flowFiles().subList(0, consumed.flowFiles().size() / 2);
         List<byte[]> secondHalf = consumed.flowFiles()
@@ -177,13 +172,23 @@ class PipelineEndToEndTest {
 
         // 6. The aggregations behind each dashboard chart, against values computed from the records sent.
         assertHealthPerMachine(client, readings);
+        assertMachinesByHealthStatus(client, readings);
         assertAnomaliesPerMachineOverTime(client, anomalous, readings);
+        assertAnomaliesPerMachineAndFeature(client, anomalous);
         int open = assertOpenAlerts(client, alerts);
         int estimated = assertTimeToMaintenance(client, readings);
         System.out.printf(
                 "e2e pipeline: %d readings of %d machines, generated = Kafka = scored = indexed per machine;"
                         + " %d anomalous, %d alert events, %d open alerts, %d machines with a time to maintenance%n",
                 READINGS, MACHINES, anomalous.size(), alerts.size(), open, estimated);
+        System.out.printf(
+                "e2e pipeline: %d readings with an anomaly score, %d with a time to maintenance%n",
+                readings.stream()
+                        .filter(r -> r.path("anomaly_score").isNumber())
+                        .count(),
+                readings.stream()
+                        .filter(r -> r.path("estimated_time_to_maintenance").isNumber())
+                        .count());
     }
 
     // ---- assertions on the aggregations ----
@@ -191,7 +196,15 @@ class PipelineEndToEndTest {
     private static void assertHealthPerMachine(ElasticsearchClient client, List<ObjectNode> readings) throws Exception {
         Map<String, double[]> sums = new TreeMap<>();
         Map<String, ObjectNode> latest = new TreeMap<>();
+        Map<String, Double> minHealth = new TreeMap<>();
+        Map<String, Double> maxAnomaly = new TreeMap<>();
         for (ObjectNode r : readings) {
+            if (r.path("health_score").isNumber()) {
+                minHealth.merge(machineId(r), r.path("health_score").asDouble(), Math::min);
+            }
+            if (r.path("anomaly_score").isNumber()) {
+                maxAnomaly.merge(machineId(r), r.path("anomaly_score").asDouble(), Math::max);
+            }
             if (r.path("health_score").isNumber()) {
                 double[] acc = sums.computeIfAbsent(machineId(r), m -> new double[2]);
                 acc[0] += r.path("health_score").asDouble();
@@ -207,6 +220,9 @@ class PipelineEndToEndTest {
                 s -> s.index(ElasticsearchTemplates.READINGS).size(0).aggregations("machines", a -> a.terms(
                                 t -> t.field("machine_id").size(1000))
                         .aggregations("avg_health", sub -> sub.avg(v -> v.field("health_score")))
+                        .aggregations("min_health", sub -> sub.min(v -> v.field("health_score")))
+                        .aggregations("max_anomaly", sub -> sub.max(v -> v.field("anomaly_score")))
+                        .aggregations("scored", sub -> sub.valueCount(v -> v.field("anomaly_score")))
                         .aggregations(
                                 "latest",
                                 sub -> sub.topHits(h -> h.size(1)
@@ -223,6 +239,26 @@ class PipelineEndToEndTest {
                     e.getValue().aggregations().get("avg_health").avg().value(),
                     1e-6,
                     "avg health of " + e.getKey());
+            assertClose(
+                    minHealth.get(e.getKey()),
+                    e.getValue().aggregations().get("min_health").min().value());
+            long scored = readings.stream()
+                    .filter(r -> machineId(r).equals(e.getKey())
+                            && r.path("anomaly_score").isNumber())
+                    .count();
+            assertEquals(
+                    scored,
+                    (long) e.getValue()
+                            .aggregations()
+                            .get("scored")
+                            .valueCount()
+                            .value(),
+                    e.getKey());
+            if (scored > 0) { // the client reads a max of no values as 0.0
+                assertClose(
+                        maxAnomaly.get(e.getKey()),
+                        e.getValue().aggregations().get("max_anomaly").max().value());
+            }
             JsonNode top = TwinPipeline.JSON.readTree(e.getValue()
                     .aggregations()
                     .get("latest")
@@ -244,6 +280,43 @@ class PipelineEndToEndTest {
                     expected.path("health_status").asText(),
                     top.path("health_status").asText());
         }
+    }
+
+    /** Superset "Machines by Health Status": readings counted per health_status. */
+    private static void assertMachinesByHealthStatus(ElasticsearchClient client, List<ObjectNode> readings)
+            throws Exception {
+        Map<String, Long> expected =
+                TwinPipeline.countBy(readings, r -> r.path("health_status").asText());
+        SearchResponse<Void> response = client.search(
+                s -> s.index(ElasticsearchTemplates.READINGS)
+                        .size(0)
+                        .aggregations(
+                                "status",
+                                a -> a.terms(t -> t.field("health_status").size(10))),
+                Void.class);
+        Map<String, Long> actual = new TreeMap<>();
+        buckets(response.aggregations().get("status")).forEach((k, b) -> actual.put(k, b.docCount()));
+        assertEquals(expected, actual, "readings per health status");
+        assertTrue(actual.size() > 1, "a seeded run with failures is not all one status: " + actual);
+    }
+
+    /** Superset "Anomalies per Machine": twin-anomalies counted per machine_id and anomaly_feature. */
+    private static void assertAnomaliesPerMachineAndFeature(ElasticsearchClient client, List<ObjectNode> anomalous)
+            throws Exception {
+        Map<String, Long> expected = TwinPipeline.countBy(
+                anomalous, r -> machineId(r) + "/" + r.path("anomaly_feature").asText());
+        SearchResponse<Void> response = client.search(
+                s -> s.index(ElasticsearchTemplates.ANOMALIES).size(0).aggregations("machines", a -> a.terms(
+                                t -> t.field("machine_id").size(1000))
+                        .aggregations(
+                                "feature",
+                                sub -> sub.terms(t -> t.field("anomaly_feature").size(100)))),
+                Void.class);
+        Map<String, Long> actual = new TreeMap<>();
+        buckets(response.aggregations().get("machines"))
+                .forEach((machine, bucket) -> buckets(bucket.aggregations().get("feature"))
+                        .forEach((feature, b) -> actual.put(machine + "/" + feature, b.docCount())));
+        assertEquals(expected, actual, "anomalies per machine and feature");
     }
 
     private static void assertAnomaliesPerMachineOverTime(
@@ -325,6 +398,15 @@ class PipelineEndToEndTest {
             }
         }
         assertEquals(expectedOpen, actualOpen, "open alerts per machine (severity)");
+        // Superset "Open Alerts" lists the alert events that are not RECOVERED.
+        long notRecovered = alerts.stream()
+                .filter(a -> !a.path("alert_event").asText().equals("RECOVERED"))
+                .count();
+        long listed = client.count(c -> c.index(ElasticsearchTemplates.ALERTS)
+                        .query(q -> q.bool(b -> b.mustNot(
+                                m -> m.term(t -> t.field("alert_event").value("RECOVERED"))))))
+                .count();
+        assertEquals(notRecovered, listed, "alert events that are not RECOVERED");
         return actualOpen.size();
     }
 
@@ -340,13 +422,16 @@ class PipelineEndToEndTest {
         SearchResponse<Void> response = client.search(
                 s -> s.index(ElasticsearchTemplates.READINGS).size(0).aggregations("machines", a -> a.terms(
                                 t -> t.field("machine_id").size(1000))
-                        .aggregations("min_ttm", sub -> sub.min(m -> m.field("estimated_time_to_maintenance")))),
+                        .aggregations("min_ttm", sub -> sub.min(m -> m.field("estimated_time_to_maintenance")))
+                        .aggregations(
+                                "ttm_count", sub -> sub.valueCount(m -> m.field("estimated_time_to_maintenance")))),
                 Void.class);
         Map<String, Long> actual = new TreeMap<>();
         buckets(response.aggregations().get("machines")).forEach((machine, bucket) -> {
-            Double value = bucket.aggregations().get("min_ttm").min().value();
-            if (value != null && !value.isInfinite() && !value.isNaN()) {
-                actual.put(machine, value.longValue());
+            // The client reads a min of no values as 0.0: only machines with estimates have a minimum.
+            if (bucket.aggregations().get("ttm_count").valueCount().value() > 0) {
+                actual.put(machine, (long)
+                        bucket.aggregations().get("min_ttm").min().value());
             }
         });
         assertEquals(expected, actual, "min time to maintenance per machine");
@@ -354,6 +439,17 @@ class PipelineEndToEndTest {
     }
 
     // ---- helpers ----
+
+    /** Equal within 1e-9, or both absent (Elasticsearch answers null, NaN or infinity for a metric of no values). */
+    private static void assertClose(Double expected, Double actual) {
+        boolean actualAbsent = actual == null || actual.isNaN() || actual.isInfinite();
+        if (expected == null) {
+            assertTrue(actualAbsent, "expected no value, got " + actual);
+        } else {
+            assertFalse(actualAbsent, "expected " + expected + ", got none");
+            assertEquals(expected, actual, 1e-9);
+        }
+    }
 
     static Map<String, Long> docsPerMachine(String index) throws Exception {
         SearchResponse<Void> response = ES.client()

@@ -77,18 +77,6 @@ final class TwinPipeline {
 
     private TwinPipeline() {}
 
-    /** Whether the processors of the contract are on the class path (they land on main one by one). */
-    static boolean processorsPresent(String... classes) {
-        for (String name : classes) {
-            try {
-                Class.forName(name, false, TwinPipeline.class.getClassLoader());
-            } catch (ClassNotFoundException e) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** A runner for the processor class with a real JsonTreeReader and JsonRecordSetWriter wired when it has them. */
     static TestRunner runner(String processorClass, Map<String, String> properties) {
         Processor processor;
