@@ -35,6 +35,19 @@ class ElasticsearchNodeTest {
     }
 
     @Test
+    void nodeRunsOnAJdkElasticsearchAccepts() throws Exception {
+        int major = ElasticsearchNode.javaMajor(ElasticsearchNode.javaHome());
+        assertTrue(major >= 17 && major <= 21, "ES 8.17 needs JDK 17..21, picked " + major);
+        // The node answers with its version: the real 8.17.0 distribution, not a stand-in.
+        JsonNode info = JSON.readTree(ES.get("/_nodes/_local/jvm"));
+        JsonNode node = info.path("nodes").elements().next();
+        assertEquals("8.17.0", node.path("version").asText());
+        assertEquals(
+                major,
+                Integer.parseInt(node.path("jvm").path("version").asText().split("\\.")[0]));
+    }
+
+    @Test
     void setUpToolTemplatesGiveNewIndicesTheDashboardTypes() throws Exception {
         ElasticsearchClient client = ES.client();
         client.indices().delete(d -> d.index(INDEX).ignoreUnavailable(true));
