@@ -390,7 +390,7 @@ final class TwinPipeline {
     static final class Stage {
         private final String processorClass;
         private final Map<String, String> properties;
-        private final Map<String, List<byte[]>> emitted = new TreeMap<>();
+        private final Map<String, List<MockFlowFile>> emitted = new TreeMap<>();
         private TestRunner runner;
 
         Stage(String processorClass, Map<String, String> properties) {
@@ -417,20 +417,26 @@ final class TwinPipeline {
             run(runner, flowFiles, initialize);
             for (var relationship : runner.getProcessor().getRelationships()) {
                 emitted.computeIfAbsent(relationship.getName(), r -> new ArrayList<>())
-                        .addAll(TwinPipeline.contents(runner, relationship.getName()));
+                        .addAll(runner.getFlowFilesForRelationship(relationship.getName()));
             }
         }
 
         List<ObjectNode> of(String relationship) {
             List<ObjectNode> out = new ArrayList<>();
-            for (byte[] content : emitted.getOrDefault(relationship, List.of())) {
-                out.addAll(parseArray(content));
+            for (MockFlowFile flowFile : emitted.getOrDefault(relationship, List.of())) {
+                out.addAll(parseArray(flowFile.toByteArray()));
             }
             return out;
         }
 
-        List<byte[]> contents(String relationship) {
+        List<MockFlowFile> flowFiles(String relationship) {
             return emitted.getOrDefault(relationship, List.of());
+        }
+
+        List<byte[]> contents(String relationship) {
+            return flowFiles(relationship).stream()
+                    .map(MockFlowFile::toByteArray)
+                    .toList();
         }
     }
 }
