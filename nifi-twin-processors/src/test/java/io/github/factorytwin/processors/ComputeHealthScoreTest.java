@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.factorytwin.health.RulModel;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -24,6 +27,7 @@ import org.apache.nifi.util.MockProcessContext;
 import org.apache.nifi.util.TestRunner;
 import org.apache.nifi.util.TestRunners;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ComputeHealthScoreTest {
 
@@ -390,6 +394,42 @@ class ComputeHealthScoreTest {
                 .get(0)
                 .assertContentEquals(content);
         runner.getStateManager().assertStateNotSet(Scope.LOCAL);
+    }
+
+    @Test
+    void aRulModelFileReplacesTheTrendEstimate(@TempDir Path dir) throws Exception {
+        // A stump on feature 0 (readings since reset): <= 80 -> 3600 s, else 1800 s.
+        RulModel model = new RulModel(
+                List.of("temperature", "vibration", "rpm"),
+                0,
+                1,
+                new int[][] {{0, -1, -1}},
+                new double[][] {{80, 0, 0}},
+                new int[][] {{1, 0, 0}},
+                new int[][] {{2, 0, 0}},
+                new double[][] {{0, 3600, 1800}});
+        Path file = dir.resolve("rul.json");
+        model.write(file);
+        TestRunner runner = newRunner();
+        runner.setProperty(ComputeHealthScore.RUL_MODEL_FILE, file.toString());
+        enqueue(runner, degrading("M011", 0, 100, new Random(12)));
+        runner.run();
+        List<JsonNode> out = successes(runner);
+        assertTrue(out.get(48).get("estimated_time_to_maintenance").isNull(), "no estimate while learning");
+        assertEquals(3600, out.get(49).get("estimated_time_to_maintenance").asLong());
+        assertEquals(1800, out.get(99).get("estimated_time_to_maintenance").asLong());
+
+        // A model trained on other sensors is refused when the processor starts.
+        TestRunner other = newRunner();
+        other.setProperty(ComputeHealthScore.SENSOR_FIELDS, "vibration");
+        other.setProperty(ComputeHealthScore.RUL_MODEL_FILE, file.toString());
+        enqueue(other, degrading("M011", 0, 1, new Random(12)));
+        AssertionError error = assertThrows(AssertionError.class, other::run);
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append(" / ");
+        }
+        assertTrue(messages.toString().contains("trained on sensors"), messages.toString());
     }
 
     @Test
