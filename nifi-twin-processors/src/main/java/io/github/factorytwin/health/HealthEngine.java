@@ -45,7 +45,7 @@ public final class HealthEngine {
             double health,
             HealthStatus status,
             Long timeToMaintenance,
-            String reason,
+            Reason reason,
             List<Alert> alerts) {
 
         static Outcome lateRecord() {
@@ -129,22 +129,30 @@ public final class HealthEngine {
         }
         double health = 100 * (1 - a) * (1 - dMax);
         state.health = health;
-        String reason;
-        if (a >= dMax) {
-            reason = a > 0 ? String.format("%s: smoothed %.2f", ANOMALY_REASON, state.anomaly) : "none";
-        } else {
-            reason = String.format(
-                    "%s: %.1f sigma %s baseline",
-                    config.sensors().get(dArg), Math.abs(zArg), zArg > 0 ? "above" : "below");
-        }
-
+        Reason reason = new Reason(a, state.anomaly, dMax, dArg, zArg);
         if (baselineLearned(state)) {
             addTrendPoint(state, ts, now, health);
         }
         Long ttm = timeToMaintenance(state);
-        List<Alert> alerts = new ArrayList<>(1);
-        updateStatus(machineId, state, now, health, reason, ttm, alerts);
-        return new Outcome(false, health, state.status, ttm, reason, alerts);
+        Alert alert = updateStatus(machineId, state, now, health, reason, ttm);
+        return new Outcome(false, health, state.status, ttm, reason, alert == null ? List.of() : List.of(alert));
+    }
+
+    /** What drove the health: the anomaly score or the most drifted sensor; text built only when needed. */
+    public record Reason(double anomalyPenalty, double anomaly, double driftPenalty, int sensor, double z) {
+
+        static final Reason MAINTENANCE = new Reason(0, Double.NaN, 0, -2, 0);
+
+        public String text(HealthConfig config) {
+            if (sensor == -2) {
+                return MAINTENANCE_REASON;
+            }
+            if (anomalyPenalty >= driftPenalty) {
+                return anomalyPenalty > 0 ? String.format("%s: smoothed %.2f", ANOMALY_REASON, anomaly) : "none";
+            }
+            return String.format(
+                    "%s: %.1f sigma %s baseline", config.sensors().get(sensor), Math.abs(z), z > 0 ? "above" : "below");
+        }
     }
 
     private Outcome maintenance(String machineId, MachineState state, long now) {
@@ -181,7 +189,7 @@ public final class HealthEngine {
         state.trendOrigin = now;
         state.trendPoints = 0;
         state.s0 = state.st = state.sh = state.stt = state.sth = state.shh = 0;
-        return new Outcome(false, 100, HealthStatus.HEALTHY, null, MAINTENANCE_REASON, alerts);
+        return new Outcome(false, 100, HealthStatus.HEALTHY, null, Reason.MAINTENANCE, alerts);
     }
 
     private void learn(MachineState state, Reading reading) {
@@ -336,13 +344,12 @@ public final class HealthEngine {
         };
     }
 
-    private void updateStatus(
-            String machineId, MachineState s, long now, double health, String reason, Long ttm, List<Alert> alerts) {
+    private Alert updateStatus(String machineId, MachineState s, long now, double health, Reason reason, Long ttm) {
         HealthStatus current = s.status;
         HealthStatus target = target(current, health);
         if (target == current) {
             s.pending = null;
-            return;
+            return null;
         }
         boolean worse = target.worseThan(current);
         if (s.pending == null || s.pending.worseThan(current) != worse) {
@@ -350,43 +357,52 @@ public final class HealthEngine {
         }
         s.pending = target;
         if (now - s.pendingSince < config.minDwellMillis()) {
-            return;
+            return null;
         }
         s.status = target;
         s.pending = null;
         if (target == HealthStatus.HEALTHY) {
             if (s.incidentSeverity != null) {
-                alerts.add(new Alert(
+                Alert recovered = new Alert(
                         alertId(machineId, s.incidentStart),
                         machineId,
                         now,
                         s.incidentSeverity,
                         Alert.Event.RECOVERED,
-                        reason,
+                        reason.text(config),
                         health,
-                        ttm));
+                        ttm);
                 s.incidentSeverity = null;
                 s.incidentStart = 0;
+                return recovered;
             }
         } else if (s.incidentSeverity == null) {
             s.incidentStart = now;
             s.incidentSeverity = target;
-            alerts.add(new Alert(
-                    alertId(machineId, now), machineId, now, target, Alert.Event.RAISED, reason, health, ttm));
+            return new Alert(
+                    alertId(machineId, now),
+                    machineId,
+                    now,
+                    target,
+                    Alert.Event.RAISED,
+                    reason.text(config),
+                    health,
+                    ttm);
         } else if (target.worseThan(s.incidentSeverity)) {
             s.incidentSeverity = target;
-            alerts.add(new Alert(
+            return new Alert(
                     alertId(machineId, s.incidentStart),
                     machineId,
                     now,
                     target,
                     Alert.Event.ESCALATED,
-                    reason,
+                    reason.text(config),
                     health,
-                    ttm));
+                    ttm);
         }
         // A return from CRITICAL to WARNING keeps the incident open at CRITICAL: no alert, so a machine hovering
         // around the critical threshold cannot produce an ESCALATED storm.
+        return null;
     }
 
     static String alertId(String machineId, long raisedAt) {

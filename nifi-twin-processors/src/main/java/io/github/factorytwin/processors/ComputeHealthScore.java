@@ -20,7 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.nifi.annotation.behavior.Stateful;
 import org.apache.nifi.annotation.behavior.WritesAttribute;
@@ -222,16 +224,22 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
 
     /**
      * The committed state of one machine. Concurrent tasks never share a {@link MachineState}: a FlowFile works on
-     * its own copies and installs them at commit while holding the locks of the machines it touched (taken in
-     * machine-id order, so two commits cannot deadlock). {@code version} detects a commit that raced with another
+     * its own copies (taken under the machine's lock) and installs them at commit while holding the locks of all
+     * the machines it touched (taken with tryLock, all released and retried on contention, so two commits cannot
+     * deadlock). {@code version} detects a commit that raced with another
      * FlowFile of the same machine: that FlowFile is rolled back and retried instead of overwriting the other's
      * update.
      */
     private static final class Slot {
         final ReentrantLock lock = new ReentrantLock();
+        final String key;
         MachineState state;
         long version;
         volatile String encoded;
+
+        Slot(String machineId) {
+            this.key = STATE_KEY_PREFIX + machineId;
+        }
     }
 
     private final ConcurrentHashMap<String, Slot> machines = new ConcurrentHashMap<>();
@@ -337,7 +345,7 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
                 continue;
             }
             try {
-                Slot slot = new Slot();
+                Slot slot = new Slot(entry.getKey().substring(STATE_KEY_PREFIX.length()));
                 slot.state = MachineState.decode(entry.getValue(), sensors.size());
                 slot.encoded = entry.getValue();
                 machines.put(entry.getKey().substring(STATE_KEY_PREFIX.length()), slot);
@@ -353,7 +361,8 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
 
     /** Number of machines tracked in memory (for tests and monitoring). */
     int machineCount() {
-        return machines.size();
+        return (int)
+                machines.values().stream().filter(slot -> slot.encoded != null).count();
     }
 
     @Override
@@ -367,9 +376,8 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
         private final List<String> sensors;
         private final RecordSchema outSchema;
         /** This FlowFile's working copies, and the committed version each was copied from. */
-        private final Map<String, MachineState> staged = new HashMap<>();
+        private final Map<String, Staged> staged = new HashMap<>();
 
-        private final Map<String, Long> stagedVersions = new HashMap<>();
         private long scored;
         private long alerts;
         private long late;
@@ -405,10 +413,11 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
             }
             boolean isMaintenance = MAINTENANCE.equalsIgnoreCase(RecordSupport.text(record, TwinFields.STATE));
 
-            MachineState state = staged.get(machineId);
-            if (state == null) {
-                state = checkout(machineId);
+            Staged working = staged.get(machineId);
+            if (working == null) {
+                working = checkout(machineId);
             }
+            MachineState state = working.state;
             HealthEngine.Outcome outcome =
                     engine.update(machineId, state, new Reading(timestamp, values, anomaly, isMaintenance));
             if (outcome.late()) {
@@ -421,11 +430,13 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
             if (isMaintenance) {
                 maintenance++;
             }
-            Map<String, Object> added = new HashMap<>(4);
-            added.put(TwinFields.HEALTH_SCORE, round2(outcome.health()));
-            added.put(TwinFields.HEALTH_STATUS, outcome.status().name());
-            added.put(TwinFields.TIME_TO_MAINTENANCE, outcome.timeToMaintenance());
-            emitter.emit(REL_SUCCESS, RecordSupport.enriched(outSchema, record, added));
+            Map<String, Object> source = record.toMap();
+            Map<String, Object> out = new HashMap<>((source.size() + 3) * 4 / 3 + 1);
+            out.putAll(source);
+            out.put(TwinFields.HEALTH_SCORE, round2(outcome.health()));
+            out.put(TwinFields.HEALTH_STATUS, outcome.status().name());
+            out.put(TwinFields.TIME_TO_MAINTENANCE, outcome.timeToMaintenance());
+            emitter.emit(REL_SUCCESS, new MapRecord(outSchema, out));
             for (Alert alert : outcome.alerts()) {
                 alerts++;
                 emitter.emit(REL_ALERTS, alertRecord(alert));
@@ -433,25 +444,20 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
         }
 
         /** A private copy of the machine's committed state (a new state for an unknown machine). */
-        private MachineState checkout(String machineId) {
-            Slot slot = machines.get(machineId);
+        private Staged checkout(String machineId) {
+            Slot slot = machines.computeIfAbsent(machineId, Slot::new);
             MachineState copy;
             long version;
-            if (slot == null) {
-                copy = engine.newState();
-                version = 0;
-            } else {
-                slot.lock.lock();
-                try {
-                    copy = slot.state == null ? engine.newState() : slot.state.copy();
-                    version = slot.version;
-                } finally {
-                    slot.lock.unlock();
-                }
+            slot.lock.lock();
+            try {
+                copy = slot.state == null ? engine.newState() : slot.state.copy();
+                version = slot.version;
+            } finally {
+                slot.lock.unlock();
             }
-            staged.put(machineId, copy);
-            stagedVersions.put(machineId, version);
-            return copy;
+            Staged working = new Staged(copy, version, slot);
+            staged.put(machineId, working);
+            return working;
         }
 
         @Override
@@ -460,12 +466,12 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
                 install();
                 Map<String, String> checkpoint = new HashMap<>(machines.size() * 4 / 3 + 2);
                 checkpoint.put(STATE_KEY_SENSORS, String.join(",", sensors));
-                machines.forEach((id, slot) -> {
+                for (Slot slot : machines.values()) {
                     String encoded = slot.encoded;
                     if (encoded != null) {
-                        checkpoint.put(STATE_KEY_PREFIX + id, encoded);
+                        checkpoint.put(slot.key, encoded);
                     }
-                });
+                }
                 try {
                     session.setState(checkpoint, Scope.LOCAL);
                 } catch (IOException e) {
@@ -488,31 +494,53 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
 
         /** Installs the working copies, or throws (nothing installed) when another FlowFile got there first. */
         private void install() {
-            List<String> ids = new ArrayList<>(staged.keySet());
-            ids.sort(null);
-            List<Slot> locked = new ArrayList<>(ids.size());
-            try {
-                for (String id : ids) {
-                    Slot slot = machines.computeIfAbsent(id, k -> new Slot());
-                    slot.lock.lock();
-                    locked.add(slot);
-                    if (slot.version != stagedVersions.get(id)) {
-                        throw new ProcessException("Machine " + id + " was updated by a concurrent task while this"
-                                + " FlowFile was processed; the FlowFile is rolled back and will be retried");
+            int n = staged.size();
+            Staged[] work = staged.values().toArray(Staged[]::new);
+            String[] encoded = new String[n];
+            for (int i = 0; i < n; i++) {
+                encoded[i] = work[i].state.encode(); // outside any lock
+            }
+            // Take every touched machine's lock without blocking; on contention release them all and try again, so
+            // no lock order is needed and two FlowFiles cannot deadlock.
+            for (int attempt = 0; ; attempt++) {
+                int locked = 0;
+                while (locked < n && work[locked].slot.lock.tryLock()) {
+                    locked++;
+                }
+                if (locked == n) {
+                    try {
+                        for (Staged w : work) {
+                            if (w.slot.version != w.version) {
+                                throw new ProcessException("A machine of this FlowFile was updated by a concurrent"
+                                        + " task meanwhile; the FlowFile is rolled back and will be retried");
+                            }
+                        }
+                        for (int i = 0; i < n; i++) {
+                            Slot slot = work[i].slot;
+                            slot.state = work[i].state;
+                            slot.version++;
+                            slot.encoded = encoded[i];
+                        }
+                    } finally {
+                        for (Staged w : work) {
+                            w.slot.lock.unlock();
+                        }
                     }
+                    return;
                 }
-                for (int i = 0; i < ids.size(); i++) {
-                    Slot slot = locked.get(i);
-                    MachineState state = staged.get(ids.get(i));
-                    slot.state = state;
-                    slot.version++;
-                    slot.encoded = state.encode();
+                for (int i = 0; i < locked; i++) {
+                    work[i].slot.lock.unlock();
                 }
-            } finally {
-                locked.forEach(slot -> slot.lock.unlock());
+                if (attempt >= 10_000) {
+                    throw new ProcessException("Could not lock the machines of this FlowFile; it will be retried");
+                }
+                LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(1_000, 100_000));
             }
         }
     }
+
+    /** A FlowFile's working copy of a machine's state and the committed version it was copied from. */
+    private record Staged(MachineState state, long version, Slot slot) {}
 
     private static Record alertRecord(Alert alert) {
         Map<String, Object> values = new LinkedHashMap<>();
