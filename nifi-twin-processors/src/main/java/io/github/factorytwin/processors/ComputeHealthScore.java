@@ -359,6 +359,20 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
         getLogger().debug("Loaded the state of {} machines", machines.size());
     }
 
+    /** A copy of the committed state of a machine, null when unknown (for tests). */
+    MachineState stateOf(String machineId) {
+        Slot slot = machines.get(machineId);
+        if (slot == null) {
+            return null;
+        }
+        slot.lock.lock();
+        try {
+            return slot.state == null ? null : slot.state.copy();
+        } finally {
+            slot.lock.unlock();
+        }
+    }
+
     /** Number of machines tracked in memory (for tests and monitoring). */
     int machineCount() {
         return (int)
@@ -511,8 +525,8 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
                     try {
                         for (Staged w : work) {
                             if (w.slot.version != w.version) {
-                                throw new ProcessException("A machine of this FlowFile was updated by a concurrent"
-                                        + " task meanwhile; the FlowFile is rolled back and will be retried");
+                                throw new RetryException("A machine of this FlowFile was updated by a concurrent task"
+                                        + " meanwhile; the FlowFile is rolled back and processed again");
                             }
                         }
                         for (int i = 0; i < n; i++) {
@@ -532,7 +546,7 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
                     work[i].slot.lock.unlock();
                 }
                 if (attempt >= 10_000) {
-                    throw new ProcessException("Could not lock the machines of this FlowFile; it will be retried");
+                    throw new RetryException("Could not lock the machines of this FlowFile; it is processed again");
                 }
                 LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(1_000, 100_000));
             }

@@ -433,6 +433,44 @@ class ComputeHealthScoreTest {
     }
 
     @Test
+    void concurrentTasksNeitherLoseNorDoubleCountReadings() throws Exception {
+        ComputeHealthScore processor = new ComputeHealthScore();
+        TestRunner runner = TestRunners.newTestRunner(processor);
+        JsonTreeReader reader = new JsonTreeReader();
+        runner.addControllerService("reader", reader);
+        runner.enableControllerService(reader);
+        JsonRecordSetWriter writer = new JsonRecordSetWriter();
+        runner.addControllerService("writer", writer);
+        runner.enableControllerService(writer);
+        runner.setProperty(ComputeHealthScore.RECORD_READER, "reader");
+        runner.setProperty(ComputeHealthScore.RECORD_WRITER, "writer");
+        runner.setProperty(ComputeHealthScore.LATE_RECORD_TOLERANCE, "1 day"); // tasks finish in any order
+        runner.setThreadCount(4);
+        Random noise = new Random(13);
+        int flowFiles = 60;
+        for (int f = 0; f < flowFiles; f++) {
+            List<ObjectNode> list = new ArrayList<>();
+            for (int m = 0; m < 5; m++) {
+                list.add(reading("C" + m, T0 + f * STEP, VIB_MEAN, 0.45, noise));
+            }
+            enqueue(runner, list);
+        }
+        runner.run(flowFiles, false, true);
+        for (int round = 0; round < 50 && runner.getQueueSize().getObjectCount() > 0; round++) {
+            // FlowFiles rolled back after a conflicting commit come back (penalized) and are processed again.
+            runner.clearProvenanceEvents();
+            Thread.sleep(50);
+            runner.run(runner.getQueueSize().getObjectCount(), false, false);
+        }
+        assertEquals(0, runner.getQueueSize().getObjectCount());
+        runner.assertTransferCount(ComputeHealthScore.REL_FAILURE, 0);
+        assertEquals(5 * flowFiles, successes(runner).size(), "every record out exactly once");
+        for (int m = 0; m < 5; m++) {
+            assertEquals(flowFiles, processor.stateOf("C" + m).readings(), "every reading counted exactly once");
+        }
+    }
+
+    @Test
     void propertyValidationExplainsTheProblem() throws Exception {
         TestRunner runner = newRunner();
         runner.setProperty(ComputeHealthScore.WARNING_THRESHOLD, "60");

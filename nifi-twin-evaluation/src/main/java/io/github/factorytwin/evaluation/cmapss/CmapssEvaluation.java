@@ -31,7 +31,7 @@ import smile.regression.RegressionTree;
  * <ol>
  *   <li>Every engine is a machine and every cycle a reading (timestamp = cycle seconds), replayed in order through
  *       {@link HealthEngine#update} with the 14 informative sensors (s2, s3, s4, s7, s8, s9, s11, s12, s13, s14,
- *       s15, s17, s20, s21; the others are constant in FD001) and a baseline of the first {@value #BASELINE}
+ *       s15, s17, s20, s21; the others are constant in FD001) and a baseline of the first 20
  *       cycles.
  *   <li>Training: after every cycle of the 100 training engines (once the baseline is learned) the streaming
  *       feature vector {@link RulFeatures} of the machine's state is recorded with the piece-wise linear target
@@ -47,11 +47,14 @@ public final class CmapssEvaluation {
     /** RMSE and PHM08 score over the test engines, as in the datasets README. */
     public record Result(double rmse, double phm08, int engines, String method) {}
 
+    /** The knobs of the method; {@link #DEFAULT} is what {@link #run} uses. */
+    public record Options(
+            int baseline, double fastAlpha, double slowAlpha, int trendWindow, int trees, int nodeSize, int maxDepth) {}
+
+    public static final Options DEFAULT = new Options(20, 0.1, 0.03, 30, 200, 5, 20);
+
     static final List<Integer> SENSOR_COLUMNS = List.of(2, 3, 4, 7, 8, 9, 11, 12, 13, 14, 15, 17, 20, 21);
-    static final int BASELINE = 20;
     static final int CAP = 125;
-    static final int TREES = 200;
-    static final int NODE_SIZE = 5;
     static final long SEED = 20_260_125L;
 
     private CmapssEvaluation() {}
@@ -60,18 +63,18 @@ public final class CmapssEvaluation {
         return SENSOR_COLUMNS.stream().map(s -> "s" + s).toList();
     }
 
-    static HealthConfig config() {
+    static HealthConfig config(Options o) {
         return new HealthConfig(
                 sensorNames(),
                 70,
                 40,
                 5,
                 0,
-                BASELINE,
+                o.baseline(),
                 0,
-                30,
-                0.1,
-                0.03,
+                o.trendWindow(),
+                o.fastAlpha(),
+                o.slowAlpha(),
                 HealthConfig.DEFAULT_ANOMALY_ALPHA,
                 HealthConfig.DEFAULT_ANOMALY_FLOOR,
                 HealthConfig.DEFAULT_ANOMALY_CEILING,
@@ -128,13 +131,17 @@ public final class CmapssEvaluation {
 
     /** Trains the forest on the training engines' streaming features and exports it as a {@link RulModel}. */
     public static RulModel train(Path cmapssDir) throws IOException {
-        HealthEngine engine = new HealthEngine(config(), null);
+        return train(read(cmapssDir.resolve("train_FD001.txt")).values(), DEFAULT);
+    }
+
+    static RulModel train(java.util.Collection<List<double[]>> trainingEngines, Options options) {
+        HealthEngine engine = new HealthEngine(config(options), null);
         List<double[]> rows = new ArrayList<>();
-        for (List<double[]> cycles : read(cmapssDir.resolve("train_FD001.txt")).values()) {
+        for (List<double[]> cycles : trainingEngines) {
             MachineState state = engine.newState();
             for (int c = 0; c < cycles.size(); c++) {
                 engine.update("train", state, reading(c + 1, cycles.get(c)));
-                if (c + 1 >= BASELINE) {
+                if (c + 1 >= options.baseline()) {
                     double[] x = RulFeatures.of(state, engine);
                     double[] row = new double[x.length + 1];
                     System.arraycopy(x, 0, row, 0, x.length);
@@ -150,14 +157,16 @@ public final class CmapssEvaluation {
         }
         names[features] = "rul";
         DataFrame data = DataFrame.of(rows.toArray(double[][]::new), names);
-        long[] seeds = new long[TREES];
-        for (int i = 0; i < TREES; i++) {
+        int trees = options.trees();
+        long[] seeds = new long[trees];
+        for (int i = 0; i < trees; i++) {
             seeds[i] = SEED + i;
         }
         RandomForest forest = RandomForest.fit(
                 Formula.lhs("rul"),
                 data,
-                new RandomForest.Options(TREES, features / 3, 20, 0, NODE_SIZE, 1.0, seeds, null));
+                new RandomForest.Options(
+                        trees, features / 3, options.maxDepth(), 0, options.nodeSize(), 1.0, seeds, null));
         RulModel model = export(forest, sensorNames());
         // The exported trees must predict exactly what Smile's forest predicts.
         for (int i = 0; i < rows.size(); i += 97) {
@@ -232,9 +241,13 @@ public final class CmapssEvaluation {
 
     /** Replays the test engines through an engine holding {@code model}; the estimate after each last cycle. */
     static double[] predictTest(Path cmapssDir, RulModel model) throws IOException {
-        HealthEngine engine = new HealthEngine(config(), model);
+        return predict(read(cmapssDir.resolve("test_FD001.txt")).values(), model, DEFAULT);
+    }
+
+    static double[] predict(java.util.Collection<List<double[]>> engines, RulModel model, Options options) {
+        HealthEngine engine = new HealthEngine(config(options), model);
         List<double[]> predictions = new ArrayList<>();
-        for (List<double[]> cycles : read(cmapssDir.resolve("test_FD001.txt")).values()) {
+        for (List<double[]> cycles : engines) {
             MachineState state = engine.newState();
             HealthEngine.Outcome last = null;
             for (int c = 0; c < cycles.size(); c++) {
@@ -275,7 +288,7 @@ public final class CmapssEvaluation {
             phm += h < 0 ? Math.exp(-h / 13) - 1 : Math.exp(h / 10) - 1;
         }
         String method = "ComputeHealthScore engine state features (" + RulFeatures.LAYOUT + ", baseline "
-                + BASELINE + " cycles, 14 sensors) + Smile random forest (" + model.trees()
+                + DEFAULT.baseline() + " cycles, 14 sensors) + Smile random forest (" + model.trees()
                 + " trees) on the 100 training engines, target min(RUL, " + CAP
                 + "), exported as a RUL Model File and applied per reading";
         return new Result(Math.sqrt(squares / truth.length), phm, truth.length, method);
