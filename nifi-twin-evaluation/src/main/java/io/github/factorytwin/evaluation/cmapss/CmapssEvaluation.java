@@ -37,6 +37,8 @@ import smile.regression.RegressionTree;
  *       feature vector {@link RulFeatures} of the machine's state is recorded with the piece-wise linear target
  *       {@code min(remaining cycles, 125)}. A Smile random forest is fitted to these rows and exported to the
  *       data-only JSON {@link RulModel} format.
+ *   <li>The options ({@link #DEFAULT}: EWMA weights, trend window, forest) were chosen by 5-fold
+ *       cross-validation on the training engines ({@link CmapssValidation}), not on the test engines.
  *   <li>Test: the 100 test engines are replayed through a {@link HealthEngine} that holds the exported model,
  *       exactly as ComputeHealthScore does with its 'RUL Model File' property; the estimate is the engine's
  *       {@code estimated_time_to_maintenance} after the last cycle, compared with RUL_FD001.txt (not capped).
@@ -49,9 +51,16 @@ public final class CmapssEvaluation {
 
     /** The knobs of the method; {@link #DEFAULT} is what {@link #run} uses. */
     public record Options(
-            int baseline, double fastAlpha, double slowAlpha, int trendWindow, int trees, int nodeSize, int maxDepth) {}
+            int baseline,
+            double fastAlpha,
+            double slowAlpha,
+            int trendWindow,
+            int trees,
+            int nodeSize,
+            int maxDepth,
+            int maxNodes) {}
 
-    public static final Options DEFAULT = new Options(20, 0.1, 0.03, 30, 200, 5, 20);
+    public static final Options DEFAULT = new Options(20, 0.3, 0.05, 60, 200, 5, 20, 0);
 
     static final List<Integer> SENSOR_COLUMNS = List.of(2, 3, 4, 7, 8, 9, 11, 12, 13, 14, 15, 17, 20, 21);
     static final int CAP = 125;
@@ -166,7 +175,14 @@ public final class CmapssEvaluation {
                 Formula.lhs("rul"),
                 data,
                 new RandomForest.Options(
-                        trees, features / 3, options.maxDepth(), 0, options.nodeSize(), 1.0, seeds, null));
+                        trees,
+                        features / 3,
+                        options.maxDepth(),
+                        options.maxNodes(),
+                        options.nodeSize(),
+                        1.0,
+                        seeds,
+                        null));
         RulModel model = export(forest, sensorNames());
         // The exported trees must predict exactly what Smile's forest predicts.
         for (int i = 0; i < rows.size(); i += 97) {
@@ -287,10 +303,13 @@ public final class CmapssEvaluation {
             squares += h * h;
             phm += h < 0 ? Math.exp(-h / 13) - 1 : Math.exp(h / 10) - 1;
         }
-        String method = "ComputeHealthScore engine state features (" + RulFeatures.LAYOUT + ", baseline "
-                + DEFAULT.baseline() + " cycles, 14 sensors) + Smile random forest (" + model.trees()
-                + " trees) on the 100 training engines, target min(RUL, " + CAP
-                + "), exported as a RUL Model File and applied per reading";
+        String method = "ComputeHealthScore's HealthEngine replayed cycle by cycle (features " + RulFeatures.LAYOUT
+                + " of each engine's streaming state: 14 sensors, baseline " + DEFAULT.baseline() + " cycles, EWMA "
+                + DEFAULT.fastAlpha() + "/" + DEFAULT.slowAlpha() + ", trend window " + DEFAULT.trendWindow()
+                + ") + Smile random forest (" + model.trees() + " trees, node size " + DEFAULT.nodeSize()
+                + ") trained on the 100 training engines with target min(RUL, " + CAP + "); options chosen by"
+                + " 5-fold cross-validation on the training engines (CmapssValidation); applied through a"
+                + " 'RUL Model File' exactly as ComputeHealthScore applies it per reading";
         return new Result(Math.sqrt(squares / truth.length), phm, truth.length, method);
     }
 
@@ -299,6 +318,7 @@ public final class CmapssEvaluation {
      * results and, when asked, writes the model for ComputeHealthScore's 'RUL Model File'.
      */
     public static void main(String[] args) throws IOException {
+        System.setProperty("org.slf4j.simpleLogger.log.smile", "warn"); // Smile logs every tree otherwise
         Path dir = args.length > 0 ? Path.of(args[0]) : locate();
         if (dir == null || !Files.isRegularFile(dir.resolve("train_FD001.txt"))) {
             System.err.println("C-MAPSS FD001 not found ("

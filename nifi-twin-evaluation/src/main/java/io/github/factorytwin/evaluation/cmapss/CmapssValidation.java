@@ -14,7 +14,7 @@ import java.util.Random;
  * points leaving between 5 and 150 cycles (at least 31 cycles kept), and the engine's estimate after the cut is
  * compared with the true remaining cycles (not capped).
  *
- * <p>{@code CmapssValidation [cmapss dir] baseline,fastAlpha,slowAlpha,trendWindow,trees,nodeSize,maxDepth ...}
+ * <p>{@code CmapssValidation [cmapss dir] baseline,fastAlpha,slowAlpha,trendWindow,trees,nodeSize,maxDepth[,maxNodes] ...}
  */
 public final class CmapssValidation {
 
@@ -56,6 +56,7 @@ public final class CmapssValidation {
     }
 
     public static void main(String[] args) throws IOException {
+        System.setProperty("org.slf4j.simpleLogger.log.smile", "warn");
         Path dir = args.length > 0 ? Path.of(args[0]) : CmapssEvaluation.locate();
         List<CmapssEvaluation.Options> candidates = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
@@ -67,7 +68,8 @@ public final class CmapssValidation {
                     Integer.parseInt(p[3]),
                     Integer.parseInt(p[4]),
                     Integer.parseInt(p[5]),
-                    Integer.parseInt(p[6])));
+                    Integer.parseInt(p[6]),
+                    p.length > 7 ? Integer.parseInt(p[7]) : 0));
         }
         if (candidates.isEmpty()) {
             candidates.add(CmapssEvaluation.DEFAULT);
