@@ -12,7 +12,7 @@ import java.util.List;
  *
  * <ul>
  *   <li>Baseline: the first {@code baselineSize} readings of a machine learn, per sensor, mean and standard
- *       deviation (Welford). From the 10th value on a value is clipped to mean ± 4 standard deviations before it
+ *       deviation (Welford). From the 10th value on a value is clipped to mean ± 6 standard deviations before it
  *       is learned, so a spike in the learning window cannot inflate the baseline.
  *   <li>Drift per sensor: {@code z = |EWMA(value) - baseline mean| / baseline std} (EWMA weight {@code fastAlpha});
  *       penalty {@code clamp((z - driftFreeSigmas) / driftSpanSigmas, 0, 1)}. Smoothing first means one spike
@@ -56,7 +56,7 @@ public final class HealthEngine {
     static final String ANOMALY_REASON = "anomaly_score";
     static final String MAINTENANCE_REASON = "maintenance";
     private static final int ROBUST_AFTER = 10;
-    private static final double CLIP_SIGMAS = 4;
+    private static final double CLIP_SIGMAS = 6;
     private static final double SPIKE_SIGMAS = 6;
     private static final double MIN_T_STAT = -3;
     private static final double MIN_DECLINE = 2;
@@ -168,14 +168,12 @@ public final class HealthEngine {
                     100.0,
                     null));
         }
-        // The repaired machine keeps its learned baseline (its normal operating point); everything that
-        // describes its degradation starts again. A baseline still being learned starts again too.
-        if (!baselineLearned(state)) {
-            state.baselineReadings = 0;
-            java.util.Arrays.fill(state.baselineCount, 0);
-            java.util.Arrays.fill(state.baselineMean, 0);
-            java.util.Arrays.fill(state.baselineM2, 0);
-        }
+        // The repaired machine learns its baseline again: a repair can change its normal operating point, and a
+        // machine first seen while already degrading would otherwise keep a baseline of its degraded state.
+        state.baselineReadings = 0;
+        java.util.Arrays.fill(state.baselineCount, 0);
+        java.util.Arrays.fill(state.baselineMean, 0);
+        java.util.Arrays.fill(state.baselineM2, 0);
         java.util.Arrays.fill(state.fast, Double.NaN);
         java.util.Arrays.fill(state.slow, Double.NaN);
         state.readings = 0;

@@ -135,11 +135,13 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
 
     public static final PropertyDescriptor BASELINE_SIZE = new PropertyDescriptor.Builder()
             .name("Baseline Size")
-            .description("Number of a machine's first readings that learn its own baseline (per-sensor mean and"
-                    + " standard deviation). Until then health reflects the anomaly score only and the time to"
-                    + " maintenance is null.")
+            .description("Number of a machine's first readings (and first readings after each maintenance) that"
+                    + " learn its own baseline (per-sensor mean and standard deviation). It should span the machine's"
+                    + " normal operating regimes (the default, 1800, is one hour at one reading per 2 seconds), or"
+                    + " a normal change of regime looks like drift. Until then health reflects the anomaly score"
+                    + " only and the time to maintenance is null.")
             .required(true)
-            .defaultValue("100")
+            .defaultValue("1800")
             .addValidator(StandardValidators.createLongValidator(2, 1_000_000, true))
             .build();
 

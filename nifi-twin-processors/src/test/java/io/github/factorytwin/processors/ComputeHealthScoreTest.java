@@ -274,7 +274,8 @@ class ComputeHealthScoreTest {
         assertEquals(0, out.get(299).get("estimated_time_to_maintenance").asLong(), "critical: maintenance due");
         assertEquals("HEALTHY", out.get(300).get("health_status").asText());
         assertEquals(100.0, out.get(300).get("health_score").asDouble());
-        assertTrue(out.get(350).get("health_score").asDouble() > 90, "keeps its baseline after maintenance");
+        assertTrue(out.get(350).get("health_score").asDouble() > 90, "healthy after maintenance");
+        assertTrue(out.get(350).get("estimated_time_to_maintenance").isNull(), "learns its baseline again");
     }
 
     @Test
