@@ -256,6 +256,24 @@ class ScoreAnomalyTest {
     }
 
     @Test
+    void concurrentTasksShareOneDetectorAndLoseNothing() throws Exception {
+        runner.setProperty(ScoreAnomaly.DERIVED_FEATURES, "DELTA_AND_WINDOW");
+        runner.setProperty(ScoreAnomaly.RETRAIN_INTERVAL, "300");
+        runner.setThreadCount(4);
+        for (int i = 0; i < 40; i++) {
+            runner.enqueue(
+                    new AnomalyTestData(100 + i).normal("M00" + (i % 8), 100).json());
+        }
+        runner.run(40);
+        runner.assertTransferCount(REL_FAILURE, 0);
+        List<JsonNode> out = AnomalyTestData.all(runner, REL_SUCCESS);
+        assertEquals(4000, out.size());
+        long scored = out.stream().filter(r -> !r.get("anomaly_score").isNull()).count();
+        assertTrue(scored >= 3000, "scored after the warm-up: " + scored);
+        assertEquals(scored, runner.getCounterValue("Records Scored"));
+    }
+
+    @Test
     void validationSaysWhatToFix() {
         runner.setProperty(ScoreAnomaly.ANOMALY_THRESHOLD, "1.5");
         runner.setProperty(ScoreAnomaly.FEATURE_FIELDS, "temperature, ,temperature");
