@@ -18,8 +18,10 @@ import java.util.function.Supplier;
  * the stream: for each scope key (one for GLOBAL, the machine id for PER_MACHINE, the machine type for
  * PER_MACHINE_TYPE) the first {@code warmUpSize} readings are collected, then a forest is fitted and every later
  * reading is scored. With a retrain interval {@code M > 0} the learner keeps a sliding sample of the last
- * {@code warmUpSize} readings that were not anomalous and not imputed, and refits on it after every {@code M} such
- * readings, so the model follows slow, legitimate change without learning the anomalies themselves.
+ * {@code warmUpSize} readings that were not imputed, and refits on it after every {@code M} such readings, so the
+ * model follows legitimate change, including a lasting level shift. Anomalous readings stay in the sample on
+ * purpose: an Isolation Forest tolerates a few outliers in its training sample, while leaving them out would
+ * freeze a model whose every reading became "anomalous" after a lasting change (it would never relearn).
  *
  * <p><b>Batches.</b> Work is done in a {@link Batch} (one per FlowFile): feature state of the machines a batch
  * touches is copied on first use and published back, together with the rows to learn from, only by
@@ -184,7 +186,7 @@ public final class AnomalyDetector {
             if (anomalous) {
                 anomalies++;
             }
-            if (learner != null && config.retrainInterval() > 0 && !anomalous && !features.isImputed()) {
+            if (learner != null && config.retrainInterval() > 0 && !features.isImputed()) {
                 toLearn.computeIfAbsent(learner, l -> new ArrayList<>()).add(features.values());
             }
             return new Result(score, anomalous, explanation, features);

@@ -34,9 +34,10 @@ import smile.stat.distribution.GaussianDistribution;
  * so a reading far outside it (a vibration of 30 when training saw at most 1.4) is isolated no sooner than the most
  * extreme training reading and would score no higher. The model therefore extends the score outside the observed
  * range: with {@code r} the largest distance of a feature beyond the training minimum or maximum, in units of its
- * width, the score is {@code 1 - (1 - s) * exp(-}{@value #OUT_OF_RANGE_RATE}{@code  * r^2)}: unchanged inside the
- * observed range, barely changed just outside it (r = 0.1 moves 0.5 to 0.515), rising to 1 with the distance
- * (r = 0.5 moves 0.5 to 0.76, r = 1 to 0.98), and still in {@code (0, 1]}.
+ * width, the score is {@code 1 - (1 - s) / (1 + }{@value #OUT_OF_RANGE_RATE}{@code  * r^2)}: unchanged inside the
+ * observed range, barely changed just outside it (r = 0.1 moves 0.5 to 0.52), rising towards 1 with the distance
+ * (r = 0.5 moves 0.5 to 0.78, r = 1 to 0.92, r = 3 to 0.99) without ever saturating, so readings further out still
+ * rank higher, and still in {@code (0, 1]}.
  *
  * <p><b>Flattening.</b> Each tree is stored in pre-order: node {@code n}'s left child is {@code n + 1}, its right
  * child {@code right[n]} ({@code -1} for a leaf, whose path length is {@code value[n]}); an inner node sends
@@ -53,7 +54,7 @@ public final class IsolationForestModel {
     public static final int MAX_FEATURES = 1_000;
 
     /** How fast the score rises to 1 beyond the training range, per feature width; see the class comment. */
-    public static final double OUT_OF_RANGE_RATE = 3.0;
+    public static final double OUT_OF_RANGE_RATE = 5.0;
 
     private static final double EULER = 0.5772156649;
     private static final Object FIT_LOCK = new Object();
@@ -373,7 +374,7 @@ public final class IsolationForestModel {
                     : x[j] < observedMin[j] ? (observedMin[j] - x[j]) / width[j] : 0;
             beyond = Math.max(beyond, distance);
         }
-        return beyond > 0 ? 1 - (1 - s) * Math.exp(-OUT_OF_RANGE_RATE * beyond * beyond) : s;
+        return beyond > 0 ? 1 - (1 - s) / (1 + OUT_OF_RANGE_RATE * beyond * beyond) : s;
     }
 
     /**

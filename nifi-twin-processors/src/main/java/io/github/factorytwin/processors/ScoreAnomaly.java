@@ -132,9 +132,10 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
 
     public static final PropertyDescriptor RETRAIN_INTERVAL = new PropertyDescriptor.Builder()
             .name("Retrain Interval")
-            .description("Refit a learned model after this many further readings that were neither anomalous nor"
-                    + " imputed, on the last 'Warm-up Size' such readings, so the model follows slow legitimate"
-                    + " change. 0 = never retrain.")
+            .description("Refit a learned model after this many further (not imputed) readings, on the last"
+                    + " 'Warm-up Size' of them, so the model follows legitimate change such as a new operating"
+                    + " level. Rare anomalies in the sample do little harm to an Isolation Forest. 0 = never"
+                    + " retrain: the warm-up model is kept.")
             .required(true)
             .defaultValue("0")
             .addValidator(StandardValidators.createLongValidator(0, Integer.MAX_VALUE, true))

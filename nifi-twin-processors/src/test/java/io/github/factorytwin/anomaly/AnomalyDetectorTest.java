@@ -59,13 +59,32 @@ class AnomalyDetectorTest {
         IsolationForestModel first = detector.model();
         assertNotNull(first);
         assertTrue(detector.update(Readings.vibrationSpike()) > 0.9);
-        for (int i = 0; i < 49; i++) {
+        for (int i = 0; i < 48; i++) {
             detector.update(readings.normal());
         }
-        assertEquals(first, detector.model(), "anomalies do not count towards the retrain interval");
+        assertEquals(first, detector.model(), "not yet refitted after 49 readings");
         detector.update(readings.normal());
-        assertTrue(first != detector.model(), "refitted after 50 usable readings");
+        assertTrue(first != detector.model(), "refitted after 50 readings");
         assertEquals(100, detector.model().trainingCount());
+    }
+
+    @Test
+    void peakWindowDampsRepeatsOfAPeakAlreadyReported() {
+        StreamingDetector damped = StreamingDetector.builder("t", "v", "rpm")
+                .warmUp(100)
+                .trees(20)
+                .seed(4L)
+                .peakWindow(10)
+                .build();
+        Readings readings = new Readings(8);
+        for (int i = 0; i < 100; i++) {
+            damped.update(readings.normal());
+        }
+        double first = damped.update(Readings.vibrationSpike());
+        double repeat = damped.update(Readings.vibrationSpike());
+        assertTrue(first > 0.9);
+        assertEquals(first / 2, repeat, 1e-12, "the same level again is damped");
+        assertEquals(first, damped.detect(Readings.vibrationSpike()).result().score(), 1e-12, "detect() is raw");
     }
 
     @Test
