@@ -16,8 +16,10 @@ import smile.anomaly.IsolationForest;
  * show where the time goes.
  *
  * <pre>
- * ./mvnw -B -o -q -pl nifi-twin-processors,nifi-twin-evaluation -am package -DskipTests
- * java -cp "$(cat nifi-twin-evaluation/target/classpath.txt)" io.github.factorytwin.evaluation.bench.ScoreAnomalyBench
+ * ./mvnw -B -o -q -pl nifi-twin-processors,nifi-twin-evaluation -am package dependency:build-classpath \
+ *     -Dmdep.outputFile=target/classpath.txt -DskipTests
+ * java -cp "nifi-twin-evaluation/target/classes:$(cat nifi-twin-evaluation/target/classpath.txt)" \
+ *     io.github.factorytwin.evaluation.bench.ScoreAnomalyBench [warm-up rounds, default 5] [rounds, default 15]
  * </pre>
  */
 public final class ScoreAnomalyBench {
