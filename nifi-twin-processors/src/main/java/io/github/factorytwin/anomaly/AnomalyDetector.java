@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * the stream: for each scope key (one for GLOBAL, the machine id for PER_MACHINE, the machine type for
  * PER_MACHINE_TYPE) the first {@code warmUpSize} readings are collected, then a forest is fitted and every later
  * reading is scored. With a retrain interval {@code M > 0} the learner keeps a sliding sample of the last
- * {@code warmUpSize} readings that were not imputed, and refits on it after every {@code M} such readings, so the
+ * {@code sampleSize} (by default {@code warmUpSize}) readings that were not imputed, and refits on it after every {@code M} such readings, so the
  * model follows legitimate change, including a lasting level shift. Anomalous readings stay in the sample on
  * purpose: an Isolation Forest tolerates a few outliers in its training sample, while leaving them out would
  * freeze a model whose every reading became "anomalous" after a lasting change (it would never relearn).
@@ -52,6 +52,7 @@ public final class AnomalyDetector {
      * @param subsampleSize rows per tree
      * @param threshold score at or above which a reading is anomalous
      * @param seed seed of the fits; null for a random seed per fit
+     * @param sampleSize readings in the sliding sample that retraining fits on (at least {@code warmUpSize})
      */
     public record Config(
             FeatureSpec spec,
@@ -62,13 +63,32 @@ public final class AnomalyDetector {
             int trees,
             int subsampleSize,
             double threshold,
-            Long seed) {
+            Long seed,
+            int sampleSize) {
+
+        /** A configuration whose retraining sample is as large as the warm-up. */
+        public Config(
+                FeatureSpec spec,
+                MissingValueStrategy missing,
+                Scope scope,
+                int warmUpSize,
+                int retrainInterval,
+                int trees,
+                int subsampleSize,
+                double threshold,
+                Long seed) {
+            this(spec, missing, scope, warmUpSize, retrainInterval, trees, subsampleSize, threshold, seed, warmUpSize);
+        }
+
         public Config {
             Objects.requireNonNull(spec, "spec");
             Objects.requireNonNull(missing, "missing");
             Objects.requireNonNull(scope, "scope");
             if (warmUpSize < 2) {
                 throw new IllegalArgumentException("Warm-up size must be at least 2");
+            }
+            if (sampleSize < warmUpSize) {
+                throw new IllegalArgumentException("The retraining sample must hold at least the warm-up readings");
             }
             if (retrainInterval < 0) {
                 throw new IllegalArgumentException("Retrain interval must not be negative");
@@ -230,7 +250,7 @@ public final class AnomalyDetector {
 
         Learner(String key) {
             this.key = key;
-            this.sample = new double[config.warmUpSize()][];
+            this.sample = new double[config.sampleSize()][];
         }
 
         synchronized void learn(List<double[]> rows) {
@@ -242,7 +262,7 @@ public final class AnomalyDetector {
                 next = (next + 1) % sample.length;
                 filled = Math.min(filled + 1, sample.length);
                 if (model == null) {
-                    if (filled == sample.length) {
+                    if (filled == config.warmUpSize()) {
                         fit();
                     }
                 } else if (++sinceFit >= config.retrainInterval()) {

@@ -98,6 +98,17 @@ class IsolationForestModelTest {
     }
 
     @Test
+    void numbersAreFormattedForOperators() {
+        assertEquals("3.20", IsolationForestModel.format(3.2));
+        assertEquals("-0.57", IsolationForestModel.format(-0.5701));
+        assertEquals("1500.00", IsolationForestModel.format(1500));
+        assertEquals("1.05", IsolationForestModel.format(1.049999));
+        assertEquals("0.00", IsolationForestModel.format(0));
+        assertEquals("0.0123", IsolationForestModel.format(0.01234));
+        assertEquals("1.00e+300", IsolationForestModel.format(1e300));
+    }
+
+    @Test
     void rejectsUnusableTrainingData() {
         assertThrows(
                 IllegalArgumentException.class, () -> IsolationForestModel.fit(NAMES, new double[1][3], 10, 256, 1));
