@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,18 +28,27 @@ class NabReproductionTest {
     private static NabCorpus corpus;
     private static Map<String, double[]> numenta;
 
+    private static Path nab;
+
     @BeforeAll
     static void load() throws IOException {
-        Path nab = Datasets.nab(Datasets.resolve());
-        assumeTrue(
-                NabCorpus.isPresent(nab),
-                "NAB dataset not found at " + nab + ": skipping the reproduction of NAB's published scores" + " (set -D"
-                        + Datasets.PROPERTY + "=<datasets dir>)");
+        nab = Datasets.nab(Datasets.resolve());
+        if (!NabCorpus.isPresent(nab)) {
+            return;
+        }
         corpus = NabCorpus.open(nab);
         numenta = new HashMap<>();
         for (String file : corpus.files()) {
             numenta.put(file, corpus.publishedScores("numenta", file));
         }
+    }
+
+    @BeforeEach
+    void needsTheDataset() {
+        assumeTrue(
+                corpus != null,
+                "NAB dataset not found at " + nab + ": skipping the reproduction of NAB's published scores" + " (set -D"
+                        + Datasets.PROPERTY + "=<datasets dir>)");
     }
 
     @Test
