@@ -1,0 +1,74 @@
+package io.github.factorytwin.processors;
+
+import io.github.factorytwin.processors.RecordEnrichmentProcessor.RecordRejectedException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.nifi.serialization.SimpleRecordSchema;
+import org.apache.nifi.serialization.record.MapRecord;
+import org.apache.nifi.serialization.record.Record;
+import org.apache.nifi.serialization.record.RecordField;
+import org.apache.nifi.serialization.record.RecordSchema;
+
+/** Small record helpers the enriching processors share: schema extension and tolerant field access. */
+public final class RecordSupport {
+
+    private RecordSupport() {}
+
+    /** {@code base} with {@code added} appended; a field of the same name in {@code base} is replaced. */
+    public static RecordSchema withFields(RecordSchema base, List<RecordField> added) {
+        List<String> addedNames = added.stream().map(RecordField::getFieldName).toList();
+        List<RecordField> fields = new ArrayList<>();
+        for (RecordField field : base.getFields()) {
+            if (!addedNames.contains(field.getFieldName())) {
+                fields.add(field);
+            }
+        }
+        fields.addAll(added);
+        return new SimpleRecordSchema(fields);
+    }
+
+    /** A copy of {@code record} under {@code schema} with {@code values} set (null values included). */
+    public static Record enriched(RecordSchema schema, Record record, Map<String, Object> values) {
+        Map<String, Object> all = new HashMap<>(record.toMap());
+        all.putAll(values);
+        return new MapRecord(schema, all);
+    }
+
+    /**
+     * The numeric value of {@code field}: null when absent or null, NaN kept as NaN (the caller decides), a
+     * numeric string parsed. Anything else (text, a boolean, a nested record) rejects the record.
+     */
+    public static Double number(Record record, String field) throws RecordRejectedException {
+        Object value = record.getValue(field);
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Number n) {
+            return n.doubleValue();
+        }
+        if (value instanceof String s) {
+            String text = s.trim();
+            if (text.isEmpty()) {
+                return null;
+            }
+            try {
+                return Double.parseDouble(text);
+            } catch (NumberFormatException e) {
+                throw new RecordRejectedException("Field '" + field + "' is not a number: '" + s + "'");
+            }
+        }
+        throw new RecordRejectedException("Field '" + field + "' is not a number: " + value);
+    }
+
+    /** The text of {@code field}, or null when absent or blank. */
+    public static String text(Record record, String field) {
+        Object value = record.getValue(field);
+        if (value == null) {
+            return null;
+        }
+        String text = value.toString().trim();
+        return text.isEmpty() ? null : text;
+    }
+}

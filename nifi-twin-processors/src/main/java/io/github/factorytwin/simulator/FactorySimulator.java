@@ -1,0 +1,192 @@
+package io.github.factorytwin.simulator;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A simulated factory: every machine of the fleet gives one reading per reading interval of simulated time.
+ * Readings come out in order of time, and within one tick in fleet order; {@link #next} produces the next one.
+ *
+ * <p>Deterministic: the same seed, settings and start time give the same readings, however they are batched
+ * (each machine has its own random stream). The whole state is a small {@code Map<String,String>} ({@link
+ * #toState()}) from which {@link #restore} continues exactly where the factory left off.
+ *
+ * <p>Not thread-safe.
+ */
+public final class FactorySimulator {
+
+    /** Bumped when the encoding changes; a state of another version starts a new factory. */
+    static final String STATE_VERSION = "1";
+
+    public static final String KEY_VERSION = "version";
+    public static final String KEY_SEED = "seed";
+    public static final String KEY_CLOCK = "clock";
+    public static final String KEY_CURSOR = "cursor";
+    public static final String KEY_GENERATION = "generation";
+    /** Per machine: "machine." + machine id. */
+    public static final String MACHINE_KEY_PREFIX = "machine.";
+
+    private final SimulationSettings settings;
+    private final Machine[] machines;
+    private final long seed;
+    private long clock;
+    private int cursor;
+    private long generation;
+
+    private FactorySimulator(SimulationSettings settings, Machine[] machines, long seed, long clock, int cursor) {
+        this.settings = settings;
+        this.machines = machines;
+        this.seed = seed;
+        this.clock = clock;
+        this.cursor = cursor;
+    }
+
+    /** A new factory whose first readings are at {@code startMillis} (rounded down to the reading interval). */
+    public static FactorySimulator create(SimulationSettings settings, long seed, long startMillis) {
+        long start = alignDown(startMillis, settings.intervalMillis());
+        List<MachineSpec> specs = settings.fleet().machines();
+        Machine[] machines = new Machine[specs.size()];
+        for (int i = 0; i < machines.length; i++) {
+            machines[i] = Machine.create(specs.get(i), seed, start, settings);
+        }
+        return new FactorySimulator(settings, machines, seed, start, 0);
+    }
+
+    /**
+     * The factory saved in {@code state}, or a new one ({@link #create}) when the state is empty or from another
+     * version. Machines of the fleet that are not in the state join as new machines; saved machines no longer in
+     * the fleet are dropped.
+     *
+     * @throws IllegalArgumentException if the state is corrupt
+     */
+    public static FactorySimulator restore(
+            SimulationSettings settings, Map<String, String> state, long newSeed, long startMillis) {
+        if (state == null || !STATE_VERSION.equals(state.get(KEY_VERSION))) {
+            return create(settings, newSeed, startMillis);
+        }
+        try {
+            long seed = Long.parseLong(state.get(KEY_SEED));
+            long clock = Long.parseLong(state.get(KEY_CLOCK));
+            int cursor = Integer.parseInt(state.get(KEY_CURSOR));
+            long generation = Long.parseLong(state.getOrDefault(KEY_GENERATION, "0"));
+            List<MachineSpec> specs = settings.fleet().machines();
+            Machine[] machines = new Machine[specs.size()];
+            for (int i = 0; i < machines.length; i++) {
+                MachineSpec spec = specs.get(i);
+                String saved = state.get(MACHINE_KEY_PREFIX + spec.id());
+                machines[i] = saved == null ? Machine.create(spec, seed, clock, settings) : Machine.decode(spec, saved);
+            }
+            if (cursor < 0 || cursor >= machines.length) {
+                cursor = 0;
+                clock += settings.intervalMillis();
+            }
+            FactorySimulator simulator = new FactorySimulator(settings, machines, seed, clock, cursor);
+            simulator.generation = generation;
+            return simulator;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("Saved simulator state is corrupt: " + e.getMessage(), e);
+        }
+    }
+
+    /** The generation of the state this simulator last saved or was restored from. */
+    public static long generationOf(Map<String, String> state) {
+        String generation = state == null ? null : state.get(KEY_GENERATION);
+        if (generation == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(generation);
+        } catch (NumberFormatException e) {
+            return -1; // corrupt: restore() reports it
+        }
+    }
+
+    /**
+     * The whole state, to be given to {@link #restore}. Each call bumps the {@linkplain #generation() generation},
+     * so a caller can tell whether a stored state is the one this instance saved last.
+     */
+    public Map<String, String> toState() {
+        generation++;
+        Map<String, String> state = new HashMap<>(machines.length * 2 + 10);
+        state.put(KEY_VERSION, STATE_VERSION);
+        state.put(KEY_SEED, Long.toString(seed));
+        state.put(KEY_CLOCK, Long.toString(clock));
+        state.put(KEY_CURSOR, Integer.toString(cursor));
+        state.put(KEY_GENERATION, Long.toString(generation));
+        for (Machine machine : machines) {
+            state.put(MACHINE_KEY_PREFIX + machine.spec.id(), machine.encode());
+        }
+        return state;
+    }
+
+    public long generation() {
+        return generation;
+    }
+
+    /** Writes the next reading into {@code out} and advances the simulation. */
+    public void next(Reading out) {
+        machines[cursor].step(clock, settings, out);
+        out.machineIndex = cursor;
+        if (++cursor == machines.length) {
+            cursor = 0;
+            clock += settings.intervalMillis();
+        }
+    }
+
+    /** The timestamp of the reading {@link #next} will produce. */
+    public long nextTimestamp() {
+        return clock;
+    }
+
+    /**
+     * Moves the clock to the last tick at or before {@code millis} (forwards or backwards), without producing the
+     * readings in between. The machines are moved in time with it: they resume exactly as they were (same wear,
+     * same remaining useful life, same regime), only at another time. Used when real-time pacing finds the
+     * simulated clock far from the wall clock (after a long stop, or after running as fast as possible).
+     *
+     * @return the number of milliseconds the clock moved
+     */
+    public long realignTo(long millis) {
+        long interval = settings.intervalMillis();
+        long delta = Math.floorDiv(millis - clock, interval) * interval;
+        if (delta == 0) {
+            return 0;
+        }
+        clock += delta;
+        cursor = 0;
+        for (Machine machine : machines) {
+            machine.shift(delta);
+        }
+        return delta;
+    }
+
+    public int machineCount() {
+        return machines.length;
+    }
+
+    public MachineSpec machine(int index) {
+        return machines[index].spec;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public SimulationSettings settings() {
+        return settings;
+    }
+
+    /** For tests: the failure mode the machine is heading for, and when it fails. */
+    FailureMode comingFailureMode(int index) {
+        return machines[index].mode();
+    }
+
+    long failureTime(int index) {
+        return machines[index].failAt();
+    }
+
+    private static long alignDown(long millis, long interval) {
+        return Math.floorDiv(millis, interval) * interval;
+    }
+}
