@@ -220,8 +220,14 @@ public final class Scorecard {
                 continue;
             }
             log.println("scorecard: throughput of " + processor);
-            Object measured = invokeStatic(
-                    bench.getMethod("measure", int.class, int.class), options.warmups(), options.iterations());
+            // a bench's compare(int, int), measuring processor and pass-through alternately, is preferred
+            Method method;
+            try {
+                method = bench.getMethod("compare", int.class, int.class);
+            } catch (NoSuchMethodException e) {
+                method = bench.getMethod("measure", int.class, int.class);
+            }
+            Object measured = invokeStatic(method, options.warmups(), options.iterations());
             BenchResults c = BenchResults.read(bench, measured, options.warmups(), options.iterations());
             String baselineNote = "bench's own pass-through";
             if (!Double.isFinite(c.passThroughRecordsPerSecond())) {
