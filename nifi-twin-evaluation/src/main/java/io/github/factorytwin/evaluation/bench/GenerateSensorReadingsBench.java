@@ -77,9 +77,6 @@ public final class GenerateSensorReadingsBench {
 
     private static TestRunner newRunner() {
         TestRunner runner = JsonRecordRunners.newRunner(new GenerateSensorReadings());
-        // JsonRecordRunners also sets "Record Reader" on processors without one (getPropertyDescriptor never
-        // returns null); a source processor has no reader.
-        runner.removeProperty("Record Reader");
         runner.setProperty(GenerateSensorReadings.PACING, Pacing.AS_FAST_AS_POSSIBLE);
         runner.setProperty(GenerateSensorReadings.BATCH_SIZE, String.valueOf(BATCH_SIZE));
         runner.setProperty(GenerateSensorReadings.RANDOM_SEED, "1");

@@ -28,7 +28,10 @@ public final class JsonRecordRunners {
         } catch (InitializationException e) {
             throw new IllegalStateException(e);
         }
-        if (processor.getPropertyDescriptor("Record Reader") != null) {
+        // getPropertyDescriptor answers any name with a dynamic descriptor, so ask the supported list.
+        boolean hasReader = processor.getPropertyDescriptors().stream()
+                .anyMatch(d -> d.getName().equals("Record Reader"));
+        if (hasReader) {
             runner.setProperty("Record Reader", READER_ID);
         }
         runner.setProperty("Record Writer", WRITER_ID);

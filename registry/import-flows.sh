@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# Imports every flow of flows/ into NiFi Registry as a versioned flow, registers the Registry client in NiFi,
+# deploys the twin process group(s) from the Registry, enables their controller services and starts them.
+# Idempotent: an existing bucket, flow, client or process group is reused; a flow file whose content is already
+# the latest version (same sha256, kept in the version comment) is not imported again.
+#
+# Needs: bash, curl, jq, sha256sum (all in the apache/nifi image, which the compose job uses).
+# Environment (defaults suit docker-compose.yml):
+#   NIFI_URL            https://nifi:8443            NiFi (single-user HTTPS; self-signed certificate accepted)
+#   NIFI_USERNAME       (required)                   NiFi single-user credentials
+#   NIFI_PASSWORD       (required)
+#   REGISTRY_URL        http://nifi-registry:18080   NiFi Registry as this script reaches it
+#   REGISTRY_CLIENT_URL ${REGISTRY_URL}              NiFi Registry as NiFi reaches it
+#   BUCKET              factory-twin                 Registry bucket
+#   FLOWS_DIR           <repo>/flows                 where the *.json flow definitions are
+#   DEPLOY_FLOWS        factory-twin                 flows (file names without .json) to place on NiFi's canvas
+#   START_FLOWS         factory-twin                 of those, the ones to start
+#   WAIT_SECONDS        300                          how long to wait for NiFi and the Registry
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+NIFI_URL="${NIFI_URL:-https://nifi:8443}"
+REGISTRY_URL="${REGISTRY_URL:-http://nifi-registry:18080}"
+REGISTRY_CLIENT_URL="${REGISTRY_CLIENT_URL:-$REGISTRY_URL}"
+BUCKET="${BUCKET:-factory-twin}"
+FLOWS_DIR="${FLOWS_DIR:-$here/../flows}"
+DEPLOY_FLOWS="${DEPLOY_FLOWS:-factory-twin}"
+START_FLOWS="${START_FLOWS:-factory-twin}"
+WAIT_SECONDS="${WAIT_SECONDS:-300}"
+CLIENT_NAME="Factory Twin Registry"
+
+log() { printf '%s import-flows: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+for tool in curl jq sha256sum; do
+    command -v "$tool" >/dev/null || die "$tool is not installed"
+done
+[ -n "${NIFI_USERNAME:-}" ] || die "NIFI_USERNAME is not set"
+[ -n "${NIFI_PASSWORD:-}" ] || die "NIFI_PASSWORD is not set"
+[ -d "$FLOWS_DIR" ] || die "no flows directory at $FLOWS_DIR"
+
+# curl wrapper: prints the body, fails with the HTTP status and body on anything but 2xx.
+# usage: call METHOD URL [curl args...]
+call() {
+    local method="$1" url="$2"
+    shift 2
+    local out status
+    out="$(mktemp)"
+    status="$(curl -sS -k -o "$out" -w '%{http_code}' -X "$method" "$url" "$@")" || {
+        rm -f "$out"
+        die "$method $url: no answer (is the service up?)"
+    }
+    if [ "${status:0:1}" != "2" ]; then
+        log "$method $url -> HTTP $status: $(head -c 600 "$out")"
+        rm -f "$out"
+        return 1
+    fi
+    cat "$out"
+    rm -f "$out"
+}
+
+wait_for() {
+    local what="$1" url="$2"
+    shift 2
+    local deadline=$((SECONDS + WAIT_SECONDS))
+    until curl -sS -k -o /dev/null -f "$url" "$@" 2>/dev/null; do
+        [ "$SECONDS" -lt "$deadline" ] || die "$what did not answer at $url within ${WAIT_SECONDS}s"
+        log "waiting for $what at $url"
+        sleep 5
+    done
+    log "$what is up"
+}
+
+# ---------------------------------------------------------------- Registry: bucket and flows
+wait_for "NiFi Registry" "$REGISTRY_URL/nifi-registry-api/buckets"
+reg="$REGISTRY_URL/nifi-registry-api"
+json=(-H 'Content-Type: application/json')
+
+bucket_id="$(call GET "$reg/buckets" | jq -r --arg n "$BUCKET" '.[] | select(.name == $n) | .identifier' | head -n 1)"
+if [ -z "$bucket_id" ]; then
+    bucket_id="$(call POST "$reg/buckets" "${json[@]}" \
+        -d "$(jq -n --arg n "$BUCKET" '{name: $n, description: "Factory digital twin flows"}')" | jq -r .identifier)" \
+        || die "cannot create bucket $BUCKET"
+    log "created bucket $BUCKET ($bucket_id)"
+else
+    log "bucket $BUCKET exists ($bucket_id)"
+fi
+
+declare -A flow_ids versions
+shopt -s nullglob
+files=("$FLOWS_DIR"/*.json)
+for file in "${files[@]}"; do
+    name="$(basename "$file" .json)"
+    case "$name" in nifi-*-components) continue ;; esac
+    jq -e '.flowContents' "$file" >/dev/null || die "$file is not a flow definition (no flowContents)"
+    title="$(jq -r '.flowContents.name' "$file")"
+    flow_id="$(call GET "$reg/buckets/$bucket_id/flows" | jq -r --arg n "$name" '.[] | select(.name == $n) | .identifier' | head -n 1)"
+    if [ -z "$flow_id" ]; then
+        flow_id="$(call POST "$reg/buckets/$bucket_id/flows" "${json[@]}" \
+            -d "$(jq -n --arg n "$name" --arg d "$title" '{name: $n, description: $d}')" | jq -r .identifier)" \
+            || die "cannot create flow $name"
+        log "created flow $name ($flow_id)"
+    fi
+    sum="sha256:$(sha256sum "$file" | cut -d' ' -f1)"
+    latest="$(call GET "$reg/buckets/$bucket_id/flows/$flow_id/versions" | jq -r 'sort_by(.version) | last // empty | "\(.version) \(.comments // "")"')"
+    if [ -n "$latest" ] && [ "${latest#* }" = "$sum" ]; then
+        version="${latest%% *}"
+        log "flow $name: version $version is already $(basename "$file")"
+    else
+        version="$(call POST "$reg/buckets/$bucket_id/flows/$flow_id/versions/import" "${json[@]}" \
+            -H "Comments: $sum" --data-binary "@$file" | jq -r '.snapshotMetadata.version')" \
+            || die "Registry refused $file"
+        log "flow $name: imported as version $version"
+    fi
+    flow_ids[$name]="$flow_id"
+    versions[$name]="$version"
+done
+
+# ---------------------------------------------------------------- NiFi: login, registry client
+wait_for "NiFi" "$NIFI_URL/nifi-api/authentication/configuration"
+nifi="$NIFI_URL/nifi-api"
+deadline=$((SECONDS + WAIT_SECONDS))
+until token="$(curl -sS -k -f -X POST "$nifi/access/token" \
+    --data-urlencode "username=$NIFI_USERNAME" --data-urlencode "password=$NIFI_PASSWORD" 2>/dev/null)"; do
+    [ "$SECONDS" -lt "$deadline" ] || die "cannot log in to NiFi as $NIFI_USERNAME (wrong SINGLE_USER credentials?)"
+    log "waiting for NiFi login"
+    sleep 5
+done
+auth=(-H "Authorization: Bearer $token")
+
+client_id="$(call GET "$nifi/flow/registries" "${auth[@]}" | jq -r --arg n "$CLIENT_NAME" '.registries[] | select(.component.name == $n) | .id' | head -n 1)"
+if [ -z "$client_id" ]; then
+    client_id="$(call POST "$nifi/controller/registry-clients" "${auth[@]}" "${json[@]}" -d "$(jq -n \
+        --arg n "$CLIENT_NAME" --arg url "$REGISTRY_CLIENT_URL" '{
+          revision: {version: 0},
+          component: {name: $n, type: "org.apache.nifi.registry.flow.NifiRegistryFlowRegistryClient",
+                      properties: {url: $url}}}')" | jq -r .id)" || die "cannot register the Registry client"
+    log "registered Registry client $CLIENT_NAME ($client_id) -> $REGISTRY_CLIENT_URL"
+else
+    log "Registry client $CLIENT_NAME exists ($client_id)"
+fi
+
+# ---------------------------------------------------------------- NiFi: deploy, enable, start
+root_id="$(call GET "$nifi/flow/process-groups/root" "${auth[@]}" | jq -r .processGroupFlow.id)"
+x=0
+for name in $DEPLOY_FLOWS; do
+    [ -n "${flow_ids[$name]:-}" ] || die "DEPLOY_FLOWS names $name, but there is no $FLOWS_DIR/$name.json"
+    flow_id="${flow_ids[$name]}"
+    title="$(jq -r '.flowContents.name' "$FLOWS_DIR/$name.json")"
+    # Same Registry flow, or (Registry data lost and re-imported) a group of the same name: never deploy twice.
+    pg_id="$(call GET "$nifi/flow/process-groups/$root_id" "${auth[@]}" | jq -r --arg f "$flow_id" --arg t "$title" \
+        '[.processGroupFlow.flow.processGroups[] | select(.component.versionControlInformation.flowId == $f)] +
+         [.processGroupFlow.flow.processGroups[] | select(.component.name == $t)] | .[0].id // empty')"
+    if [ -z "$pg_id" ]; then
+        pg_id="$(call POST "$nifi/process-groups/$root_id/process-groups?parameterContextHandlingStrategy=KEEP_EXISTING" \
+            "${auth[@]}" "${json[@]}" -d "$(jq -n --arg r "$client_id" --arg b "$bucket_id" --arg f "$flow_id" \
+            --arg v "${versions[$name]}" --argjson x "$x" '{
+              revision: {version: 0},
+              component: {position: {x: $x, y: 0},
+                          versionControlInformation: {registryId: $r, bucketId: $b, flowId: $f, version: $v}}}')" \
+            | jq -r .id)" || die "NiFi could not import $name from the Registry (see nifi-app.log)"
+        log "deployed $name as process group $pg_id"
+    else
+        log "$name is already on the canvas ($pg_id)"
+    fi
+    x=$((x + 800))
+
+    call PUT "$nifi/flow/process-groups/$pg_id/controller-services" "${auth[@]}" "${json[@]}" \
+        -d "$(jq -n --arg id "$pg_id" '{id: $id, state: "ENABLED"}')" >/dev/null || die "cannot enable services of $name"
+    deadline=$((SECONDS + WAIT_SECONDS))
+    while :; do
+        pending="$(call GET "$nifi/flow/process-groups/$pg_id/controller-services?includeAncestorGroups=false" "${auth[@]}" \
+            | jq '[.controllerServices[] | select(.component.state != "ENABLED")] | length')"
+        [ "$pending" = "0" ] && break
+        [ "$SECONDS" -lt "$deadline" ] || die "$pending controller service(s) of $name did not enable: check their validation errors in NiFi"
+        sleep 2
+    done
+    log "$name: controller services enabled"
+
+    if [[ " $START_FLOWS " == *" $name "* ]]; then
+        call PUT "$nifi/flow/process-groups/$pg_id" "${auth[@]}" "${json[@]}" \
+            -d "$(jq -n --arg id "$pg_id" '{id: $id, state: "RUNNING"}')" >/dev/null || die "cannot start $name"
+        invalid="$(call GET "$nifi/flow/process-groups/$pg_id/status?recursive=true" "${auth[@]}" \
+            | jq '[.. | objects | select(.runStatus? == "Invalid")] | length')"
+        [ "$invalid" = "0" ] || log "WARNING: $invalid component(s) of $name are invalid; see the canvas"
+        log "$name: started"
+    fi
+done
+log "done"
