@@ -7,7 +7,13 @@ import java.util.Set;
 
 /** The scorecard's command-line options. */
 public record ScorecardOptions(
-        Set<ScorecardOptions.Part> parts, Path datasets, Path out, int warmups, int iterations, boolean help) {
+        Set<ScorecardOptions.Part> parts,
+        Path datasets,
+        Path out,
+        int warmups,
+        int iterations,
+        double simulatorDays,
+        boolean help) {
 
     /** The parts of the scorecard, each runnable alone with {@code --only}. */
     public enum Part {
@@ -24,13 +30,14 @@ public record ScorecardOptions(
     public static final String USAGE =
             """
             Usage: scorecard.sh [--only nab|simulator|cmapss|throughput[,...]] [--datasets <dir>]
-                                [--out <file>] [--warmups <n>] [--iterations <n>] [--help]
+                                [--out <file>] [--warmups <n>] [--iterations <n>] [--sim-days <d>] [--help]
               --only        run only these parts (comma-separated or repeated); default: all
               --datasets    the shared datasets folder holding nab/ and cmapss/
                             (default: -Dtwin.datasets, $TWIN_DATASETS, else <project>/../shared/datasets)
               --out         where to write the JSON (default: <project>/nifi-twin-evaluation/target/scorecard.json)
               --warmups     throughput warm-up iterations (default 3)
               --iterations  throughput measured iterations (default 5)
+              --sim-days    simulated days of the seeded fleet for the simulator part (default 3)
             """;
 
     /** Parses the arguments; throws {@link IllegalArgumentException} with a message on bad input. */
@@ -40,6 +47,7 @@ public record ScorecardOptions(
         String out = null;
         int warmups = 3;
         int iterations = 5;
+        double simulatorDays = 3;
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -61,6 +69,7 @@ public record ScorecardOptions(
                 case "--out" -> out = value != null ? value : next(args, ++i, arg);
                 case "--warmups" -> warmups = count(value != null ? value : next(args, ++i, arg), arg, 0);
                 case "--iterations" -> iterations = count(value != null ? value : next(args, ++i, arg), arg, 1);
+                case "--sim-days" -> simulatorDays = days(value != null ? value : next(args, ++i, arg));
                 default -> throw new IllegalArgumentException("unknown option: " + args[i]);
             }
         }
@@ -70,7 +79,8 @@ public record ScorecardOptions(
         Path outPath = out != null
                 ? Path.of(out).toAbsolutePath().normalize()
                 : Datasets.projectRoot().resolve("nifi-twin-evaluation/target/scorecard.json");
-        return new ScorecardOptions(Set.copyOf(parts), Datasets.resolve(datasets), outPath, warmups, iterations, help);
+        return new ScorecardOptions(
+                Set.copyOf(parts), Datasets.resolve(datasets), outPath, warmups, iterations, simulatorDays, help);
     }
 
     private static String next(String[] args, int i, String option) {
@@ -99,6 +109,18 @@ public record ScorecardOptions(
             return n;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(option + " needs a whole number: " + text);
+        }
+    }
+
+    private static double days(String text) {
+        try {
+            double d = Double.parseDouble(text);
+            if (!(d > 0 && d <= 365)) {
+                throw new IllegalArgumentException("--sim-days must be in (0, 365]: " + text);
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--sim-days needs a number: " + text);
         }
     }
 

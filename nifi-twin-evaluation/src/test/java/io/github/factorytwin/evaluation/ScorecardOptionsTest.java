@@ -19,6 +19,7 @@ class ScorecardOptionsTest {
         assertEquals(EnumSet.allOf(Part.class), EnumSet.copyOf(o.parts()));
         assertEquals(3, o.warmups());
         assertEquals(5, o.iterations());
+        assertEquals(3.0, o.simulatorDays());
         assertFalse(o.help());
         assertTrue(
                 o.out().endsWith(Path.of("nifi-twin-evaluation/target/scorecard.json")),
@@ -43,11 +44,20 @@ class ScorecardOptionsTest {
     @Test
     void pathsAndCounts() {
         ScorecardOptions o = ScorecardOptions.parse(
-                "--datasets", "/data/sets", "--out=/tmp/x/card.json", "--warmups", "0", "--iterations=7", "-h");
+                "--datasets",
+                "/data/sets",
+                "--out=/tmp/x/card.json",
+                "--warmups",
+                "0",
+                "--iterations=7",
+                "--sim-days",
+                "0.5",
+                "-h");
         assertEquals(Path.of("/data/sets"), o.datasets());
         assertEquals(Path.of("/tmp/x/card.json"), o.out());
         assertEquals(0, o.warmups());
         assertEquals(7, o.iterations());
+        assertEquals(0.5, o.simulatorDays());
         assertTrue(o.help());
     }
 
@@ -72,6 +82,10 @@ class ScorecardOptionsTest {
         assertEquals(
                 "--warmups needs a whole number: x",
                 assertThrows(IllegalArgumentException.class, () -> ScorecardOptions.parse("--warmups", "x"))
+                        .getMessage());
+        assertEquals(
+                "--sim-days must be in (0, 365]: 0",
+                assertThrows(IllegalArgumentException.class, () -> ScorecardOptions.parse("--sim-days", "0"))
                         .getMessage());
         assertEquals(
                 "unknown option: --fast",
