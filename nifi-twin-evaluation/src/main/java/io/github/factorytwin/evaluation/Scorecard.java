@@ -139,23 +139,33 @@ public final class Scorecard {
             report.unavailable("NAB", "twin detector", TwinDetectors.nabUnavailableReason());
             return;
         }
-        NabDetector detector = twin.get();
-        log.println("scorecard: NAB twin run: " + detector.description());
+        runTwin(corpus, twin.get(), "nab.twin.", "twin", published);
+        Optional<NabDetector> experiment = TwinDetectors.nabExperiment();
+        if (experiment.isPresent()) {
+            runTwin(
+                    corpus,
+                    experiment.get(),
+                    "nab.experiment.novelty_filter.",
+                    "experiment: engine + new-extreme filter",
+                    published);
+        }
+    }
+
+    private void runTwin(
+            NabCorpus corpus, NabDetector detector, String prefix, String label, Map<String, String> published)
+            throws IOException {
+        log.println("scorecard: NAB run: " + detector.description());
         NabEvaluation.Result result = NabRunner.evaluate(corpus, detector);
-        report.text("nab.twin.detector", detector.description());
+        report.text(prefix + "detector", detector.description());
         for (String profile : NabProfile.NAMES) {
             NabEvaluation.ProfileResult r = result.profiles().get(profile);
-            report.number("nab.twin." + profile, r.normalizedScore());
-            report.number("nab.twin.threshold." + profile, r.threshold());
+            report.number(prefix + profile, r.normalizedScore());
+            report.number(prefix + "threshold." + profile, r.threshold());
             report.row(
                     "NAB",
-                    "twin, " + profile,
+                    label + ", " + profile,
                     ScorecardReport.fmt(r.normalizedScore(), 2),
-                    switch (profile) {
-                                case "standard" -> published;
-                                case "reward_low_FP_rate" -> "RCF 38.4, HTM 63.1, ARTime 65.2";
-                                default -> "RCF 59.7, HTM 74.3, ARTime 80.4";
-                            } + "; threshold " + ScorecardReport.fmt(r.threshold(), 4));
+                    published.get(profile) + "; threshold " + ScorecardReport.fmt(r.threshold(), 4));
         }
     }
 
@@ -167,7 +177,7 @@ public final class Scorecard {
             report.unavailable("simulator", "all", missing.get());
             return;
         }
-        SimulatorEvaluation.run(report, log);
+        SimulatorEvaluation.run(report, log, options.simulatorDays());
     }
 
     // ---------------------------------------------------------------- C-MAPSS

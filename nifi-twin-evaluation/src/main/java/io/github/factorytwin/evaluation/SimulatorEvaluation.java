@@ -64,7 +64,7 @@ final class SimulatorEvaluation {
         return truth.result();
     }
 
-    static void run(ScorecardReport report, PrintStream log) {
+    static void run(ScorecardReport report, PrintStream log, double days) {
         report.unavailable("simulator", "all", "not wired yet");
     }
 }

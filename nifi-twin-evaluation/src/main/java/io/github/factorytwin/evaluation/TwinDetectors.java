@@ -13,6 +13,10 @@ final class TwinDetectors {
         return Optional.empty();
     }
 
+    static Optional<NabDetector> nabExperiment() {
+        return Optional.empty();
+    }
+
     static String nabUnavailableReason() {
         return "the anomaly engine (io.github.factorytwin.anomaly) is not merged yet";
     }
