@@ -80,6 +80,17 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
         }
     }
 
+    /**
+     * Thrown by {@link Enrichment#commit} when the FlowFile's work cannot be applied now (for example, a concurrent
+     * task changed the same shared state meanwhile). The outputs are discarded and the session rolled back, so the
+     * original FlowFile returns to the queue unchanged and is processed again; nothing is logged as an error.
+     */
+    public static class RetryException extends RuntimeException {
+        public RetryException(String message) {
+            super(message);
+        }
+    }
+
     /** Where an {@link Enrichment} sends its output records. */
     @FunctionalInterface
     public interface Emitter {
@@ -97,6 +108,7 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
         /**
          * Called once every record of the FlowFile was read, before the session commits. Changes to shared state
          * belong here, not in {@link #process}: a FlowFile whose content turns out unreadable is never committed.
+         * May throw {@link RetryException} to have the FlowFile processed again later, with nothing emitted.
          */
         default void commit(ProcessSession session) {}
     }
@@ -136,6 +148,11 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
             getLogger().error("Routing {} to failure: {}", original, reason, e);
             original = session.putAttribute(original, TwinFields.ERROR_MESSAGE_ATTRIBUTE, reason);
             session.transfer(original, REL_FAILURE);
+            return;
+        } catch (RetryException e) {
+            outputs.discard();
+            getLogger().debug("Processing {} again later: {}", original, e.getMessage());
+            session.rollback();
             return;
         } catch (RuntimeException e) {
             outputs.discard();

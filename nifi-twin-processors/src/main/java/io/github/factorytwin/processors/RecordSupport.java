@@ -31,7 +31,10 @@ public final class RecordSupport {
 
     /** A copy of {@code record} under {@code schema} with {@code values} set (null values included). */
     public static Record enriched(RecordSchema schema, Record record, Map<String, Object> values) {
-        Map<String, Object> all = new HashMap<>(record.toMap());
+        Map<String, Object> source = record.toMap();
+        // Sized once: this runs for every record of every enriching processor.
+        Map<String, Object> all = new HashMap<>((source.size() + values.size()) * 4 / 3 + 1);
+        all.putAll(source);
         all.putAll(values);
         return new MapRecord(schema, all);
     }

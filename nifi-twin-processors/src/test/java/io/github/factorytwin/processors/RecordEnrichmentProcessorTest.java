@@ -34,6 +34,7 @@ class RecordEnrichmentProcessorTest {
     /** Doubles "value"; rejects records without it; copies values above 10 to "high"; counts commits. */
     static class Doubler extends RecordEnrichmentProcessor {
         final AtomicInteger commits = new AtomicInteger();
+        final AtomicInteger retriesWanted = new AtomicInteger();
 
         @Override
         protected List<org.apache.nifi.components.PropertyDescriptor> getSupportedPropertyDescriptors() {
@@ -71,6 +72,9 @@ class RecordEnrichmentProcessorTest {
 
                 @Override
                 public void commit(ProcessSession session) {
+                    if (retriesWanted.getAndDecrement() > 0) {
+                        throw new RetryException("conflict");
+                    }
                     commits.incrementAndGet();
                 }
             };
@@ -152,5 +156,27 @@ class RecordEnrichmentProcessorTest {
         runner.assertTransferCount(RecordEnrichmentProcessor.REL_FAILURE, 0);
         assertEquals(0, runner.getQueueSize().getObjectCount());
         assertEquals(1, processor.commits.get());
+    }
+
+    @Test
+    void aRetryFromCommitRollsBackQuietlyAndTheFlowFileIsProcessedAgain() throws Exception {
+        processor.retriesWanted.set(1);
+        runner.enqueue("[{\"id\":1,\"value\":2},{\"id\":2}]");
+        runner.run();
+        runner.assertTransferCount(RecordEnrichmentProcessor.REL_SUCCESS, 0);
+        runner.assertTransferCount(RecordEnrichmentProcessor.REL_FAILURE, 0);
+        assertEquals(1, runner.getQueueSize().getObjectCount(), "the FlowFile is back in the queue");
+        assertEquals(0, processor.commits.get());
+
+        runner.run();
+        runner.assertTransferCount(RecordEnrichmentProcessor.REL_SUCCESS, 1);
+        runner.assertTransferCount(RecordEnrichmentProcessor.REL_FAILURE, 1);
+        assertEquals(
+                1,
+                records(runner.getFlowFilesForRelationship(RecordEnrichmentProcessor.REL_SUCCESS)
+                                .get(0))
+                        .size());
+        assertEquals(1, processor.commits.get());
+        assertEquals(0, runner.getQueueSize().getObjectCount());
     }
 }

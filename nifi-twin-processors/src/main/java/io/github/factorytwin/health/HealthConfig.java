@@ -1,0 +1,91 @@
+package io.github.factorytwin.health;
+
+import java.util.List;
+
+/**
+ * Settings of the {@link HealthEngine}. The processor's properties fill the first eight; the others have
+ * documented defaults.
+ *
+ * @param sensors sensor field names, in the order of {@link Reading#sensors()}
+ * @param warningThreshold health below which a machine becomes WARNING
+ * @param criticalThreshold health below which a machine becomes CRITICAL (below the warning threshold)
+ * @param hysteresis health points above a threshold needed to leave the worse status again
+ * @param minDwellMillis how long (event time) a new status must persist before it takes effect
+ * @param baselineSize readings that learn a machine's own baseline
+ * @param lateToleranceMillis records older than the machine's newest timestamp minus this are late
+ * @param trendWindow effective number of readings of the health trend fit
+ * @param fastAlpha EWMA weight of the smoothed sensor value used for drift
+ * @param slowAlpha EWMA weight of the slow sensor average (trend features)
+ * @param anomalyAlpha EWMA weight of the anomaly score
+ * @param anomalyFloor smoothed anomaly score at or below which the anomaly penalty is 0
+ * @param anomalyCeiling smoothed anomaly score at or above which the anomaly penalty is 1
+ * @param driftFreeSigmas drift of the smoothed value (in baseline standard deviations) that costs nothing
+ * @param driftSpanSigmas further standard deviations over which the drift penalty grows from 0 to 1
+ */
+public record HealthConfig(
+        List<String> sensors,
+        double warningThreshold,
+        double criticalThreshold,
+        double hysteresis,
+        long minDwellMillis,
+        int baselineSize,
+        long lateToleranceMillis,
+        int trendWindow,
+        double fastAlpha,
+        double slowAlpha,
+        double anomalyAlpha,
+        double anomalyFloor,
+        double anomalyCeiling,
+        double driftFreeSigmas,
+        double driftSpanSigmas) {
+
+    public static final int DEFAULT_TREND_WINDOW = 120;
+    public static final double DEFAULT_FAST_ALPHA = 0.1;
+    public static final double DEFAULT_SLOW_ALPHA = 0.02;
+    public static final double DEFAULT_ANOMALY_ALPHA = 0.1;
+    public static final double DEFAULT_ANOMALY_FLOOR = 0.5;
+    public static final double DEFAULT_ANOMALY_CEILING = 0.9;
+    public static final double DEFAULT_DRIFT_FREE_SIGMAS = 1.0;
+    public static final double DEFAULT_DRIFT_SPAN_SIGMAS = 5.0;
+
+    public HealthConfig {
+        sensors = List.copyOf(sensors);
+        if (sensors.isEmpty() || sensors.size() > 64) {
+            throw new IllegalArgumentException("between 1 and 64 sensors are needed");
+        }
+        if (!(criticalThreshold < warningThreshold)) {
+            throw new IllegalArgumentException("Critical Threshold must be below Warning Threshold");
+        }
+        if (baselineSize < 2 || trendWindow < 5 || minDwellMillis < 0 || lateToleranceMillis < 0 || hysteresis < 0) {
+            throw new IllegalArgumentException("invalid health configuration");
+        }
+    }
+
+    /** The processor's settings with the documented defaults for the rest. */
+    public static HealthConfig of(
+            List<String> sensors,
+            double warningThreshold,
+            double criticalThreshold,
+            double hysteresis,
+            long minDwellMillis,
+            int baselineSize,
+            long lateToleranceMillis,
+            int trendWindow) {
+        return new HealthConfig(
+                sensors,
+                warningThreshold,
+                criticalThreshold,
+                hysteresis,
+                minDwellMillis,
+                baselineSize,
+                lateToleranceMillis,
+                trendWindow,
+                DEFAULT_FAST_ALPHA,
+                DEFAULT_SLOW_ALPHA,
+                DEFAULT_ANOMALY_ALPHA,
+                DEFAULT_ANOMALY_FLOOR,
+                DEFAULT_ANOMALY_CEILING,
+                DEFAULT_DRIFT_FREE_SIGMAS,
+                DEFAULT_DRIFT_SPAN_SIGMAS);
+    }
+}

@@ -1,0 +1,413 @@
+package io.github.factorytwin.health;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The health engine: turns one machine's readings, one at a time, into its health score, status, time to
+ * maintenance and alerts, updating that machine's {@link MachineState}. Stateless itself and thread-safe; a
+ * {@link MachineState} must be used by one thread at a time.
+ *
+ * <h2>Health</h2>
+ *
+ * <ul>
+ *   <li>Baseline: the first {@code baselineSize} readings of a machine learn, per sensor, mean and standard
+ *       deviation (Welford). From the 10th value on a value is clipped to mean ± 6 standard deviations before it
+ *       is learned, so a spike in the learning window cannot inflate the baseline.
+ *   <li>Drift per sensor: {@code z = |EWMA(value) - baseline mean| / baseline std} (EWMA weight {@code fastAlpha});
+ *       penalty {@code clamp((z - driftFreeSigmas) / driftSpanSigmas, 0, 1)}. Smoothing first means one spike
+ *       moves the EWMA by only {@code fastAlpha} of its size, and a value enters the EWMA clipped to the current
+ *       EWMA ± 6 baseline standard deviations, so even a huge single spike moves it by at most 0.6 sigma.
+ *   <li>Anomaly: {@code clamp((EWMA(anomaly_score) - anomalyFloor) / (anomalyCeiling - anomalyFloor), 0, 1)}.
+ *   <li>{@code health = 100 * (1 - a) * (1 - dmax)}: either source alone can take health to 0; the reason is the
+ *       larger of the two (the anomaly score or the most drifted sensor).
+ * </ul>
+ *
+ * <h2>Status</h2>
+ *
+ * Entering a worse status needs health below its threshold; leaving it needs health at least {@code hysteresis}
+ * points above that threshold. A change takes effect only when the new status has been asked for continuously
+ * for {@code minDwellMillis} of event time (the clock restarts when the direction of the change flips).
+ *
+ * <h2>Time to maintenance</h2>
+ *
+ * Without a {@link RulModel}: exponentially weighted least squares of health against event time (effective
+ * window {@code trendWindow} readings) extrapolated to the critical threshold; 0 when the fitted health is already
+ * at or below it; null while the baseline is learned, with fewer than {@code trendWindow / 4} (at least 10) points,
+ * when the slope is not negative with a t-statistic below -3, or when the fitted decline over the window is under
+ * 2 health points. With a {@link RulModel}: the model's prediction from {@link RulFeatures} of the state.
+ */
+public final class HealthEngine {
+
+    /** Result of one reading. {@code late} readings change nothing and carry no health. */
+    public record Outcome(
+            boolean late,
+            double health,
+            HealthStatus status,
+            Long timeToMaintenance,
+            Reason reason,
+            List<Alert> alerts) {
+
+        static Outcome lateRecord() {
+            return new Outcome(true, Double.NaN, null, null, null, List.of());
+        }
+    }
+
+    static final String ANOMALY_REASON = "anomaly_score";
+    static final String MAINTENANCE_REASON = "maintenance";
+    private static final int ROBUST_AFTER = 10;
+    private static final double CLIP_SIGMAS = 6;
+    private static final double SPIKE_SIGMAS = 6;
+    private static final double MIN_T_STAT = -3;
+    private static final double MIN_DECLINE = 2;
+
+    private final HealthConfig config;
+    private final RulModel rulModel;
+    private final double lambda;
+    private final int minTrendPoints;
+
+    public HealthEngine(HealthConfig config, RulModel rulModel) {
+        this.config = config;
+        this.rulModel = rulModel;
+        this.lambda = 1.0 - 1.0 / config.trendWindow();
+        this.minTrendPoints = Math.max(10, config.trendWindow() / 4);
+        if (rulModel != null && !rulModel.sensors().equals(config.sensors())) {
+            throw new IllegalArgumentException("The RUL model was trained on sensors " + rulModel.sensors()
+                    + " but the configured sensors are " + config.sensors());
+        }
+    }
+
+    public HealthConfig config() {
+        return config;
+    }
+
+    public MachineState newState() {
+        return new MachineState(config.sensors().size());
+    }
+
+    /** Applies one reading of {@code machineId} to {@code state} (unchanged when the reading is late). */
+    public Outcome update(String machineId, MachineState state, Reading reading) {
+        long ts = reading.timestamp();
+        if (state.isNew()) {
+            state.lastTimestamp = ts;
+            state.resetTimestamp = ts;
+            state.trendOrigin = ts;
+        } else if (ts < state.lastTimestamp - config.lateToleranceMillis()) {
+            return Outcome.lateRecord();
+        }
+        long now = Math.max(state.lastTimestamp, ts);
+        state.lastTimestamp = now;
+        if (reading.maintenance()) {
+            return maintenance(machineId, state, now);
+        }
+        if (state.readings < Integer.MAX_VALUE) {
+            state.readings++;
+        }
+        learn(state, reading);
+
+        // Health from the anomaly score and the most drifted sensor.
+        double a = 0;
+        if (!Double.isNaN(state.anomaly)) {
+            a = clamp((state.anomaly - config.anomalyFloor()) / (config.anomalyCeiling() - config.anomalyFloor()));
+        }
+        double dMax = 0;
+        int dArg = -1;
+        double zArg = 0;
+        if (baselineLearned(state)) {
+            for (int i = 0; i < state.sensorCount; i++) {
+                double z = zScore(state, i, state.fast[i]);
+                if (Double.isNaN(z)) {
+                    continue;
+                }
+                double d = clamp((Math.abs(z) - config.driftFreeSigmas()) / config.driftSpanSigmas());
+                if (d > dMax) {
+                    dMax = d;
+                    dArg = i;
+                    zArg = z;
+                }
+            }
+        }
+        double health = 100 * (1 - a) * (1 - dMax);
+        state.health = health;
+        Reason reason = new Reason(a, state.anomaly, dMax, dArg, zArg);
+        if (baselineLearned(state)) {
+            addTrendPoint(state, ts, now, health);
+        }
+        Long ttm = timeToMaintenance(state);
+        Alert alert = updateStatus(machineId, state, now, health, reason, ttm);
+        return new Outcome(false, health, state.status, ttm, reason, alert == null ? List.of() : List.of(alert));
+    }
+
+    /** What drove the health: the anomaly score or the most drifted sensor; text built only when needed. */
+    public record Reason(double anomalyPenalty, double anomaly, double driftPenalty, int sensor, double z) {
+
+        static final Reason MAINTENANCE = new Reason(0, Double.NaN, 0, -2, 0);
+
+        public String text(HealthConfig config) {
+            if (sensor == -2) {
+                return MAINTENANCE_REASON;
+            }
+            if (anomalyPenalty >= driftPenalty) {
+                return anomalyPenalty > 0 ? String.format("%s: smoothed %.2f", ANOMALY_REASON, anomaly) : "none";
+            }
+            return String.format(
+                    "%s: %.1f sigma %s baseline", config.sensors().get(sensor), Math.abs(z), z > 0 ? "above" : "below");
+        }
+    }
+
+    private Outcome maintenance(String machineId, MachineState state, long now) {
+        List<Alert> alerts = new ArrayList<>(1);
+        if (state.incidentSeverity != null) {
+            alerts.add(new Alert(
+                    alertId(machineId, state.incidentStart),
+                    machineId,
+                    now,
+                    state.incidentSeverity,
+                    Alert.Event.RECOVERED,
+                    MAINTENANCE_REASON,
+                    100.0,
+                    null));
+        }
+        // The repaired machine learns its baseline again: a repair can change its normal operating point, and a
+        // machine first seen while already degrading would otherwise keep a baseline of its degraded state.
+        state.baselineReadings = 0;
+        java.util.Arrays.fill(state.baselineCount, 0);
+        java.util.Arrays.fill(state.baselineMean, 0);
+        java.util.Arrays.fill(state.baselineM2, 0);
+        java.util.Arrays.fill(state.fast, Double.NaN);
+        java.util.Arrays.fill(state.slow, Double.NaN);
+        state.readings = 0;
+        state.resetTimestamp = now;
+        state.anomaly = Double.NaN;
+        state.health = 100;
+        state.status = HealthStatus.HEALTHY;
+        state.pending = null;
+        state.incidentSeverity = null;
+        state.incidentStart = 0;
+        state.trendOrigin = now;
+        state.trendPoints = 0;
+        state.s0 = state.st = state.sh = state.stt = state.sth = state.shh = 0;
+        return new Outcome(false, 100, HealthStatus.HEALTHY, null, Reason.MAINTENANCE, alerts);
+    }
+
+    private void learn(MachineState state, Reading reading) {
+        boolean learning = state.baselineReadings < config.baselineSize();
+        double[] values = reading.sensors();
+        for (int i = 0; i < state.sensorCount; i++) {
+            double x = values[i];
+            if (Double.isNaN(x) || Double.isInfinite(x)) {
+                continue;
+            }
+            if (learning) {
+                int n = state.baselineCount[i];
+                double learned = x;
+                if (n >= ROBUST_AFTER) {
+                    double sd = Math.sqrt(state.baselineM2[i] / (n - 1));
+                    double m = state.baselineMean[i];
+                    learned = Math.max(m - CLIP_SIGMAS * sd, Math.min(m + CLIP_SIGMAS * sd, x));
+                }
+                n++;
+                double delta = learned - state.baselineMean[i];
+                state.baselineMean[i] += delta / n;
+                state.baselineM2[i] += delta * (learned - state.baselineMean[i]);
+                state.baselineCount[i] = n;
+            }
+            if (Double.isNaN(state.fast[i])) {
+                state.fast[i] = x;
+                state.slow[i] = x;
+                continue;
+            }
+            // Once the baseline is known, a value enters the averages clipped to the fast average +- SPIKE_SIGMAS
+            // baseline standard deviations: a single spike moves them by at most fastAlpha * SPIKE_SIGMAS sigma,
+            // while a real shift or ramp still passes within a few readings.
+            double smoothed = x;
+            int n = state.baselineCount[i];
+            if (n >= ROBUST_AFTER) {
+                double sd = Math.max(
+                        Math.sqrt(state.baselineM2[i] / (n - 1)), 1e-9 + 1e-4 * Math.abs(state.baselineMean[i]));
+                smoothed = Math.max(state.fast[i] - SPIKE_SIGMAS * sd, Math.min(state.fast[i] + SPIKE_SIGMAS * sd, x));
+            }
+            state.fast[i] += config.fastAlpha() * (smoothed - state.fast[i]);
+            state.slow[i] += config.slowAlpha() * (smoothed - state.slow[i]);
+        }
+        if (learning) {
+            state.baselineReadings++;
+        }
+        double score = reading.anomalyScore();
+        if (!Double.isNaN(score)) {
+            state.anomaly = Double.isNaN(state.anomaly)
+                    ? score
+                    : state.anomaly + config.anomalyAlpha() * (score - state.anomaly);
+        }
+    }
+
+    boolean baselineLearned(MachineState state) {
+        return state.baselineReadings >= config.baselineSize();
+    }
+
+    /** Standard deviations of {@code value} from sensor {@code i}'s baseline; NaN when unknown. */
+    static double zScore(MachineState state, int i, double value) {
+        int n = state.baselineCount[i];
+        if (n < 2 || Double.isNaN(value)) {
+            return Double.NaN;
+        }
+        double mean = state.baselineMean[i];
+        double sd = Math.sqrt(state.baselineM2[i] / (n - 1));
+        double floor = 1e-9 + 1e-4 * Math.abs(mean);
+        return (value - mean) / Math.max(sd, floor);
+    }
+
+    private void addTrendPoint(MachineState s, long ts, long now, double health) {
+        double shift = (now - s.trendOrigin) / 1000.0;
+        if (shift != 0) {
+            // Re-express the sums with time measured from the new origin: t' = t - shift.
+            s.stt = s.stt - 2 * shift * s.st + shift * shift * s.s0;
+            s.sth = s.sth - shift * s.sh;
+            s.st = s.st - shift * s.s0;
+            s.trendOrigin = now;
+        }
+        s.s0 *= lambda;
+        s.st *= lambda;
+        s.sh *= lambda;
+        s.stt *= lambda;
+        s.sth *= lambda;
+        s.shh *= lambda;
+        double t = (ts - now) / 1000.0;
+        s.s0 += 1;
+        s.st += t;
+        s.sh += health;
+        s.stt += t * t;
+        s.sth += t * health;
+        s.shh += health * health;
+        if (s.trendPoints < Integer.MAX_VALUE) {
+            s.trendPoints++;
+        }
+    }
+
+    /** The fitted trend: {slope per second, fitted health now, slope t-statistic, decline over the window}. */
+    static double[] trend(MachineState s) {
+        if (s.s0 <= 2) {
+            return null;
+        }
+        double sxx = s.stt - s.st * s.st / s.s0;
+        if (!(sxx > 0)) {
+            return null;
+        }
+        double sxy = s.sth - s.st * s.sh / s.s0;
+        double syy = s.shh - s.sh * s.sh / s.s0;
+        double slope = sxy / sxx;
+        double intercept = (s.sh - slope * s.st) / s.s0;
+        double rss = Math.max(0, syy - slope * sxy);
+        double se = Math.sqrt(rss / Math.max(1, s.s0 - 2) / sxx);
+        double tStat = se > 0 ? slope / se : (slope < 0 ? Double.NEGATIVE_INFINITY : 0);
+        double span = Math.sqrt(12 * sxx / s.s0);
+        return new double[] {slope, intercept, tStat, -slope * span};
+    }
+
+    private Long timeToMaintenance(MachineState s) {
+        if (!baselineLearned(s)) {
+            return null;
+        }
+        if (rulModel != null) {
+            double predicted = rulModel.predict(RulFeatures.of(s, this));
+            return Double.isFinite(predicted) ? Math.max(0, Math.round(predicted)) : null;
+        }
+        if (s.trendPoints < minTrendPoints) {
+            return null;
+        }
+        double[] trend = trend(s);
+        if (trend == null) {
+            return null;
+        }
+        double slope = trend[0];
+        double now = trend[1];
+        if (now <= config.criticalThreshold()) {
+            return 0L;
+        }
+        if (slope >= 0 || trend[2] > MIN_T_STAT || trend[3] < MIN_DECLINE) {
+            return null;
+        }
+        return Math.round((now - config.criticalThreshold()) / -slope);
+    }
+
+    private HealthStatus target(HealthStatus current, double health) {
+        double warn = config.warningThreshold();
+        double crit = config.criticalThreshold();
+        double h = config.hysteresis();
+        return switch (current) {
+            case HEALTHY -> health < crit ? HealthStatus.CRITICAL : health < warn ? HealthStatus.WARNING : current;
+            case WARNING -> health < crit ? HealthStatus.CRITICAL : health >= warn + h ? HealthStatus.HEALTHY : current;
+            case CRITICAL ->
+                health >= warn + h ? HealthStatus.HEALTHY : health >= crit + h ? HealthStatus.WARNING : current;
+        };
+    }
+
+    private Alert updateStatus(String machineId, MachineState s, long now, double health, Reason reason, Long ttm) {
+        HealthStatus current = s.status;
+        HealthStatus target = target(current, health);
+        if (target == current) {
+            s.pending = null;
+            return null;
+        }
+        boolean worse = target.worseThan(current);
+        if (s.pending == null || s.pending.worseThan(current) != worse) {
+            s.pendingSince = now;
+        }
+        s.pending = target;
+        if (now - s.pendingSince < config.minDwellMillis()) {
+            return null;
+        }
+        s.status = target;
+        s.pending = null;
+        if (target == HealthStatus.HEALTHY) {
+            if (s.incidentSeverity != null) {
+                Alert recovered = new Alert(
+                        alertId(machineId, s.incidentStart),
+                        machineId,
+                        now,
+                        s.incidentSeverity,
+                        Alert.Event.RECOVERED,
+                        reason.text(config),
+                        health,
+                        ttm);
+                s.incidentSeverity = null;
+                s.incidentStart = 0;
+                return recovered;
+            }
+        } else if (s.incidentSeverity == null) {
+            s.incidentStart = now;
+            s.incidentSeverity = target;
+            return new Alert(
+                    alertId(machineId, now),
+                    machineId,
+                    now,
+                    target,
+                    Alert.Event.RAISED,
+                    reason.text(config),
+                    health,
+                    ttm);
+        } else if (target.worseThan(s.incidentSeverity)) {
+            s.incidentSeverity = target;
+            return new Alert(
+                    alertId(machineId, s.incidentStart),
+                    machineId,
+                    now,
+                    target,
+                    Alert.Event.ESCALATED,
+                    reason.text(config),
+                    health,
+                    ttm);
+        }
+        // A return from CRITICAL to WARNING keeps the incident open at CRITICAL: no alert, so a machine hovering
+        // around the critical threshold cannot produce an ESCALATED storm.
+        return null;
+    }
+
+    static String alertId(String machineId, long raisedAt) {
+        return machineId + "-" + raisedAt;
+    }
+
+    private static double clamp(double x) {
+        return x < 0 ? 0 : x > 1 ? 1 : x;
+    }
+}

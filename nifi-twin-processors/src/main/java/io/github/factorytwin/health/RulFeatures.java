@@ -1,0 +1,42 @@
+package io.github.factorytwin.health;
+
+/**
+ * The feature vector a {@link RulModel} sees: computed from a machine's streaming {@link MachineState} alone, so
+ * the model applies to live data exactly as it was trained (the evaluation replays the training engines through
+ * the same {@link HealthEngine} and records these vectors).
+ *
+ * <p>Layout {@value #LAYOUT}: readings since the last reset, health, health trend slope (points per second, 0 when
+ * unknown), fitted health now (the health when unknown); then per sensor: fast EWMA, slow EWMA, fast EWMA in
+ * baseline standard deviations from the baseline mean, slow EWMA likewise (0 when unknown).
+ */
+public final class RulFeatures {
+
+    public static final String LAYOUT = "health-state-v1";
+
+    private RulFeatures() {}
+
+    public static int count(int sensors) {
+        return 4 + 4 * sensors;
+    }
+
+    public static double[] of(MachineState s, HealthEngine engine) {
+        double[] x = new double[count(s.sensorCount)];
+        x[0] = s.readings;
+        x[1] = s.health;
+        double[] trend = HealthEngine.trend(s);
+        x[2] = trend == null ? 0 : trend[0];
+        x[3] = trend == null ? s.health : trend[1];
+        for (int i = 0; i < s.sensorCount; i++) {
+            int k = 4 + 4 * i;
+            x[k] = orZero(s.fast[i]);
+            x[k + 1] = orZero(s.slow[i]);
+            x[k + 2] = orZero(HealthEngine.zScore(s, i, s.fast[i]));
+            x[k + 3] = orZero(HealthEngine.zScore(s, i, s.slow[i]));
+        }
+        return x;
+    }
+
+    private static double orZero(double v) {
+        return Double.isFinite(v) ? v : 0;
+    }
+}

@@ -1,0 +1,236 @@
+package io.github.factorytwin.health;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A remaining-useful-life regression model: an ensemble of binary regression trees over {@link RulFeatures},
+ * stored as plain JSON (numbers and arrays only, read with Jackson's tree model: no classes are instantiated
+ * from the file, so a model file cannot carry code). Prediction = {@code bias + scale * sum(tree outputs)}: a
+ * random forest has bias 0 and scale 1/trees, boosting its intercept and shrinkage.
+ *
+ * <pre>{"format":"factorytwin-rul-trees","version":1,"features":"health-state-v1","sensors":[...],
+ *  "unit":"seconds","bias":0,"scale":0.01,"trees":[{"feature":[..],"threshold":[..],"left":[..],"right":[..],
+ *  "value":[..]}, ...]}</pre>
+ *
+ * A node {@code n} is a leaf when {@code feature[n] < 0} (output {@code value[n]}); otherwise the walk goes to
+ * {@code left[n]} when {@code x[feature[n]] <= threshold[n]}, else to {@code right[n]}. Children must come after
+ * their parent, so every walk ends.
+ */
+public final class RulModel {
+
+    public static final String FORMAT = "factorytwin-rul-trees";
+    private static final int MAX_TREES = 10_000;
+    private static final int MAX_NODES = 5_000_000;
+
+    private final List<String> sensors;
+    private final double bias;
+    private final double scale;
+    private final int[][] feature;
+    private final double[][] threshold;
+    private final int[][] left;
+    private final int[][] right;
+    private final double[][] value;
+
+    public RulModel(
+            List<String> sensors,
+            double bias,
+            double scale,
+            int[][] feature,
+            double[][] threshold,
+            int[][] left,
+            int[][] right,
+            double[][] value) {
+        this.sensors = List.copyOf(sensors);
+        this.bias = bias;
+        this.scale = scale;
+        this.feature = feature;
+        this.threshold = threshold;
+        this.left = left;
+        this.right = right;
+        this.value = value;
+        validate();
+    }
+
+    public List<String> sensors() {
+        return sensors;
+    }
+
+    public int trees() {
+        return feature.length;
+    }
+
+    public double predict(double[] x) {
+        double sum = 0;
+        for (int t = 0; t < feature.length; t++) {
+            int[] f = feature[t];
+            int n = 0;
+            while (f[n] >= 0) {
+                n = x[f[n]] <= threshold[t][n] ? left[t][n] : right[t][n];
+            }
+            sum += value[t][n];
+        }
+        return bias + scale * sum;
+    }
+
+    private void validate() {
+        int features = RulFeatures.count(sensors.size());
+        if (feature.length == 0 || feature.length > MAX_TREES) {
+            throw new IllegalArgumentException("a RUL model needs 1 to " + MAX_TREES + " trees");
+        }
+        long nodes = 0;
+        for (int t = 0; t < feature.length; t++) {
+            int n = feature[t].length;
+            nodes += n;
+            if (n == 0
+                    || threshold[t].length != n
+                    || left[t].length != n
+                    || right[t].length != n
+                    || value[t].length != n) {
+                throw new IllegalArgumentException("tree " + t + ": arrays of different lengths");
+            }
+            for (int i = 0; i < n; i++) {
+                if (feature[t][i] >= features) {
+                    throw new IllegalArgumentException(
+                            "tree " + t + " uses feature " + feature[t][i] + " of " + features);
+                }
+                if (feature[t][i] >= 0
+                        && (left[t][i] <= i || left[t][i] >= n || right[t][i] <= i || right[t][i] >= n)) {
+                    throw new IllegalArgumentException("tree " + t + ": node " + i + " has invalid children");
+                }
+                if (feature[t][i] < 0 && !Double.isFinite(value[t][i])) {
+                    throw new IllegalArgumentException("tree " + t + ": leaf " + i + " has no finite value");
+                }
+            }
+        }
+        if (nodes > MAX_NODES) {
+            throw new IllegalArgumentException("a RUL model may have at most " + MAX_NODES + " nodes");
+        }
+        if (!Double.isFinite(bias) || !Double.isFinite(scale)) {
+            throw new IllegalArgumentException("bias and scale must be finite");
+        }
+    }
+
+    /** Reads a model file written by {@link #write}. */
+    public static RulModel read(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return parse(new ObjectMapper().readTree(in));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("Invalid RUL model file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static RulModel parse(JsonNode root) {
+        if (root == null
+                || !FORMAT.equals(root.path("format").asText())
+                || root.path("version").asInt() != 1) {
+            throw new IllegalArgumentException("not a " + FORMAT + " version 1 document");
+        }
+        if (!RulFeatures.LAYOUT.equals(root.path("features").asText())) {
+            throw new IllegalArgumentException(
+                    "features '" + root.path("features").asText() + "' are not " + RulFeatures.LAYOUT);
+        }
+        List<String> sensors = new ArrayList<>();
+        root.path("sensors").forEach(n -> sensors.add(n.asText()));
+        JsonNode trees = root.path("trees");
+        int count = trees.size();
+        if (count > MAX_TREES) {
+            throw new IllegalArgumentException("too many trees: " + count);
+        }
+        int[][] feature = new int[count][];
+        double[][] threshold = new double[count][];
+        int[][] left = new int[count][];
+        int[][] right = new int[count][];
+        double[][] value = new double[count][];
+        for (int t = 0; t < count; t++) {
+            JsonNode tree = trees.get(t);
+            feature[t] = ints(tree.path("feature"));
+            threshold[t] = doubles(tree.path("threshold"));
+            left[t] = ints(tree.path("left"));
+            right[t] = ints(tree.path("right"));
+            value[t] = doubles(tree.path("value"));
+        }
+        return new RulModel(
+                sensors,
+                root.path("bias").asDouble(0),
+                root.path("scale").asDouble(1),
+                feature,
+                threshold,
+                left,
+                right,
+                value);
+    }
+
+    private static int[] ints(JsonNode array) {
+        if (!array.isArray() || array.size() > MAX_NODES) {
+            throw new IllegalArgumentException("expected an array of integers");
+        }
+        int[] out = new int[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode n = array.get(i);
+            if (!n.canConvertToInt()) {
+                throw new IllegalArgumentException("expected an integer, found " + n);
+            }
+            out[i] = n.asInt();
+        }
+        return out;
+    }
+
+    private static double[] doubles(JsonNode array) {
+        if (!array.isArray() || array.size() > MAX_NODES) {
+            throw new IllegalArgumentException("expected an array of numbers");
+        }
+        double[] out = new double[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode n = array.get(i);
+            if (!n.isNumber()) {
+                throw new IllegalArgumentException("expected a number, found " + n);
+            }
+            out[i] = n.asDouble();
+        }
+        return out;
+    }
+
+    /** Writes this model as a JSON document {@link #read} accepts. */
+    public void write(Path file) throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        var root = mapper.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("version", 1);
+        root.put("features", RulFeatures.LAYOUT);
+        var sensorArray = root.putArray("sensors");
+        sensors.forEach(sensorArray::add);
+        root.put("unit", "seconds");
+        root.put("bias", bias);
+        root.put("scale", scale);
+        var treeArray = root.putArray("trees");
+        for (int t = 0; t < feature.length; t++) {
+            var tree = treeArray.addObject();
+            var f = tree.putArray("feature");
+            var th = tree.putArray("threshold");
+            var l = tree.putArray("left");
+            var r = tree.putArray("right");
+            var v = tree.putArray("value");
+            for (int i = 0; i < feature[t].length; i++) {
+                f.add(feature[t][i]);
+                th.add(threshold[t][i]);
+                l.add(left[t][i]);
+                r.add(right[t][i]);
+                v.add(value[t][i]);
+            }
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        mapper.writeValue(tmp.toFile(), root);
+        Files.move(
+                tmp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,138 @@
+package io.github.factorytwin.health;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HealthEngineTest {
+
+    private static final List<String> SENSORS = List.of("temperature", "vibration", "rpm");
+
+    static HealthEngine engine(int sensors) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < sensors; i++) {
+            names.add(i < 3 ? SENSORS.get(i) : "s" + i);
+        }
+        return new HealthEngine(HealthConfig.of(names, 70, 40, 5, 10_000, 50, 30_000, 120), null);
+    }
+
+    /** Feeds {@code count} readings of a machine whose first sensor degrades after reading 100. */
+    static MachineState run(HealthEngine engine, int count, long seed) {
+        MachineState state = engine.newState();
+        Random random = new Random(seed);
+        int sensors = engine.config().sensors().size();
+        for (int i = 0; i < count; i++) {
+            double[] values = new double[sensors];
+            for (int s = 0; s < sensors; s++) {
+                values[s] = 100 * (s + 1) + random.nextGaussian();
+            }
+            values[0] += i < 100 ? 0 : (i - 100) * 0.02;
+            engine.update("M1", state, new Reading(1_000L * i, values, 0.4 + 0.3 * random.nextDouble(), false));
+        }
+        return state;
+    }
+
+    @Test
+    void serializedStateIsWellUnderOneKilobytePerMachine() {
+        MachineState three = run(engine(3), 400, 1);
+        int bytes3 = three.encode().getBytes(StandardCharsets.UTF_8).length;
+        System.out.println("Serialized state per machine, 3 sensors: " + bytes3 + " bytes");
+        assertTrue(bytes3 < 400, "3 sensors: " + bytes3 + " bytes");
+        MachineState fourteen = run(engine(14), 400, 1);
+        int bytes14 = fourteen.encode().getBytes(StandardCharsets.UTF_8).length;
+        System.out.println("Serialized state per machine, 14 sensors: " + bytes14 + " bytes");
+        assertTrue(bytes14 < 1024, "14 sensors: " + bytes14 + " bytes");
+    }
+
+    @Test
+    void stateRoundTripsExactly() {
+        HealthEngine engine = engine(3);
+        MachineState state = run(engine, 300, 2);
+        MachineState copy = MachineState.decode(state.encode(), 3);
+        assertEquals(state.encode(), copy.encode());
+        // Both continue identically.
+        double[] values = {110, 200, 300};
+        var a = engine.update("M1", state, new Reading(300_000, values, 0.5, false));
+        var b = engine.update("M1", copy, new Reading(300_000, values, 0.5, false));
+        assertEquals(a, b);
+        assertThrows(IllegalArgumentException.class, () -> MachineState.decode(state.encode(), 4));
+        assertThrows(IllegalArgumentException.class, () -> MachineState.decode("not base64!", 3));
+        assertThrows(IllegalArgumentException.class, () -> MachineState.decode("AAAA", 3));
+    }
+
+    @Test
+    void lateReadingsChangeNothing() {
+        HealthEngine engine = engine(3);
+        MachineState state = run(engine, 100, 3);
+        String before = state.encode();
+        var outcome = engine.update("M1", state, new Reading(50_000, new double[] {1, 2, 3}, 0.9, false));
+        assertTrue(outcome.late());
+        assertEquals(before, state.encode());
+    }
+
+    @Test
+    void noEstimateForAFlatOrImprovingTrend() {
+        HealthEngine engine = engine(3);
+        MachineState state = engine.newState();
+        Random random = new Random(4);
+        HealthEngine.Outcome last = null;
+        for (int i = 0; i < 500; i++) {
+            double[] values = {100 + random.nextGaussian(), 200 + random.nextGaussian(), 300 + random.nextGaussian()};
+            // anomaly score falling: health improving
+            double score = 0.8 - 0.3 * i / 500.0;
+            last = engine.update("M1", state, new Reading(1_000L * i, values, score, false));
+        }
+        assertTrue(last.health() > 0);
+        assertNull(last.timeToMaintenance(), "improving: no estimate");
+    }
+
+    @Test
+    void criticalMustBeBelowWarning() {
+        var e = assertThrows(IllegalArgumentException.class, () -> HealthConfig.of(SENSORS, 40, 40, 5, 0, 10, 0, 120));
+        assertTrue(e.getMessage().contains("Critical Threshold must be below Warning Threshold"));
+    }
+
+    @Test
+    void rulModelFilesAreDataOnlyAndValidated(@TempDir Path dir) throws Exception {
+        // One stump: x[1] (health) <= 50 -> 10 s, else 1000 s; bias 5.
+        RulModel model = new RulModel(
+                SENSORS,
+                5,
+                1,
+                new int[][] {{1, -1, -1}},
+                new double[][] {{50, 0, 0}},
+                new int[][] {{1, 0, 0}},
+                new int[][] {{2, 0, 0}},
+                new double[][] {{0, 10, 1000}});
+        Path file = dir.resolve("model.json");
+        model.write(file);
+        RulModel read = RulModel.read(file);
+        double[] x = new double[RulFeatures.count(3)];
+        x[1] = 40;
+        assertEquals(15, read.predict(x));
+        x[1] = 60;
+        assertEquals(1005, read.predict(x));
+
+        // A cycle (child pointing back) is refused, as is anything that is not the format.
+        String cyclic = Files.readString(file).replace("\"left\":[1,0,0]", "\"left\":[0,0,0]");
+        Files.writeString(file, cyclic);
+        assertThrows(java.io.IOException.class, () -> RulModel.read(file));
+        Files.writeString(file, new ObjectMapper().writeValueAsString(List.of("rO0ABXNy")));
+        assertThrows(java.io.IOException.class, () -> RulModel.read(file));
+        // A model for other sensors does not fit this configuration.
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new HealthEngine(HealthConfig.of(List.of("vibration"), 70, 40, 5, 0, 10, 0, 120), model));
+    }
+}

@@ -1,0 +1,500 @@
+package io.github.factorytwin.processors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.factorytwin.health.RulModel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.nifi.components.ValidationResult;
+import org.apache.nifi.components.state.Scope;
+import org.apache.nifi.json.JsonRecordSetWriter;
+import org.apache.nifi.json.JsonTreeReader;
+import org.apache.nifi.util.MockFlowFile;
+import org.apache.nifi.util.MockProcessContext;
+import org.apache.nifi.util.TestRunner;
+import org.apache.nifi.util.TestRunners;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ComputeHealthScoreTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long T0 = 1_700_000_000_000L;
+    private static final long STEP = 2_000;
+
+    static TestRunner newRunner() throws Exception {
+        TestRunner runner = TestRunners.newTestRunner(new ComputeHealthScore());
+        JsonTreeReader reader = new JsonTreeReader();
+        runner.addControllerService("reader", reader);
+        runner.enableControllerService(reader);
+        JsonRecordSetWriter writer = new JsonRecordSetWriter();
+        runner.addControllerService("writer", writer);
+        runner.enableControllerService(writer);
+        runner.setProperty(ComputeHealthScore.RECORD_READER, "reader");
+        runner.setProperty(ComputeHealthScore.RECORD_WRITER, "writer");
+        runner.setProperty(ComputeHealthScore.BASELINE_SIZE, "50");
+        runner.setProperty(ComputeHealthScore.MINIMUM_DWELL_TIME, "10 sec");
+        return runner;
+    }
+
+    /** A reading of a machine; vibration and anomaly score as given, the other sensors steady with noise. */
+    static ObjectNode reading(String machine, long timestamp, double vibration, Double anomaly, Random noise) {
+        ObjectNode r = JSON.createObjectNode();
+        r.put("machine_id", machine);
+        r.put("machine_type", "pump");
+        r.put("timestamp", timestamp);
+        r.put("temperature", 70 + 0.5 * noise.nextGaussian());
+        r.put("vibration", vibration);
+        r.put("rpm", 3000 + 10 * noise.nextGaussian());
+        if (anomaly == null) {
+            r.putNull("anomaly_score");
+        } else {
+            r.put("anomaly_score", anomaly);
+        }
+        r.put("state", "normal");
+        return r;
+    }
+
+    static void enqueue(TestRunner runner, List<ObjectNode> records) {
+        ArrayNode array = JSON.createArrayNode();
+        records.forEach(array::add);
+        runner.enqueue(array.toString());
+    }
+
+    static List<JsonNode> records(List<MockFlowFile> flowFiles) throws Exception {
+        List<JsonNode> list = new ArrayList<>();
+        for (MockFlowFile flowFile : flowFiles) {
+            JSON.readTree(flowFile.getContent()).forEach(list::add);
+        }
+        return list;
+    }
+
+    static List<JsonNode> successes(TestRunner runner) throws Exception {
+        return records(runner.getFlowFilesForRelationship(ComputeHealthScore.REL_SUCCESS));
+    }
+
+    static List<JsonNode> alerts(TestRunner runner) throws Exception {
+        return records(runner.getFlowFilesForRelationship(ComputeHealthScore.REL_ALERTS));
+    }
+
+    /**
+     * A machine that is steady for 100 readings, then its vibration climbs linearly; the true failure is when the
+     * vibration reaches baseline + 4 sigma (health 40 = the critical level under the documented formula).
+     */
+    static final double VIB_MEAN = 0.5;
+
+    static final double VIB_SD = 0.02;
+    static final int RAMP_START = 100;
+    static final int FAIL_AT = 400;
+
+    static double degradingVibration(int i, Random noise) {
+        double ramp = i < RAMP_START ? 0 : 4 * VIB_SD * (i - RAMP_START) / (double) (FAIL_AT - RAMP_START);
+        return VIB_MEAN + ramp + VIB_SD * noise.nextGaussian();
+    }
+
+    static List<ObjectNode> degrading(String machine, int from, int to, Random noise) {
+        List<ObjectNode> list = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            list.add(reading(machine, T0 + i * STEP, degradingVibration(i, noise), 0.45, noise));
+        }
+        return list;
+    }
+
+    @Test
+    void aDegradingMachineLosesHealthAndItsTimeToMaintenanceConvergesOnTheFailure() throws Exception {
+        TestRunner runner = newRunner();
+        Random noise = new Random(7);
+        // One FlowFile per 20 readings, as a stream would deliver them.
+        for (int i = 0; i < FAIL_AT; i += 20) {
+            enqueue(runner, degrading("M001", i, i + 20, noise));
+        }
+        runner.run(FAIL_AT / 20);
+        runner.assertTransferCount(ComputeHealthScore.REL_FAILURE, 0);
+        List<JsonNode> out = successes(runner);
+        assertEquals(FAIL_AT, out.size());
+
+        assertTrue(out.get(49).get("estimated_time_to_maintenance").isNull(), "no estimate while learning");
+        assertTrue(out.get(99).get("health_score").asDouble() > 90, "steady machine is healthy");
+        assertTrue(out.get(99).get("estimated_time_to_maintenance").isNull(), "flat trend: no estimate");
+        assertEquals("HEALTHY", out.get(99).get("health_status").asText());
+
+        // The estimate starts once the decline is significant, then shrinks with the true remaining time and
+        // its error shrinks too (a linear fit over the knee where the decline began overestimates at first).
+        long failureTime = T0 + FAIL_AT * STEP;
+        double previousError = Double.MAX_VALUE;
+        long previousTtm = Long.MAX_VALUE;
+        long trueRemaining = 0;
+        double error = 0;
+        for (int i : new int[] {260, 300, 340, 380}) {
+            JsonNode r = out.get(i);
+            JsonNode ttmNode = r.get("estimated_time_to_maintenance");
+            assertFalse(ttmNode.isNull(), "an estimate at reading " + i);
+            long ttm = ttmNode.asLong();
+            trueRemaining = (failureTime - r.get("timestamp").asLong()) / 1000;
+            error = Math.abs(ttm - trueRemaining);
+            assertTrue(ttm < previousTtm, "time to maintenance shrinks: " + ttm + " s at reading " + i);
+            assertTrue(error < previousError, "error shrinks: " + ttm + " s vs true " + trueRemaining + " s");
+            previousTtm = ttm;
+            previousError = error;
+        }
+        assertTrue(error <= 0.5 * trueRemaining + 60, "close to failure: error " + error + " s");
+        assertTrue(out.get(399).get("health_score").asDouble()
+                < out.get(250).get("health_score").asDouble());
+        assertTrue(out.get(399).get("health_score").asDouble() < 50);
+
+        List<JsonNode> alerts = alerts(runner);
+        assertEquals("RAISED", alerts.get(0).get("alert_event").asText());
+        assertEquals("WARNING", alerts.get(0).get("severity").asText());
+        assertTrue(
+                alerts.get(0).get("reason").asText().startsWith("vibration"),
+                alerts.get(0).toString());
+        assertEquals("M001", alerts.get(0).get("machine_id").asText());
+    }
+
+    @Test
+    void aHealthyMachineWithOneSpikeDoesNotAlert() throws Exception {
+        TestRunner runner = newRunner();
+        Random noise = new Random(11);
+        List<ObjectNode> list = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            double vibration = VIB_MEAN + VIB_SD * noise.nextGaussian();
+            double anomaly = 0.45 + 0.02 * noise.nextGaussian();
+            if (i == 200) {
+                vibration = 10 * VIB_MEAN;
+                anomaly = 1.0;
+            }
+            list.add(reading("M002", T0 + i * STEP, vibration, anomaly, noise));
+        }
+        enqueue(runner, list);
+        runner.run();
+        runner.assertTransferCount(ComputeHealthScore.REL_ALERTS, 0);
+        List<JsonNode> out = successes(runner);
+        assertEquals(300, out.size());
+        out.forEach(r -> assertEquals("HEALTHY", r.get("health_status").asText()));
+        assertTrue(
+                out.get(200).get("health_score").asDouble()
+                        < out.get(199).get("health_score").asDouble(),
+                "the spike is visible in the score");
+    }
+
+    /** Anomaly scores that make health oscillate across the warning threshold (70) every few readings. */
+    static List<ObjectNode> oscillating(String machine, Random noise) {
+        List<ObjectNode> list = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            double anomaly = i < 100 ? 0.45 : ((i / 10) % 2 == 0 ? 0.582 : 0.666);
+            list.add(reading(machine, T0 + i * STEP, VIB_MEAN + VIB_SD * noise.nextGaussian(), anomaly, noise));
+        }
+        return list;
+    }
+
+    @Test
+    void hysteresisAndDwellStopFlapping() throws Exception {
+        TestRunner runner = newRunner();
+        enqueue(runner, oscillating("M003", new Random(3)));
+        runner.run();
+        List<JsonNode> alerts = alerts(runner);
+        assertEquals(1, alerts.size(), alerts.toString());
+        assertEquals("RAISED", alerts.get(0).get("alert_event").asText());
+        assertTrue(alerts.get(0).get("reason").asText().startsWith("anomaly_score"));
+
+        // Without hysteresis and dwell the same input flaps: the protection above is what stops it.
+        TestRunner bare = newRunner();
+        bare.setProperty(ComputeHealthScore.HYSTERESIS, "0");
+        bare.setProperty(ComputeHealthScore.MINIMUM_DWELL_TIME, "0 sec");
+        enqueue(bare, oscillating("M003", new Random(3)));
+        bare.run();
+        assertTrue(
+                alerts(bare).size() > 10,
+                "flapping without protection: " + alerts(bare).size());
+    }
+
+    @Test
+    void dwellAloneSuppressesShortExcursions() throws Exception {
+        TestRunner runner = newRunner();
+        runner.setProperty(ComputeHealthScore.HYSTERESIS, "0");
+        runner.setProperty(ComputeHealthScore.MINIMUM_DWELL_TIME, "1 min");
+        enqueue(runner, oscillating("M004", new Random(4)));
+        runner.run();
+        assertTrue(alerts(runner).size() <= 1, alerts(runner).toString());
+    }
+
+    @Test
+    void escalatesThenRecoversAfterMaintenance() throws Exception {
+        TestRunner runner = newRunner();
+        Random noise = new Random(5);
+        List<ObjectNode> list = new ArrayList<>();
+        int i = 0;
+        for (; i < 100; i++) {
+            list.add(reading("M005", T0 + i * STEP, VIB_MEAN + VIB_SD * noise.nextGaussian(), 0.45, noise));
+        }
+        for (; i < 200; i++) { // health ~62: WARNING
+            list.add(reading("M005", T0 + i * STEP, VIB_MEAN + VIB_SD * noise.nextGaussian(), 0.65, noise));
+        }
+        for (; i < 300; i++) { // health ~12: CRITICAL
+            list.add(reading("M005", T0 + i * STEP, VIB_MEAN + VIB_SD * noise.nextGaussian(), 0.85, noise));
+        }
+        ObjectNode repair = reading("M005", T0 + i * STEP, VIB_MEAN, null, noise);
+        repair.put("state", "maintenance");
+        list.add(repair);
+        i++;
+        for (int end = i + 50; i < end; i++) {
+            list.add(reading("M005", T0 + i * STEP, VIB_MEAN + VIB_SD * noise.nextGaussian(), 0.45, noise));
+        }
+        enqueue(runner, list);
+        runner.run();
+
+        List<JsonNode> alerts = alerts(runner);
+        assertEquals(
+                List.of("RAISED/WARNING", "ESCALATED/CRITICAL", "RECOVERED/CRITICAL"),
+                alerts.stream()
+                        .map(a -> a.get("alert_event").asText() + "/"
+                                + a.get("severity").asText())
+                        .toList());
+        String id = alerts.get(0).get("alert_id").asText();
+        alerts.forEach(a -> assertEquals(id, a.get("alert_id").asText(), "one incident, one id"));
+        assertEquals("maintenance", alerts.get(2).get("reason").asText());
+        assertEquals(T0 + 300 * STEP, alerts.get(2).get("timestamp").asLong());
+
+        List<JsonNode> out = successes(runner);
+        assertEquals(351, out.size());
+        assertEquals("CRITICAL", out.get(299).get("health_status").asText());
+        assertEquals(0, out.get(299).get("estimated_time_to_maintenance").asLong(), "critical: maintenance due");
+        assertEquals("HEALTHY", out.get(300).get("health_status").asText());
+        assertEquals(100.0, out.get(300).get("health_score").asDouble());
+        assertTrue(out.get(350).get("health_score").asDouble() > 90, "healthy after maintenance");
+        assertTrue(out.get(350).get("estimated_time_to_maintenance").isNull(), "learns its baseline again");
+    }
+
+    @Test
+    void stateSurvivesARestartAndIsCheckpointedOncePerFlowFile() throws Exception {
+        // Reference: one processor sees everything.
+        TestRunner reference = newRunner();
+        enqueue(reference, degrading("M006", 0, 100, new Random(9)));
+        enqueue(reference, degrading("M006", 100, 200, new Random(19)));
+        enqueue(reference, degrading("M006", 200, 400, new Random(10)));
+        reference.run(3);
+
+        TestRunner first = newRunner();
+        enqueue(first, degrading("M006", 0, 100, new Random(9)));
+        first.run();
+        long versionBefore = stateVersion(first);
+        enqueue(first, degrading("M006", 100, 200, new Random(19)));
+        first.run();
+        var stored = first.getStateManager().getState(Scope.LOCAL);
+        assertEquals(versionBefore + 1, stateVersion(first), "100 records, one checkpoint");
+        Map<String, String> state = stored.toMap();
+        assertNotNull(state.get("machine:M006"));
+
+        TestRunner second = newRunner(); // a new processor instance, as after a NiFi restart
+        second.getStateManager().setState(state, Scope.LOCAL);
+        enqueue(second, degrading("M006", 200, 400, new Random(10)));
+        second.run();
+
+        List<JsonNode> expected = successes(reference).subList(200, 400);
+        List<JsonNode> actual = successes(second);
+        assertEquals(expected, actual, "a restart changes nothing");
+        assertEquals(alerts(reference), alerts(second));
+        assertFalse(actual.get(199).get("estimated_time_to_maintenance").isNull());
+    }
+
+    static long stateVersion(TestRunner runner) throws Exception {
+        return Long.parseLong(
+                runner.getStateManager().getState(Scope.LOCAL).getStateVersion().orElseThrow());
+    }
+
+    @Test
+    void outOfOrderRecordsWithinToleranceAreUsedAndLateOnesGoToFailure() throws Exception {
+        TestRunner runner = newRunner();
+        Random noise = new Random(1);
+        List<ObjectNode> list = new ArrayList<>();
+        list.add(reading("M007", T0 + 100_000, VIB_MEAN, 0.45, noise));
+        list.add(reading("M007", T0 + 80_000, VIB_MEAN, 0.45, noise)); // 20 s late: within 30 s
+        list.add(reading("M007", T0 + 60_000, VIB_MEAN, 0.45, noise)); // 40 s late: rejected
+        list.add(reading("M008", T0 + 60_000, VIB_MEAN, 0.45, noise)); // other machine: its own clock
+        enqueue(runner, list);
+        runner.run();
+
+        List<JsonNode> ok = successes(runner);
+        assertEquals(3, ok.size());
+        MockFlowFile failure = runner.getFlowFilesForRelationship(ComputeHealthScore.REL_FAILURE)
+                .get(0);
+        assertTrue(
+                failure.getAttribute("record.error.message").startsWith("Late record"),
+                failure.getAttribute("record.error.message"));
+        List<JsonNode> late = records(List.of(failure));
+        assertEquals(1, late.size());
+        assertEquals(T0 + 60_000, late.get(0).get("timestamp").asLong());
+        assertNull(late.get(0).get("health_score"), "late record is passed on unchanged");
+        assertEquals(1, runner.getCounterValue("Late Records"));
+
+        // The late record did not move the machine's clock back.
+        runner.clearTransferState();
+        enqueue(runner, List.of(reading("M007", T0 + 65_000, VIB_MEAN, 0.45, noise)));
+        runner.run();
+        runner.assertAllFlowFilesTransferred(ComputeHealthScore.REL_FAILURE, 1);
+    }
+
+    @Test
+    void malformedRecordsGoToFailureAndNothingIsLost() throws Exception {
+        TestRunner runner = newRunner();
+        Random noise = new Random(2);
+        List<ObjectNode> list = new ArrayList<>();
+        list.add(reading("M009", T0, VIB_MEAN, 0.45, noise));
+        ObjectNode noId = reading("M009", T0 + STEP, VIB_MEAN, 0.45, noise);
+        noId.remove("machine_id");
+        list.add(noId);
+        ObjectNode badTime = reading("M009", T0 + STEP, VIB_MEAN, 0.45, noise);
+        badTime.put("timestamp", "yesterday");
+        list.add(badTime);
+        ObjectNode nan = reading("M009", T0 + STEP, VIB_MEAN, 0.45, noise);
+        nan.put("vibration", "NaN");
+        list.add(nan);
+        ObjectNode text = reading("M009", T0 + STEP, VIB_MEAN, 0.45, noise);
+        text.put("rpm", "fast");
+        list.add(text);
+        ObjectNode outOfRange = reading("M009", T0 + STEP, VIB_MEAN, 1.5, noise);
+        list.add(outOfRange);
+        ObjectNode dropout = reading("M009", T0 + 2 * STEP, VIB_MEAN, null, noise);
+        dropout.putNull("temperature");
+        list.add(dropout);
+        enqueue(runner, list);
+        runner.run();
+
+        List<JsonNode> ok = successes(runner);
+        List<JsonNode> failed = records(runner.getFlowFilesForRelationship(ComputeHealthScore.REL_FAILURE));
+        assertEquals(2, ok.size(), "the good record and the dropout (a null sensor is skipped)");
+        assertEquals(5, failed.size());
+        assertEquals(list.size(), ok.size() + failed.size(), "nothing lost");
+        MockFlowFile failure = runner.getFlowFilesForRelationship(ComputeHealthScore.REL_FAILURE)
+                .get(0);
+        assertEquals("Field 'machine_id' (the machine id) is missing", failure.getAttribute("record.error.message"));
+        assertEquals("5", failure.getAttribute("record.error.count"));
+    }
+
+    @Test
+    void unreadableContentGoesToFailureWholeAndChangesNoState() throws Exception {
+        TestRunner runner = newRunner();
+        String content = "[{\"machine_id\":\"M010\",\"timestamp\":1},{\"machine_id\": oops";
+        runner.enqueue(content);
+        runner.run();
+        runner.assertAllFlowFilesTransferred(ComputeHealthScore.REL_FAILURE, 1);
+        runner.getFlowFilesForRelationship(ComputeHealthScore.REL_FAILURE)
+                .get(0)
+                .assertContentEquals(content);
+        runner.getStateManager().assertStateNotSet(Scope.LOCAL);
+    }
+
+    @Test
+    void aRulModelFileReplacesTheTrendEstimate(@TempDir Path dir) throws Exception {
+        // A stump on feature 0 (readings since reset): <= 80 -> 3600 s, else 1800 s.
+        RulModel model = new RulModel(
+                List.of("temperature", "vibration", "rpm"),
+                0,
+                1,
+                new int[][] {{0, -1, -1}},
+                new double[][] {{80, 0, 0}},
+                new int[][] {{1, 0, 0}},
+                new int[][] {{2, 0, 0}},
+                new double[][] {{0, 3600, 1800}});
+        Path file = dir.resolve("rul.json");
+        model.write(file);
+        TestRunner runner = newRunner();
+        runner.setProperty(ComputeHealthScore.RUL_MODEL_FILE, file.toString());
+        enqueue(runner, degrading("M011", 0, 100, new Random(12)));
+        runner.run();
+        List<JsonNode> out = successes(runner);
+        assertTrue(out.get(48).get("estimated_time_to_maintenance").isNull(), "no estimate while learning");
+        assertEquals(3600, out.get(49).get("estimated_time_to_maintenance").asLong());
+        assertEquals(1800, out.get(99).get("estimated_time_to_maintenance").asLong());
+
+        // A model trained on other sensors is refused when the processor starts.
+        TestRunner other = newRunner();
+        other.setProperty(ComputeHealthScore.SENSOR_FIELDS, "vibration");
+        other.setProperty(ComputeHealthScore.RUL_MODEL_FILE, file.toString());
+        enqueue(other, degrading("M011", 0, 1, new Random(12)));
+        AssertionError error = assertThrows(AssertionError.class, other::run);
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append(" / ");
+        }
+        assertTrue(messages.toString().contains("trained on sensors"), messages.toString());
+    }
+
+    @Test
+    void concurrentTasksNeitherLoseNorDoubleCountReadings() throws Exception {
+        ComputeHealthScore processor = new ComputeHealthScore();
+        TestRunner runner = TestRunners.newTestRunner(processor);
+        JsonTreeReader reader = new JsonTreeReader();
+        runner.addControllerService("reader", reader);
+        runner.enableControllerService(reader);
+        JsonRecordSetWriter writer = new JsonRecordSetWriter();
+        runner.addControllerService("writer", writer);
+        runner.enableControllerService(writer);
+        runner.setProperty(ComputeHealthScore.RECORD_READER, "reader");
+        runner.setProperty(ComputeHealthScore.RECORD_WRITER, "writer");
+        runner.setProperty(ComputeHealthScore.LATE_RECORD_TOLERANCE, "1 day"); // tasks finish in any order
+        runner.setThreadCount(4);
+        Random noise = new Random(13);
+        int flowFiles = 60;
+        for (int f = 0; f < flowFiles; f++) {
+            List<ObjectNode> list = new ArrayList<>();
+            for (int m = 0; m < 5; m++) {
+                list.add(reading("C" + m, T0 + f * STEP, VIB_MEAN, 0.45, noise));
+            }
+            enqueue(runner, list);
+        }
+        runner.run(flowFiles, false, true);
+        for (int round = 0; round < 50 && runner.getQueueSize().getObjectCount() > 0; round++) {
+            // FlowFiles rolled back after a conflicting commit come back (penalized) and are processed again.
+            runner.clearProvenanceEvents();
+            Thread.sleep(50);
+            runner.run(runner.getQueueSize().getObjectCount(), false, false);
+        }
+        assertEquals(0, runner.getQueueSize().getObjectCount());
+        runner.assertTransferCount(ComputeHealthScore.REL_FAILURE, 0);
+        assertEquals(5 * flowFiles, successes(runner).size(), "every record out exactly once");
+        for (int m = 0; m < 5; m++) {
+            assertEquals(flowFiles, processor.stateOf("C" + m).readings(), "every reading counted exactly once");
+        }
+    }
+
+    @Test
+    void propertyValidationExplainsTheProblem() throws Exception {
+        TestRunner runner = newRunner();
+        runner.setProperty(ComputeHealthScore.WARNING_THRESHOLD, "60");
+        runner.setProperty(ComputeHealthScore.CRITICAL_THRESHOLD, "60");
+        runner.assertNotValid();
+        Collection<ValidationResult> results = ((MockProcessContext) runner.getProcessContext()).validate();
+        assertTrue(
+                results.stream()
+                        .anyMatch(r -> !r.isValid()
+                                && r.getExplanation()
+                                        .contains("Critical Threshold (60.0) must be below Warning Threshold")),
+                results.toString());
+
+        runner.setProperty(ComputeHealthScore.CRITICAL_THRESHOLD, "40");
+        runner.setProperty(ComputeHealthScore.HYSTERESIS, "45");
+        runner.assertNotValid();
+        runner.setProperty(ComputeHealthScore.HYSTERESIS, "5");
+        runner.setProperty(ComputeHealthScore.SENSOR_FIELDS, "vibration, vibration");
+        runner.assertNotValid();
+        runner.setProperty(ComputeHealthScore.SENSOR_FIELDS, "vibration");
+        runner.setProperty(ComputeHealthScore.WARNING_THRESHOLD, "120");
+        runner.assertNotValid();
+        runner.setProperty(ComputeHealthScore.WARNING_THRESHOLD, "70");
+        runner.assertValid();
+    }
+}
