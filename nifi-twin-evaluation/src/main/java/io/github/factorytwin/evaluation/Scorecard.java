@@ -212,7 +212,12 @@ public final class Scorecard {
         report.number("cmapss.FD001.engines", engines);
         report.text("cmapss.FD001.method", method);
         report.row("C-MAPSS", "FD001 RMSE (" + engines + " test engines)", ScorecardReport.fmt(rmse, 2), published);
-        report.row("C-MAPSS", "FD001 PHM08 score", ScorecardReport.fmt(phm08, 1), "method: " + method);
+        report.row(
+                "C-MAPSS",
+                "FD001 PHM08 score",
+                ScorecardReport.fmt(phm08, 1),
+                "method: "
+                        + (method.length() > 110 ? method.substring(0, 107) + "... (full text in the JSON)" : method));
     }
 
     // ---------------------------------------------------------------- throughput
