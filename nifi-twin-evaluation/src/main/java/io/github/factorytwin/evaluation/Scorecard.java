@@ -139,14 +139,14 @@ public final class Scorecard {
             report.unavailable("NAB", "twin detector", TwinDetectors.nabUnavailableReason());
             return;
         }
-        runTwin(corpus, twin.get(), "nab.twin.", "twin", published);
-        Optional<NabDetector> experiment = TwinDetectors.nabExperiment();
-        if (experiment.isPresent()) {
+        runTwin(corpus, twin.get(), "nab.twin.", "twin (StreamingDetector, peak damping)", published);
+        Optional<NabDetector> undamped = TwinDetectors.nabExperiment();
+        if (undamped.isPresent()) {
             runTwin(
                     corpus,
-                    experiment.get(),
-                    "nab.experiment.novelty_filter.",
-                    "experiment: engine + new-extreme filter",
+                    undamped.get(),
+                    "nab.twin_without_peak_damping.",
+                    "same engine, no peak damping (as ScoreAnomaly)",
                     published);
         }
     }
