@@ -15,7 +15,6 @@ import org.apache.nifi.processor.AbstractProcessor;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
-import org.apache.nifi.processor.exception.ProcessException;
 import org.apache.nifi.schema.access.SchemaNotFoundException;
 import org.apache.nifi.serialization.MalformedRecordException;
 import org.apache.nifi.serialization.RecordReader;
@@ -35,9 +34,10 @@ import org.apache.nifi.serialization.record.RecordSchema;
  * <ul>
  *   <li>A record the enrichment rejects goes, unchanged, to {@code failure} in a FlowFile of its own with
  *       {@code record.error.message}; the other records of the same FlowFile still flow.
- *   <li>Content that cannot be read at all (not the reader's format, schema not found) sends the original FlowFile
- *       to {@code failure} intact, with nothing written elsewhere and the enrichment not committed, so a retry of
- *       the same FlowFile neither duplicates output nor double-counts state.
+ *   <li>Content that cannot be read at all (not the reader's format, schema not found, a value the reader cannot
+ *       convert), or records the Record Writer cannot write, send the original FlowFile to {@code failure} intact,
+ *       with nothing written elsewhere and the enrichment not committed, so a retry of the same FlowFile neither
+ *       duplicates output nor double-counts state, and a poison FlowFile cannot roll back and retry forever.
  *   <li>The original FlowFile is always either transferred to failure or removed once its children are out.
  * </ul>
  */
@@ -133,7 +133,7 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
             Emitter emitter =
                     (relationship, record) -> outputs.write(relationship, enrichment.schemaFor(relationship), record);
             Record record;
-            while ((record = reader.nextRecord()) != null) {
+            while ((record = next(reader)) != null) {
                 try {
                     enrichment.process(record, emitter);
                 } catch (RecordRejectedException e) {
@@ -149,6 +149,13 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
             original = session.putAttribute(original, TwinFields.ERROR_MESSAGE_ATTRIBUTE, reason);
             session.transfer(original, REL_FAILURE);
             return;
+        } catch (WriteFailure e) {
+            outputs.discard();
+            String reason = "Could not write records: " + describe(e.getCause());
+            getLogger().error("Routing {} to failure: {}", original, reason, e.getCause());
+            original = session.putAttribute(original, TwinFields.ERROR_MESSAGE_ATTRIBUTE, reason);
+            session.transfer(original, REL_FAILURE);
+            return;
         } catch (RetryException e) {
             outputs.discard();
             getLogger().debug("Processing {} again later: {}", original, e.getMessage());
@@ -160,6 +167,22 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
         }
         outputs.transfer();
         session.remove(original);
+    }
+
+    /** The reader's next record; a value the reader cannot convert makes the content unreadable, not a crash. */
+    private static Record next(RecordReader reader) throws IOException, MalformedRecordException {
+        try {
+            return reader.nextRecord();
+        } catch (RuntimeException e) {
+            throw new MalformedRecordException("Could not read a record: " + describe(e), e);
+        }
+    }
+
+    /** The Record Writer failed on a record: the outputs may hold half a record, so the FlowFile fails whole. */
+    private static final class WriteFailure extends RuntimeException {
+        WriteFailure(Exception cause) {
+            super(cause);
+        }
     }
 
     private static String describe(Throwable e) {
@@ -193,8 +216,8 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
                     open.put(relationship, output);
                 }
                 output.writer.write(record);
-            } catch (IOException | SchemaNotFoundException e) {
-                throw new ProcessException("Could not write a record to " + relationship.getName(), e);
+            } catch (IOException | SchemaNotFoundException | RuntimeException e) {
+                throw new WriteFailure(e);
             }
         }
 

@@ -148,6 +148,22 @@ class RecordEnrichmentProcessorTest {
     }
 
     @Test
+    void recordsTheWriterCannotWriteSendTheOriginalToFailureIntactInsteadOfRollingBackForever() {
+        // The reader infers a numeric type for "note" from 75.5 and 1e300; the writer then cannot write "NaN".
+        String content = "[{\"value\":1,\"note\":75.5},{\"value\":2,\"note\":\"NaN\"},{\"value\":3,\"note\":1e300}]";
+        runner.enqueue(content);
+        runner.run();
+
+        runner.assertAllFlowFilesTransferred(RecordEnrichmentProcessor.REL_FAILURE, 1);
+        MockFlowFile failure = runner.getFlowFilesForRelationship(RecordEnrichmentProcessor.REL_FAILURE)
+                .get(0);
+        failure.assertContentEquals(content);
+        assertTrue(failure.getAttribute("record.error.message").startsWith("Could not write records"));
+        assertEquals(0, processor.commits.get());
+        assertEquals(0, runner.getQueueSize().getObjectCount(), "nothing left behind");
+    }
+
+    @Test
     void aFlowFileWithNoRecordsIsRemovedWithoutOutput() {
         runner.enqueue("[]");
         runner.run();

@@ -1,0 +1,147 @@
+package io.github.factorytwin.evaluation.bench;
+
+import io.github.factorytwin.anomaly.IsolationForestModel;
+import io.github.factorytwin.processors.ScoreAnomaly;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import org.apache.nifi.util.TestRunner;
+import smile.anomaly.IsolationForest;
+
+/**
+ * Records/s per core through ScoreAnomaly (learned model: 100 trees, subsample 256, three features) with NiFi's
+ * JsonTreeReader and JsonRecordSetWriter, beside the pass-through baseline with the same reader and writer, measured
+ * in the same run, plus the engine alone (Smile's {@code IsolationForest.score} against the flattened model) to
+ * show where the time goes.
+ *
+ * <pre>
+ * ./mvnw -B -o -q -pl nifi-twin-processors,nifi-twin-evaluation -am package -DskipTests
+ * java -cp "$(cat nifi-twin-evaluation/target/classpath.txt)" io.github.factorytwin.evaluation.bench.ScoreAnomalyBench
+ * </pre>
+ */
+public final class ScoreAnomalyBench {
+
+    /** Records per FlowFile, and FlowFiles per measured iteration. */
+    static final int RECORDS_PER_FLOWFILE = 1000;
+
+    static final int FLOWFILES_PER_ITERATION = 20;
+
+    private ScoreAnomalyBench() {}
+
+    /** ScoreAnomaly's records/s, after its model has warmed up on 1000 readings. */
+    public static Throughput.Result measure(int warmups, int iterations) throws Exception {
+        TestRunner runner = JsonRecordRunners.newRunner(new ScoreAnomaly());
+        runner.setProperty(ScoreAnomaly.RANDOM_SEED, "1");
+        runner.setProperty(ScoreAnomaly.WARM_UP_SIZE, String.valueOf(RECORDS_PER_FLOWFILE));
+        runner.enqueue(readings(RECORDS_PER_FLOWFILE, 0));
+        runner.run(1, false, true);
+        runner.clearTransferState();
+        return Throughput.measure("ScoreAnomaly", warmups, iterations, iteration(runner));
+    }
+
+    /** The pass-through baseline's records/s on the same readings. */
+    public static Throughput.Result measurePassThrough(int warmups, int iterations) throws Exception {
+        TestRunner runner = JsonRecordRunners.newRunner(new PassThroughRecordProcessor());
+        runner.run(1, false, true);
+        return Throughput.measure("PassThrough", warmups, iterations, iteration(runner));
+    }
+
+    private static Throughput.Iteration iteration(TestRunner runner) {
+        List<String> contents = new ArrayList<>();
+        for (int i = 0; i < FLOWFILES_PER_ITERATION; i++) {
+            contents.add(readings(RECORDS_PER_FLOWFILE, i + 1));
+        }
+        return () -> {
+            for (String content : contents) {
+                runner.enqueue(content);
+            }
+            runner.run(contents.size(), false, false);
+            runner.clearTransferState();
+            return (long) contents.size() * RECORDS_PER_FLOWFILE;
+        };
+    }
+
+    /** Readings shaped like GenerateSensorReadings' output, ground truth included, 10 machines. */
+    static String readings(int count, long seed) {
+        Random random = new Random(seed);
+        StringBuilder json = new StringBuilder(count * 260).append('[');
+        for (int i = 0; i < count; i++) {
+            double rpm = 1500 + 3000 * random.nextDouble();
+            if (i > 0) {
+                json.append(',');
+            }
+            json.append(String.format(
+                    Locale.ROOT,
+                    "{\"machine_id\":\"M%03d\",\"machine_type\":\"%s\",\"timestamp\":%d,\"temperature\":%.3f,"
+                            + "\"vibration\":%.4f,\"rpm\":%.1f,\"state\":\"normal\",\"failure_mode\":\"none\","
+                            + "\"remaining_useful_life\":%d,\"sensor_fault\":\"none\"}",
+                    i % 10,
+                    i % 2 == 0 ? "press" : "lathe",
+                    1_700_000_000_000L + i * 2000L,
+                    75 + 2 * random.nextGaussian(),
+                    0.2 + 0.25 * rpm / 1000 + 0.05 * random.nextGaussian(),
+                    rpm,
+                    28_800 - i));
+        }
+        return json.append(']').toString();
+    }
+
+    /** Points/s of Smile's IsolationForest.score and of the flattened model, 100 trees of depth 8, 3 features. */
+    static double[] engineRates(int rounds) {
+        Random random = new Random(5);
+        double[][] data = new double[1000][];
+        for (int i = 0; i < data.length; i++) {
+            double rpm = 1500 + 3000 * random.nextDouble();
+            data[i] = new double[] {75 + 2 * random.nextGaussian(), 0.2 + 0.25 * rpm / 1000, rpm};
+        }
+        IsolationForest smile = IsolationForest.fit(data, new IsolationForest.Options(100, 8, 0.256, 2));
+        IsolationForestModel flat =
+                IsolationForestModel.fit(List.of("temperature", "vibration", "rpm"), data, 100, 256, 5);
+        double smileRate = 0;
+        double flatRate = 0;
+        double sink = 0;
+        for (int r = 0; r < rounds; r++) {
+            long start = System.nanoTime();
+            for (int k = 0; k < 20; k++) {
+                for (double[] x : data) {
+                    sink += smile.score(x);
+                }
+            }
+            smileRate = Math.max(smileRate, 20.0 * data.length * 1e9 / (System.nanoTime() - start));
+            start = System.nanoTime();
+            for (int k = 0; k < 20; k++) {
+                for (double[] x : data) {
+                    sink += flat.score(x);
+                }
+            }
+            flatRate = Math.max(flatRate, 20.0 * data.length * 1e9 / (System.nanoTime() - start));
+        }
+        if (sink == 42) {
+            System.out.println();
+        }
+        return new double[] {smileRate, flatRate};
+    }
+
+    public static void main(String[] args) throws Exception {
+        int warmups = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        Throughput.Result passThrough = measurePassThrough(warmups, iterations);
+        Throughput.Result score = measure(warmups, iterations);
+        double[] engine = engineRates(5);
+        System.out.printf(
+                Locale.ROOT, "%-24s %14s %14s %14s %8s%n", "benchmark", "median rec/s", "min", "max", "ratio");
+        for (Throughput.Result result : List.of(passThrough, score)) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-24s %,14.0f %,14.0f %,14.0f %8.2f%n",
+                    result.name(),
+                    result.medianRecordsPerSecond(),
+                    result.minRecordsPerSecond(),
+                    result.maxRecordsPerSecond(),
+                    result.medianRecordsPerSecond() / passThrough.medianRecordsPerSecond());
+        }
+        System.out.printf(Locale.ROOT, "%-24s %,14.0f points/s (best of 5)%n", "Smile score() alone", engine[0]);
+        System.out.printf(Locale.ROOT, "%-24s %,14.0f points/s (best of 5)%n", "flattened score() alone", engine[1]);
+    }
+}

@@ -1,0 +1,275 @@
+package io.github.factorytwin.anomaly;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * The streaming detector behind ScoreAnomaly: feature extraction with per-machine state, the model lifecycle and
+ * scoring. Thread-safe; one instance is shared by all concurrent tasks.
+ *
+ * <p><b>Lifecycle.</b> Either a fixed model supplier (a model file, see {@link ModelFileWatcher}), or learning from
+ * the stream: for each scope key (one for GLOBAL, the machine id for PER_MACHINE, the machine type for
+ * PER_MACHINE_TYPE) the first {@code warmUpSize} readings are collected, then a forest is fitted and every later
+ * reading is scored. With a retrain interval {@code M > 0} the learner keeps a sliding sample of the last
+ * {@code warmUpSize} readings that were not imputed, and refits on it after every {@code M} such readings, so the
+ * model follows legitimate change, including a lasting level shift. Anomalous readings stay in the sample on
+ * purpose: an Isolation Forest tolerates a few outliers in its training sample, while leaving them out would
+ * freeze a model whose every reading became "anomalous" after a lasting change (it would never relearn).
+ *
+ * <p><b>Batches.</b> Work is done in a {@link Batch} (one per FlowFile): feature state of the machines a batch
+ * touches is copied on first use and published back, together with the rows to learn from, only by
+ * {@link Batch#commit()}. A batch that is abandoned (unreadable content) leaves no trace. Models are immutable and
+ * swapped atomically ({@code volatile}), so scoring never waits for a fit; learners are locked per scope key while
+ * rows are added or a model is fitted. Two concurrent batches with readings of the same machine each start from
+ * the last committed state of that machine and the later commit wins; keep a machine's readings in one queue (as
+ * the Kafka key does) for exact derived features.
+ */
+public final class AnomalyDetector {
+
+    /** Which readings share a model when learning from the stream. */
+    public enum Scope {
+        GLOBAL,
+        PER_MACHINE,
+        PER_MACHINE_TYPE
+    }
+
+    /**
+     * Settings of a detector.
+     *
+     * @param spec the features
+     * @param missing what to do with missing or non-finite feature values
+     * @param scope which readings share a learned model (ignored with a fixed model)
+     * @param warmUpSize readings collected per scope key before the first fit (also the sliding sample's size)
+     * @param retrainInterval refit after this many usable scored readings; 0 = never
+     * @param trees number of trees
+     * @param subsampleSize rows per tree
+     * @param threshold score at or above which a reading is anomalous
+     * @param seed seed of the fits; null for a random seed per fit
+     */
+    public record Config(
+            FeatureSpec spec,
+            MissingValueStrategy missing,
+            Scope scope,
+            int warmUpSize,
+            int retrainInterval,
+            int trees,
+            int subsampleSize,
+            double threshold,
+            Long seed) {
+        public Config {
+            Objects.requireNonNull(spec, "spec");
+            Objects.requireNonNull(missing, "missing");
+            Objects.requireNonNull(scope, "scope");
+            if (warmUpSize < 2) {
+                throw new IllegalArgumentException("Warm-up size must be at least 2");
+            }
+            if (retrainInterval < 0) {
+                throw new IllegalArgumentException("Retrain interval must not be negative");
+            }
+            if (!(threshold > 0 && threshold <= 1)) {
+                throw new IllegalArgumentException("Threshold must be in (0, 1]");
+            }
+        }
+    }
+
+    /**
+     * The result for one reading.
+     *
+     * @param score the anomaly score in (0, 1], or null while the reading's model is warming up
+     * @param anomalous {@code score >= threshold}; false while warming up
+     * @param explanation the feature that contributed most; null while warming up
+     * @param features the reading's features
+     */
+    public record Result(Double score, boolean anomalous, Explanation explanation, Features features) {}
+
+    private final Config config;
+    private final Supplier<IsolationForestModel> fixedModel;
+    private final ConcurrentHashMap<String, MachineState> machines = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Learner> learners = new ConcurrentHashMap<>();
+
+    private AnomalyDetector(Config config, Supplier<IsolationForestModel> fixedModel) {
+        this.config = config;
+        this.fixedModel = fixedModel;
+    }
+
+    /** A detector that learns its models from the stream. */
+    public static AnomalyDetector learning(Config config) {
+        return new AnomalyDetector(config, null);
+    }
+
+    /**
+     * A detector that scores with the model {@code model} supplies at the start of each batch (for example the
+     * latest model file). The supplier may return null when no model is available: readings are then rejected.
+     */
+    public static AnomalyDetector withModel(Config config, Supplier<IsolationForestModel> model) {
+        return new AnomalyDetector(config, Objects.requireNonNull(model));
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** Starts the work on one group of readings (one FlowFile); a batch is used by one thread. */
+    public Batch begin() {
+        return new Batch(fixedModel == null ? null : fixedModel.get());
+    }
+
+    /** The current model of a scope key, or null while it warms up (learning detectors only). */
+    public IsolationForestModel learnedModel(String scopeKey) {
+        Learner learner = learners.get(scopeKey);
+        return learner == null ? null : learner.model;
+    }
+
+    /** Number of machines with feature state. */
+    public int machineCount() {
+        return machines.size();
+    }
+
+    /** One group of readings; see the class comment. Not thread-safe. */
+    public final class Batch {
+        private final IsolationForestModel batchModel;
+        private final Map<String, MachineState> touched = new HashMap<>();
+        private final Map<Learner, List<double[]>> toLearn = new IdentityHashMap<>();
+        private long scored;
+        private long anomalies;
+
+        private Batch(IsolationForestModel batchModel) {
+            this.batchModel = batchModel;
+        }
+
+        /**
+         * Scores one reading.
+         *
+         * @param machineId the machine (key of derived-feature and imputation state); not null
+         * @param scopeKey the key of the learned model (see {@link Scope}); ignored with a fixed model
+         * @param raw the raw feature values in {@link FeatureSpec#fields()} order; NaN for a missing value
+         * @throws MissingFeatureException when the reading has to be rejected because of a missing value
+         * @throws NoModelException when the detector has a fixed model and none is loaded
+         */
+        public Result score(String machineId, String scopeKey, double[] raw)
+                throws MissingFeatureException, NoModelException {
+            if (fixedModel != null && batchModel == null) {
+                throw new NoModelException("No model is loaded");
+            }
+            MachineState state = touched.get(machineId);
+            if (state == null) {
+                MachineState shared = machines.get(machineId);
+                state = shared == null ? new MachineState(config.spec()) : shared.copy();
+                touched.put(machineId, state);
+            }
+            Features features = state.extract(config.spec(), raw, config.missing());
+            IsolationForestModel model;
+            Learner learner = null;
+            if (fixedModel != null) {
+                model = batchModel;
+            } else {
+                learner = learners.computeIfAbsent(scopeKey, Learner::new);
+                model = learner.model;
+            }
+            if (model == null) {
+                if (!features.isImputed()) {
+                    toLearn.computeIfAbsent(learner, l -> new ArrayList<>()).add(features.values());
+                }
+                return new Result(null, false, null, features);
+            }
+            double score = model.score(features.values());
+            boolean anomalous = score >= config.threshold();
+            Explanation explanation = model.explain(features.values(), anomalous, features.imputed());
+            scored++;
+            if (anomalous) {
+                anomalies++;
+            }
+            if (learner != null && config.retrainInterval() > 0 && !features.isImputed()) {
+                toLearn.computeIfAbsent(learner, l -> new ArrayList<>()).add(features.values());
+            }
+            return new Result(score, anomalous, explanation, features);
+        }
+
+        /** Readings that got a score in this batch. */
+        public long scoredCount() {
+            return scored;
+        }
+
+        /** Readings found anomalous in this batch. */
+        public long anomalyCount() {
+            return anomalies;
+        }
+
+        /** Publishes the batch's machine state and learns from its readings (may fit models). */
+        public void commit() {
+            machines.putAll(touched);
+            touched.clear();
+            toLearn.forEach(Learner::learn);
+            toLearn.clear();
+        }
+    }
+
+    /** No model is available to score with. */
+    public static class NoModelException extends Exception {
+        public NoModelException(String message) {
+            super(message);
+        }
+    }
+
+    /** The learned model of one scope key and the sample it is (re)fitted on. */
+    private final class Learner {
+        private final String key;
+        private volatile IsolationForestModel model;
+        private double[][] sample;
+        private int filled;
+        private int next;
+        private long sinceFit;
+        private int fits;
+
+        Learner(String key) {
+            this.key = key;
+            this.sample = new double[config.warmUpSize()][];
+        }
+
+        synchronized void learn(List<double[]> rows) {
+            for (double[] row : rows) {
+                if (sample == null) {
+                    return;
+                }
+                sample[next] = row;
+                next = (next + 1) % sample.length;
+                filled = Math.min(filled + 1, sample.length);
+                if (model == null) {
+                    if (filled == sample.length) {
+                        fit();
+                    }
+                } else if (++sinceFit >= config.retrainInterval()) {
+                    fit();
+                }
+            }
+        }
+
+        private void fit() {
+            double[][] data = new double[filled][];
+            System.arraycopy(sample, 0, data, 0, filled);
+            long seed = config.seed() == null
+                    ? ThreadLocalRandom.current().nextLong()
+                    : mix(config.seed(), key.hashCode(), fits);
+            model = IsolationForestModel.fit(config.spec().names(), data, config.trees(), config.subsampleSize(), seed);
+            fits++;
+            sinceFit = 0;
+            if (config.retrainInterval() == 0) {
+                sample = null;
+            }
+        }
+    }
+
+    private static long mix(long seed, int key, int fits) {
+        long z = seed ^ (0x9E3779B97F4A7C15L * (key + 1L)) ^ (0xBF58476D1CE4E5B9L * (fits + 1L));
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

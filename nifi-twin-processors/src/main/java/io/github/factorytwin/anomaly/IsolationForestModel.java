@@ -1,0 +1,661 @@
+package io.github.factorytwin.anomaly;
+
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import smile.anomaly.IsolationForest;
+import smile.anomaly.IsolationTree;
+import smile.math.MathEx;
+import smile.stat.distribution.GaussianDistribution;
+
+/**
+ * An Extended Isolation Forest fitted with Smile ({@code smile.anomaly.IsolationTree}) and flattened into primitive
+ * arrays for scoring. Immutable and thread-safe: one instance is shared by every concurrent task.
+ *
+ * <p><b>Features are standardised</b> before fitting and scoring: {@code z = (x - median) / width} with the
+ * training sample's median and {@code width = p99 - p01} (1st to 99th percentile; a tiny floor for a constant
+ * feature), so rpm in thousands and vibration below 2 weigh alike in the random hyperplanes.
+ *
+ * <p><b>Splits</b> are random hyperplanes through all features (Smile's default extension level {@code d - 1},
+ * the Extended Isolation Forest of Hariri, Carrasco Kind and Brunner, 2019): unlike axis-parallel cuts they also
+ * isolate correlation breaks such as high vibration at low rpm, where each value alone is normal.
+ *
+ * <p><b>Score.</b> {@code s(x) = 2^(-E[h(x)] / c(psi))}, the standard Isolation Forest score (Liu, Ting and Zhou,
+ * 2008): {@code h} is the path length of {@code x} in one tree (plus {@code c(size)} for the points left in a leaf
+ * at the depth limit), {@code E} the mean over the trees and {@code c(psi)} the average path length of an
+ * unsuccessful search in a binary search tree of {@code psi} (the subsample size) points, exactly as Smile computes
+ * it. Because {@code h >= 0} it is already in {@code (0, 1]}: near 1 a point is isolated in far fewer splits than
+ * average, about 0.5 or below it is as hard to isolate as a typical point.
+ *
+ * <p><b>Beyond the training range.</b> Every split of an Isolation Forest lies inside the training data's range,
+ * so a reading far outside it (a vibration of 30 when training saw at most 1.4) is isolated no sooner than the most
+ * extreme training reading and would score no higher. The model therefore extends the score outside the observed
+ * range: with {@code r} the largest distance of a feature beyond the training minimum or maximum, in units of its
+ * width, the score is {@code 1 - (1 - s) / (1 + }{@value #OUT_OF_RANGE_RATE}{@code  * r^2)}: unchanged inside the
+ * observed range, barely changed just outside it (r = 0.1 moves 0.5 to 0.52), rising towards 1 with the distance
+ * (r = 0.5 moves 0.5 to 0.78, r = 1 to 0.92, r = 3 to 0.99) without ever saturating, so readings further out still
+ * rank higher, and still in {@code (0, 1]}.
+ *
+ * <p><b>Flattening.</b> Each tree is stored in pre-order: node {@code n}'s left child is {@code n + 1}, its right
+ * child {@code right[n]} ({@code -1} for a leaf, whose path length is {@code value[n]}); an inner node sends
+ * {@code z} left when {@code dot(z, planes[n*d .. n*d+d)) < value[n]}, the same arithmetic in the same order as
+ * Smile's {@code IsolationTree.path}, so the forest part of the score equals Smile's {@code IsolationForest.score}
+ * of the standardised point bit for bit, while scoring follows no object pointers.
+ */
+public final class IsolationForestModel {
+
+    /** Bounds a model must respect (also enforced when a model file is read). */
+    public static final int MAX_TREES = 10_000;
+
+    public static final int MAX_SUBSAMPLE = 1 << 20;
+    public static final int MAX_FEATURES = 1_000;
+
+    /** How fast the score rises to 1 beyond the training range, per feature width; see the class comment. */
+    public static final double OUT_OF_RANGE_RATE = 5.0;
+
+    private static final double EULER = 0.5772156649;
+    private static final Object FIT_LOCK = new Object();
+
+    private final List<String> featureNames;
+    private final int subsampleSize;
+    private final double c;
+    private final int d;
+    private final int[] roots;
+    private final int[] right;
+    private final double[] value;
+    private final double[] planes;
+    private final double[] normalLow;
+    private final double[] normalMedian;
+    private final double[] normalHigh;
+    private final double[] observedMin;
+    private final double[] observedMax;
+    private final double[] width;
+    private final long trainingCount;
+    /** Scoring layout, see {@link #pack()}. */
+    private final double[] packed;
+
+    private final int[] packedRoots;
+    private final int steps;
+
+    /**
+     * Creates a model from its parts (as read from a model file). Arrays are used as given: callers hand over
+     * ownership. {@link ModelFormat} validates every index before calling this.
+     */
+    IsolationForestModel(
+            List<String> featureNames,
+            int subsampleSize,
+            int[] roots,
+            int[] right,
+            double[] value,
+            double[] planes,
+            double[] normalLow,
+            double[] normalMedian,
+            double[] normalHigh,
+            double[] observedMin,
+            double[] observedMax,
+            long trainingCount) {
+        this.featureNames = List.copyOf(featureNames);
+        this.d = featureNames.size();
+        this.subsampleSize = subsampleSize;
+        this.c = averagePathLength(subsampleSize);
+        this.roots = roots;
+        this.right = right;
+        this.value = value;
+        this.planes = planes;
+        this.normalLow = normalLow;
+        this.normalMedian = normalMedian;
+        this.normalHigh = normalHigh;
+        this.observedMin = observedMin;
+        this.observedMax = observedMax;
+        this.width = new double[d];
+        for (int j = 0; j < d; j++) {
+            width[j] = width(normalLow[j], normalMedian[j], normalHigh[j]);
+        }
+        this.trainingCount = trainingCount;
+        this.packedRoots = new int[roots.length];
+        int[] depth = new int[1];
+        this.packed = pack(depth);
+        this.steps = depth[0];
+    }
+
+    /**
+     * Packs the trees for scoring: node {@code n} occupies {@code stride = 3 + d} consecutive doubles,
+     * {@code [left, right, threshold, slope_0 .. slope_d-1]}, child links being offsets into the same array, so one
+     * step reads one cache line instead of three arrays. A leaf links to itself with zero slopes and holds its path
+     * length as threshold ({@code 0 < length} keeps it in place, a length of 0 goes "right" to itself too), so every
+     * tree can be walked a fixed number of steps (the deepest leaf's depth) without a loop exit per tree, and
+     * several trees can be walked in lockstep, which lets the processor overlap their memory accesses.
+     */
+    private double[] pack(int[] maxDepth) {
+        int stride = 3 + d;
+        double[] nodes = new double[right.length * stride];
+        for (int n = 0; n < right.length; n++) {
+            int base = n * stride;
+            if (right[n] < 0) {
+                nodes[base] = base;
+                nodes[base + 1] = base;
+                nodes[base + 2] = value[n];
+            } else {
+                nodes[base] = (n + 1) * stride;
+                nodes[base + 1] = right[n] * stride;
+                nodes[base + 2] = value[n];
+                System.arraycopy(planes, n * d, nodes, base + 3, d);
+            }
+        }
+        int deepest = 0;
+        for (int t = 0; t < roots.length; t++) {
+            packedRoots[t] = roots[t] * stride;
+            deepest = Math.max(deepest, depth(roots[t]));
+        }
+        maxDepth[0] = deepest;
+        return nodes;
+    }
+
+    private int depth(int n) {
+        int deepest = 0;
+        int[] stack = new int[128];
+        int[] level = new int[128];
+        int top = 0;
+        stack[top] = n;
+        level[top++] = 0;
+        while (top > 0) {
+            int node = stack[--top];
+            int l = level[top];
+            deepest = Math.max(deepest, l);
+            if (right[node] >= 0) {
+                if (top + 2 > stack.length) {
+                    stack = Arrays.copyOf(stack, stack.length * 2);
+                    level = Arrays.copyOf(level, level.length * 2);
+                }
+                stack[top] = node + 1;
+                level[top++] = l + 1;
+                stack[top] = right[node];
+                level[top++] = l + 1;
+            }
+        }
+        return deepest;
+    }
+
+    /** The standardisation scale of a feature: its p01..p99 width, floored for a (nearly) constant feature. */
+    static double width(double low, double median, double high) {
+        return Math.max(high - low, 1e-9 * Math.max(1.0, Math.abs(median)));
+    }
+
+    /**
+     * Fits a forest with Smile: each tree on its own random subsample of {@code subsampleSize} rows without
+     * replacement (all rows when there are fewer), depth limit {@code ceil(log2(subsample))}, axis-parallel splits.
+     * The same data and seed always give the same model (Smile's random generator is seeded on this thread; fits
+     * are serialised because Smile's Gaussian generator is a shared singleton).
+     *
+     * @param featureNames names of the columns of {@code data}
+     * @param data training rows, at least 2, all of length {@code featureNames.size()} and finite
+     */
+    public static IsolationForestModel fit(
+            List<String> featureNames, double[][] data, int trees, int subsampleSize, long seed) {
+        return fitWithSmile(featureNames, data, trees, subsampleSize, seed).model();
+    }
+
+    /** The Smile forest and its flattened copy, for tests that check they agree. */
+    record Fitted(IsolationForest smile, IsolationForestModel model) {}
+
+    static Fitted fitWithSmile(List<String> featureNames, double[][] data, int trees, int subsampleSize, long seed) {
+        int d = featureNames.size();
+        if (data.length < 2) {
+            throw new IllegalArgumentException("At least 2 training rows are needed, got " + data.length);
+        }
+        if (trees < 1 || trees > MAX_TREES) {
+            throw new IllegalArgumentException("Number of trees must be 1.." + MAX_TREES + ", not " + trees);
+        }
+        if (subsampleSize < 2 || subsampleSize > MAX_SUBSAMPLE) {
+            throw new IllegalArgumentException("Subsample size must be 2.." + MAX_SUBSAMPLE + ", not " + subsampleSize);
+        }
+        if (d < 1 || d > MAX_FEATURES) {
+            throw new IllegalArgumentException("A model needs 1.." + MAX_FEATURES + " features, not " + d);
+        }
+        for (double[] row : data) {
+            if (row.length != d) {
+                throw new IllegalArgumentException("Every row must have " + d + " features");
+            }
+            for (double x : row) {
+                if (!Double.isFinite(x)) {
+                    throw new IllegalArgumentException("Training rows must be finite");
+                }
+            }
+        }
+        int n = data.length;
+        double[] low = new double[d];
+        double[] median = new double[d];
+        double[] high = new double[d];
+        double[] min = new double[d];
+        double[] max = new double[d];
+        double[] column = new double[n];
+        for (int j = 0; j < d; j++) {
+            for (int i = 0; i < n; i++) {
+                column[i] = data[i][j];
+            }
+            Arrays.sort(column);
+            low[j] = quantile(column, 0.01);
+            median[j] = quantile(column, 0.5);
+            high[j] = quantile(column, 0.99);
+            min[j] = column[0];
+            max[j] = column[n - 1];
+        }
+        double[][] standardised = new double[n][d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                standardised[i][j] = (data[i][j] - median[j]) / width(low[j], median[j], high[j]);
+            }
+        }
+        int psi = Math.min(subsampleSize, n);
+        int maxDepth = (int) Math.ceil(Math.log(psi) / Math.log(2));
+        int extension = d - 1;
+        IsolationTree[] fitted = new IsolationTree[trees];
+        SplittableRandom sampler = new SplittableRandom(seed);
+        int[] index = new int[n];
+        synchronized (FIT_LOCK) {
+            MathEx.setSeed(seed);
+            resetGaussianCache();
+            for (int t = 0; t < trees; t++) {
+                for (int i = 0; i < n; i++) {
+                    index[i] = i;
+                }
+                List<double[]> sample = new ArrayList<>(psi);
+                for (int i = 0; i < psi; i++) {
+                    int j = i + sampler.nextInt(n - i);
+                    int tmp = index[i];
+                    index[i] = index[j];
+                    index[j] = tmp;
+                    sample.add(standardised[index[i]]);
+                }
+                fitted[t] = new IsolationTree(sample, maxDepth, extension);
+            }
+        }
+        IsolationForest forest = new IsolationForest(psi, extension, fitted);
+        Flattener flat = new Flattener(d);
+        int[] roots = new int[trees];
+        for (int t = 0; t < trees; t++) {
+            roots[t] = flat.size;
+            flat.add(SmileAccess.root(fitted[t]));
+        }
+        IsolationForestModel model = new IsolationForestModel(
+                featureNames,
+                psi,
+                roots,
+                Arrays.copyOf(flat.right, flat.size),
+                Arrays.copyOf(flat.value, flat.size),
+                Arrays.copyOf(flat.planes, flat.size * d),
+                low,
+                median,
+                high,
+                min,
+                max,
+                n);
+        return new Fitted(forest, model);
+    }
+
+    private static double quantile(double[] sorted, double q) {
+        double position = q * (sorted.length - 1);
+        int below = (int) Math.floor(position);
+        int above = Math.min(below + 1, sorted.length - 1);
+        double fraction = position - below;
+        return sorted[below] + fraction * (sorted[above] - sorted[below]);
+    }
+
+    /** Smile's average path length {@code c(n)} of an unsuccessful binary-search-tree search. */
+    static double averagePathLength(int n) {
+        return 2.0 * (Math.log(n - 1) + EULER - (n - 1) / (double) n);
+    }
+
+    /** {@code x} standardised as the trees see it. */
+    double[] standardise(double[] x) {
+        double[] z = new double[d];
+        for (int j = 0; j < d; j++) {
+            z[j] = (x[j] - normalMedian[j]) / width[j];
+        }
+        return z;
+    }
+
+    /** The Isolation Forest score of {@code x} alone, without the out-of-range extension (Smile's score). */
+    public double forestScore(double[] x) {
+        return forestScoreOfStandardised(standardise(x));
+    }
+
+    private double forestScoreOfStandardised(double[] z) {
+        double[] p = packed;
+        int[] roots = packedRoots;
+        int steps = this.steps;
+        double sum = 0;
+        int t = 0;
+        for (; t + 4 <= roots.length; t += 4) {
+            int a = roots[t];
+            int b = roots[t + 1];
+            int e = roots[t + 2];
+            int f = roots[t + 3];
+            for (int s = 0; s < steps; s++) {
+                a = step(p, a, z);
+                b = step(p, b, z);
+                e = step(p, e, z);
+                f = step(p, f, z);
+            }
+            // Added one by one in tree order, as Smile does, so the sum is bit-identical.
+            sum += p[a + 2];
+            sum += p[b + 2];
+            sum += p[e + 2];
+            sum += p[f + 2];
+        }
+        for (; t < roots.length; t++) {
+            int a = roots[t];
+            for (int s = 0; s < steps; s++) {
+                a = step(p, a, z);
+            }
+            sum += p[a + 2];
+        }
+        return Math.pow(2.0, -(sum / roots.length) / c);
+    }
+
+    private static int step(double[] p, int base, double[] z) {
+        double dot = 0;
+        for (int j = 0; j < z.length; j++) {
+            dot += z[j] * p[base + 3 + j];
+        }
+        return (int) (dot < p[base + 2] ? p[base] : p[base + 1]);
+    }
+
+    /** The anomaly score of one feature vector, in (0, 1]; higher is more anomalous. See the class comment. */
+    public double score(double[] x) {
+        double s = forestScore(x);
+        double beyond = 0;
+        for (int j = 0; j < d; j++) {
+            double distance = x[j] > observedMax[j]
+                    ? (x[j] - observedMax[j]) / width[j]
+                    : x[j] < observedMin[j] ? (observedMin[j] - x[j]) / width[j] : 0;
+            beyond = Math.max(beyond, distance);
+        }
+        return beyond > 0 ? 1 - (1 - s) / (1 + OUT_OF_RANGE_RATE * beyond * beyond) : s;
+    }
+
+    /**
+     * The feature that contributed most to {@code x}'s score: the one furthest outside its normal range (distance
+     * in units of the range's width); when every feature is inside its range and the reading is anomalous, the
+     * feature whose splits isolated it soonest (each split on a root-to-leaf path credits every feature with its
+     * share {@code |slope|} of the hyperplane divided by the path length, summed over the trees); otherwise the
+     * feature furthest from its median.
+     */
+    public Explanation explain(double[] x, boolean anomalous, List<String> imputed) {
+        int best = -1;
+        double bestDistance = 0;
+        for (int j = 0; j < d; j++) {
+            double width = this.width[j];
+            double distance = x[j] > normalHigh[j]
+                    ? (x[j] - normalHigh[j]) / width
+                    : x[j] < normalLow[j] ? (normalLow[j] - x[j]) / width : 0;
+            if (distance > bestDistance) {
+                bestDistance = distance;
+                best = j;
+            }
+        }
+        Explanation.Position position;
+        String tail;
+        if (best >= 0) {
+            position = x[best] > normalHigh[best] ? Explanation.Position.ABOVE : Explanation.Position.BELOW;
+            tail = "";
+        } else {
+            position = Explanation.Position.WITHIN;
+            if (anomalous) {
+                best = isolatingFeature(x);
+                tail = ", unusual in combination with the other features";
+            } else {
+                double far = -1;
+                for (int j = 0; j < d; j++) {
+                    double distance = Math.abs(x[j] - normalMedian[j]) / width[j];
+                    if (distance > far) {
+                        far = distance;
+                        best = j;
+                    }
+                }
+                tail = "";
+            }
+        }
+        String name = featureNames.get(best);
+        StringBuilder text = new StringBuilder()
+                .append(name)
+                .append('=')
+                .append(format(x[best]))
+                .append(' ')
+                .append(position.name().toLowerCase(Locale.ROOT))
+                .append(" normal ")
+                .append(format(normalLow[best]))
+                .append("..")
+                .append(format(normalHigh[best]))
+                .append(tail);
+        if (imputed != null && !imputed.isEmpty()) {
+            text.append(" (imputed from the machine's last value: ")
+                    .append(String.join(", ", imputed))
+                    .append(')');
+        }
+        return new Explanation(name, x[best], normalLow[best], normalHigh[best], position, text.toString());
+    }
+
+    private int isolatingFeature(double[] x) {
+        double[] z = standardise(x);
+        double[] credit = new double[d];
+        double[] pathCredit = new double[d];
+        for (int root : roots) {
+            Arrays.fill(pathCredit, 0);
+            int n = root;
+            int r;
+            while ((r = right[n]) >= 0) {
+                double dot = 0;
+                double norm = 0;
+                int offset = n * d;
+                for (int j = 0; j < d; j++) {
+                    dot += z[j] * planes[offset + j];
+                    norm += Math.abs(planes[offset + j]);
+                }
+                if (norm > 0) {
+                    for (int j = 0; j < d; j++) {
+                        pathCredit[j] += Math.abs(planes[offset + j]) / norm;
+                    }
+                }
+                n = dot < value[n] ? n + 1 : r;
+            }
+            double weight = 1.0 / Math.max(1.0, value[n]);
+            for (int j = 0; j < d; j++) {
+                credit[j] += weight * pathCredit[j];
+            }
+        }
+        int best = 0;
+        for (int j = 1; j < d; j++) {
+            if (credit[j] > credit[best]) {
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    /** A number for an operator: 2 decimals in the usual ranges, 3 significant digits for small magnitudes. */
+    static String format(double v) {
+        double a = Math.abs(v);
+        if (a == 0 || (a >= 0.1 && a < 1e7)) {
+            return String.format(Locale.ROOT, "%.2f", v);
+        }
+        return String.format(Locale.ROOT, "%.3g", v);
+    }
+
+    public List<String> featureNames() {
+        return featureNames;
+    }
+
+    public int numberOfTrees() {
+        return roots.length;
+    }
+
+    public int subsampleSize() {
+        return subsampleSize;
+    }
+
+    /** Rows the model was trained on. */
+    public long trainingCount() {
+        return trainingCount;
+    }
+
+    /** Total number of nodes over all trees. */
+    public int nodeCount() {
+        return right.length;
+    }
+
+    public double normalLow(int j) {
+        return normalLow[j];
+    }
+
+    public double normalMedian(int j) {
+        return normalMedian[j];
+    }
+
+    public double normalHigh(int j) {
+        return normalHigh[j];
+    }
+
+    // Package-private raw access for ModelFormat.
+    int[] roots() {
+        return roots;
+    }
+
+    int[] right() {
+        return right;
+    }
+
+    double[] value() {
+        return value;
+    }
+
+    double[] planes() {
+        return planes;
+    }
+
+    double[] observedMin() {
+        return observedMin;
+    }
+
+    double[] observedMax() {
+        return observedMax;
+    }
+
+    double[] normalLow() {
+        return normalLow;
+    }
+
+    double[] normalMedian() {
+        return normalMedian;
+    }
+
+    double[] normalHigh() {
+        return normalHigh;
+    }
+
+    private static void resetGaussianCache() {
+        try {
+            SmileAccess.GAUSSIAN_CACHE.setDouble(GaussianDistribution.getInstance(), Double.NaN);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("Cannot reset Smile's Gaussian generator", e);
+        }
+    }
+
+    /** Pre-order flattening of Smile's tree nodes. */
+    private static final class Flattener {
+        final int d;
+        int size;
+        int[] right = new int[1024];
+        double[] value = new double[1024];
+        double[] planes;
+
+        Flattener(int d) {
+            this.d = d;
+            planes = new double[1024 * d];
+        }
+
+        int add(Object node) {
+            int n = size++;
+            if (n == right.length) {
+                int length = n * 2;
+                right = Arrays.copyOf(right, length);
+                value = Arrays.copyOf(value, length);
+                planes = Arrays.copyOf(planes, length * d);
+            }
+            Object left = SmileAccess.get(SmileAccess.LEFT, node);
+            Object rightChild = SmileAccess.get(SmileAccess.RIGHT, node);
+            if (left == null && rightChild == null) {
+                right[n] = -1;
+                value[n] = SmileAccess.getDouble(SmileAccess.DEPTH, node);
+                return n;
+            }
+            double[] slope = (double[]) SmileAccess.get(SmileAccess.SLOPE, node);
+            System.arraycopy(slope, 0, planes, n * d, d);
+            value[n] = SmileAccess.getDouble(SmileAccess.BIAS, node);
+            add(left);
+            // Not "right[n] = add(...)": the recursion may replace the array that expression already loaded.
+            int rightIndex = add(rightChild);
+            right[n] = rightIndex;
+            return n;
+        }
+    }
+
+    /**
+     * Reads Smile's fitted tree nodes (package-private in Smile 4.4.2) once, to flatten them. Smile runs on the
+     * class path (unnamed module), so reflective access is permitted; a Smile upgrade that changes the node layout
+     * fails here loudly, and the test comparing flattened and Smile scores catches any change of semantics.
+     */
+    private static final class SmileAccess {
+        static final Field ROOT;
+        static final Field DEPTH;
+        static final Field SLOPE;
+        static final Field BIAS;
+        static final Field LEFT;
+        static final Field RIGHT;
+        static final Field GAUSSIAN_CACHE;
+
+        static {
+            try {
+                ROOT = accessible(IsolationTree.class.getDeclaredField("root"));
+                Class<?> node = Class.forName("smile.anomaly.IsolationTree$Node");
+                DEPTH = accessible(node.getDeclaredField("depth"));
+                SLOPE = accessible(node.getDeclaredField("slope"));
+                BIAS = accessible(node.getDeclaredField("bias"));
+                LEFT = accessible(node.getDeclaredField("left"));
+                RIGHT = accessible(node.getDeclaredField("right"));
+                GAUSSIAN_CACHE = accessible(GaussianDistribution.class.getDeclaredField("z1"));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                throw new ExceptionInInitializerError(
+                        "This Smile version's Isolation Forest layout is not supported (expected 4.4.2): " + e);
+            }
+        }
+
+        private static Field accessible(Field field) {
+            field.setAccessible(true);
+            return field;
+        }
+
+        static Object root(IsolationTree tree) {
+            return get(ROOT, tree);
+        }
+
+        static Object get(Field field, Object target) {
+            try {
+                return field.get(target);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        static double getDouble(Field field, Object target) {
+            try {
+                return field.getDouble(target);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}

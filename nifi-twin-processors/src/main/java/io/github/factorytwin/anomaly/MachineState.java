@@ -1,0 +1,122 @@
+package io.github.factorytwin.anomaly;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What feature extraction remembers about one machine: its last valid value of each raw field and a short rolling
+ * window per field. Not thread-safe: an instance is either owned by one batch (a private copy) or published
+ * unchanged in the shared map (copy-on-write, see {@link AnomalyDetector}).
+ */
+public final class MachineState {
+
+    private final double[] last;
+    private final double[][] window;
+    private final int[] filled;
+    private final int[] next;
+
+    public MachineState(FeatureSpec spec) {
+        int k = spec.rawCount();
+        last = new double[k];
+        Arrays.fill(last, Double.NaN);
+        boolean windowed = spec.derived().contains(DerivedFeature.WINDOW);
+        window = new double[k][windowed ? spec.windowSize() : 0];
+        filled = new int[k];
+        next = new int[k];
+    }
+
+    private MachineState(MachineState other) {
+        last = other.last.clone();
+        window = new double[other.window.length][];
+        for (int i = 0; i < window.length; i++) {
+            window[i] = other.window[i].clone();
+        }
+        filled = other.filled.clone();
+        next = other.next.clone();
+    }
+
+    public MachineState copy() {
+        return new MachineState(this);
+    }
+
+    /**
+     * Turns one reading into features and advances this machine's state.
+     *
+     * @param raw the raw field values in {@link FeatureSpec#fields()} order; NaN or infinite means missing
+     * @throws MissingFeatureException when a value is missing and the strategy does not allow imputing it
+     */
+    public Features extract(FeatureSpec spec, double[] raw, MissingValueStrategy strategy)
+            throws MissingFeatureException {
+        int k = spec.rawCount();
+        double[] values = new double[spec.dimension()];
+        List<String> imputed = List.of();
+        boolean[] isImputed = null;
+        for (int i = 0; i < k; i++) {
+            double x = raw[i];
+            if (!Double.isFinite(x)) {
+                String field = spec.fields().get(i);
+                if (strategy == MissingValueStrategy.FAIL) {
+                    throw new MissingFeatureException("Feature '" + field + "' is missing or not a finite number");
+                }
+                if (Double.isNaN(last[i])) {
+                    throw new MissingFeatureException("Feature '" + field
+                            + "' is missing or not a finite number and the machine has no earlier value to impute");
+                }
+                x = last[i];
+                if (isImputed == null) {
+                    isImputed = new boolean[k];
+                    imputed = new ArrayList<>(2);
+                }
+                isImputed[i] = true;
+                imputed.add(field);
+            }
+            values[i] = x;
+        }
+        int offset = k;
+        for (DerivedFeature feature : spec.derivedInOrder()) {
+            for (int i = 0; i < k; i++) {
+                values[offset + i] = switch (feature) {
+                    case DELTA -> Double.isNaN(last[i]) ? 0.0 : values[i] - last[i];
+                    case WINDOW -> windowZ(i, values[i]);
+                };
+            }
+            offset += k;
+        }
+        for (int i = 0; i < k; i++) {
+            if (isImputed != null && isImputed[i]) {
+                continue;
+            }
+            last[i] = values[i];
+            double[] w = window[i];
+            if (w.length > 0) {
+                w[next[i]] = values[i];
+                next[i] = (next[i] + 1) % w.length;
+                filled[i] = Math.min(filled[i] + 1, w.length);
+            }
+        }
+        return new Features(values, imputed);
+    }
+
+    private double windowZ(int field, double x) {
+        int n = filled[field];
+        if (n < 2) {
+            return 0.0;
+        }
+        double[] w = window[field];
+        double sum = 0;
+        for (int j = 0; j < n; j++) {
+            sum += w[j];
+        }
+        double mean = sum / n;
+        double squares = 0;
+        for (int j = 0; j < n; j++) {
+            double d = w[j] - mean;
+            squares += d * d;
+        }
+        double std = Math.sqrt(squares / (n - 1));
+        double floor = 1e-9 * Math.max(1.0, Math.abs(mean));
+        double z = (x - mean) / Math.max(std, floor);
+        return Math.max(-FeatureSpec.MAX_WINDOW_Z, Math.min(FeatureSpec.MAX_WINDOW_Z, z));
+    }
+}

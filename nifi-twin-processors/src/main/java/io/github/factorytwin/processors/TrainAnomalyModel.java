@@ -1,0 +1,214 @@
+package io.github.factorytwin.processors;
+
+import io.github.factorytwin.anomaly.FeatureSpec;
+import io.github.factorytwin.anomaly.IsolationForestModel;
+import io.github.factorytwin.anomaly.MachineState;
+import io.github.factorytwin.anomaly.MissingFeatureException;
+import io.github.factorytwin.anomaly.MissingValueStrategy;
+import io.github.factorytwin.anomaly.ModelFormat;
+import io.github.factorytwin.processors.AnomalyProperties.DerivedFeatures;
+import io.github.factorytwin.processors.RecordEnrichmentProcessor.RecordRejectedException;
+import io.github.factorytwin.records.TwinFields;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.nifi.annotation.behavior.InputRequirement;
+import org.apache.nifi.annotation.behavior.WritesAttribute;
+import org.apache.nifi.annotation.behavior.WritesAttributes;
+import org.apache.nifi.annotation.documentation.CapabilityDescription;
+import org.apache.nifi.annotation.documentation.SeeAlso;
+import org.apache.nifi.annotation.documentation.Tags;
+import org.apache.nifi.annotation.documentation.UseCase;
+import org.apache.nifi.components.PropertyDescriptor;
+import org.apache.nifi.flowfile.FlowFile;
+import org.apache.nifi.processor.AbstractProcessor;
+import org.apache.nifi.processor.ProcessContext;
+import org.apache.nifi.processor.ProcessSession;
+import org.apache.nifi.processor.Relationship;
+import org.apache.nifi.processor.util.StandardValidators;
+import org.apache.nifi.schema.access.SchemaNotFoundException;
+import org.apache.nifi.serialization.MalformedRecordException;
+import org.apache.nifi.serialization.RecordReader;
+import org.apache.nifi.serialization.RecordReaderFactory;
+import org.apache.nifi.serialization.record.Record;
+
+@Tags({"anomaly", "isolation forest", "machine learning", "train", "model", "predictive maintenance"})
+@CapabilityDescription("Fits an Isolation Forest on the historical readings of each incoming FlowFile, with the same"
+        + " feature extraction as ScoreAnomaly, and writes it atomically to the Model File that ScoreAnomaly (Model"
+        + " Source MODEL_FILE) loads and hot-reloads. The FlowFile passes unchanged to success with the model's"
+        + " details as attributes. Records with a missing or non-numeric feature value are skipped and counted.")
+@InputRequirement(InputRequirement.Requirement.INPUT_REQUIRED)
+@SeeAlso(ScoreAnomaly.class)
+@WritesAttributes({
+    @WritesAttribute(attribute = "model.path", description = "Absolute path of the model file written"),
+    @WritesAttribute(attribute = "model.training.count", description = "Readings the model was fitted on"),
+    @WritesAttribute(
+            attribute = "model.training.skipped",
+            description = "Readings skipped for a missing, non-finite or non-numeric feature value"),
+    @WritesAttribute(attribute = "model.features", description = "The model's feature names, comma-separated"),
+    @WritesAttribute(attribute = "model.trees", description = "Number of trees"),
+    @WritesAttribute(attribute = "record.error.message", description = "On failure: why no model was written")
+})
+@UseCase(
+        description = "Train the anomaly model from historical readings inside NiFi (the canvas equivalent of a"
+                + " train_model.py script).",
+        keywords = {"train", "model", "isolation forest", "history"},
+        configuration =
+                """
+                Feed the historical readings (for example ListFile/FetchFile, or QueryRecord on stored data;
+                use MergeRecord first so one FlowFile holds the whole training set). Set 'Model File' to the path
+                ScoreAnomaly reads, and the same 'Feature Fields' and 'Derived Features' as ScoreAnomaly.
+                """)
+public class TrainAnomalyModel extends AbstractProcessor {
+
+    /** Fewer usable readings than this cannot describe normal behaviour. */
+    public static final int MIN_TRAINING_ROWS = 10;
+
+    public static final PropertyDescriptor RECORD_READER = new PropertyDescriptor.Builder()
+            .name("Record Reader")
+            .description("Reads the historical readings.")
+            .identifiesControllerService(RecordReaderFactory.class)
+            .required(true)
+            .build();
+
+    public static final PropertyDescriptor FEATURE_FIELDS = AnomalyProperties.FEATURE_FIELDS;
+    public static final PropertyDescriptor DERIVED_FEATURES = AnomalyProperties.DERIVED_FEATURES;
+
+    public static final PropertyDescriptor MODEL_FILE = new PropertyDescriptor.Builder()
+            .name("Model File")
+            .description("Where to write the model. Written to a temporary file in the same directory and moved into"
+                    + " place atomically, so a ScoreAnomaly reading the same path never sees half a model."
+                    + " Missing directories are created.")
+            .required(true)
+            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .build();
+
+    public static final PropertyDescriptor NUMBER_OF_TREES = AnomalyProperties.NUMBER_OF_TREES;
+    public static final PropertyDescriptor SUBSAMPLE_SIZE = AnomalyProperties.SUBSAMPLE_SIZE;
+    public static final PropertyDescriptor RANDOM_SEED = AnomalyProperties.RANDOM_SEED;
+
+    public static final PropertyDescriptor MACHINE_ID_FIELD = new PropertyDescriptor.Builder()
+            .name("Machine ID Field")
+            .description("Record field that identifies the machine, so derived features are computed per machine"
+                    + " in the order of its readings. Records without it form one series.")
+            .required(true)
+            .defaultValue(TwinFields.MACHINE_ID)
+            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .build();
+
+    public static final Relationship REL_SUCCESS = new Relationship.Builder()
+            .name("success")
+            .description("The training FlowFile, unchanged, after the model file was written.")
+            .build();
+
+    public static final Relationship REL_FAILURE = new Relationship.Builder()
+            .name("failure")
+            .description("The training FlowFile when no model could be written (unreadable content, too few usable"
+                    + " readings, the file cannot be written), with 'record.error.message'.")
+            .build();
+
+    private static final List<PropertyDescriptor> PROPERTIES = List.of(
+            RECORD_READER,
+            FEATURE_FIELDS,
+            DERIVED_FEATURES,
+            MODEL_FILE,
+            NUMBER_OF_TREES,
+            SUBSAMPLE_SIZE,
+            RANDOM_SEED,
+            MACHINE_ID_FIELD);
+
+    @Override
+    protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
+        return PROPERTIES;
+    }
+
+    @Override
+    public Set<Relationship> getRelationships() {
+        return Set.of(REL_SUCCESS, REL_FAILURE);
+    }
+
+    @Override
+    public void onTrigger(ProcessContext context, ProcessSession session) {
+        FlowFile flowFile = session.get();
+        if (flowFile == null) {
+            return;
+        }
+        FeatureSpec spec = AnomalyProperties.featureSpec(
+                context.getProperty(FEATURE_FIELDS).getValue(),
+                context.getProperty(DERIVED_FEATURES).asAllowableValue(DerivedFeatures.class));
+        String idField = context.getProperty(MACHINE_ID_FIELD).getValue();
+        RecordReaderFactory readers = context.getProperty(RECORD_READER).asControllerService(RecordReaderFactory.class);
+        List<double[]> rows = new ArrayList<>();
+        long skipped = 0;
+        Map<String, MachineState> machines = new HashMap<>();
+        try (InputStream in = session.read(flowFile);
+                RecordReader reader = readers.createRecordReader(flowFile, in, getLogger())) {
+            Record record;
+            double[] raw = new double[spec.rawCount()];
+            while ((record = reader.nextRecord()) != null) {
+                String machine = RecordSupport.text(record, idField);
+                MachineState state =
+                        machines.computeIfAbsent(machine == null ? "" : machine, m -> new MachineState(spec));
+                try {
+                    for (int i = 0; i < raw.length; i++) {
+                        Double value =
+                                RecordSupport.number(record, spec.fields().get(i));
+                        raw[i] = value == null ? Double.NaN : value;
+                    }
+                    rows.add(state.extract(spec, raw, MissingValueStrategy.FAIL).values());
+                } catch (RecordRejectedException | MissingFeatureException e) {
+                    skipped++;
+                }
+            }
+        } catch (IOException | MalformedRecordException | SchemaNotFoundException e) {
+            fail(session, flowFile, "Could not read the training records: " + e.getMessage());
+            return;
+        }
+        if (rows.size() < MIN_TRAINING_ROWS) {
+            fail(
+                    session,
+                    flowFile,
+                    "Only " + rows.size() + " usable readings (" + skipped + " skipped for missing or non-numeric"
+                            + " values of " + spec.fields() + "); at least " + MIN_TRAINING_ROWS + " are needed");
+            return;
+        }
+        String seedText = context.getProperty(RANDOM_SEED).getValue();
+        long seed = seedText == null || seedText.isBlank()
+                ? ThreadLocalRandom.current().nextLong()
+                : Long.parseLong(seedText.trim());
+        IsolationForestModel model = IsolationForestModel.fit(
+                spec.names(),
+                rows.toArray(double[][]::new),
+                context.getProperty(NUMBER_OF_TREES).asInteger(),
+                context.getProperty(SUBSAMPLE_SIZE).asInteger(),
+                seed);
+        Path path = Path.of(context.getProperty(MODEL_FILE).getValue().trim()).toAbsolutePath();
+        try {
+            ModelFormat.writeAtomically(model, path);
+        } catch (IOException e) {
+            fail(session, flowFile, "Could not write the model file " + path + ": " + e);
+            return;
+        }
+        Map<String, String> attributes = new HashMap<>();
+        attributes.put("model.path", path.toString());
+        attributes.put("model.training.count", String.valueOf(rows.size()));
+        attributes.put("model.training.skipped", String.valueOf(skipped));
+        attributes.put("model.features", String.join(",", model.featureNames()));
+        attributes.put("model.trees", String.valueOf(model.numberOfTrees()));
+        flowFile = session.putAllAttributes(flowFile, attributes);
+        getLogger().info("Wrote model {} trained on {} readings ({} skipped)", path, rows.size(), skipped);
+        session.transfer(flowFile, REL_SUCCESS);
+    }
+
+    private void fail(ProcessSession session, FlowFile flowFile, String reason) {
+        getLogger().error("Routing {} to failure: {}", flowFile, reason);
+        flowFile = session.putAttribute(flowFile, TwinFields.ERROR_MESSAGE_ATTRIBUTE, reason);
+        session.transfer(flowFile, REL_FAILURE);
+    }
+}
