@@ -1,0 +1,301 @@
+package io.github.factorytwin.evaluation;
+
+import io.github.factorytwin.evaluation.ScorecardOptions.Part;
+import io.github.factorytwin.evaluation.bench.Throughput;
+import io.github.factorytwin.evaluation.nab.NabCorpus;
+import io.github.factorytwin.evaluation.nab.NabDetector;
+import io.github.factorytwin.evaluation.nab.NabEvaluation;
+import io.github.factorytwin.evaluation.nab.NabProfile;
+import io.github.factorytwin.evaluation.nab.NabRunner;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The scorecard: detection quality on NAB, detection on the simulator's ground truth, time to
+ * maintenance on C-MAPSS FD001 and throughput, printed as a table and written as a flat JSON
+ * object ({@code nifi-twin-evaluation/target/scorecard.json} by default). A part whose data or
+ * engine is missing says so and leaves its keys out of the JSON.
+ */
+public final class Scorecard {
+
+    static final List<String> PROCESSORS = List.of("GenerateSensorReadings", "ScoreAnomaly", "ComputeHealthScore");
+
+    private final ScorecardOptions options;
+    private final ScorecardReport report = new ScorecardReport();
+    private final PrintStream log;
+
+    Scorecard(ScorecardOptions options, PrintStream log) {
+        this.options = options;
+        this.log = log;
+    }
+
+    public static void main(String[] args) {
+        ScorecardOptions options;
+        try {
+            options = ScorecardOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("scorecard: " + e.getMessage());
+            System.err.print(ScorecardOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options.help()) {
+            System.out.print(ScorecardOptions.USAGE);
+            return;
+        }
+        Scorecard scorecard = new Scorecard(options, System.err);
+        ScorecardReport report = scorecard.run();
+        System.out.println();
+        report.print(System.out);
+        try {
+            report.writeJson(options.out());
+            System.out.println();
+            System.out.println("Written: " + options.out());
+        } catch (IOException e) {
+            System.err.println("scorecard: cannot write " + options.out() + ": " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    ScorecardReport run() {
+        log.println("scorecard: datasets " + options.datasets()
+                + (Files.isDirectory(options.datasets()) ? "" : " (MISSING: data-driven parts will be skipped)"));
+        for (Part part : Part.values()) {
+            if (!options.runs(part)) {
+                continue;
+            }
+            long start = System.nanoTime();
+            try {
+                switch (part) {
+                    case NAB -> nab();
+                    case SIMULATOR -> simulator();
+                    case CMAPSS -> cmapss();
+                    case THROUGHPUT -> throughput();
+                }
+            } catch (Exception e) {
+                report.unavailable(part.token(), "all", "failed: " + e);
+                e.printStackTrace(log);
+            }
+            log.printf(Locale.ROOT, "scorecard: %s done in %.1f s%n", part.token(), (System.nanoTime() - start) / 1e9);
+        }
+        return report;
+    }
+
+    // ---------------------------------------------------------------- NAB
+
+    private void nab() throws IOException {
+        Path root = Datasets.nab(options.datasets());
+        if (!NabCorpus.isPresent(root)) {
+            report.unavailable("NAB", "all", "NAB data missing at " + root + " (use --datasets <dir>)");
+            // the published scoreboard (NAB README, standard profile) is known without the data
+            report.number("nab.published.randomCutForest.standard", 51.7);
+            report.number("nab.published.numenta.standard", 70.1);
+            report.number("nab.published.ARTime.standard", 74.9);
+            return;
+        }
+        NabCorpus corpus = NabCorpus.open(root);
+        log.println("scorecard: NAB reproduction of the numenta detector from its published per-row scores");
+        Map<String, double[]> numenta = new LinkedHashMap<>();
+        for (String file : corpus.files()) {
+            numenta.put(file, corpus.publishedScores("numenta", file));
+        }
+        Map<String, Double> thresholds = new LinkedHashMap<>();
+        for (String profile : NabProfile.NAMES) {
+            thresholds.put(profile, corpus.publishedThreshold("numenta", profile));
+        }
+        NabEvaluation.Result reproduction = NabEvaluation.evaluate(corpus, "numenta", numenta, thresholds);
+        for (String profile : NabProfile.NAMES) {
+            double ours = reproduction.normalized(profile);
+            double published = corpus.publishedFinalScore("numenta", profile);
+            report.number("nab.reference.numenta." + profile, ours);
+            report.row(
+                    "NAB",
+                    "reproduced numenta HTM, " + profile,
+                    ScorecardReport.fmt(ours, 2),
+                    "published " + ScorecardReport.fmt(published, 2));
+        }
+        Map<String, String> published = new LinkedHashMap<>();
+        for (String profile : NabProfile.NAMES) {
+            StringBuilder text = new StringBuilder("published: ");
+            for (String detector : List.of("randomCutForest", "numenta", "ARTime")) {
+                double score = corpus.publishedFinalScore(detector, profile);
+                report.number("nab.published." + detector + "." + profile, score);
+                text.append(detector.equals("randomCutForest") ? "RCF" : detector.equals("numenta") ? "HTM" : detector)
+                        .append(' ')
+                        .append(ScorecardReport.fmt(score, 1))
+                        .append(detector.equals("ARTime") ? "" : ", ");
+            }
+            published.put(profile, text.toString());
+        }
+
+        Optional<NabDetector> twin = TwinDetectors.nab();
+        if (twin.isEmpty()) {
+            report.unavailable("NAB", "twin detector", TwinDetectors.nabUnavailableReason());
+            return;
+        }
+        runTwin(corpus, twin.get(), "nab.twin.", "twin (StreamingDetector, peak damping)", published);
+        Optional<NabDetector> undamped = TwinDetectors.nabExperiment();
+        if (undamped.isPresent()) {
+            runTwin(
+                    corpus,
+                    undamped.get(),
+                    "nab.twin_without_peak_damping.",
+                    "same engine, no peak damping (as ScoreAnomaly)",
+                    published);
+        }
+    }
+
+    private void runTwin(
+            NabCorpus corpus, NabDetector detector, String prefix, String label, Map<String, String> published)
+            throws IOException {
+        log.println("scorecard: NAB run: " + detector.description());
+        NabEvaluation.Result result = NabRunner.evaluate(corpus, detector);
+        report.text(prefix + "detector", detector.description());
+        for (String profile : NabProfile.NAMES) {
+            NabEvaluation.ProfileResult r = result.profiles().get(profile);
+            report.number(prefix + profile, r.normalizedScore());
+            report.number(prefix + "threshold." + profile, r.threshold());
+            report.row(
+                    "NAB",
+                    label + ", " + profile,
+                    ScorecardReport.fmt(r.normalizedScore(), 2),
+                    published.get(profile) + "; threshold " + ScorecardReport.fmt(r.threshold(), 4));
+        }
+    }
+
+    // ---------------------------------------------------------------- simulator
+
+    private void simulator() throws Exception {
+        Optional<String> missing = TwinDetectors.simulatorUnavailableReason();
+        if (missing.isPresent()) {
+            report.unavailable("simulator", "all", missing.get());
+            return;
+        }
+        SimulatorEvaluation.run(report, log, options.simulatorDays());
+    }
+
+    // ---------------------------------------------------------------- C-MAPSS
+
+    static final String CMAPSS_CLASS = "io.github.factorytwin.evaluation.cmapss.CmapssEvaluation";
+
+    private void cmapss() throws Exception {
+        Path dir = Datasets.cmapss(options.datasets());
+        String published = "CNN 18.45, LSTM 16.14, best recent ~11-12.5";
+        report.number("cmapss.published.CNN_Babu2016.rmse", 18.45);
+        report.number("cmapss.published.LSTM_Zheng2017.rmse", 16.14);
+        report.number("cmapss.published.best_recent.rmse_low", 11.0);
+        report.number("cmapss.published.best_recent.rmse_high", 12.5);
+        if (!Files.isRegularFile(dir.resolve("train_FD001.txt"))) {
+            report.unavailable("C-MAPSS", "FD001", "C-MAPSS data missing at " + dir + " (use --datasets <dir>)");
+            return;
+        }
+        Class<?> type;
+        try {
+            type = Class.forName(CMAPSS_CLASS);
+        } catch (ClassNotFoundException e) {
+            report.unavailable("C-MAPSS", "FD001", "the health engine's C-MAPSS evaluation is not merged yet");
+            return;
+        }
+        Object result = invokeStatic(type.getMethod("run", Path.class), dir);
+        double rmse = ((Number) component(result, "rmse")).doubleValue();
+        double phm08 = ((Number) component(result, "phm08")).doubleValue();
+        int engines = ((Number) component(result, "engines")).intValue();
+        String method = String.valueOf(component(result, "method"));
+        report.number("cmapss.FD001.rmse", rmse);
+        report.number("cmapss.FD001.phm08", phm08);
+        report.number("cmapss.FD001.engines", engines);
+        report.text("cmapss.FD001.method", method);
+        report.row("C-MAPSS", "FD001 RMSE (" + engines + " test engines)", ScorecardReport.fmt(rmse, 2), published);
+        report.row(
+                "C-MAPSS",
+                "FD001 PHM08 score",
+                ScorecardReport.fmt(phm08, 1),
+                "method: "
+                        + (method.length() > 110 ? method.substring(0, 107) + "... (full text in the JSON)" : method));
+    }
+
+    // ---------------------------------------------------------------- throughput
+
+    static final String BENCH_PACKAGE = "io.github.factorytwin.evaluation.bench.";
+
+    private void throughput() throws Exception {
+        Throughput.Result ownBaseline = null;
+        for (String processor : PROCESSORS) {
+            Class<?> bench;
+            try {
+                bench = Class.forName(BENCH_PACKAGE + processor + "Bench");
+            } catch (ClassNotFoundException e) {
+                report.unavailable("throughput", processor, processor + "Bench is not merged yet");
+                continue;
+            }
+            log.println("scorecard: throughput of " + processor);
+            // a bench's compare(int, int), measuring processor and pass-through alternately, is preferred
+            Method method;
+            try {
+                method = bench.getMethod("compare", int.class, int.class);
+            } catch (NoSuchMethodException e) {
+                method = bench.getMethod("measure", int.class, int.class);
+            }
+            Object measured = invokeStatic(method, options.warmups(), options.iterations());
+            BenchResults c = BenchResults.read(bench, measured, options.warmups(), options.iterations());
+            String baselineNote = "bench's own pass-through";
+            if (!Double.isFinite(c.passThroughRecordsPerSecond())) {
+                if (ownBaseline == null) {
+                    log.println("scorecard: pass-through baseline (JsonTreeReader -> JsonRecordSetWriter)");
+                    ownBaseline = PassThroughBaseline.measure(options.warmups(), options.iterations());
+                    report.number("throughput.PassThrough.records_per_s", ownBaseline.medianRecordsPerSecond());
+                }
+                c = new BenchResults(c.recordsPerSecond(), ownBaseline.medianRecordsPerSecond());
+                baselineNote = "pass-through of sensor JSON";
+            }
+            report.number("throughput." + processor + ".records_per_s", c.recordsPerSecond());
+            report.number("throughput." + processor + ".passthrough_records_per_s", c.passThroughRecordsPerSecond());
+            report.number("throughput." + processor + ".ratio_to_passthrough", c.ratio());
+            report.row(
+                    "throughput",
+                    processor + " records/s (1 thread, median)",
+                    ScorecardReport.fmt(c.recordsPerSecond(), 0),
+                    "ratio " + ScorecardReport.fmt(c.ratio(), 3) + " to " + baselineNote + " "
+                            + ScorecardReport.fmt(c.passThroughRecordsPerSecond(), 0) + " records/s");
+        }
+    }
+
+    // ---------------------------------------------------------------- reflection helpers
+
+    static Object invokeStatic(Method method, Object... args) throws Exception {
+        try {
+            return method.invoke(null, args);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /** The value of a record component (or no-argument accessor) by name. */
+    static Object component(Object record, String name) throws Exception {
+        if (record.getClass().isRecord()) {
+            for (RecordComponent rc : record.getClass().getRecordComponents()) {
+                if (rc.getName().equals(name)) {
+                    Method accessor = rc.getAccessor();
+                    accessor.setAccessible(true);
+                    return accessor.invoke(record);
+                }
+            }
+        }
+        Method m = record.getClass().getMethod(name);
+        m.setAccessible(true);
+        return m.invoke(record);
+    }
+}

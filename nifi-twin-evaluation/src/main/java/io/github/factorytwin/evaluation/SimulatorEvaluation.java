@@ -1,0 +1,188 @@
+package io.github.factorytwin.evaluation;
+
+import io.github.factorytwin.anomaly.AnomalyDetector;
+import io.github.factorytwin.anomaly.FeatureSpec;
+import io.github.factorytwin.anomaly.MissingValueStrategy;
+import io.github.factorytwin.evaluation.simulator.AlertGroundTruth;
+import io.github.factorytwin.evaluation.simulator.EnginePipeline;
+import io.github.factorytwin.health.HealthConfig;
+import io.github.factorytwin.processors.ComputeHealthScore;
+import io.github.factorytwin.simulator.FactorySimulator;
+import io.github.factorytwin.simulator.FleetDefinition;
+import io.github.factorytwin.simulator.Reading;
+import io.github.factorytwin.simulator.SensorRange;
+import io.github.factorytwin.simulator.SimulationSettings;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.nifi.util.FormatUtils;
+
+/**
+ * Runs a seeded simulated fleet with failures through the twin's engines (ScoreAnomaly's, then
+ * ComputeHealthScore's, as the flow chains them) and scores the RAISED alerts against the simulator's
+ * ground truth ({@link AlertGroundTruth} states the rules).
+ */
+final class SimulatorEvaluation {
+
+    /** The detectors under test: one reading in, whether a new alert incident was RAISED. */
+    interface Pipeline {
+        boolean raisesAlert(Reading reading);
+
+        String description();
+    }
+
+    /** The evaluated fleet: the flow's settings (10 machines, 2 s, MTBF 8 h, fault 0.001). */
+    record Fleet(int machines, long intervalMillis, long mtbfMillis, double faultProbability, long seed, double days) {
+        static Fleet of(double days) {
+            return new Fleet(10, 2_000, 8 * 3_600_000L, 0.001, 42, days);
+        }
+
+        SimulationSettings settings() {
+            return new SimulationSettings(
+                    FleetDefinition.simple(
+                            machines,
+                            "M",
+                            new SensorRange(60, 100),
+                            new SensorRange(0.1, 1.5),
+                            new SensorRange(1000, 5000)),
+                    intervalMillis,
+                    mtbfMillis,
+                    faultProbability);
+        }
+    }
+
+    static final long START_MILLIS = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
+
+    private SimulatorEvaluation() {}
+
+    static AlertGroundTruth.Result run(Fleet fleet, Pipeline pipeline, long warmUpMillis, PrintStream log) {
+        FactorySimulator simulator = FactorySimulator.create(fleet.settings(), fleet.seed(), START_MILLIS);
+        AlertGroundTruth truth = new AlertGroundTruth(START_MILLIS + warmUpMillis);
+        long end = START_MILLIS + (long) (fleet.days() * 86_400_000L);
+        Reading reading = new Reading();
+        long count = 0;
+        while (simulator.nextTimestamp() < end) {
+            simulator.next(reading);
+            boolean raised = pipeline.raisesAlert(reading);
+            truth.observe(
+                    reading.machineId(),
+                    reading.timestamp(),
+                    reading.condition().token(),
+                    raised);
+            count++;
+        }
+        log.printf(Locale.ROOT, "scorecard: simulator: %,d readings through %s%n", count, pipeline.description());
+        return truth.result();
+    }
+
+    static Pipeline of(EnginePipeline engines) {
+        return new Pipeline() {
+            @Override
+            public boolean raisesAlert(Reading reading) {
+                return engines.raisesAlert(reading);
+            }
+
+            @Override
+            public String description() {
+                return engines.description();
+            }
+        };
+    }
+
+    /**
+     * The flow's settings (flows/tools/generate-flows.py: GLOBAL model, warm-up 1000, threshold 0.6)
+     * and ComputeHealthScore's property defaults.
+     */
+    static EnginePipeline flowDefaults() {
+        return new EnginePipeline(
+                new AnomalyDetector.Config(
+                        new FeatureSpec(EnginePipeline.SENSORS, Set.of()),
+                        MissingValueStrategy.IMPUTE_LAST,
+                        AnomalyDetector.Scope.GLOBAL,
+                        1000,
+                        0,
+                        100,
+                        256,
+                        0.6,
+                        42L),
+                healthDefaults(Integer.parseInt(ComputeHealthScore.BASELINE_SIZE.getDefaultValue())));
+    }
+
+    /** ComputeHealthScore's property defaults, with the given baseline size. */
+    static HealthConfig healthDefaults(int baselineSize) {
+        return HealthConfig.of(
+                EnginePipeline.SENSORS,
+                Double.parseDouble(ComputeHealthScore.WARNING_THRESHOLD.getDefaultValue()),
+                Double.parseDouble(ComputeHealthScore.CRITICAL_THRESHOLD.getDefaultValue()),
+                Double.parseDouble(ComputeHealthScore.HYSTERESIS.getDefaultValue()),
+                millis(ComputeHealthScore.MINIMUM_DWELL_TIME.getDefaultValue()),
+                baselineSize,
+                millis(ComputeHealthScore.LATE_RECORD_TOLERANCE.getDefaultValue()),
+                Integer.parseInt(ComputeHealthScore.TREND_WINDOW.getDefaultValue()));
+    }
+
+    private static long millis(String period) {
+        return Math.round(FormatUtils.getPreciseTimeDuration(period, TimeUnit.MILLISECONDS));
+    }
+
+    /** Same, but each machine learns 3 simulated hours (5,400 readings) for both its model and its baseline. */
+    static EnginePipeline longBaseline() {
+        return new EnginePipeline(
+                new AnomalyDetector.Config(
+                        new FeatureSpec(EnginePipeline.SENSORS, Set.of()),
+                        MissingValueStrategy.IMPUTE_LAST,
+                        AnomalyDetector.Scope.PER_MACHINE,
+                        5400,
+                        0,
+                        100,
+                        256,
+                        0.6,
+                        42L),
+                healthDefaults(5400));
+    }
+
+    static void run(ScorecardReport report, PrintStream log, double days) {
+        Fleet fleet = Fleet.of(days);
+        String rule = "TP = RAISED during the degradation before a failure; false = RAISED while normal";
+        record Variant(String key, String label, EnginePipeline pipeline, long warmUpMillis) {}
+        for (Variant v : new Variant[] {
+            new Variant("simulator", "flow settings", flowDefaults(), 2 * 3_600_000L),
+            new Variant("simulator.long_baseline", "3 h per-machine learning", longBaseline(), 4 * 3_600_000L)
+        }) {
+            AlertGroundTruth.Result r = run(fleet, of(v.pipeline()), v.warmUpMillis(), log);
+            String prefix = v.key() + ".";
+            report.number(prefix + "precision", r.precision());
+            report.number(prefix + "recall", r.recall());
+            report.number(prefix + "false_alerts_per_machine_day", r.falseAlertsPerMachineDay());
+            report.number(prefix + "lead_time_median_s", r.medianLeadSeconds());
+            report.number(prefix + "failures", r.failures());
+            report.number(prefix + "alerts", r.alerts());
+            report.number(prefix + "machine_days", r.machineDays());
+            report.text(prefix + "pipeline", v.pipeline().description());
+            String part = "simulator (" + v.label() + ")";
+            report.row(
+                    part,
+                    "precision (alerts)",
+                    ScorecardReport.fmt(r.precision(), 3),
+                    r.truePositiveAlerts() + " TP / " + r.alerts() + " RAISED (" + r.lateAlerts() + " late); " + rule);
+            report.row(
+                    part,
+                    "recall (failures)",
+                    ScorecardReport.fmt(r.recall(), 3),
+                    r.detectedFailures() + " of " + r.failures() + " failures warned; " + fleet.machines()
+                            + " machines, " + fleet.days() + " simulated days, seed " + fleet.seed());
+            report.row(
+                    part,
+                    "false alerts per machine-day",
+                    ScorecardReport.fmt(r.falseAlertsPerMachineDay(), 2),
+                    r.falseAlerts() + " over " + ScorecardReport.fmt(r.machineDays(), 1)
+                            + " machine-days after warm-up");
+            report.row(
+                    part,
+                    "median warning lead time (s)",
+                    ScorecardReport.fmt(r.medianLeadSeconds(), 0),
+                    "failure time minus first RAISED in its degradation");
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.github.factorytwin.evaluation;
+
+import io.github.factorytwin.evaluation.nab.NabDetector;
+import io.github.factorytwin.evaluation.nab.TwinNabDetector;
+import java.util.Optional;
+
+/** The project's engines as the scorecard runs them. */
+final class TwinDetectors {
+
+    private TwinDetectors() {}
+
+    /** The anomaly engine's streaming scoring as a NAB detector. */
+    static Optional<NabDetector> nab() {
+        return Optional.of(TwinNabDetector.engine());
+    }
+
+    /** The same engine without StreamingDetector's peak damping (what ScoreAnomaly writes), reported apart. */
+    static Optional<NabDetector> nabExperiment() {
+        return Optional.of(TwinNabDetector.engineWithoutPeakDamping());
+    }
+
+    static String nabUnavailableReason() {
+        return "";
+    }
+
+    /** Why the simulator ground-truth evaluation cannot run, if it cannot. */
+    static Optional<String> simulatorUnavailableReason() {
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,163 @@
+package io.github.factorytwin.evaluation.simulator;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scores alerts against the simulator's ground truth, reading by reading.
+ *
+ * <p>Rules (stated in the scorecard):
+ *
+ * <ul>
+ *   <li>A <b>failure</b> is a machine's transition into state {@code failed}; its <b>warning window</b>
+ *       is the degradation that leads to it: from the first {@code degrading} reading of that life up to
+ *       the failure.
+ *   <li>Only {@code RAISED} alert events count as alerts (escalations and recoveries belong to an
+ *       incident already counted).
+ *   <li>An alert raised inside a failure's warning window is a <b>true positive</b> for that failure; a
+ *       failure is <b>detected</b> when it has at least one; its <b>lead time</b> is the failure time minus
+ *       its first such alert.
+ *   <li>An alert raised while the machine is {@code normal} is a <b>false alert</b>. An alert raised while
+ *       it is {@code failed} or under {@code maintenance} is <b>late</b>: not a warning, so not a true
+ *       positive, but not false either.
+ *   <li>precision = true-positive alerts / (true-positive + false + late alerts); recall = detected
+ *       failures / failures; false alerts per machine-day over the evaluated time.
+ *   <li>Readings before {@code evaluateFrom} (the detectors' warm-up) are fed to the detectors but not
+ *       scored: no alert, failure or machine time before it counts. A degradation still under way when
+ *       the run ends has no failure yet: its alerts are reported as pending and left out.
+ * </ul>
+ */
+public final class AlertGroundTruth {
+
+    /** The ground-truth states the simulator writes. */
+    public enum State {
+        NORMAL,
+        DEGRADING,
+        FAILED,
+        MAINTENANCE;
+
+        public static State of(String text) {
+            return switch (text == null ? "" : text) {
+                case "normal" -> NORMAL;
+                case "degrading" -> DEGRADING;
+                case "failed" -> FAILED;
+                case "maintenance" -> MAINTENANCE;
+                default -> throw new IllegalArgumentException("unknown state: " + text);
+            };
+        }
+    }
+
+    /** The figures. */
+    public record Result(
+            int failures,
+            int detectedFailures,
+            int alerts,
+            int truePositiveAlerts,
+            int falseAlerts,
+            int lateAlerts,
+            int pendingAlerts,
+            double machineDays,
+            double precision,
+            double recall,
+            double falseAlertsPerMachineDay,
+            double medianLeadSeconds,
+            List<Double> leadSeconds) {}
+
+    private static final class Machine {
+        State state;
+        long firstMillis = Long.MIN_VALUE;
+        long lastMillis = Long.MIN_VALUE;
+        /** Timestamps of alerts raised in the current degradation, not yet resolved by a failure. */
+        final List<Long> pending = new ArrayList<>();
+    }
+
+    private final long evaluateFrom;
+    private final Map<String, Machine> machines = new HashMap<>();
+    private int failures;
+    private int detected;
+    private int truePositives;
+    private int falseAlerts;
+    private int lateAlerts;
+    private final List<Double> leads = new ArrayList<>();
+
+    /** @param evaluateFrom epoch millis from which readings, alerts and failures are scored */
+    public AlertGroundTruth(long evaluateFrom) {
+        this.evaluateFrom = evaluateFrom;
+    }
+
+    /**
+     * One reading in time order per machine: its ground-truth state and whether the detectors raised a
+     * new alert on it.
+     */
+    public void observe(String machineId, long timestamp, String state, boolean alertRaised) {
+        observe(machineId, timestamp, State.of(state), alertRaised);
+    }
+
+    public void observe(String machineId, long timestamp, State state, boolean alertRaised) {
+        Machine m = machines.computeIfAbsent(machineId, id -> new Machine());
+        boolean scored = timestamp >= evaluateFrom;
+        if (scored) {
+            if (m.firstMillis == Long.MIN_VALUE) {
+                m.firstMillis = timestamp;
+            }
+            m.lastMillis = timestamp;
+        }
+        State previous = m.state;
+        m.state = state;
+        if (state == State.FAILED && previous != State.FAILED) {
+            if (scored && previous != null) {
+                failures++;
+                if (!m.pending.isEmpty()) {
+                    detected++;
+                    truePositives += m.pending.size();
+                    leads.add((timestamp - m.pending.get(0)) / 1000.0);
+                }
+            }
+            m.pending.clear();
+        } else if (state == State.NORMAL || state == State.MAINTENANCE) {
+            m.pending.clear(); // a degradation that did not end in failure (not produced by the simulator)
+        }
+        if (!alertRaised || !scored) {
+            return;
+        }
+        switch (state) {
+            case DEGRADING -> m.pending.add(timestamp);
+            case NORMAL -> falseAlerts++;
+            case FAILED, MAINTENANCE -> lateAlerts++;
+        }
+    }
+
+    public Result result() {
+        int pending = machines.values().stream().mapToInt(m -> m.pending.size()).sum();
+        double machineDays = machines.values().stream()
+                        .filter(m -> m.firstMillis != Long.MIN_VALUE)
+                        .mapToLong(m -> m.lastMillis - m.firstMillis)
+                        .sum()
+                / 86_400_000.0;
+        int alerts = truePositives + falseAlerts + lateAlerts;
+        List<Double> sorted = new ArrayList<>(leads);
+        Collections.sort(sorted);
+        double median = sorted.isEmpty()
+                ? Double.NaN
+                : sorted.size() % 2 == 1
+                        ? sorted.get(sorted.size() / 2)
+                        : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
+        return new Result(
+                failures,
+                detected,
+                alerts,
+                truePositives,
+                falseAlerts,
+                lateAlerts,
+                pending,
+                machineDays,
+                alerts == 0 ? Double.NaN : (double) truePositives / alerts,
+                failures == 0 ? Double.NaN : (double) detected / failures,
+                machineDays == 0 ? Double.NaN : falseAlerts / machineDays,
+                median,
+                List.copyOf(sorted));
+    }
+}

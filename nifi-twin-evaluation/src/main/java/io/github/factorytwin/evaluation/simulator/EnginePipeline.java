@@ -1,0 +1,92 @@
+package io.github.factorytwin.evaluation.simulator;
+
+import io.github.factorytwin.anomaly.AnomalyDetector;
+import io.github.factorytwin.anomaly.FeatureSpec;
+import io.github.factorytwin.anomaly.MissingFeatureException;
+import io.github.factorytwin.anomaly.MissingValueStrategy;
+import io.github.factorytwin.health.Alert;
+import io.github.factorytwin.health.HealthConfig;
+import io.github.factorytwin.health.HealthEngine;
+import io.github.factorytwin.health.MachineState;
+import io.github.factorytwin.simulator.MachineCondition;
+import io.github.factorytwin.simulator.Reading;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * ScoreAnomaly's and ComputeHealthScore's engines in a row, as the flow chains the processors: each
+ * reading is scored by the anomaly engine (learning per machine from the stream), and the score and
+ * the sensors go to the health engine, whose RAISED alert events are what the evaluation counts.
+ */
+public final class EnginePipeline {
+
+    public static final List<String> SENSORS = List.of("temperature", "vibration", "rpm");
+
+    private final AnomalyDetector anomaly;
+    private final HealthEngine health;
+    private final Map<String, MachineState> states = new HashMap<>();
+    private final String description;
+
+    public EnginePipeline(AnomalyDetector.Config anomalyConfig, HealthConfig healthConfig) {
+        this.anomaly = AnomalyDetector.learning(anomalyConfig);
+        this.health = new HealthEngine(healthConfig, null);
+        this.description = "ScoreAnomaly engine (" + anomalyConfig.scope() + ", warm-up "
+                + anomalyConfig.warmUpSize() + ", derived "
+                + anomalyConfig.spec().derived() + ", threshold "
+                + anomalyConfig.threshold() + ") -> ComputeHealthScore engine (warning "
+                + healthConfig.warningThreshold() + ", critical " + healthConfig.criticalThreshold()
+                + ", hysteresis " + healthConfig.hysteresis() + ", dwell " + healthConfig.minDwellMillis() / 1000
+                + " s, baseline " + healthConfig.baselineSize() + ")";
+    }
+
+    /** The processors' defaults, with the anomaly model learned per machine and a fixed seed. */
+    public static EnginePipeline defaults() {
+        return new EnginePipeline(
+                new AnomalyDetector.Config(
+                        new FeatureSpec(SENSORS, Set.of()),
+                        MissingValueStrategy.IMPUTE_LAST,
+                        AnomalyDetector.Scope.PER_MACHINE,
+                        1000,
+                        0,
+                        100,
+                        256,
+                        0.65,
+                        42L),
+                HealthConfig.of(SENSORS, 70, 40, 5, 60_000, 100, 30_000, HealthConfig.DEFAULT_TREND_WINDOW));
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** Feeds one reading through both engines; true when the health engine RAISED a new alert. */
+    public boolean raisesAlert(Reading reading) {
+        String machine = reading.machineId();
+        double[] sensors = {reading.temperature(), reading.vibration(), reading.rpm()};
+        boolean maintenance = reading.condition() == MachineCondition.MAINTENANCE;
+        double score = Double.NaN;
+        AnomalyDetector.Batch batch = anomaly.begin();
+        try {
+            AnomalyDetector.Result result = batch.score(machine, machine, sensors);
+            if (result.score() != null) {
+                score = result.score();
+            }
+        } catch (MissingFeatureException | AnomalyDetector.NoModelException e) {
+            // a reading the anomaly engine rejects still reaches health without a score
+        }
+        batch.commit();
+        MachineState state = states.computeIfAbsent(machine, id -> health.newState());
+        HealthEngine.Outcome outcome = health.update(
+                machine,
+                state,
+                new io.github.factorytwin.health.Reading(reading.timestamp(), sensors, score, maintenance));
+        for (Alert alert : outcome.alerts()) {
+            if (alert.event() == Alert.Event.RAISED) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,54 @@
+package io.github.factorytwin.evaluation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.factorytwin.evaluation.simulator.AlertGroundTruth;
+import io.github.factorytwin.simulator.MachineCondition;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import org.junit.jupiter.api.Test;
+
+class SimulatorEvaluationTest {
+
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+    @Test
+    void anOracleThatAlertsAtEveryDegradationOnsetIsPerfect() {
+        // alerts exactly when a machine starts degrading: every failure is warned, nothing is false
+        java.util.Map<String, MachineCondition> last = new java.util.HashMap<>();
+        SimulatorEvaluation.Pipeline oracle = new SimulatorEvaluation.Pipeline() {
+            @Override
+            public boolean raisesAlert(io.github.factorytwin.simulator.Reading r) {
+                MachineCondition previous = last.put(r.machineId(), r.condition());
+                return r.condition() == MachineCondition.DEGRADING && previous != MachineCondition.DEGRADING;
+            }
+
+            @Override
+            public String description() {
+                return "oracle";
+            }
+        };
+        AlertGroundTruth.Result r =
+                SimulatorEvaluation.run(SimulatorEvaluation.Fleet.of(1.0), oracle, 3_600_000L, QUIET);
+        assertTrue(r.failures() >= 10, r.toString());
+        assertEquals(0, r.falseAlerts(), r.toString());
+        assertEquals(1.0, r.precision(), 1e-12, r.toString());
+        // a failure whose degradation began before the evaluated time has no alert inside it
+        assertTrue(r.recall() > 0.8, r.toString());
+        assertTrue(r.medianLeadSeconds() > 0, r.toString());
+        assertEquals(10 * (24 - 1), r.machineDays() * 24, 0.01, r.toString());
+    }
+
+    @Test
+    void theEnginesRunAndTheCountsAddUp() {
+        AlertGroundTruth.Result r = SimulatorEvaluation.run(
+                SimulatorEvaluation.Fleet.of(0.5),
+                SimulatorEvaluation.of(SimulatorEvaluation.longBaseline()),
+                4 * 3_600_000L,
+                QUIET);
+        assertTrue(r.failures() > 0, r.toString());
+        assertEquals(r.alerts(), r.truePositiveAlerts() + r.falseAlerts() + r.lateAlerts(), r.toString());
+        assertEquals(r.leadSeconds().size(), r.detectedFailures(), r.toString());
+    }
+}
