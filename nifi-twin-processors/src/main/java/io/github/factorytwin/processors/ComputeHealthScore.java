@@ -348,7 +348,7 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
             }
             try {
                 Slot slot = new Slot(entry.getKey().substring(STATE_KEY_PREFIX.length()));
-                slot.state = MachineState.decode(entry.getValue(), sensors.size());
+                slot.state = engine.decode(entry.getValue());
                 slot.encoded = entry.getValue();
                 machines.put(entry.getKey().substring(STATE_KEY_PREFIX.length()), slot);
             } catch (IllegalArgumentException e) {
