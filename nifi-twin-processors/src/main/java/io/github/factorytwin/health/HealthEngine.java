@@ -14,6 +14,12 @@ import java.util.List;
  *   <li>Baseline: the first {@code baselineSize} readings of a machine learn, per sensor, mean and standard
  *       deviation (Welford). From the 10th value on a value is clipped to mean ± 6 standard deviations before it
  *       is learned, so a spike in the learning window cannot inflate the baseline.
+ *   <li>Load (when {@link HealthConfig#loadSensor()} is set, the processor's {@code rpm}): not a drift symptom
+ *       itself; every other sensor's baseline is a least-squares line on the load passed through a first-order
+ *       filter, the time constant chosen per sensor from {@link #LOAD_LAG_SECONDS} by the smallest residual
+ *       variance over the baseline (running sums: means, M2s and co-moments, no buffers). Such a sensor's drift is
+ *       measured on its residual, against the residual standard deviation widened by {@link #GAIN_TOLERANCE} of
+ *       the load effect. The load enters the filters through a median of three (one-reading spikes removed).
  *   <li>Drift per sensor: {@code z = |EWMA(value) - baseline mean| / baseline std} (EWMA weight {@code fastAlpha});
  *       penalty {@code clamp((z - driftFreeSigmas) / driftSpanSigmas, 0, 1)}. Smoothing first means one spike
  *       moves the EWMA by only {@code fastAlpha} of its size, and a value enters the EWMA clipped to the current

@@ -6,8 +6,9 @@ import java.util.Base64;
 
 /**
  * Everything the engine remembers about one machine: a fixed number of numbers per configured sensor, no history
- * buffers, so its size is bounded (about 130 bytes plus 36 per sensor in binary; {@link #encode()} gives Base64 of
- * that, about 310 characters for three sensors). Not thread-safe: the caller owns an instance or copies it.
+ * buffers, so its size is bounded (about 130 bytes plus 36 per sensor in binary, and with a load model about 232
+ * plus 73 per sensor more; {@link #encode()} gives Base64 of that: about 814 characters for temperature, vibration
+ * and rpm with the load model). Not thread-safe: the caller owns an instance or copies it.
  */
 public final class MachineState {
 
