@@ -21,6 +21,8 @@ import java.util.List;
  * @param anomalyCeiling smoothed anomaly score at or above which the anomaly penalty is 1
  * @param driftFreeSigmas drift of the smoothed value (in baseline standard deviations) that costs nothing
  * @param driftSpanSigmas further standard deviations over which the drift penalty grows from 0 to 1
+ * @param loadSensor the sensor that measures the machine's load (its speed), or null: the other sensors' drift is
+ *     then measured from a baseline that follows the load, and the load itself is not a drift symptom
  */
 public record HealthConfig(
         List<String> sensors,
@@ -37,7 +39,8 @@ public record HealthConfig(
         double anomalyFloor,
         double anomalyCeiling,
         double driftFreeSigmas,
-        double driftSpanSigmas) {
+        double driftSpanSigmas,
+        String loadSensor) {
 
     public static final int DEFAULT_TREND_WINDOW = 120;
     public static final double DEFAULT_FAST_ALPHA = 0.1;
@@ -47,6 +50,8 @@ public record HealthConfig(
     public static final double DEFAULT_ANOMALY_CEILING = 0.9;
     public static final double DEFAULT_DRIFT_FREE_SIGMAS = 1.0;
     public static final double DEFAULT_DRIFT_SPAN_SIGMAS = 5.0;
+    /** The sensor {@link #of} takes as the load when it is among the sensors. */
+    public static final String DEFAULT_LOAD_SENSOR = "rpm";
 
     public HealthConfig {
         sensors = List.copyOf(sensors);
@@ -59,9 +64,56 @@ public record HealthConfig(
         if (baselineSize < 2 || trendWindow < 5 || minDwellMillis < 0 || lateToleranceMillis < 0 || hysteresis < 0) {
             throw new IllegalArgumentException("invalid health configuration");
         }
+        if (loadSensor != null && !sensors.contains(loadSensor)) {
+            throw new IllegalArgumentException("the load sensor " + loadSensor + " is not one of the sensors");
+        }
     }
 
-    /** The processor's settings with the documented defaults for the rest. */
+    /** Settings without a load sensor (every sensor's baseline is a plain mean and standard deviation). */
+    public HealthConfig(
+            List<String> sensors,
+            double warningThreshold,
+            double criticalThreshold,
+            double hysteresis,
+            long minDwellMillis,
+            int baselineSize,
+            long lateToleranceMillis,
+            int trendWindow,
+            double fastAlpha,
+            double slowAlpha,
+            double anomalyAlpha,
+            double anomalyFloor,
+            double anomalyCeiling,
+            double driftFreeSigmas,
+            double driftSpanSigmas) {
+        this(
+                sensors,
+                warningThreshold,
+                criticalThreshold,
+                hysteresis,
+                minDwellMillis,
+                baselineSize,
+                lateToleranceMillis,
+                trendWindow,
+                fastAlpha,
+                slowAlpha,
+                anomalyAlpha,
+                anomalyFloor,
+                anomalyCeiling,
+                driftFreeSigmas,
+                driftSpanSigmas,
+                null);
+    }
+
+    /** Index of the load sensor in {@link #sensors()}, -1 when there is none. */
+    public int loadIndex() {
+        return loadSensor == null ? -1 : sensors.indexOf(loadSensor);
+    }
+
+    /**
+     * The processor's settings with the documented defaults for the rest; the sensor named {@value
+     * #DEFAULT_LOAD_SENSOR}, when configured, is the load.
+     */
     public static HealthConfig of(
             List<String> sensors,
             double warningThreshold,
@@ -86,6 +138,7 @@ public record HealthConfig(
                 DEFAULT_ANOMALY_FLOOR,
                 DEFAULT_ANOMALY_CEILING,
                 DEFAULT_DRIFT_FREE_SIGMAS,
-                DEFAULT_DRIFT_SPAN_SIGMAS);
+                DEFAULT_DRIFT_SPAN_SIGMAS,
+                sensors.contains(DEFAULT_LOAD_SENSOR) ? DEFAULT_LOAD_SENSOR : null);
     }
 }

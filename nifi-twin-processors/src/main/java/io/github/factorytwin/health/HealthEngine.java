@@ -14,6 +14,12 @@ import java.util.List;
  *   <li>Baseline: the first {@code baselineSize} readings of a machine learn, per sensor, mean and standard
  *       deviation (Welford). From the 10th value on a value is clipped to mean ± 6 standard deviations before it
  *       is learned, so a spike in the learning window cannot inflate the baseline.
+ *   <li>Load (when {@link HealthConfig#loadSensor()} is set, the processor's {@code rpm}): not a drift symptom
+ *       itself; every other sensor's baseline is a least-squares line on the load passed through a first-order
+ *       filter, the time constant chosen per sensor from {@link #LOAD_LAG_SECONDS} by the smallest residual
+ *       variance over the baseline (running sums: means, M2s and co-moments, no buffers). Such a sensor's drift is
+ *       measured on its residual, against the residual standard deviation widened by {@link #GAIN_TOLERANCE} of
+ *       the load effect. The load enters the filters through a median of three (one-reading spikes removed).
  *   <li>Drift per sensor: {@code z = |EWMA(value) - baseline mean| / baseline std} (EWMA weight {@code fastAlpha});
  *       penalty {@code clamp((z - driftFreeSigmas) / driftSpanSigmas, 0, 1)}. Smoothing first means one spike
  *       moves the EWMA by only {@code fastAlpha} of its size, and a value enters the EWMA clipped to the current
@@ -61,16 +67,35 @@ public final class HealthEngine {
     private static final double MIN_T_STAT = -3;
     private static final double MIN_DECLINE = 2;
 
+    /**
+     * Candidate time constants (seconds) of the first-order filter through which a sensor follows the load: 0 for
+     * a sensor that follows at once (vibration follows the speed), longer ones for thermal inertia (temperature).
+     * Each sensor takes the one whose least-squares fit over the baseline leaves the smallest residual variance.
+     */
+    static final double[] LOAD_LAG_SECONDS = {0, 30, 60, 120, 180, 240, 300, 420, 600};
+
+    private static final double MIN_LOAD_CV = 1e-3;
+    private static final double INSTANT_PREFERENCE = 0.75;
+    static final double GAIN_TOLERANCE = 0.1;
+
     private final HealthConfig config;
     private final RulModel rulModel;
     private final double lambda;
     private final int minTrendPoints;
+    private final int loadIndex;
+    private final int lags;
+    /** The load filter weights for the last time step seen, per lag (replaced, never mutated: thread-safe). */
+    private volatile LagWeights lagWeights = new LagWeights(-1, new double[0]);
+
+    private record LagWeights(double dtSeconds, double[] alpha) {}
 
     public HealthEngine(HealthConfig config, RulModel rulModel) {
         this.config = config;
         this.rulModel = rulModel;
         this.lambda = 1.0 - 1.0 / config.trendWindow();
         this.minTrendPoints = Math.max(10, config.trendWindow() / 4);
+        this.loadIndex = config.loadIndex();
+        this.lags = loadIndex >= 0 ? LOAD_LAG_SECONDS.length : 0;
         if (rulModel != null && !rulModel.sensors().equals(config.sensors())) {
             throw new IllegalArgumentException("The RUL model was trained on sensors " + rulModel.sensors()
                     + " but the configured sensors are " + config.sensors());
@@ -82,12 +107,22 @@ public final class HealthEngine {
     }
 
     public MachineState newState() {
-        return new MachineState(config.sensors().size());
+        return new MachineState(config.sensors().size(), lags, lags > 0 ? loadIndex : -1);
+    }
+
+    /**
+     * Parses a state {@link MachineState#encode()} wrote with this engine's configuration.
+     *
+     * @throws IllegalArgumentException when it is not one (another format, sensor count or load model)
+     */
+    public MachineState decode(String text) {
+        return MachineState.decode(text, config.sensors().size(), lags, lags > 0 ? loadIndex : -1);
     }
 
     /** Applies one reading of {@code machineId} to {@code state} (unchanged when the reading is late). */
     public Outcome update(String machineId, MachineState state, Reading reading) {
         long ts = reading.timestamp();
+        long previous = state.lastTimestamp;
         if (state.isNew()) {
             state.lastTimestamp = ts;
             state.resetTimestamp = ts;
@@ -103,7 +138,7 @@ public final class HealthEngine {
         if (state.readings < Integer.MAX_VALUE) {
             state.readings++;
         }
-        learn(state, reading);
+        learn(state, reading, previous == Long.MIN_VALUE ? 0 : Math.max(0, ts - previous) / 1000.0);
 
         // Health from the anomaly score and the most drifted sensor.
         double a = 0;
@@ -115,6 +150,9 @@ public final class HealthEngine {
         double zArg = 0;
         if (baselineLearned(state)) {
             for (int i = 0; i < state.sensorCount; i++) {
+                if (i == loadIndex) {
+                    continue; // the load is what the machine is asked to do, not a symptom
+                }
                 double z = zScore(state, i, state.fast[i]);
                 if (Double.isNaN(z)) {
                     continue;
@@ -176,6 +214,14 @@ public final class HealthEngine {
         java.util.Arrays.fill(state.baselineM2, 0);
         java.util.Arrays.fill(state.fast, Double.NaN);
         java.util.Arrays.fill(state.slow, Double.NaN);
+        java.util.Arrays.fill(state.lagLoad, Double.NaN);
+        state.loadPrevious1 = Double.NaN;
+        state.loadPrevious2 = Double.NaN;
+        java.util.Arrays.fill(state.lagMean, 0);
+        java.util.Arrays.fill(state.lagM2, 0);
+        java.util.Arrays.fill(state.lagCo, 0);
+        java.util.Arrays.fill(state.lagChoice, (byte) -1);
+        state.deriveLoadModel();
         state.readings = 0;
         state.resetTimestamp = now;
         state.anomaly = Double.NaN;
@@ -190,27 +236,38 @@ public final class HealthEngine {
         return new Outcome(false, 100, HealthStatus.HEALTHY, null, Reason.MAINTENANCE, alerts);
     }
 
-    private void learn(MachineState state, Reading reading) {
-        boolean learning = state.baselineReadings < config.baselineSize();
+    private void learn(MachineState state, Reading reading, double dtSeconds) {
+        boolean learning = !baselineLearned(state);
         double[] values = reading.sensors();
+        if (lags > 0) {
+            filterLoad(state, values[loadIndex], dtSeconds);
+            if (learning) {
+                learnJointly(state, values);
+            }
+        } else if (learning) {
+            for (int i = 0; i < state.sensorCount; i++) {
+                learnSensor(state, i, values[i]);
+            }
+        }
+        if (learning) {
+            state.baselineReadings++;
+            if (lags > 0 && baselineLearned(state)) {
+                chooseLags(state);
+            }
+        }
         for (int i = 0; i < state.sensorCount; i++) {
             double x = values[i];
             if (Double.isNaN(x) || Double.isInfinite(x)) {
                 continue;
             }
-            if (learning) {
+            double sd = Double.NaN;
+            if (state.loadModelled(i)) {
+                // Drift of a load-following sensor is measured on its residual from the load model.
+                x = residual(state, i, x);
+                sd = state.residualSd[i];
+            } else if (state.baselineCount[i] >= ROBUST_AFTER) {
                 int n = state.baselineCount[i];
-                double learned = x;
-                if (n >= ROBUST_AFTER) {
-                    double sd = Math.sqrt(state.baselineM2[i] / (n - 1));
-                    double m = state.baselineMean[i];
-                    learned = Math.max(m - CLIP_SIGMAS * sd, Math.min(m + CLIP_SIGMAS * sd, x));
-                }
-                n++;
-                double delta = learned - state.baselineMean[i];
-                state.baselineMean[i] += delta / n;
-                state.baselineM2[i] += delta * (learned - state.baselineMean[i]);
-                state.baselineCount[i] = n;
+                sd = Math.max(Math.sqrt(state.baselineM2[i] / (n - 1)), 1e-9 + 1e-4 * Math.abs(state.baselineMean[i]));
             }
             if (Double.isNaN(state.fast[i])) {
                 state.fast[i] = x;
@@ -221,17 +278,11 @@ public final class HealthEngine {
             // baseline standard deviations: a single spike moves them by at most fastAlpha * SPIKE_SIGMAS sigma,
             // while a real shift or ramp still passes within a few readings.
             double smoothed = x;
-            int n = state.baselineCount[i];
-            if (n >= ROBUST_AFTER) {
-                double sd = Math.max(
-                        Math.sqrt(state.baselineM2[i] / (n - 1)), 1e-9 + 1e-4 * Math.abs(state.baselineMean[i]));
+            if (!Double.isNaN(sd)) {
                 smoothed = Math.max(state.fast[i] - SPIKE_SIGMAS * sd, Math.min(state.fast[i] + SPIKE_SIGMAS * sd, x));
             }
             state.fast[i] += config.fastAlpha() * (smoothed - state.fast[i]);
             state.slow[i] += config.slowAlpha() * (smoothed - state.slow[i]);
-        }
-        if (learning) {
-            state.baselineReadings++;
         }
         double score = reading.anomalyScore();
         if (!Double.isNaN(score)) {
@@ -239,6 +290,146 @@ public final class HealthEngine {
                     ? score
                     : state.anomaly + config.anomalyAlpha() * (score - state.anomaly);
         }
+    }
+
+    /** Welford update of one sensor's baseline mean and M2, the value clipped once 10 values are known. */
+    private static void learnSensor(MachineState state, int i, double x) {
+        if (Double.isNaN(x) || Double.isInfinite(x)) {
+            return;
+        }
+        double learned = clipToBaseline(state, i, x);
+        int n = state.baselineCount[i] + 1;
+        double delta = learned - state.baselineMean[i];
+        state.baselineMean[i] += delta / n;
+        state.baselineM2[i] += delta * (learned - state.baselineMean[i]);
+        state.baselineCount[i] = n;
+    }
+
+    private static double clipToBaseline(MachineState state, int i, double x) {
+        int n = state.baselineCount[i];
+        if (n < ROBUST_AFTER) {
+            return x;
+        }
+        double sd = Math.sqrt(state.baselineM2[i] / (n - 1));
+        double m = state.baselineMean[i];
+        return Math.max(m - CLIP_SIGMAS * sd, Math.min(m + CLIP_SIGMAS * sd, x));
+    }
+
+    /** Moves each lag's filtered load towards {@code load}: weight {@code 1 - exp(-dt / tau)} (1 for tau 0). */
+    private void filterLoad(MachineState state, double load, double dtSeconds) {
+        if (Double.isNaN(load) || Double.isInfinite(load)) {
+            return;
+        }
+        LagWeights weights = lagWeights;
+        if (weights.dtSeconds() != dtSeconds) {
+            double[] alpha = new double[lags];
+            for (int k = 0; k < lags; k++) {
+                alpha[k] = LOAD_LAG_SECONDS[k] == 0 ? 1 : -Math.expm1(-dtSeconds / LOAD_LAG_SECONDS[k]);
+            }
+            weights = new LagWeights(dtSeconds, alpha);
+            lagWeights = weights;
+        }
+        // Median of the last three load values: a one-reading spike of the load sensor never reaches the model,
+        // at the price of one reading's delay while the load ramps.
+        double p1 = state.loadPrevious1;
+        double p2 = state.loadPrevious2;
+        state.loadPrevious2 = p1;
+        state.loadPrevious1 = load;
+        if (!Double.isNaN(p1) && !Double.isNaN(p2)) {
+            load = Math.max(Math.min(load, p1), Math.min(Math.max(load, p1), p2));
+        }
+        double[] alpha = weights.alpha();
+        for (int k = 0; k < lags; k++) {
+            double l = state.lagLoad[k];
+            state.lagLoad[k] = Double.isNaN(l) ? load : l + alpha[k] * (load - l);
+        }
+    }
+
+    /**
+     * Baseline learning with a load: only readings where every sensor has a value, so that the means, M2s and
+     * co-moments (sensor x filtered load) all cover the same readings.
+     */
+    private void learnJointly(MachineState state, double[] values) {
+        if (Double.isNaN(state.lagLoad[0])) {
+            return;
+        }
+        for (int i = 0; i < state.sensorCount; i++) {
+            if (Double.isNaN(values[i]) || Double.isInfinite(values[i])) {
+                return;
+            }
+        }
+        int n = state.baselineCount[0] + 1;
+        for (int i = 0; i < state.sensorCount; i++) {
+            double y = clipToBaseline(state, i, values[i]);
+            double delta = y - state.baselineMean[i];
+            state.baselineMean[i] += delta / n;
+            double after = y - state.baselineMean[i];
+            state.baselineM2[i] += delta * after;
+            state.baselineCount[i] = n;
+            int base = i * lags;
+            for (int k = 0; k < lags; k++) {
+                state.lagCo[base + k] += (state.lagLoad[k] - state.lagMean[k]) * after;
+            }
+        }
+        for (int k = 0; k < lags; k++) {
+            double dx = state.lagLoad[k] - state.lagMean[k];
+            state.lagMean[k] += dx / n;
+            state.lagM2[k] += dx * (state.lagLoad[k] - state.lagMean[k]);
+        }
+    }
+
+    /**
+     * At the end of the baseline: per sensor (not the load), the lag whose fit leaves the least residual variance,
+     * if the load varied at all. The smoothed values of a modelled sensor restart from its residual.
+     */
+    private void chooseLags(MachineState state) {
+        for (int i = 0; i < state.sensorCount; i++) {
+            int n = state.baselineCount[i];
+            if (i == loadIndex || n < ROBUST_AFTER) {
+                continue;
+            }
+            int best = -1;
+            double bestRss = state.baselineM2[i];
+            for (int k = 0; k < lags; k++) {
+                double m2 = state.lagM2[k];
+                double cv = MIN_LOAD_CV * Math.max(1, Math.abs(state.lagMean[k]));
+                if (!(m2 > n * cv * cv)) {
+                    continue;
+                }
+                double rss = state.residualSumOfSquares(i, k);
+                if (rss < bestRss) {
+                    bestRss = rss;
+                    best = k;
+                }
+            }
+            // Between following at once (lag 0) and the shortest lag, at once is kept unless the lag cuts the
+            // residual standard deviation by more than a quarter: a short lag fitted to a sensor that really
+            // follows at once (vibration) errs during every load change, and noise alone can favour it.
+            if (best == 1 && LOAD_LAG_SECONDS[0] == 0) {
+                double co = state.lagCo[i * lags];
+                double rss0 = state.baselineM2[i] - co * co / state.lagM2[0];
+                if (state.lagM2[0] > 0 && rss0 * INSTANT_PREFERENCE * INSTANT_PREFERENCE <= bestRss) {
+                    best = 0;
+                }
+            }
+            state.lagChoice[i] = (byte) best;
+            if (best >= 0) {
+                state.fast[i] = Double.NaN;
+                state.slow[i] = Double.NaN;
+            }
+        }
+        state.deriveLoadModel();
+    }
+
+    /** The sensor's value minus what its load model expects at the current filtered load. */
+    static double residual(MachineState state, int i, double value) {
+        return value - state.baselineMean[i] - loadEffect(state, i);
+    }
+
+    /** How far sensor {@code i}'s load model moves it from its baseline mean at the current filtered load. */
+    static double loadEffect(MachineState state, int i) {
+        int k = state.lagChoice[i];
+        return state.slope[i] * (state.lagLoad[k] - state.lagMean[k]);
     }
 
     boolean baselineLearned(MachineState state) {
@@ -250,6 +441,12 @@ public final class HealthEngine {
         int n = state.baselineCount[i];
         if (n < 2 || Double.isNaN(value)) {
             return Double.NaN;
+        }
+        if (state.loadModelled(i)) {
+            // value is a smoothed residual (baseline mean 0). The load model's gain is trusted to GAIN_TOLERANCE:
+            // that share of the load effect at the current load is added (in quadrature) to the residual std.
+            double allowance = GAIN_TOLERANCE * loadEffect(state, i);
+            return value / Math.sqrt(state.residualSd[i] * state.residualSd[i] + allowance * allowance);
         }
         double mean = state.baselineMean[i];
         double sd = Math.sqrt(state.baselineM2[i] / (n - 1));

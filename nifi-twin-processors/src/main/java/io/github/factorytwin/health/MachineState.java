@@ -6,12 +6,13 @@ import java.util.Base64;
 
 /**
  * Everything the engine remembers about one machine: a fixed number of numbers per configured sensor, no history
- * buffers, so its size is bounded (about 130 bytes plus 36 per sensor in binary; {@link #encode()} gives Base64 of
- * that, about 310 characters for three sensors). Not thread-safe: the caller owns an instance or copies it.
+ * buffers, so its size is bounded (about 130 bytes plus 36 per sensor in binary, and with a load model about 232
+ * plus 73 per sensor more; {@link #encode()} gives Base64 of that: about 814 characters for temperature, vibration
+ * and rpm with the load model). Not thread-safe: the caller owns an instance or copies it.
  */
 public final class MachineState {
 
-    private static final byte FORMAT = 1;
+    private static final byte FORMAT = 2;
     private static final Base64.Encoder ENCODER = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getDecoder();
 
@@ -52,8 +53,44 @@ public final class MachineState {
     int trendPoints;
     double s0, st, sh, stt, sth, shh;
 
+    /**
+     * Load-aware baseline (only with a load sensor; {@code lags} = 0 otherwise): the load filtered with each
+     * candidate time constant, and over the baseline readings each filtered load's mean and sum of squared
+     * deviations, and its co-moment with every sensor ({@code lagCo[sensor * lags + lag]}). {@code lagChoice}:
+     * per sensor the lag its residual is measured against, -1 for a plain mean/std baseline.
+     */
+    final int lags;
+    /** The load sensor's index (its own co-moments are not kept), -1 without a load. */
+    final int loadIndex;
+
+    final double[] lagLoad;
+    /** The last two raw load values (NaN when unknown), for the median-of-three spike filter. */
+    double loadPrevious1 = Double.NaN;
+
+    double loadPrevious2 = Double.NaN;
+    final double[] lagMean;
+    final double[] lagM2;
+    final double[] lagCo;
+    final byte[] lagChoice;
+    /**
+     * Derived from the above when the baseline completes (not stored): per sensor the slope on the chosen filtered
+     * load and the residual standard deviation.
+     */
+    final double[] slope;
+
+    final double[] residualSd;
+
     public MachineState(int sensorCount) {
+        this(sensorCount, 0, -1);
+    }
+
+    public MachineState(int sensorCount, int lags, int loadIndex) {
+        if ((lags == 0) != (loadIndex < 0) || loadIndex >= sensorCount) {
+            throw new IllegalArgumentException("load lags need a load sensor");
+        }
         this.sensorCount = sensorCount;
+        this.lags = lags;
+        this.loadIndex = loadIndex;
         baselineCount = new int[sensorCount];
         baselineMean = new double[sensorCount];
         baselineM2 = new double[sensorCount];
@@ -61,6 +98,51 @@ public final class MachineState {
         slow = new double[sensorCount];
         Arrays.fill(fast, Double.NaN);
         Arrays.fill(slow, Double.NaN);
+        lagLoad = new double[lags];
+        lagMean = new double[lags];
+        lagM2 = new double[lags];
+        lagCo = new double[lags * sensorCount];
+        lagChoice = new byte[lags == 0 ? 0 : sensorCount];
+        slope = new double[lagChoice.length];
+        residualSd = new double[lagChoice.length];
+        Arrays.fill(lagLoad, Double.NaN);
+        Arrays.fill(lagChoice, (byte) -1);
+    }
+
+    /**
+     * Computes {@link #slope} and {@link #residualSd} from the baseline sums for the chosen lags: least squares of
+     * the sensor on its filtered load, {@code slope = co-moment / load M2}, residual variance {@code (M2 - co *
+     * slope) / (n - 2)}.
+     */
+    void deriveLoadModel() {
+        for (int i = 0; i < lagChoice.length; i++) {
+            int k = lagChoice[i];
+            slope[i] = 0;
+            residualSd[i] = 0;
+            if (k < 0) {
+                continue;
+            }
+            int n = baselineCount[i];
+            slope[i] = lagCo[i * lags + k] / lagM2[k];
+            residualSd[i] = Math.max(
+                    Math.sqrt(residualSumOfSquares(i, k) / Math.max(1, n - 2)),
+                    1e-9 + 1e-4 * Math.abs(baselineMean[i]));
+        }
+    }
+
+    /** Baseline residual sum of squares of sensor {@code i} fitted on filtered load {@code k}; NaN if it is flat. */
+    double residualSumOfSquares(int i, int k) {
+        double sxx = lagM2[k];
+        if (!(sxx > 0)) {
+            return Double.NaN;
+        }
+        double sxy = lagCo[i * lags + k];
+        return Math.max(0, baselineM2[i] - sxy * sxy / sxx);
+    }
+
+    /** True when the sensor's drift is measured as a residual from its load model. */
+    boolean loadModelled(int sensor) {
+        return lags > 0 && lagChoice[sensor] >= 0;
     }
 
     public boolean isNew() {
@@ -89,7 +171,16 @@ public final class MachineState {
     }
 
     public MachineState copy() {
-        MachineState c = new MachineState(sensorCount);
+        MachineState c = new MachineState(sensorCount, lags, loadIndex);
+        c.loadPrevious1 = loadPrevious1;
+        c.loadPrevious2 = loadPrevious2;
+        System.arraycopy(lagLoad, 0, c.lagLoad, 0, lags);
+        System.arraycopy(lagMean, 0, c.lagMean, 0, lags);
+        System.arraycopy(lagM2, 0, c.lagM2, 0, lags);
+        System.arraycopy(lagCo, 0, c.lagCo, 0, lagCo.length);
+        System.arraycopy(lagChoice, 0, c.lagChoice, 0, lagChoice.length);
+        System.arraycopy(slope, 0, c.slope, 0, slope.length);
+        System.arraycopy(residualSd, 0, c.residualSd, 0, residualSd.length);
         c.lastTimestamp = lastTimestamp;
         c.resetTimestamp = resetTimestamp;
         c.baselineReadings = baselineReadings;
@@ -117,14 +208,15 @@ public final class MachineState {
         return c;
     }
 
-    private static int size(int sensors) {
-        return 1 + 1 + 8 + 8 + 4 + 4 + 8 + 8 + 1 + 1 + 8 + 8 + 1 + 8 + 4 + 6 * 8 + sensors * (4 + 4 * 8);
+    private static int size(int sensors, int lags) {
+        int load = lags == 0 ? 0 : 2 * 8 + lags * 3 * 8 + (sensors - 1) * lags * 8 + sensors;
+        return 1 + 1 + 1 + 1 + load + 8 + 8 + 4 + 4 + 8 + 8 + 1 + 1 + 8 + 8 + 1 + 8 + 4 + 6 * 8 + sensors * (4 + 4 * 8);
     }
 
     /** Compact text form for NiFi's StateManager: Base64 of a fixed binary layout, versioned. */
     public String encode() {
-        ByteBuffer b = ByteBuffer.allocate(size(sensorCount));
-        b.put(FORMAT).put((byte) sensorCount);
+        ByteBuffer b = ByteBuffer.allocate(size(sensorCount, lags));
+        b.put(FORMAT).put((byte) sensorCount).put((byte) lags).put((byte) loadIndex);
         b.putLong(lastTimestamp)
                 .putLong(resetTimestamp)
                 .putInt(baselineReadings)
@@ -143,6 +235,18 @@ public final class MachineState {
             b.putInt(baselineCount[i]).putDouble(baselineMean[i]).putDouble(baselineM2[i]);
             b.putDouble(fast[i]).putDouble(slow[i]);
         }
+        if (lags > 0) {
+            b.putDouble(loadPrevious1).putDouble(loadPrevious2);
+        }
+        for (int k = 0; k < lags; k++) {
+            b.putDouble(lagLoad[k]).putDouble(lagMean[k]).putDouble(lagM2[k]);
+        }
+        for (int j = 0; j < lagCo.length; j++) {
+            if (j / Math.max(1, lags) != loadIndex) {
+                b.putDouble(lagCo[j]);
+            }
+        }
+        b.put(lagChoice);
         return ENCODER.encodeToString(b.array());
     }
 
@@ -150,20 +254,35 @@ public final class MachineState {
      * Parses {@link #encode()}'s output.
      *
      * @throws IllegalArgumentException when the text is not a state of this format with {@code sensorCount} sensors
+     *     (and no load model)
      */
     public static MachineState decode(String text, int sensorCount) {
+        return decode(text, sensorCount, 0, -1);
+    }
+
+    /**
+     * Parses {@link #encode()}'s output of a state with {@code lags} load-model lags and load sensor {@code
+     * loadIndex} ({@link HealthEngine#decode} passes the engine's).
+     *
+     * @throws IllegalArgumentException when the text is not a state of this format with these dimensions
+     */
+    public static MachineState decode(String text, int sensorCount, int lags, int loadIndex) {
         byte[] bytes;
         try {
             bytes = DECODER.decode(text);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("not a machine state: " + e.getMessage(), e);
         }
-        if (bytes.length != size(sensorCount) || bytes[0] != FORMAT || bytes[1] != sensorCount) {
+        if (bytes.length != size(sensorCount, lags)
+                || bytes[0] != FORMAT
+                || bytes[1] != sensorCount
+                || bytes[2] != lags
+                || bytes[3] != loadIndex) {
             throw new IllegalArgumentException("not a machine state of format " + FORMAT + " with " + sensorCount
-                    + " sensors (" + bytes.length + " bytes)");
+                    + " sensors and " + lags + " load lags (" + bytes.length + " bytes)");
         }
-        ByteBuffer b = ByteBuffer.wrap(bytes, 2, bytes.length - 2);
-        MachineState s = new MachineState(sensorCount);
+        ByteBuffer b = ByteBuffer.wrap(bytes, 4, bytes.length - 4);
+        MachineState s = new MachineState(sensorCount, lags, loadIndex);
         s.lastTimestamp = b.getLong();
         s.resetTimestamp = b.getLong();
         s.baselineReadings = b.getInt();
@@ -190,6 +309,27 @@ public final class MachineState {
             s.fast[i] = b.getDouble();
             s.slow[i] = b.getDouble();
         }
+        if (lags > 0) {
+            s.loadPrevious1 = b.getDouble();
+            s.loadPrevious2 = b.getDouble();
+        }
+        for (int k = 0; k < lags; k++) {
+            s.lagLoad[k] = b.getDouble();
+            s.lagMean[k] = b.getDouble();
+            s.lagM2[k] = b.getDouble();
+        }
+        for (int j = 0; j < s.lagCo.length; j++) {
+            if (j / Math.max(1, lags) != loadIndex) {
+                s.lagCo[j] = b.getDouble();
+            }
+        }
+        b.get(s.lagChoice);
+        for (byte choice : s.lagChoice) {
+            if (choice < -1 || choice >= lags) {
+                throw new IllegalArgumentException("not a machine state: lag " + choice);
+            }
+        }
+        s.deriveLoadModel();
         if (s.status == null) {
             throw new IllegalArgumentException("not a machine state: no status");
         }

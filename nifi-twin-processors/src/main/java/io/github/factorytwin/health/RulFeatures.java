@@ -7,7 +7,8 @@ package io.github.factorytwin.health;
  *
  * <p>Layout {@value #LAYOUT}: readings since the last reset, health, health trend slope (points per second, 0 when
  * unknown), fitted health now (the health when unknown); then per sensor: fast EWMA, slow EWMA, fast EWMA in
- * baseline standard deviations from the baseline mean, slow EWMA likewise (0 when unknown).
+ * baseline standard deviations from the baseline mean, slow EWMA likewise (0 when unknown). For a sensor measured
+ * against a load model (see {@link HealthEngine}) the EWMAs are of its residual once the baseline is learned.
  */
 public final class RulFeatures {
 

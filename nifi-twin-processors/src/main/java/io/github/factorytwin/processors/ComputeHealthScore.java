@@ -78,8 +78,8 @@ import org.apache.nifi.serialization.record.RecordSchema;
 })
 @Stateful(
         scopes = Scope.LOCAL,
-        description = "One entry per machine (key 'machine:<id>', a compact Base64 state of about 310 characters"
-                + " for three sensors: learned baseline, smoothed values, status, open alert, health trend) plus"
+        description = "One entry per machine (key 'machine:<id>', a compact Base64 state of about 814 characters"
+                + " for temperature, vibration and rpm: learned baseline and load model, smoothed values, status, open alert, health trend) plus"
                 + " 'config.sensors'. Written once per FlowFile, loaded when the processor is scheduled. LOCAL: in a"
                 + " cluster each node tracks the machines whose readings it receives; a machine whose Kafka"
                 + " partition moves to another node learns its baseline again there. Clearing the state makes"
@@ -136,7 +136,9 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
     public static final PropertyDescriptor BASELINE_SIZE = new PropertyDescriptor.Builder()
             .name("Baseline Size")
             .description("Number of a machine's first readings (and first readings after each maintenance) that"
-                    + " learn its own baseline (per-sensor mean and standard deviation). It should span the machine's"
+                    + " learn its own baseline (per-sensor mean and standard deviation; with 'rpm' among the Sensor"
+                    + " Fields, the other sensors' baseline is a line on the rpm, filtered with a learned time"
+                    + " constant, and the rpm itself is the load, not a drift symptom). It should span the machine's"
                     + " normal operating regimes (the default, 1800, is one hour at one reading per 2 seconds), or"
                     + " a normal change of regime looks like drift. Until then health reflects the anomaly score"
                     + " only and the time to maintenance is null.")
@@ -348,7 +350,7 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
             }
             try {
                 Slot slot = new Slot(entry.getKey().substring(STATE_KEY_PREFIX.length()));
-                slot.state = MachineState.decode(entry.getValue(), sensors.size());
+                slot.state = engine.decode(entry.getValue());
                 slot.encoded = entry.getValue();
                 machines.put(entry.getKey().substring(STATE_KEY_PREFIX.length()), slot);
             } catch (IllegalArgumentException e) {
