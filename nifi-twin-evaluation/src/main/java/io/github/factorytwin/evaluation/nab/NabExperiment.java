@@ -17,7 +17,7 @@ import java.util.Locale;
  * keys: derived=DELTA,WINDOW|none  warmup=1.0 (fraction of NAB's probation used by the forest, min 50)
  *       likelihood=true|false  lstart=(fraction of the probation; default: the forest's warm-up)
  *       spatial=(range tolerance; default off)  peak=0  retrain=100  subsample=128  sample=0  seed=1
- *       window=10
+ *       window=10  fixed=(a fixed warm-up in rows for every file, as ScoreAnomaly's Warm-up Size; 0 = off)
  * </pre>
  */
 public final class NabExperiment {
@@ -37,6 +37,7 @@ public final class NabExperiment {
         int window = 10;
         double lstart = -1;
         double spatial = -1;
+        int fixed = 0;
         for (int i = 1; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
             switch (kv[0]) {
@@ -58,6 +59,7 @@ public final class NabExperiment {
                 case "window" -> window = Integer.parseInt(kv[1]);
                 case "lstart" -> lstart = Double.parseDouble(kv[1]);
                 case "spatial" -> spatial = Double.parseDouble(kv[1]);
+                case "fixed" -> fixed = Integer.parseInt(kv[1]);
                 default -> throw new IllegalArgumentException("unknown key " + kv[0]);
             }
         }
@@ -72,6 +74,7 @@ public final class NabExperiment {
         int fWindow = window;
         double fLstart = lstart;
         double fSpatial = spatial;
+        int fFixed = fixed;
         NabDetector detector = new NabDetector() {
             @Override
             public String name() {
@@ -80,7 +83,7 @@ public final class NabExperiment {
 
             @Override
             public Series start(int rows, int probationaryRows) {
-                int forest = Math.max(50, (int) Math.round(fWarmup * probationaryRows));
+                int forest = fFixed > 0 ? fFixed : Math.max(50, (int) Math.round(fWarmup * probationaryRows));
                 // default: the likelihood learns from as many scored readings as the forest's warm-up (ScoreAnomaly's
                 // Warm-up Size drives both)
                 int startUp =
