@@ -143,14 +143,14 @@ public final class Scorecard {
             report.unavailable("NAB", "twin detector", TwinDetectors.nabUnavailableReason());
             return;
         }
-        runTwin(corpus, twin.get(), "nab.twin.", "twin (StreamingDetector, peak damping)", published);
-        Optional<NabDetector> undamped = TwinDetectors.nabExperiment();
-        if (undamped.isPresent()) {
+        runTwin(corpus, twin.get(), "nab.twin.", "twin (StreamingDetector, likelihood + range)", published);
+        Optional<NabDetector> raw = TwinDetectors.nabExperiment();
+        if (raw.isPresent()) {
             runTwin(
                     corpus,
-                    undamped.get(),
-                    "nab.twin_without_peak_damping.",
-                    "same engine, no peak damping (as ScoreAnomaly)",
+                    raw.get(),
+                    "nab.twin_without_post_processing.",
+                    "same forest, raw scores (Score Post-processing NONE)",
                     published);
         }
     }

@@ -14,9 +14,9 @@ final class TwinDetectors {
         return Optional.of(TwinNabDetector.engine());
     }
 
-    /** The same engine without StreamingDetector's peak damping (what ScoreAnomaly writes), reported apart. */
+    /** The same forest without score post-processing (what ScoreAnomaly writes today), reported apart. */
     static Optional<NabDetector> nabExperiment() {
-        return Optional.of(TwinNabDetector.engineWithoutPeakDamping());
+        return Optional.of(TwinNabDetector.engineWithoutPostProcessing());
     }
 
     static String nabUnavailableReason() {

@@ -25,12 +25,15 @@ import java.util.Set;
  * score of the previous {@code n} readings, and half of it otherwise, so a run of high scores alerts once at its
  * peak-to-date while the order of fresh peaks is kept. {@link #detect(double...)} always returns the raw result.
  *
- * <p>Numenta Anomaly Benchmark configuration used while developing (one configuration for the whole corpus, see
- * {@link #forNab(int)}): {@code builder("value").derived(DELTA).warmUp(probation).sampleSize(1500)
- * .retrainInterval(50).subsample(256).peakWindow(100).seed(1L)}, with {@code probation = min(floor(0.15 * rows),
- * 750)}. With a quick re-implementation of NAB's scorer (which reproduces the numenta detector's published
- * 70.10 standard / 63.12 low-FP) it scored 52.75 standard, 44.00 low-FP and 59.97 low-FN with seed 1 (54.50 /
- * 44.88 / 61.05 with seed 2); the scorecard's own scorer is authoritative.
+ * <p><b>Score post-processing</b> (optional, {@link Builder#postProcessing(ScorePostProcessing)}): the raw score
+ * goes through a per-series {@link ScorePostProcessor} before it is returned: the anomaly likelihood of the score
+ * ({@link AnomalyLikelihood}) and/or a range check ({@link RangeGuard}); peak damping, when on, comes after it.
+ *
+ * <p>Numenta Anomaly Benchmark configuration (one configuration for the whole corpus, see {@link #forNab(int)} and
+ * {@code nifi-twin-evaluation/NAB-EXPERIMENTS.md}): {@code builder("value").derived(DELTA).warmUp(w)
+ * .retrainInterval(100).subsample(128).postProcessing(ScorePostProcessing.likelihoodAndRange(w)).seed(1L)} with
+ * {@code w = max(50, round(probation / 2))} and {@code probation = min(floor(0.15 * rows), 750)}: NAB standard
+ * 65.11, low-FP 59.41, low-FN 68.69 with the scorecard's scorer (seeds 1..3: standard 63.78..65.11).
  *
  * <p>Not thread-safe (a series is ordered); use one detector per series.
  */
@@ -43,9 +46,12 @@ public final class StreamingDetector {
     private int recentCount;
     private int recentNext;
 
-    private StreamingDetector(AnomalyDetector detector, int peakWindow) {
+    private final ScorePostProcessor postProcessor;
+
+    private StreamingDetector(AnomalyDetector detector, int peakWindow, ScorePostProcessor postProcessor) {
         this.detector = detector;
         this.recent = new double[peakWindow];
+        this.postProcessor = postProcessor;
     }
 
     /** A builder for a detector of the named raw features, fed in this order to {@link #update(double...)}. */
@@ -62,10 +68,14 @@ public final class StreamingDetector {
      */
     public double update(double... values) {
         Detection detection = detect(values);
-        if (detection == null || detection.result().score() == null) {
+        double raw = detection == null || detection.result().score() == null
+                ? Double.NaN
+                : detection.result().score();
+        // the post-processor sees every reading (a range check learns the warm-up's values too)
+        double score = postProcessor.process(raw, values);
+        if (Double.isNaN(score)) {
             return Double.NaN;
         }
-        double score = detection.result().score();
         if (recent.length == 0) {
             return score;
         }
@@ -93,20 +103,20 @@ public final class StreamingDetector {
     }
 
     /**
-     * The configuration used for the Numenta Anomaly Benchmark: one value per row, warm-up over NAB's probationary
-     * period, see the class comment.
+     * The configuration used for the Numenta Anomaly Benchmark: one value per row, the forest warms up over half of
+     * NAB's probationary period and the anomaly likelihood learns over the other half, see the class comment.
      *
      * @param rows the number of rows of the series (NAB's probation is {@code min(floor(0.15 * rows), 750)})
      */
     public static StreamingDetector forNab(int rows) {
         int probation = Math.min((int) Math.floor(0.15 * rows), 750);
+        int warmUp = Math.max(50, (int) Math.round(probation / 2.0));
         return builder("value")
                 .derived(DerivedFeature.DELTA)
-                .warmUp(Math.max(probation, 10))
-                .sampleSize(1500)
-                .retrainInterval(50)
-                .subsample(256)
-                .peakWindow(100)
+                .warmUp(warmUp)
+                .retrainInterval(100)
+                .subsample(128)
+                .postProcessing(ScorePostProcessing.likelihoodAndRange(warmUp))
                 .seed(1L)
                 .build();
     }
@@ -132,6 +142,7 @@ public final class StreamingDetector {
         private Long seed;
         private int peakWindow;
         private int sampleSize;
+        private ScorePostProcessing postProcessing = ScorePostProcessing.OFF;
 
         private Builder(List<String> fields) {
             this.fields = fields;
@@ -198,6 +209,15 @@ public final class StreamingDetector {
             return this;
         }
 
+        /**
+         * How raw scores become reported scores (default {@link ScorePostProcessing#OFF}); the peak damping, when
+         * on, applies after it.
+         */
+        public Builder postProcessing(ScorePostProcessing settings) {
+            this.postProcessing = settings == null ? ScorePostProcessing.OFF : settings;
+            return this;
+        }
+
         public StreamingDetector build() {
             AnomalyDetector.Config config = new AnomalyDetector.Config(
                     new FeatureSpec(fields, derived, windowSize),
@@ -210,7 +230,7 @@ public final class StreamingDetector {
                     threshold,
                     seed,
                     Math.max(sampleSize, warmUp));
-            return new StreamingDetector(AnomalyDetector.learning(config), peakWindow);
+            return new StreamingDetector(AnomalyDetector.learning(config), peakWindow, postProcessing.newMachine());
         }
     }
 }

@@ -1,14 +1,15 @@
 package io.github.factorytwin.evaluation.nab;
 
 import io.github.factorytwin.anomaly.DerivedFeature;
+import io.github.factorytwin.anomaly.ScorePostProcessing;
 import io.github.factorytwin.anomaly.StreamingDetector;
 
 /**
  * The anomaly engine's streaming scoring ({@link StreamingDetector}: ScoreAnomaly's engine with Model
  * Source LEARN_FROM_STREAM for one series, a one-sensor machine) as a NAB detector. One configuration
- * for the whole corpus: raw feature {@code value}, warm-up on NAB's probationary rows (what NAB tells
- * every detector; at least 50), a fixed seed. Rows of the warm-up score 0 (the engine has no score
- * there).
+ * for the whole corpus, no labels, no file names: raw feature {@code value}, a warm-up that is a
+ * fixed fraction of NAB's probationary rows (what NAB tells every detector; at least 50 rows), a
+ * fixed seed. Rows without a score (warm-up) score 0.
  */
 public final class TwinNabDetector implements NabDetector {
 
@@ -16,31 +17,52 @@ public final class TwinNabDetector implements NabDetector {
     private final DerivedFeature[] derived;
     private final int retrainInterval;
     private final int subsample;
-    private final int peakWindow;
     private final long seed;
+    private final double warmUpFraction;
+    private final boolean likelihoodAndRange;
 
+    /**
+     * @param warmUpFraction the forest's warm-up as a fraction of NAB's probationary rows (at least 50 rows)
+     * @param likelihoodAndRange post-process with {@link ScorePostProcessing#likelihoodAndRange(int)}, start-up =
+     *     the warm-up size (ScoreAnomaly: {@code Score Post-processing} LIKELIHOOD, {@code Range Tolerance} 0.05)
+     */
     public TwinNabDetector(
-            String name, DerivedFeature[] derived, int retrainInterval, int subsample, int peakWindow, long seed) {
+            String name,
+            DerivedFeature[] derived,
+            int retrainInterval,
+            int subsample,
+            long seed,
+            double warmUpFraction,
+            boolean likelihoodAndRange) {
         this.name = name;
         this.derived = derived.clone();
         this.retrainInterval = retrainInterval;
         this.subsample = subsample;
-        this.peakWindow = peakWindow;
         this.seed = seed;
+        this.warmUpFraction = warmUpFraction;
+        this.likelihoodAndRange = likelihoodAndRange;
     }
 
     /**
-     * The NAB configuration the anomaly engine documents (StreamingDetector's class comment): DELTA,
-     * retrain every 100 readings, subsample 128, peak damping over 100 readings, seed 1. Peak damping
-     * exists in StreamingDetector only, not in the ScoreAnomaly processor.
+     * The NAB configuration (see {@code nifi-twin-evaluation/NAB-EXPERIMENTS.md}): DELTA, retrain every 100
+     * readings, subsample 128, warm-up = half of NAB's probation, anomaly likelihood learning from as many
+     * scored readings as the warm-up (so the whole probation), range check at tolerance 0.05, seed 1.
      */
     public static TwinNabDetector engine() {
-        return new TwinNabDetector("twin", new DerivedFeature[] {DerivedFeature.DELTA}, 100, 128, 100, 1L);
+        return engine(1L);
     }
 
-    /** The same without peak damping: the scores ScoreAnomaly itself would write. */
-    public static TwinNabDetector engineWithoutPeakDamping() {
-        return new TwinNabDetector("twin-undamped", new DerivedFeature[] {DerivedFeature.DELTA}, 100, 128, 0, 1L);
+    /** {@link #engine()} with another seed. */
+    public static TwinNabDetector engine(long seed) {
+        return new TwinNabDetector("twin", new DerivedFeature[] {DerivedFeature.DELTA}, 100, 128, seed, 0.5, true);
+    }
+
+    /**
+     * The raw forest scores, no post-processing, warm-up over the whole probation: what ScoreAnomaly
+     * writes with Score Post-processing NONE.
+     */
+    public static TwinNabDetector engineWithoutPostProcessing() {
+        return new TwinNabDetector("twin-raw", new DerivedFeature[] {DerivedFeature.DELTA}, 100, 128, 1L, 1.0, false);
     }
 
     @Override
@@ -54,26 +76,37 @@ public final class TwinNabDetector implements NabDetector {
         for (DerivedFeature d : derived) {
             text.append(" + ").append(d.name());
         }
-        return text.append(", warm-up = NAB probationary rows (min 50), retrain every ")
+        return text.append(", warm-up = ")
+                .append(warmUpFraction == 1.0 ? "" : warmUpFraction + " x ")
+                .append("NAB probationary rows (min 50), retrain every ")
                 .append(retrainInterval)
                 .append(", 100 trees, subsample ")
                 .append(subsample)
-                .append(", peak window ")
-                .append(peakWindow == 0 ? "off" : String.valueOf(peakWindow))
+                .append(
+                        likelihoodAndRange
+                                ? ", post-processing LIKELIHOOD (start-up = warm-up) + range tolerance 0.05"
+                                : ", no post-processing")
                 .append(", seed ")
                 .append(seed)
                 .toString();
     }
 
+    /** The forest's warm-up for a file with this many probationary rows. */
+    int warmUp(int probationaryRows) {
+        return Math.max(50, (int) Math.round(warmUpFraction * probationaryRows));
+    }
+
     @Override
     public Series start(int rows, int probationaryRows) {
+        int warmUp = warmUp(probationaryRows);
         StreamingDetector engine = StreamingDetector.builder("value")
                 .derived(derived)
-                .warmUp(Math.max(50, probationaryRows))
+                .warmUp(warmUp)
                 .retrainInterval(retrainInterval)
                 .subsample(subsample)
-                .peakWindow(peakWindow)
                 .seed(seed)
+                .postProcessing(
+                        likelihoodAndRange ? ScorePostProcessing.likelihoodAndRange(warmUp) : ScorePostProcessing.OFF)
                 .build();
         return (epochMillis, value) -> {
             double score = engine.update(value);

@@ -27,36 +27,46 @@ class TwinNabDetectorTest {
     }
 
     @Test
-    void warmUpRowsScoreZeroAndTheSpikeScoresHighest() {
-        for (NabDetector detector :
-                new NabDetector[] {TwinNabDetector.engine(), TwinNabDetector.engineWithoutPeakDamping()}) {
-            double[] scores = run(detector, seriesWithSpike(600, 400), 90);
-            for (int i = 0; i < 90; i++) {
-                assertEquals(0.0, scores[i], detector.name() + " warm-up row " + i);
-            }
-            for (int i = 90; i < 600; i++) {
-                assertTrue(scores[i] > 0 && scores[i] <= 1, detector.name() + " row " + i + ": " + scores[i]);
-                if (i != 400 && i != 401) { // 401 returns from the spike: its DELTA is as large
-                    assertTrue(scores[400] > scores[i], detector.name() + " spike " + scores[400] + " vs row " + i);
-                }
+    void rawScoresWarmUpOverTheProbationAndTheSpikeScoresHighest() {
+        TwinNabDetector detector = TwinNabDetector.engineWithoutPostProcessing();
+        double[] scores = run(detector, seriesWithSpike(600, 400), 90);
+        for (int i = 0; i < 90; i++) {
+            assertEquals(0.0, scores[i], "warm-up row " + i);
+        }
+        for (int i = 90; i < 600; i++) {
+            assertTrue(scores[i] > 0 && scores[i] <= 1, "row " + i + ": " + scores[i]);
+            if (i != 400 && i != 401) { // 401 returns from the spike: its DELTA is as large
+                assertTrue(scores[400] > scores[i], "spike " + scores[400] + " vs row " + i);
             }
         }
     }
 
     @Test
-    void peakDampingHalvesRepeatsOfAPeak() {
-        double[] values = seriesWithSpike(600, 400);
-        double[] damped = run(TwinNabDetector.engine(), values, 90);
-        double[] raw = run(TwinNabDetector.engineWithoutPeakDamping(), values, 90);
-        assertEquals(raw[400], damped[400], 1e-12);
-        int halved = 0;
-        for (int i = 90; i < 600; i++) {
-            if (Math.abs(damped[i] - raw[i] / 2) < 1e-12) {
-                halved++;
-            } else {
-                assertEquals(raw[i], damped[i], 1e-12, "row " + i);
+    void nabConfigurationIsQuietUntilTheProbationEndsAndFlagsTheSpikeAlone() {
+        TwinNabDetector detector = TwinNabDetector.engine();
+        int probation = 200; // warm-up 100 rows, then 100 scored rows for the likelihood's start-up
+        assertEquals(100, detector.warmUp(probation));
+        double[] scores = run(detector, seriesWithSpike(1500, 1000), probation);
+        // the forest scores from row 100; the likelihood's first estimate needs 100 scores: row 199 is the first
+        for (int i = 0; i < probation - 1; i++) {
+            assertEquals(0.0, scores[i], "probation row " + i);
+        }
+        assertTrue(scores[probation - 1] > 0, "the likelihood reports from the last probation row");
+        assertEquals(1.0, scores[1000], 0.0, "the spike is beyond every value seen so far");
+        int high = 0;
+        for (int i = probation; i < 1500; i++) {
+            assertTrue(scores[i] >= 0 && scores[i] <= 1, "row " + i + ": " + scores[i]);
+            if (i != 1000 && scores[i] >= 0.5) {
+                high++;
             }
         }
-        assertTrue(halved > 100, halved + " rows damped");
+        assertTrue(high <= 13, high + " other rows at or above 0.5 (about NAB's chosen threshold)");
+    }
+
+    @Test
+    void theSeedIsPartOfTheConfiguration() {
+        assertTrue(TwinNabDetector.engine(2).description().endsWith("seed 2"));
+        assertTrue(TwinNabDetector.engine().description().contains("LIKELIHOOD"));
+        assertTrue(TwinNabDetector.engineWithoutPostProcessing().description().contains("no post-processing"));
     }
 }

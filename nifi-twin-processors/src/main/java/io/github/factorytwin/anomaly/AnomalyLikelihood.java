@@ -1,0 +1,249 @@
+package io.github.factorytwin.anomaly;
+
+/**
+ * Anomaly likelihood post-processing for one machine (one series), after Numenta's HTM anomaly likelihood: instead
+ * of asking "is this raw score high?", it asks "has this machine's raw score distribution just changed?".
+ *
+ * <p>Each raw score (for example the Isolation Forest score of a reading) enters a short moving average (default
+ * {@value #DEFAULT_AVERAGING_WINDOW} readings). After a learning period, a normal distribution (mean, standard
+ * deviation with a floor) is estimated from the recent history of those averages (at most {@value
+ * #DEFAULT_HISTORIC_WINDOW} of them) and re-estimated every {@value #DEFAULT_REESTIMATION_PERIOD} readings. The
+ * likelihood of a reading is {@code 1 - P(X >= average)}, the upper-tail probability of the current average under
+ * that distribution (an average below the mean is reflected around it, as Numenta does). A very unlikely reading
+ * right after another very unlikely one is capped to a lower "yellow" level, so a long anomalous run is reported
+ * once at its onset rather than at every reading.
+ *
+ * <p>{@link #update(double)} returns the log-scaled likelihood, in {@code [0, 1]}:
+ * {@code log(1.0000000001 - L) / log(1e-10)}; 0.5 corresponds to {@code L = 0.99999}. Until the learning period and
+ * the first estimation are over it returns {@link #NEUTRAL} (a log likelihood of 0.5 is what Numenta returns while
+ * learning; here the neutral value is 0). Raw scores that are NaN (the detector is warming up) are skipped and
+ * return NaN.
+ *
+ * <p>Not thread-safe: keep one instance per machine and feed it in reading order.
+ */
+public final class AnomalyLikelihood implements ScorePostProcessor {
+
+    public static final int DEFAULT_AVERAGING_WINDOW = 10;
+    public static final int DEFAULT_HISTORIC_WINDOW = 8640;
+    public static final int DEFAULT_REESTIMATION_PERIOD = 100;
+    public static final double DEFAULT_MIN_VARIANCE = 0.0003;
+
+    /** The score returned before the distribution is known. */
+    public static final double NEUTRAL = 0.0;
+
+    private static final double RED_TAIL = 1.0 - 0.99999;
+    private static final double YELLOW_TAIL = 1.0 - 0.9999;
+    private static final double LOG_SCALE = Math.log(1.0 - 0.9999999999);
+
+    /**
+     * Settings.
+     *
+     * @param learningPeriod raw scores whose averages are not used for the distribution (the detector's own
+     *     start-up)
+     * @param estimationSamples averages collected after the learning period before the first estimate
+     * @param historicWindow most recent averages the distribution is estimated from
+     * @param reestimationPeriod readings between two estimates
+     * @param averagingWindow raw scores in the short moving average
+     * @param minVariance floor of the estimated variance (numerical safety on flat score histories)
+     */
+    public record Config(
+            int learningPeriod,
+            int estimationSamples,
+            int historicWindow,
+            int reestimationPeriod,
+            int averagingWindow,
+            double minVariance) {
+
+        public Config {
+            if (learningPeriod < 0) {
+                throw new IllegalArgumentException("Learning period must not be negative");
+            }
+            if (estimationSamples < 2) {
+                throw new IllegalArgumentException("At least 2 estimation samples are needed");
+            }
+            if (historicWindow < estimationSamples) {
+                throw new IllegalArgumentException("Historic window must hold the estimation samples");
+            }
+            if (reestimationPeriod < 1 || averagingWindow < 1) {
+                throw new IllegalArgumentException("Re-estimation period and averaging window must be positive");
+            }
+            if (!(minVariance > 0)) {
+                throw new IllegalArgumentException("Minimum variance must be positive");
+            }
+        }
+
+        /** Numenta's defaults: learn 288 scores, estimate from 100, re-estimate every 100, average 10. */
+        public static Config defaults() {
+            return new Config(
+                    288,
+                    100,
+                    DEFAULT_HISTORIC_WINDOW,
+                    DEFAULT_REESTIMATION_PERIOD,
+                    DEFAULT_AVERAGING_WINDOW,
+                    DEFAULT_MIN_VARIANCE);
+        }
+
+        /**
+         * The split used when a series has a known start-up period of {@code readings} scores (as NAB's probation):
+         * half of it learning, the other half for the first estimate (at least 2 readings each way).
+         */
+        public static Config forStartUp(int readings) {
+            int learning = Math.max(0, readings / 2);
+            int estimation = Math.max(2, readings - learning);
+            return new Config(
+                    learning,
+                    estimation,
+                    Math.max(DEFAULT_HISTORIC_WINDOW, estimation),
+                    DEFAULT_REESTIMATION_PERIOD,
+                    DEFAULT_AVERAGING_WINDOW,
+                    DEFAULT_MIN_VARIANCE);
+        }
+    }
+
+    private final Config config;
+    private final double[] averaging;
+    private double averagingSum;
+    private int averagingCount;
+    private int averagingNext;
+    private final double[] history;
+    private int historyCount;
+    private int historyNext;
+    private long seen;
+    private long sinceEstimate;
+    private boolean estimated;
+    private double mean;
+    private double stdDev;
+    private double previousTail = 1.0;
+
+    public AnomalyLikelihood(Config config) {
+        this.config = config;
+        this.averaging = new double[config.averagingWindow()];
+        this.history = new double[config.historicWindow()];
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /**
+     * Feeds the next raw score of this machine.
+     *
+     * @return the log-scaled likelihood in {@code [0, 1]}; {@link #NEUTRAL} while learning; NaN for a NaN raw score
+     */
+    public double update(double rawScore) {
+        if (Double.isNaN(rawScore)) {
+            return Double.NaN;
+        }
+        double likelihood = likelihood(rawScore);
+        return Double.isNaN(likelihood) ? NEUTRAL : logScale(likelihood);
+    }
+
+    /** {@link #update(double)}; the values are not used. */
+    @Override
+    public double process(double rawScore, double... values) {
+        return update(rawScore);
+    }
+
+    /**
+     * Like {@link #update(double)} but returns the likelihood itself ({@code 1 - tail probability}, after the
+     * repeat filter), NaN while learning.
+     */
+    public double likelihood(double rawScore) {
+        if (Double.isNaN(rawScore)) {
+            return Double.NaN;
+        }
+        seen++;
+        if (averagingCount == averaging.length) {
+            averagingSum -= averaging[averagingNext];
+        } else {
+            averagingCount++;
+        }
+        averaging[averagingNext] = rawScore;
+        averagingSum += rawScore;
+        averagingNext = (averagingNext + 1) % averaging.length;
+        double average = averagingSum / averagingCount;
+
+        if (seen <= config.learningPeriod()) {
+            return Double.NaN;
+        }
+        history[historyNext] = average;
+        historyNext = (historyNext + 1) % history.length;
+        historyCount = Math.min(historyCount + 1, history.length);
+        sinceEstimate++;
+        if (!estimated) {
+            if (historyCount < config.estimationSamples()) {
+                return Double.NaN;
+            }
+            estimate();
+        } else if (sinceEstimate >= config.reestimationPeriod()) {
+            estimate();
+        }
+        double tail = tailProbability(average);
+        double filtered = tail;
+        if (tail <= RED_TAIL && previousTail <= RED_TAIL) {
+            filtered = YELLOW_TAIL;
+        }
+        previousTail = tail;
+        return 1.0 - filtered;
+    }
+
+    /** Numenta's log scale of a likelihood: {@code log(1.0000000001 - L) / log(1e-10)}, in {@code [0, 1]}. */
+    public static double logScale(double likelihood) {
+        double v = Math.log(1.0000000001 - likelihood) / LOG_SCALE;
+        return Math.max(0.0, Math.min(1.0, v));
+    }
+
+    private void estimate() {
+        double sum = 0;
+        for (int i = 0; i < historyCount; i++) {
+            sum += history[i];
+        }
+        double m = sum / historyCount;
+        double squares = 0;
+        for (int i = 0; i < historyCount; i++) {
+            double d = history[i] - m;
+            squares += d * d;
+        }
+        double variance = Math.max(squares / historyCount, config.minVariance());
+        mean = m;
+        stdDev = Math.sqrt(variance);
+        estimated = true;
+        sinceEstimate = 0;
+    }
+
+    /** Upper-tail probability of {@code x} under the current normal distribution (reflected below the mean). */
+    double tailProbability(double x) {
+        double v = x < mean ? 2 * mean - x : x;
+        double z = (v - mean) / stdDev;
+        return 0.5 * erfc(z / Math.sqrt(2));
+    }
+
+    /** Complementary error function, fractional error below 1.2e-7 (Chebyshev fit, Numerical Recipes' erfcc). */
+    static double erfc(double x) {
+        double z = Math.abs(x);
+        double t = 1.0 / (1.0 + 0.5 * z);
+        double ans = t
+                * Math.exp(
+                        -z * z
+                                - 1.26551223
+                                + t
+                                        * (1.00002368
+                                                + t
+                                                        * (0.37409196
+                                                                + t
+                                                                        * (0.09678418
+                                                                                + t
+                                                                                        * (-0.18628806
+                                                                                                + t
+                                                                                                        * (0.27886807
+                                                                                                                + t
+                                                                                                                        * (-1.13520398
+                                                                                                                                + t
+                                                                                                                                        * (1.48851587
+                                                                                                                                                + t
+                                                                                                                                                        * (-0.82215223
+                                                                                                                                                                + t
+                                                                                                                                                                        * 0.17087277)))))))));
+        return x >= 0 ? ans : 2.0 - ans;
+    }
+}

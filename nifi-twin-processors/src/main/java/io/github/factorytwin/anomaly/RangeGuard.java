@@ -1,0 +1,70 @@
+package io.github.factorytwin.anomaly;
+
+/**
+ * A reading outside the range of everything the machine has shown so far is an anomaly, whatever the model says:
+ * when a feature value exceeds the machine's running maximum (or falls below its running minimum) by more than
+ * {@code tolerance} times the running range, the score becomes 1. Numenta's NAB detector calls this the spatial
+ * anomaly check (tolerance 0.05). Values are tracked from the first reading, including readings whose raw score is
+ * NaN (the warm-up); NaN values are ignored. A feature whose range is still a single value never triggers.
+ */
+public final class RangeGuard implements ScorePostProcessor {
+
+    private final double tolerance;
+    private double[] min;
+    private double[] max;
+
+    /** @param tolerance fraction of the running range allowed beyond it (Numenta: 0.05); not negative */
+    public RangeGuard(double tolerance) {
+        if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
+            throw new IllegalArgumentException("Range tolerance must be a non-negative number");
+        }
+        this.tolerance = tolerance;
+    }
+
+    /** Whether the values are outside the range seen so far (without learning them). */
+    public boolean outside(double... values) {
+        if (min == null) {
+            return false;
+        }
+        for (int i = 0; i < Math.min(values.length, min.length); i++) {
+            double v = values[i];
+            if (Double.isNaN(v) || Double.isNaN(min[i]) || min[i] == max[i]) {
+                continue;
+            }
+            double margin = (max[i] - min[i]) * tolerance;
+            if (v > max[i] + margin || v < min[i] - margin) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Adds the values to the range. */
+    public void learn(double... values) {
+        if (min == null) {
+            min = new double[values.length];
+            max = new double[values.length];
+            java.util.Arrays.fill(min, Double.NaN);
+            java.util.Arrays.fill(max, Double.NaN);
+        }
+        for (int i = 0; i < Math.min(values.length, min.length); i++) {
+            double v = values[i];
+            if (Double.isNaN(v)) {
+                continue;
+            }
+            min[i] = Double.isNaN(min[i]) ? v : Math.min(min[i], v);
+            max[i] = Double.isNaN(max[i]) ? v : Math.max(max[i], v);
+        }
+    }
+
+    /** 1 when the reading is outside the range seen so far (and the raw score is not NaN), else the raw score. */
+    @Override
+    public double process(double rawScore, double... values) {
+        boolean outside = outside(values);
+        learn(values);
+        if (Double.isNaN(rawScore)) {
+            return rawScore;
+        }
+        return outside ? 1.0 : rawScore;
+    }
+}

@@ -1,0 +1,70 @@
+package io.github.factorytwin.anomaly;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ScorePostProcessingTest {
+
+    @Test
+    void offReportsTheRawScore() {
+        ScorePostProcessor p = ScorePostProcessing.OFF.newMachine();
+        assertTrue(ScorePostProcessing.OFF.isOff());
+        assertEquals(0.73, p.process(0.73, 1e9), 0.0);
+        assertTrue(Double.isNaN(p.process(Double.NaN, 1.0)));
+    }
+
+    @Test
+    void likelihoodAndRangeReportsNeutralDuringStartUpThenLikelihoodsAndOneForANewExtreme() {
+        ScorePostProcessor p = ScorePostProcessing.likelihoodAndRange(50).newMachine();
+        Random random = new Random(5);
+        // the detector's warm-up: no raw score, but the range check learns the values
+        assertTrue(Double.isNaN(p.process(Double.NaN, 5.0)));
+        assertTrue(Double.isNaN(p.process(Double.NaN, 15.0)));
+        for (int i = 0; i < 49; i++) {
+            double value = 10 + random.nextGaussian();
+            assertEquals(AnomalyLikelihood.NEUTRAL, p.process(0.4 + 0.01 * random.nextGaussian(), value));
+        }
+        assertEquals(1.0, p.process(0.4, 30.0), 0.0, "the range check works during the likelihood's start-up");
+        int high = 0;
+        for (int i = 0; i < 500; i++) {
+            double s = p.process(0.4 + 0.01 * random.nextGaussian(), 10 + 0.5 * random.nextGaussian());
+            assertTrue(s >= 0 && s <= 1, "score " + s);
+            if (s >= 0.5) {
+                high++;
+            }
+        }
+        assertTrue(high < 10, high + " high scores on stationary data");
+        assertEquals(1.0, p.process(0.4, 100.0), 0.0, "a value far beyond every value seen so far");
+    }
+
+    @Test
+    void perMachineStatesAreIndependentAndCanBeReset() {
+        ScorePostProcessing.PerMachine machines =
+                new ScorePostProcessing(ScorePostProcessing.Mode.NONE, 0, 0.05).perMachine();
+        machines.process("M1", 0.2, 10.0);
+        machines.process("M1", 0.2, 20.0);
+        machines.process("M2", 0.2, 100.0);
+        machines.process("M2", 0.2, 200.0);
+        assertEquals(2, machines.size());
+        assertEquals(1.0, machines.process("M1", 0.2, 150.0), 0.0, "beyond M1's range");
+        assertEquals(0.2, machines.process("M2", 0.2, 150.0), 0.0, "inside M2's range");
+        machines.reset("M2");
+        assertEquals(0.2, machines.process("M2", 0.2, 1000.0), 0.0, "M2 starts afresh");
+        machines.clear();
+        assertEquals(0, machines.size());
+    }
+
+    @Test
+    void invalidSettingsAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> new ScorePostProcessing(null, 10, Double.NaN));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new ScorePostProcessing(ScorePostProcessing.Mode.LIKELIHOOD, 3, Double.NaN));
+        assertThrows(
+                IllegalArgumentException.class, () -> new ScorePostProcessing(ScorePostProcessing.Mode.NONE, 0, -1));
+    }
+}
