@@ -261,7 +261,9 @@ public final class AnomalyDetector {
             }
             double score = model.score(features.values());
             boolean anomalous = score >= config.threshold();
-            Explanation explanation = model.explain(features.values(), anomalous, features.imputed());
+            // The text only where an operator reads it: anomalous readings, and readings with an imputed value.
+            Explanation explanation =
+                    model.explain(features.values(), anomalous, features.imputed(), anomalous || features.isImputed());
             scored++;
             if (anomalous) {
                 anomalies++;

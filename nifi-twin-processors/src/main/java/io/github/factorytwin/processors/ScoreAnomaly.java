@@ -39,6 +39,7 @@ import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
 import org.apache.nifi.processor.util.StandardValidators;
+import org.apache.nifi.serialization.record.MapRecord;
 import org.apache.nifi.serialization.record.Record;
 import org.apache.nifi.serialization.record.RecordField;
 import org.apache.nifi.serialization.record.RecordFieldType;
@@ -48,7 +49,8 @@ import org.apache.nifi.serialization.record.RecordSchema;
 @CapabilityDescription("Scores each sensor reading with an Isolation Forest and adds 'anomaly_score' (0..1, higher is"
         + " more anomalous; null while the model warms up), 'is_anomaly' (score >= Anomaly Threshold),"
         + " 'anomaly_feature', 'anomaly_feature_value' and 'anomaly_explanation' (the feature that contributed most,"
-        + " against its normal range, e.g. 'vibration=3.20 above normal 0.20..1.10'). Every scored record goes to"
+        + " against its normal range, e.g. 'vibration=3.20 above normal 0.20..1.10'; the text only on anomalous and"
+        + " imputed readings). Every scored record goes to"
         + " success; a copy of each anomalous record also goes to anomalous. The model is learned from the stream"
         + " (after a warm-up, globally, per machine or per machine type, optionally retrained on a sliding sample) or"
         + " loaded from a file written by TrainAnomalyModel and reloaded when the file changes.")
@@ -523,14 +525,17 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                     throw new RecordRejectedException(
                             "No anomaly model is loaded" + (problem == null ? "" : ": " + problem));
                 }
-                Map<String, Object> values = new HashMap<>(8);
+                // One map, sized once, filled with the input's values and the five results (no intermediate map).
+                Map<String, Object> source = record.toMap();
+                Map<String, Object> values = new HashMap<>((source.size() + OUTPUT_FIELDS.size()) * 4 / 3 + 1);
+                values.putAll(source);
                 Explanation explanation = result.explanation();
                 values.put(TwinFields.ANOMALY_SCORE, result.score());
                 values.put(TwinFields.IS_ANOMALY, result.anomalous());
                 values.put(TwinFields.ANOMALY_FEATURE, explanation == null ? null : explanation.feature());
                 values.put(TwinFields.ANOMALY_FEATURE_VALUE, explanation == null ? null : explanation.value());
                 values.put(TwinFields.ANOMALY_EXPLANATION, explanation == null ? WARMING_UP : explanation.text());
-                Record enriched = RecordSupport.enriched(outputSchema, record, values);
+                Record enriched = new MapRecord(outputSchema, values);
                 emitter.emit(REL_SUCCESS, enriched);
                 if (result.anomalous()) {
                     emitter.emit(REL_ANOMALOUS, enriched);

@@ -2,6 +2,7 @@ package io.github.factorytwin.anomaly;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -95,6 +96,28 @@ class IsolationForestModelTest {
         assertTrue(broken.feature().equals("vibration") || broken.feature().equals("rpm"), broken.feature());
         assertTrue(broken.text().contains("unusual in combination"), broken.text());
         assertTrue(broken.text().endsWith("(imputed from the machine's last value: rpm)"), broken.text());
+    }
+
+    @Test
+    void explanationWithoutTextNamesTheSameFeature() {
+        IsolationForestModel model = model(42);
+        for (double[] x :
+                List.of(Readings.vibrationSpike(), Readings.temperatureDrift(), Readings.correlationBreak())) {
+            for (boolean anomalous : new boolean[] {true, false}) {
+                Explanation full = model.explain(x, anomalous, List.of());
+                Explanation lean = model.explain(x, anomalous, List.of(), false);
+                assertNull(lean.text());
+                assertEquals(
+                        new Explanation(
+                                full.feature(),
+                                full.value(),
+                                full.normalLow(),
+                                full.normalHigh(),
+                                full.position(),
+                                null),
+                        lean);
+            }
+        }
     }
 
     @Test
