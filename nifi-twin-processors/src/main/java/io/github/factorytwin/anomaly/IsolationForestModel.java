@@ -121,34 +121,46 @@ public final class IsolationForestModel {
         this.steps = depth[0];
     }
 
+    /** Doubles of a leaf's block: {@code [self, -infinity, path length]}. */
+    private static final int LEAF_BLOCK = 3;
+
     /**
-     * Packs the trees for scoring: node {@code n} occupies {@code stride = 2 + d} consecutive doubles,
-     * {@code [right, threshold, slope_0 .. slope_d-1]}; the left child is the next block (pre-order), so one step
-     * reads one block of one array. Links are offsets into the same array. A leaf links to itself through a
-     * threshold of -infinity (no dot product is below it, so the walk always takes "right", i.e. stays) and keeps
-     * its path length where an inner node has its first slope (a finite slope times a finite point is never below
-     * -infinity, and a NaN point compares false too), so every tree can be walked a fixed number of steps (the
+     * Packs the trees for scoring: an inner node occupies {@code stride = 2 + d} consecutive doubles,
+     * {@code [right, threshold, slope_0 .. slope_d-1]}, a leaf only three, {@code [self, -infinity, path length]}
+     * (leaves are half the nodes, so the walk touches less memory); the left child is the next block (pre-order),
+     * so one step reads one block of one array. Links are offsets into the same array. A leaf links to itself
+     * through its threshold of -infinity: whatever a step computes as the "dot product" there (its path length and
+     * the following block stand where slopes would be; the array is padded for the last leaf), nothing is below
+     * -infinity (NaN compares false too), so the walk takes "right", i.e. stays. So every tree can be walked a
+     * fixed number of steps (the
      * deepest leaf's depth) without a loop exit per tree, and several trees can be walked in lockstep, which lets
      * the processor overlap their memory accesses.
      */
     private double[] pack(int[] maxDepth) {
         int stride = 2 + d;
-        double[] nodes = new double[right.length * stride];
+        int[] offsets = new int[right.length];
+        int size = 0;
         for (int n = 0; n < right.length; n++) {
-            int base = n * stride;
+            offsets[n] = size;
+            size += right[n] < 0 ? LEAF_BLOCK : stride;
+        }
+        // d doubles of padding: a step at the last leaf reads (and ignores) d "slopes" past its short block.
+        double[] nodes = new double[size + d];
+        for (int n = 0; n < right.length; n++) {
+            int base = offsets[n];
             if (right[n] < 0) {
                 nodes[base] = base;
                 nodes[base + 1] = Double.NEGATIVE_INFINITY;
                 nodes[base + 2] = value[n];
             } else {
-                nodes[base] = right[n] * stride;
+                nodes[base] = offsets[right[n]];
                 nodes[base + 1] = value[n];
                 System.arraycopy(planes, n * d, nodes, base + 2, d);
             }
         }
         int deepest = 0;
         for (int t = 0; t < roots.length; t++) {
-            packedRoots[t] = roots[t] * stride;
+            packedRoots[t] = offsets[roots[t]];
             deepest = Math.max(deepest, depth(roots[t]));
         }
         maxDepth[0] = deepest;

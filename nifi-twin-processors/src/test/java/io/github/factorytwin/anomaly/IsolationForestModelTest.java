@@ -36,6 +36,38 @@ class IsolationForestModelTest {
         }
     }
 
+    /** The packed layout (short leaf blocks, the generic dot product, trees left over after the lockstep groups). */
+    @Test
+    void flattenedScoresEqualSmileScoresExactlyForOtherDimensionsAndTreeCounts() {
+        java.util.Random random = new java.util.Random(5);
+        for (int d : new int[] {1, 2, 4, 9}) {
+            List<String> names = new java.util.ArrayList<>();
+            for (int j = 0; j < d; j++) {
+                names.add("f" + j);
+            }
+            double[][] data = new double[600][d];
+            for (double[] row : data) {
+                for (int j = 0; j < d; j++) {
+                    row[j] = j + (j + 1) * random.nextGaussian();
+                }
+            }
+            for (int trees : new int[] {1, 8, 13}) {
+                IsolationForestModel.Fitted fitted = IsolationForestModel.fitWithSmile(names, data, trees, 128, d);
+                for (int i = 0; i < 500; i++) {
+                    double[] x = new double[d];
+                    for (int j = 0; j < d; j++) {
+                        x[j] = j + (j + 1) * random.nextGaussian() * (i % 5 == 0 ? 4 : 1);
+                    }
+                    assertEquals(
+                            fitted.smile().score(fitted.model().standardise(x)),
+                            fitted.model().forestScore(x),
+                            0.0,
+                            d + " features, " + trees + " trees, row " + i);
+                }
+            }
+        }
+    }
+
     @Test
     void injectedAnomaliesScoreHigherThanEveryNormalReading() {
         IsolationForestModel model = model(42);
