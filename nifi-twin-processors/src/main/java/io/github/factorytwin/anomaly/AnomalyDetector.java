@@ -147,6 +147,66 @@ public final class AnomalyDetector {
         return learner == null ? null : learner.model;
     }
 
+    /**
+     * Called (under the scope key's lock, in the committing thread) after each fit of a learned model, e.g. to
+     * save it; a listener must not throw.
+     */
+    public interface FitListener {
+        void fitted(String scopeKey, IsolationForestModel model);
+    }
+
+    private volatile FitListener fitListener;
+
+    /** Sets the listener told about each newly fitted learned model (null for none). */
+    public void onFit(FitListener listener) {
+        this.fitListener = listener;
+    }
+
+    /**
+     * Starts a scope key with a model learned earlier (e.g. before a restart): its readings are scored at once.
+     * With a retrain interval the sliding sample starts empty and the next refit waits until it holds at least
+     * the warm-up readings again.
+     */
+    public void restoreModel(String scopeKey, IsolationForestModel model) {
+        if (fixedModel != null) {
+            throw new IllegalStateException("Only a learning detector restores learned models");
+        }
+        if (!model.featureNames().equals(config.spec().names())) {
+            throw new IllegalArgumentException("The model's features " + model.featureNames() + " are not "
+                    + config.spec().names());
+        }
+        Learner learner = learners.computeIfAbsent(scopeKey, Learner::new);
+        synchronized (learner) {
+            learner.model = model;
+            learner.fits = 1;
+            if (config.retrainInterval() == 0) {
+                learner.sample = null;
+            }
+        }
+    }
+
+    /** The learned models by scope key (those past their warm-up). */
+    public Map<String, IsolationForestModel> learnedModels() {
+        Map<String, IsolationForestModel> models = new HashMap<>();
+        learners.forEach((key, learner) -> {
+            IsolationForestModel model = learner.model;
+            if (model != null) {
+                models.put(key, model);
+            }
+        });
+        return models;
+    }
+
+    /** A snapshot of the committed per-machine feature state (each state is immutable once published). */
+    public Map<String, MachineState> machineStates() {
+        return new HashMap<>(machines);
+    }
+
+    /** Restores the committed feature state of machines (e.g. saved before a restart). */
+    public void restoreMachineStates(Map<String, MachineState> states) {
+        machines.putAll(states);
+    }
+
     /** Number of machines with feature state. */
     public int machineCount() {
         return machines.size();
@@ -201,7 +261,9 @@ public final class AnomalyDetector {
             }
             double score = model.score(features.values());
             boolean anomalous = score >= config.threshold();
-            Explanation explanation = model.explain(features.values(), anomalous, features.imputed());
+            // The text only where an operator reads it: anomalous readings, and readings with an imputed value.
+            Explanation explanation =
+                    model.explain(features.values(), anomalous, features.imputed(), anomalous || features.isImputed());
             scored++;
             if (anomalous) {
                 anomalies++;
@@ -265,7 +327,7 @@ public final class AnomalyDetector {
                     if (filled == config.warmUpSize()) {
                         fit();
                     }
-                } else if (++sinceFit >= config.retrainInterval()) {
+                } else if (++sinceFit >= config.retrainInterval() && filled >= config.warmUpSize()) {
                     fit();
                 }
             }
@@ -282,6 +344,10 @@ public final class AnomalyDetector {
             sinceFit = 0;
             if (config.retrainInterval() == 0) {
                 sample = null;
+            }
+            FitListener listener = fitListener;
+            if (listener != null) {
+                listener.fitted(key, model);
             }
         }
     }

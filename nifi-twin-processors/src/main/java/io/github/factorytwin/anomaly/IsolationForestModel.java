@@ -121,33 +121,46 @@ public final class IsolationForestModel {
         this.steps = depth[0];
     }
 
+    /** Doubles of a leaf's block: {@code [self, -infinity, path length]}. */
+    private static final int LEAF_BLOCK = 3;
+
     /**
-     * Packs the trees for scoring: node {@code n} occupies {@code stride = 3 + d} consecutive doubles,
-     * {@code [left, right, threshold, slope_0 .. slope_d-1]}, child links being offsets into the same array, so one
-     * step reads one cache line instead of three arrays. A leaf links to itself with zero slopes and holds its path
-     * length as threshold ({@code 0 < length} keeps it in place, a length of 0 goes "right" to itself too), so every
-     * tree can be walked a fixed number of steps (the deepest leaf's depth) without a loop exit per tree, and
-     * several trees can be walked in lockstep, which lets the processor overlap their memory accesses.
+     * Packs the trees for scoring: an inner node occupies {@code stride = 2 + d} consecutive doubles,
+     * {@code [right, threshold, slope_0 .. slope_d-1]}, a leaf only three, {@code [self, -infinity, path length]}
+     * (leaves are half the nodes, so the walk touches less memory); the left child is the next block (pre-order),
+     * so one step reads one block of one array. Links are offsets into the same array. A leaf links to itself
+     * through its threshold of -infinity: whatever a step computes as the "dot product" there (its path length and
+     * the following block stand where slopes would be; the array is padded for the last leaf), nothing is below
+     * -infinity (NaN compares false too), so the walk takes "right", i.e. stays. So every tree can be walked a
+     * fixed number of steps (the
+     * deepest leaf's depth) without a loop exit per tree, and several trees can be walked in lockstep, which lets
+     * the processor overlap their memory accesses.
      */
     private double[] pack(int[] maxDepth) {
-        int stride = 3 + d;
-        double[] nodes = new double[right.length * stride];
+        int stride = 2 + d;
+        int[] offsets = new int[right.length];
+        int size = 0;
         for (int n = 0; n < right.length; n++) {
-            int base = n * stride;
+            offsets[n] = size;
+            size += right[n] < 0 ? LEAF_BLOCK : stride;
+        }
+        // d doubles of padding: a step at the last leaf reads (and ignores) d "slopes" past its short block.
+        double[] nodes = new double[size + d];
+        for (int n = 0; n < right.length; n++) {
+            int base = offsets[n];
             if (right[n] < 0) {
                 nodes[base] = base;
-                nodes[base + 1] = base;
+                nodes[base + 1] = Double.NEGATIVE_INFINITY;
                 nodes[base + 2] = value[n];
             } else {
-                nodes[base] = (n + 1) * stride;
-                nodes[base + 1] = right[n] * stride;
-                nodes[base + 2] = value[n];
-                System.arraycopy(planes, n * d, nodes, base + 3, d);
+                nodes[base] = offsets[right[n]];
+                nodes[base + 1] = value[n];
+                System.arraycopy(planes, n * d, nodes, base + 2, d);
             }
         }
         int deepest = 0;
         for (int t = 0; t < roots.length; t++) {
-            packedRoots[t] = roots[t] * stride;
+            packedRoots[t] = offsets[roots[t]];
             deepest = Math.max(deepest, depth(roots[t]));
         }
         maxDepth[0] = deepest;
@@ -327,53 +340,68 @@ public final class IsolationForestModel {
         double[] p = packed;
         int[] roots = packedRoots;
         int steps = this.steps;
+        int stride = 2 + d;
         double sum = 0;
         int t = 0;
-        for (; t + 4 <= roots.length; t += 4) {
+        // Eight trees in lockstep: a step waits mostly for its node's memory, and eight independent walks keep
+        // eight loads in flight (four left the processor idle half the time; measured with ScoreAnomalyBench).
+        for (; t + 8 <= roots.length; t += 8) {
             int a = roots[t];
             int b = roots[t + 1];
             int e = roots[t + 2];
             int f = roots[t + 3];
+            int g = roots[t + 4];
+            int h = roots[t + 5];
+            int i = roots[t + 6];
+            int j = roots[t + 7];
             for (int s = 0; s < steps; s++) {
-                a = step(p, a, z);
-                b = step(p, b, z);
-                e = step(p, e, z);
-                f = step(p, f, z);
+                a = step(p, a, z, stride);
+                b = step(p, b, z, stride);
+                e = step(p, e, z, stride);
+                f = step(p, f, z, stride);
+                g = step(p, g, z, stride);
+                h = step(p, h, z, stride);
+                i = step(p, i, z, stride);
+                j = step(p, j, z, stride);
             }
             // Added one by one in tree order, as Smile does, so the sum is bit-identical.
             sum += p[a + 2];
             sum += p[b + 2];
             sum += p[e + 2];
             sum += p[f + 2];
+            sum += p[g + 2];
+            sum += p[h + 2];
+            sum += p[i + 2];
+            sum += p[j + 2];
         }
         for (; t < roots.length; t++) {
             int a = roots[t];
             for (int s = 0; s < steps; s++) {
-                a = step(p, a, z);
+                a = step(p, a, z, stride);
             }
             sum += p[a + 2];
         }
         return Math.pow(2.0, -(sum / roots.length) / c);
     }
 
-    private static int step(double[] p, int base, double[] z) {
+    private static int step(double[] p, int base, double[] z, int stride) {
         // Unrolled for the usual small dimensions; the sums are formed left to right like Smile's dot product
         // (0 + a == a), so results stay bit-identical.
         double dot =
                 switch (z.length) {
-                    case 1 -> z[0] * p[base + 3];
-                    case 2 -> z[0] * p[base + 3] + z[1] * p[base + 4];
-                    case 3 -> z[0] * p[base + 3] + z[1] * p[base + 4] + z[2] * p[base + 5];
-                    case 4 -> z[0] * p[base + 3] + z[1] * p[base + 4] + z[2] * p[base + 5] + z[3] * p[base + 6];
+                    case 1 -> z[0] * p[base + 2];
+                    case 2 -> z[0] * p[base + 2] + z[1] * p[base + 3];
+                    case 3 -> z[0] * p[base + 2] + z[1] * p[base + 3] + z[2] * p[base + 4];
+                    case 4 -> z[0] * p[base + 2] + z[1] * p[base + 3] + z[2] * p[base + 4] + z[3] * p[base + 5];
                     default -> {
                         double sum = 0;
-                        for (int j = 0; j < z.length; j++) {
-                            sum += z[j] * p[base + 3 + j];
+                        for (int k = 0; k < z.length; k++) {
+                            sum += z[k] * p[base + 2 + k];
                         }
                         yield sum;
                     }
                 };
-        return (int) (dot < p[base + 2] ? p[base] : p[base + 1]);
+        return dot < p[base + 1] ? base + stride : (int) p[base];
     }
 
     /** The anomaly score of one feature vector, in (0, 1]; higher is more anomalous. See the class comment. */
@@ -397,6 +425,14 @@ public final class IsolationForestModel {
      * feature furthest from its median.
      */
     public Explanation explain(double[] x, boolean anomalous, List<String> imputed) {
+        return explain(x, anomalous, imputed, true);
+    }
+
+    /**
+     * As {@link #explain(double[], boolean, List)}; with {@code withText} false the explanation's text is null (the
+     * feature, value, range and position are the same), which saves building a string nobody reads.
+     */
+    public Explanation explain(double[] x, boolean anomalous, List<String> imputed, boolean withText) {
         int best = -1;
         double bestDistance = 0;
         for (int j = 0; j < d; j++) {
@@ -432,6 +468,9 @@ public final class IsolationForestModel {
             }
         }
         String name = featureNames.get(best);
+        if (!withText) {
+            return new Explanation(name, x[best], normalLow[best], normalHigh[best], position, null);
+        }
         StringBuilder text = new StringBuilder()
                 .append(name)
                 .append('=')

@@ -40,6 +40,43 @@ public final class MachineState {
         return new MachineState(this);
     }
 
+    /** Writes this state (for {@link LearnedModelStore}); {@link #read} reads it back for the same spec. */
+    void write(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeInt(last.length);
+        out.writeInt(window.length == 0 ? 0 : window[0].length);
+        for (int i = 0; i < last.length; i++) {
+            out.writeDouble(last[i]);
+            out.writeInt(filled[i]);
+            out.writeInt(next[i]);
+            for (double x : window[i]) {
+                out.writeDouble(x);
+            }
+        }
+    }
+
+    /** Reads a state written by {@link #write} for {@code spec}, checking every count and index. */
+    static MachineState read(FeatureSpec spec, java.io.DataInputStream in) throws java.io.IOException {
+        MachineState state = new MachineState(spec);
+        int k = in.readInt();
+        int w = in.readInt();
+        int expectedWindow = state.window.length == 0 ? 0 : state.window[0].length;
+        if (k != state.last.length || w != expectedWindow) {
+            throw new ModelFormatException("Saved machine state does not match the features");
+        }
+        for (int i = 0; i < k; i++) {
+            state.last[i] = in.readDouble();
+            state.filled[i] = in.readInt();
+            state.next[i] = in.readInt();
+            if (state.filled[i] < 0 || state.filled[i] > w || state.next[i] < 0 || state.next[i] >= Math.max(1, w)) {
+                throw new ModelFormatException("Saved machine state has an invalid window");
+            }
+            for (int j = 0; j < w; j++) {
+                state.window[i][j] = in.readDouble();
+            }
+        }
+        return state;
+    }
+
     /**
      * Turns one reading into features and advances this machine's state.
      *

@@ -3,6 +3,8 @@ package io.github.factorytwin.processors;
 import io.github.factorytwin.anomaly.AnomalyDetector;
 import io.github.factorytwin.anomaly.Explanation;
 import io.github.factorytwin.anomaly.FeatureSpec;
+import io.github.factorytwin.anomaly.IsolationForestModel;
+import io.github.factorytwin.anomaly.LearnedModelStore;
 import io.github.factorytwin.anomaly.MissingFeatureException;
 import io.github.factorytwin.anomaly.ModelFileWatcher;
 import io.github.factorytwin.processors.AnomalyProperties.DerivedFeatures;
@@ -37,6 +39,7 @@ import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
 import org.apache.nifi.processor.util.StandardValidators;
+import org.apache.nifi.serialization.record.MapRecord;
 import org.apache.nifi.serialization.record.Record;
 import org.apache.nifi.serialization.record.RecordField;
 import org.apache.nifi.serialization.record.RecordFieldType;
@@ -46,7 +49,8 @@ import org.apache.nifi.serialization.record.RecordSchema;
 @CapabilityDescription("Scores each sensor reading with an Isolation Forest and adds 'anomaly_score' (0..1, higher is"
         + " more anomalous; null while the model warms up), 'is_anomaly' (score >= Anomaly Threshold),"
         + " 'anomaly_feature', 'anomaly_feature_value' and 'anomaly_explanation' (the feature that contributed most,"
-        + " against its normal range, e.g. 'vibration=3.20 above normal 0.20..1.10'). Every scored record goes to"
+        + " against its normal range, e.g. 'vibration=3.20 above normal 0.20..1.10'; the text only on anomalous and"
+        + " imputed readings). Every scored record goes to"
         + " success; a copy of each anomalous record also goes to anomalous. The model is learned from the stream"
         + " (after a warm-up, globally, per machine or per machine type, optionally retrained on a sliding sample) or"
         + " loaded from a file written by TrainAnomalyModel and reloaded when the file changes.")
@@ -108,6 +112,19 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             .required(true)
             .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
             .dependsOn(MODEL_SOURCE, ModelSource.MODEL_FILE)
+            .build();
+
+    public static final PropertyDescriptor LEARNED_MODEL_DIRECTORY = new PropertyDescriptor.Builder()
+            .name("Learned Model Directory")
+            .description("Optional directory where learned models are kept so that a restart (of the processor or"
+                    + " of NiFi) continues scoring at once instead of warming up again. Each scope key's model is"
+                    + " written atomically in the model file format after every (re)fit, and the per-machine"
+                    + " feature state (for Derived Features) when the processor stops; both are loaded when it"
+                    + " starts. Files live in a sub-directory named after a fingerprint of the feature and forest"
+                    + " settings, so changing them starts a fresh model. Empty = models live in memory only.")
+            .required(false)
+            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .dependsOn(MODEL_SOURCE, ModelSource.LEARN_FROM_STREAM)
             .build();
 
     public static final PropertyDescriptor WARM_UP_SIZE = new PropertyDescriptor.Builder()
@@ -236,6 +253,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             DERIVED_FEATURES,
             MODEL_SOURCE,
             MODEL_FILE,
+            LEARNED_MODEL_DIRECTORY,
             WARM_UP_SIZE,
             MODEL_SCOPE,
             RETRAIN_INTERVAL,
@@ -261,6 +279,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
     private volatile ModelFileWatcher watcher;
     private volatile String modelProblem;
     private volatile Settings settings;
+    private volatile LearnedModelStore store;
 
     private record Settings(
             String idField, String typeField, Pattern idPattern, ModelScope scope, List<String> fields) {}
@@ -353,6 +372,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                 scope,
                 spec.fields());
         modelProblem = null;
+        store = null;
         if (source == ModelSource.MODEL_FILE) {
             ModelFileWatcher fileWatcher = new ModelFileWatcher(
                     Path.of(context.getProperty(MODEL_FILE).getValue().trim()), spec.names());
@@ -361,14 +381,68 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             detector = AnomalyDetector.withModel(config, fileWatcher);
         } else {
             watcher = null;
-            detector = AnomalyDetector.learning(config);
+            AnomalyDetector learner = AnomalyDetector.learning(config);
+            String directory = context.getProperty(LEARNED_MODEL_DIRECTORY).getValue();
+            store = directory == null || directory.isBlank()
+                    ? null
+                    : new LearnedModelStore(
+                            Path.of(directory.trim()),
+                            spec,
+                            List.of(
+                                    String.valueOf(scope),
+                                    String.valueOf(config.warmUpSize()),
+                                    String.valueOf(config.trees()),
+                                    String.valueOf(config.subsampleSize()),
+                                    String.valueOf(config.seed())));
+            if (store != null) {
+                restore(learner, store);
+            }
+            detector = learner;
         }
+    }
+
+    private void restore(AnomalyDetector learning, LearnedModelStore modelStore) {
+        List<LearnedModelStore.Problem> problems = new ArrayList<>();
+        try {
+            Map<String, IsolationForestModel> models = modelStore.loadModels(problems);
+            models.forEach(learning::restoreModel);
+            if (!models.isEmpty()) {
+                getLogger().info("Restored {} learned model(s) from {}", models.size(), modelStore.directory());
+            }
+        } catch (IOException e) {
+            getLogger().warn("Cannot read learned models from {}; learning anew", modelStore.directory(), e);
+        }
+        for (LearnedModelStore.Problem problem : problems) {
+            getLogger().warn("Ignoring saved model {}: {}", problem.file(), problem.reason());
+        }
+        try {
+            learning.restoreMachineStates(modelStore.loadMachines());
+        } catch (IOException e) {
+            getLogger().warn("Cannot read saved machine state from {}; starting it anew", modelStore.directory(), e);
+        }
+        learning.onFit((key, model) -> {
+            try {
+                modelStore.saveModel(key, model);
+            } catch (IOException | RuntimeException e) {
+                getLogger().error("Cannot save the learned model of '{}' to {}", key, modelStore.directory(), e);
+            }
+        });
     }
 
     @OnStopped
     public void onStopped() {
+        AnomalyDetector stopped = detector;
+        LearnedModelStore modelStore = store;
+        if (stopped != null && modelStore != null) {
+            try {
+                modelStore.saveMachines(stopped.machineStates());
+            } catch (IOException | RuntimeException e) {
+                getLogger().error("Cannot save the machine state to {}", modelStore.directory(), e);
+            }
+        }
         detector = null;
         watcher = null;
+        store = null;
     }
 
     private void refreshModel() {
@@ -451,14 +525,17 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                     throw new RecordRejectedException(
                             "No anomaly model is loaded" + (problem == null ? "" : ": " + problem));
                 }
-                Map<String, Object> values = new HashMap<>(8);
+                // One map, sized once, filled with the input's values and the five results (no intermediate map).
+                Map<String, Object> source = record.toMap();
+                Map<String, Object> values = new HashMap<>((source.size() + OUTPUT_FIELDS.size()) * 4 / 3 + 1);
+                values.putAll(source);
                 Explanation explanation = result.explanation();
                 values.put(TwinFields.ANOMALY_SCORE, result.score());
                 values.put(TwinFields.IS_ANOMALY, result.anomalous());
                 values.put(TwinFields.ANOMALY_FEATURE, explanation == null ? null : explanation.feature());
                 values.put(TwinFields.ANOMALY_FEATURE_VALUE, explanation == null ? null : explanation.value());
                 values.put(TwinFields.ANOMALY_EXPLANATION, explanation == null ? WARMING_UP : explanation.text());
-                Record enriched = RecordSupport.enriched(outputSchema, record, values);
+                Record enriched = new MapRecord(outputSchema, values);
                 emitter.emit(REL_SUCCESS, enriched);
                 if (result.anomalous()) {
                     emitter.emit(REL_ANOMALOUS, enriched);

@@ -2,6 +2,7 @@ package io.github.factorytwin.anomaly;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,6 +33,38 @@ class IsolationForestModelTest {
                     fitted.model().forestScore(x),
                     0.0,
                     "row " + i);
+        }
+    }
+
+    /** The packed layout (short leaf blocks, the generic dot product, trees left over after the lockstep groups). */
+    @Test
+    void flattenedScoresEqualSmileScoresExactlyForOtherDimensionsAndTreeCounts() {
+        java.util.Random random = new java.util.Random(5);
+        for (int d : new int[] {1, 2, 4, 9}) {
+            List<String> names = new java.util.ArrayList<>();
+            for (int j = 0; j < d; j++) {
+                names.add("f" + j);
+            }
+            double[][] data = new double[600][d];
+            for (double[] row : data) {
+                for (int j = 0; j < d; j++) {
+                    row[j] = j + (j + 1) * random.nextGaussian();
+                }
+            }
+            for (int trees : new int[] {1, 8, 13}) {
+                IsolationForestModel.Fitted fitted = IsolationForestModel.fitWithSmile(names, data, trees, 128, d);
+                for (int i = 0; i < 500; i++) {
+                    double[] x = new double[d];
+                    for (int j = 0; j < d; j++) {
+                        x[j] = j + (j + 1) * random.nextGaussian() * (i % 5 == 0 ? 4 : 1);
+                    }
+                    assertEquals(
+                            fitted.smile().score(fitted.model().standardise(x)),
+                            fitted.model().forestScore(x),
+                            0.0,
+                            d + " features, " + trees + " trees, row " + i);
+                }
+            }
         }
     }
 
@@ -95,6 +128,28 @@ class IsolationForestModelTest {
         assertTrue(broken.feature().equals("vibration") || broken.feature().equals("rpm"), broken.feature());
         assertTrue(broken.text().contains("unusual in combination"), broken.text());
         assertTrue(broken.text().endsWith("(imputed from the machine's last value: rpm)"), broken.text());
+    }
+
+    @Test
+    void explanationWithoutTextNamesTheSameFeature() {
+        IsolationForestModel model = model(42);
+        for (double[] x :
+                List.of(Readings.vibrationSpike(), Readings.temperatureDrift(), Readings.correlationBreak())) {
+            for (boolean anomalous : new boolean[] {true, false}) {
+                Explanation full = model.explain(x, anomalous, List.of());
+                Explanation lean = model.explain(x, anomalous, List.of(), false);
+                assertNull(lean.text());
+                assertEquals(
+                        new Explanation(
+                                full.feature(),
+                                full.value(),
+                                full.normalLow(),
+                                full.normalHigh(),
+                                full.position(),
+                                null),
+                        lean);
+            }
+        }
     }
 
     @Test

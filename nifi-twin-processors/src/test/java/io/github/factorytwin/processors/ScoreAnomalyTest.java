@@ -103,7 +103,12 @@ class ScoreAnomalyTest {
         assertTrue(anomalous.get(0).get("anomaly_explanation").asText().startsWith("vibration=3.20 above normal "));
         assertEquals(3.2, anomalous.get(0).get("anomaly_feature_value").asDouble(), 1e-9);
         assertEquals("temperature", anomalous.get(1).get("anomaly_feature").asText());
-        assertTrue(correlationBreak.get("anomaly_explanation").asText().contains("within normal"));
+        // Below the threshold: the feature and its value are written, the explanation text is not (it is built
+        // only for anomalous readings and readings with an imputed value).
+        assertFalse(correlationBreak.get("is_anomaly").asBoolean());
+        assertTrue(correlationBreak.get("anomaly_explanation").isNull());
+        assertFalse(correlationBreak.get("anomaly_feature").asText().isEmpty());
+        assertTrue(correlationBreak.get("anomaly_feature_value").isNumber());
         for (JsonNode record : scored) {
             double score = record.get("anomaly_score").asDouble();
             assertTrue(score > 0 && score <= 1);

@@ -1,0 +1,138 @@
+package io.github.factorytwin.processors;
+
+import static io.github.factorytwin.processors.ScoreAnomaly.REL_SUCCESS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.nifi.util.TestRunner;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Learned models (and machine state) kept in the Learned Model Directory survive a restart. */
+class ScoreAnomalyRestartTest {
+
+    @TempDir
+    Path directory;
+
+    private static TestRunner runner(Path directory, String scope) throws Exception {
+        TestRunner runner = AnomalyTestData.runner(new ScoreAnomaly(), true);
+        // 300 warm-up readings: the global model, or the two machines' models, are fitted at the last one.
+        runner.setProperty(ScoreAnomaly.WARM_UP_SIZE, scope.equals("GLOBAL") ? "300" : "150");
+        runner.setProperty(ScoreAnomaly.RANDOM_SEED, "11");
+        runner.setProperty(ScoreAnomaly.NUMBER_OF_TREES, "50");
+        runner.setProperty(ScoreAnomaly.DERIVED_FEATURES, "DELTA_AND_WINDOW");
+        runner.setProperty(ScoreAnomaly.MODEL_SCOPE, scope);
+        if (directory != null) {
+            runner.setProperty(ScoreAnomaly.LEARNED_MODEL_DIRECTORY, directory.toString());
+        }
+        return runner;
+    }
+
+    private static String warmUp() {
+        AnomalyTestData data = new AnomalyTestData(21);
+        for (int i = 0; i < 150; i++) {
+            data.normal("M001", 1).normal("M002", 1);
+        }
+        return data.json();
+    }
+
+    private static String later() {
+        AnomalyTestData data = new AnomalyTestData(22).normal("M001", 20).normal("M002", 20);
+        data.add("M001", 75, 3.5, 3000);
+        return data.json();
+    }
+
+    private static List<Double> scores(TestRunner runner) throws Exception {
+        List<Double> scores = AnomalyTestData.all(runner, REL_SUCCESS).stream()
+                .map(r -> r.get("anomaly_score").isNull()
+                        ? null
+                        : r.get("anomaly_score").asDouble())
+                .toList();
+        runner.clearTransferState();
+        return scores;
+    }
+
+    /** Scores of the later readings without any restart (same seed, same readings). */
+    private static List<Double> uninterrupted(String scope) throws Exception {
+        TestRunner reference = runner(null, scope);
+        reference.enqueue(warmUp());
+        reference.run(1, false, true);
+        reference.clearTransferState();
+        reference.enqueue(later());
+        reference.run(1, true, false);
+        return scores(reference);
+    }
+
+    private void learnAndStop(String scope) throws Exception {
+        TestRunner before = runner(directory, scope);
+        before.enqueue(warmUp());
+        before.run(1, true, true); // warm-up, then stop: models saved after the fit, machine state on stop
+        assertTrue(scores(before).stream().allMatch(s -> s == null), "the warm-up readings have no score");
+    }
+
+    @Test
+    void globalModelAndMachineStateSurviveARestart() throws Exception {
+        List<Double> expected = uninterrupted("GLOBAL");
+        learnAndStop("GLOBAL");
+
+        TestRunner after = runner(directory, "GLOBAL");
+        after.enqueue(later());
+        after.run(1, true, true);
+        List<Double> restarted = scores(after);
+        assertTrue(restarted.get(0) != null, "the first reading after the restart is scored");
+        // Equal scores, also for the DELTA/WINDOW features: the machine state was restored as well.
+        assertEquals(expected, restarted);
+        assertTrue(restarted.get(restarted.size() - 1) > 0.9, "the spike is still found");
+    }
+
+    @Test
+    void perMachineModelsSurviveARestart() throws Exception {
+        List<Double> expected = uninterrupted("PER_MACHINE");
+        learnAndStop("PER_MACHINE");
+        try (Stream<Path> files = Files.walk(directory)) {
+            assertEquals(2, files.filter(f -> f.toString().endsWith(".model")).count(), "one model file per machine");
+        }
+        TestRunner after = runner(directory, "PER_MACHINE");
+        after.enqueue(later());
+        after.run(1, true, true);
+        assertEquals(expected, scores(after));
+    }
+
+    @Test
+    void changedForestSettingsInvalidateTheSavedModel() throws Exception {
+        learnAndStop("GLOBAL");
+        TestRunner changed = runner(directory, "GLOBAL");
+        changed.setProperty(ScoreAnomaly.NUMBER_OF_TREES, "60");
+        changed.enqueue(later());
+        changed.run(1, true, true);
+        List<Double> scores = scores(changed);
+        assertTrue(scores.stream().allMatch(s -> s == null), "a different forest warms up again: " + scores);
+
+        TestRunner original = runner(directory, "GLOBAL");
+        original.enqueue(later());
+        original.run(1, true, true);
+        assertFalse(scores(original).contains(null), "the original settings still find their model");
+    }
+
+    @Test
+    void unusableSavedModelIsIgnoredAndLearnedAgain() throws Exception {
+        learnAndStop("GLOBAL");
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path model : files.filter(f -> f.toString().endsWith(".model")).toList()) {
+                Files.writeString(model, "garbage");
+            }
+        }
+        TestRunner after = runner(directory, "GLOBAL");
+        after.enqueue(later());
+        after.run(1, true, true);
+        List<Double> scores = scores(after);
+        assertTrue(scores.stream().allMatch(s -> s == null), "a damaged model is not used");
+        assertNotEquals(0, after.getLogger().getWarnMessages().size(), "and it is reported");
+    }
+}
