@@ -24,7 +24,11 @@ import java.util.List;
  *       penalty {@code clamp((z - driftFreeSigmas) / driftSpanSigmas, 0, 1)}. Smoothing first means one spike
  *       moves the EWMA by only {@code fastAlpha} of its size, and a value enters the EWMA clipped to the current
  *       EWMA ± 6 baseline standard deviations, so even a huge single spike moves it by at most 0.6 sigma.
- *   <li>Anomaly: {@code clamp((EWMA(anomaly_score) - anomalyFloor) / (anomalyCeiling - anomalyFloor), 0, 1)}.
+ *   <li>Anomaly: the machine's own normal level of {@code EWMA(anomaly_score)} (weight {@code anomalyAlpha}) is
+ *       learned over its first {@code baselineSize} scored readings (mean and standard deviation); then only the
+ *       excess over {@code max(anomalyFloor, mean + 3 std)} costs health, see {@link #anomalyPenalty}. An
+ *       Isolation Forest's scores of normal readings sit anywhere from 0.4 to 1 depending on the model's scope
+ *       and the machine, so a fixed floor would take health from healthy machines.
  *   <li>{@code health = 100 * (1 - a) * (1 - dmax)}: either source alone can take health to 0; the reason is the
  *       larger of the two (the anomaly score or the most drifted sensor).
  * </ul>
@@ -66,6 +70,10 @@ public final class HealthEngine {
     private static final double SPIKE_SIGMAS = 6;
     private static final double MIN_T_STAT = -3;
     private static final double MIN_DECLINE = 2;
+    /** Standard deviations of the learned normal smoothed anomaly score above its mean that cost nothing. */
+    static final double ANOMALY_LEVEL_SIGMAS = 3;
+    /** Least span (score units) over which the anomaly penalty may grow; below it the anomaly term is off. */
+    static final double MIN_ANOMALY_HEADROOM = 0.05;
 
     /**
      * Candidate time constants (seconds) of the first-order filter through which a sensor follows the load: 0 for
@@ -141,10 +149,7 @@ public final class HealthEngine {
         learn(state, reading, previous == Long.MIN_VALUE ? 0 : Math.max(0, ts - previous) / 1000.0);
 
         // Health from the anomaly score and the most drifted sensor.
-        double a = 0;
-        if (!Double.isNaN(state.anomaly)) {
-            a = clamp((state.anomaly - config.anomalyFloor()) / (config.anomalyCeiling() - config.anomalyFloor()));
-        }
+        double a = anomalyPenalty(state);
         double dMax = 0;
         int dArg = -1;
         double zArg = 0;
@@ -174,6 +179,27 @@ public final class HealthEngine {
         Long ttm = timeToMaintenance(state);
         Alert alert = updateStatus(machineId, state, now, health, reason, ttm);
         return new Outcome(false, health, state.status, ttm, reason, alert == null ? List.of() : List.of(alert));
+    }
+
+    /**
+     * The anomaly penalty: 0 until the machine's normal level of the smoothed score is learned; then the excess of
+     * the smoothed score over {@code level = max(anomalyFloor, mean + ANOMALY_LEVEL_SIGMAS * std)} of that level,
+     * reaching 1 at {@code level + (1 - level) * (anomalyCeiling - anomalyFloor) / (1 - anomalyFloor)} (the
+     * configured span, scaled to the headroom left above the level); 0 when under {@link #MIN_ANOMALY_HEADROOM}
+     * of headroom is left (a model that already scores this machine's normal readings as anomalous can say
+     * nothing more about it).
+     */
+    private double anomalyPenalty(MachineState state) {
+        if (Double.isNaN(state.anomaly) || state.anomalyCount < config.baselineSize()) {
+            return 0;
+        }
+        double sd = Math.sqrt(state.anomalyM2 / Math.max(1, state.anomalyCount - 1));
+        double level = Math.max(config.anomalyFloor(), state.anomalyMean + ANOMALY_LEVEL_SIGMAS * sd);
+        double span = (1 - level) * (config.anomalyCeiling() - config.anomalyFloor()) / (1 - config.anomalyFloor());
+        if (!(span >= MIN_ANOMALY_HEADROOM)) {
+            return 0;
+        }
+        return clamp((state.anomaly - level) / span);
     }
 
     /** What drove the health: the anomaly score or the most drifted sensor; text built only when needed. */
@@ -225,6 +251,9 @@ public final class HealthEngine {
         state.readings = 0;
         state.resetTimestamp = now;
         state.anomaly = Double.NaN;
+        state.anomalyCount = 0;
+        state.anomalyMean = 0;
+        state.anomalyM2 = 0;
         state.health = 100;
         state.status = HealthStatus.HEALTHY;
         state.pending = null;
@@ -289,6 +318,14 @@ public final class HealthEngine {
             state.anomaly = Double.isNaN(state.anomaly)
                     ? score
                     : state.anomaly + config.anomalyAlpha() * (score - state.anomaly);
+            if (state.anomalyCount < config.baselineSize()) {
+                // The machine's own normal level of the smoothed score (Welford).
+                int n = state.anomalyCount + 1;
+                double delta = state.anomaly - state.anomalyMean;
+                state.anomalyMean += delta / n;
+                state.anomalyM2 += delta * (state.anomaly - state.anomalyMean);
+                state.anomalyCount = n;
+            }
         }
     }
 
