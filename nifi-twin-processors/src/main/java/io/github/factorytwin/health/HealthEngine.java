@@ -24,9 +24,10 @@ import java.util.List;
  *       penalty {@code clamp((z - driftFreeSigmas) / driftSpanSigmas, 0, 1)}. Smoothing first means one spike
  *       moves the EWMA by only {@code fastAlpha} of its size, and a value enters the EWMA clipped to the current
  *       EWMA ± 6 baseline standard deviations, so even a huge single spike moves it by at most 0.6 sigma.
- *   <li>Anomaly: the machine's own normal level of {@code EWMA(anomaly_score)} (weight {@code anomalyAlpha}) is
- *       learned over its first {@code baselineSize} scored readings (mean and standard deviation); then only the
- *       excess over {@code max(anomalyFloor, mean + 3 std)} costs health, see {@link #anomalyPenalty}. An
+ *   <li>Anomaly: the machine's own normal score level is learned over its first {@code baselineSize} scored
+ *       readings (mean and standard deviation of the raw scores); then only the excess of {@code
+ *       EWMA(anomaly_score)} (weight {@code anomalyAlpha}) over {@code max(anomalyFloor, mean + 3 std)} costs
+ *       health, see {@link #anomalyPenalty}. An
  *       Isolation Forest's scores of normal readings sit anywhere from 0.4 to 1 depending on the model's scope
  *       and the machine, so a fixed floor would take health from healthy machines.
  *   <li>{@code health = 100 * (1 - a) * (1 - dmax)}: either source alone can take health to 0; the reason is the
@@ -70,7 +71,7 @@ public final class HealthEngine {
     private static final double SPIKE_SIGMAS = 6;
     private static final double MIN_T_STAT = -3;
     private static final double MIN_DECLINE = 2;
-    /** Standard deviations of the learned normal smoothed anomaly score above its mean that cost nothing. */
+    /** Standard deviations (of the normal raw scores) above their mean that the smoothed score may rise for free. */
     static final double ANOMALY_LEVEL_SIGMAS = 3;
     /** Least span (score units) over which the anomaly penalty may grow; below it the anomaly term is off. */
     static final double MIN_ANOMALY_HEADROOM = 0.05;
@@ -182,8 +183,9 @@ public final class HealthEngine {
     }
 
     /**
-     * The anomaly penalty: 0 until the machine's normal level of the smoothed score is learned; then the excess of
-     * the smoothed score over {@code level = max(anomalyFloor, mean + ANOMALY_LEVEL_SIGMAS * std)} of that level,
+     * The anomaly penalty: 0 until the machine's normal score level is learned (mean and standard deviation of its
+     * raw scores); then the excess of the smoothed score over {@code level = max(anomalyFloor, mean +
+     * ANOMALY_LEVEL_SIGMAS * std)},
      * reaching 1 at {@code level + (1 - level) * (anomalyCeiling - anomalyFloor) / (1 - anomalyFloor)} (the
      * configured span, scaled to the headroom left above the level); 0 when under {@link #MIN_ANOMALY_HEADROOM}
      * of headroom is left (a model that already scores this machine's normal readings as anomalous can say
@@ -319,11 +321,13 @@ public final class HealthEngine {
                     ? score
                     : state.anomaly + config.anomalyAlpha() * (score - state.anomaly);
             if (state.anomalyCount < config.baselineSize()) {
-                // The machine's own normal level of the smoothed score (Welford).
+                // The machine's own normal score level (Welford over the raw scores: their spread, not the
+                // smoothed one's, since one baseline hour sees few speed regimes and the smoothed score moves
+                // between regimes by about as much as the raw score spreads).
                 int n = state.anomalyCount + 1;
-                double delta = state.anomaly - state.anomalyMean;
+                double delta = score - state.anomalyMean;
                 state.anomalyMean += delta / n;
-                state.anomalyM2 += delta * (state.anomaly - state.anomalyMean);
+                state.anomalyM2 += delta * (score - state.anomalyMean);
                 state.anomalyCount = n;
             }
         }

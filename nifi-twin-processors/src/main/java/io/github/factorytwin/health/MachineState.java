@@ -35,8 +35,8 @@ public final class MachineState {
     /** Smoothed anomaly score, NaN before the first score. */
     double anomaly = Double.NaN;
     /**
-     * The machine's normal level of the smoothed anomaly score: Welford count, mean and sum of squared deviations
-     * over its first Baseline Size scored readings (since creation or the last maintenance).
+     * The machine's normal anomaly-score level: Welford count, mean and sum of squared deviations of the raw scores
+     * of its first Baseline Size scored readings (since creation or the last maintenance).
      */
     int anomalyCount;
 
