@@ -51,4 +51,23 @@ class SimulatorEvaluationTest {
         assertEquals(r.alerts(), r.truePositiveAlerts() + r.falseAlerts() + r.lateAlerts(), r.toString());
         assertEquals(r.leadSeconds().size(), r.detectedFailures(), r.toString());
     }
+
+    /**
+     * The flow's settings end to end (simulator -> ScoreAnomaly's engine, GLOBAL model -> health engine), seeded:
+     * alerts an operator can trust. With the earlier fixed anomaly floor 0.5 the 3-day run gave 15 false alerts per
+     * machine-day (normal readings of the GLOBAL model score about 0.55 on average, many above 0.6).
+     */
+    @Test
+    void withTheFlowSettingsAlertsAreTrustworthy() {
+        AlertGroundTruth.Result r = SimulatorEvaluation.run(
+                SimulatorEvaluation.Fleet.of(2.0),
+                SimulatorEvaluation.of(SimulatorEvaluation.flowDefaults()),
+                2 * 3_600_000L,
+                QUIET);
+        assertTrue(r.failures() >= 30, r.toString());
+        assertTrue(r.falseAlertsPerMachineDay() < 1.6, r.toString());
+        assertTrue(r.recall() >= 0.8, r.toString());
+        assertTrue(r.precision() >= 0.6, r.toString());
+        assertTrue(r.medianLeadSeconds() > 1800, r.toString());
+    }
 }

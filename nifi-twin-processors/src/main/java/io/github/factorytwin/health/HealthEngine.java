@@ -24,7 +24,12 @@ import java.util.List;
  *       penalty {@code clamp((z - driftFreeSigmas) / driftSpanSigmas, 0, 1)}. Smoothing first means one spike
  *       moves the EWMA by only {@code fastAlpha} of its size, and a value enters the EWMA clipped to the current
  *       EWMA ± 6 baseline standard deviations, so even a huge single spike moves it by at most 0.6 sigma.
- *   <li>Anomaly: {@code clamp((EWMA(anomaly_score) - anomalyFloor) / (anomalyCeiling - anomalyFloor), 0, 1)}.
+ *   <li>Anomaly: the machine's own normal score level is learned over its first {@code baselineSize} scored
+ *       readings (mean and standard deviation of the raw scores); then only the excess of {@code
+ *       EWMA(anomaly_score)} (weight {@code anomalyAlpha}) over {@code max(anomalyFloor, mean + 3 std)} costs
+ *       health, see {@link #anomalyPenalty}. An
+ *       Isolation Forest's scores of normal readings sit anywhere from 0.4 to 1 depending on the model's scope
+ *       and the machine, so a fixed floor would take health from healthy machines.
  *   <li>{@code health = 100 * (1 - a) * (1 - dmax)}: either source alone can take health to 0; the reason is the
  *       larger of the two (the anomaly score or the most drifted sensor).
  * </ul>
@@ -66,6 +71,10 @@ public final class HealthEngine {
     private static final double SPIKE_SIGMAS = 6;
     private static final double MIN_T_STAT = -3;
     private static final double MIN_DECLINE = 2;
+    /** Standard deviations (of the normal raw scores) above their mean that the smoothed score may rise for free. */
+    static final double ANOMALY_LEVEL_SIGMAS = 3;
+    /** Least span (score units) over which the anomaly penalty may grow; below it the anomaly term is off. */
+    static final double MIN_ANOMALY_HEADROOM = 0.05;
 
     /**
      * Candidate time constants (seconds) of the first-order filter through which a sensor follows the load: 0 for
@@ -141,10 +150,7 @@ public final class HealthEngine {
         learn(state, reading, previous == Long.MIN_VALUE ? 0 : Math.max(0, ts - previous) / 1000.0);
 
         // Health from the anomaly score and the most drifted sensor.
-        double a = 0;
-        if (!Double.isNaN(state.anomaly)) {
-            a = clamp((state.anomaly - config.anomalyFloor()) / (config.anomalyCeiling() - config.anomalyFloor()));
-        }
+        double a = anomalyPenalty(state);
         double dMax = 0;
         int dArg = -1;
         double zArg = 0;
@@ -174,6 +180,28 @@ public final class HealthEngine {
         Long ttm = timeToMaintenance(state);
         Alert alert = updateStatus(machineId, state, now, health, reason, ttm);
         return new Outcome(false, health, state.status, ttm, reason, alert == null ? List.of() : List.of(alert));
+    }
+
+    /**
+     * The anomaly penalty: 0 until the machine's normal score level is learned (mean and standard deviation of its
+     * raw scores); then the excess of the smoothed score over {@code level = max(anomalyFloor, mean +
+     * ANOMALY_LEVEL_SIGMAS * std)},
+     * reaching 1 at {@code level + (1 - level) * (anomalyCeiling - anomalyFloor) / (1 - anomalyFloor)} (the
+     * configured span, scaled to the headroom left above the level); 0 when under {@link #MIN_ANOMALY_HEADROOM}
+     * of headroom is left (a model that already scores this machine's normal readings as anomalous can say
+     * nothing more about it).
+     */
+    private double anomalyPenalty(MachineState state) {
+        if (Double.isNaN(state.anomaly) || state.anomalyCount < config.baselineSize()) {
+            return 0;
+        }
+        double sd = Math.sqrt(state.anomalyM2 / Math.max(1, state.anomalyCount - 1));
+        double level = Math.max(config.anomalyFloor(), state.anomalyMean + ANOMALY_LEVEL_SIGMAS * sd);
+        double span = (1 - level) * (config.anomalyCeiling() - config.anomalyFloor()) / (1 - config.anomalyFloor());
+        if (!(span >= MIN_ANOMALY_HEADROOM)) {
+            return 0;
+        }
+        return clamp((state.anomaly - level) / span);
     }
 
     /** What drove the health: the anomaly score or the most drifted sensor; text built only when needed. */
@@ -225,6 +253,9 @@ public final class HealthEngine {
         state.readings = 0;
         state.resetTimestamp = now;
         state.anomaly = Double.NaN;
+        state.anomalyCount = 0;
+        state.anomalyMean = 0;
+        state.anomalyM2 = 0;
         state.health = 100;
         state.status = HealthStatus.HEALTHY;
         state.pending = null;
@@ -289,6 +320,16 @@ public final class HealthEngine {
             state.anomaly = Double.isNaN(state.anomaly)
                     ? score
                     : state.anomaly + config.anomalyAlpha() * (score - state.anomaly);
+            if (state.anomalyCount < config.baselineSize()) {
+                // The machine's own normal score level (Welford over the raw scores: their spread, not the
+                // smoothed one's, since one baseline hour sees few speed regimes and the smoothed score moves
+                // between regimes by about as much as the raw score spreads).
+                int n = state.anomalyCount + 1;
+                double delta = score - state.anomalyMean;
+                state.anomalyMean += delta / n;
+                state.anomalyM2 += delta * (score - state.anomalyMean);
+                state.anomalyCount = n;
+            }
         }
     }
 

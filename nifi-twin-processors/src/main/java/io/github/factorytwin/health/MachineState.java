@@ -6,13 +6,13 @@ import java.util.Base64;
 
 /**
  * Everything the engine remembers about one machine: a fixed number of numbers per configured sensor, no history
- * buffers, so its size is bounded (about 130 bytes plus 36 per sensor in binary, and with a load model about 232
- * plus 73 per sensor more; {@link #encode()} gives Base64 of that: about 814 characters for temperature, vibration
+ * buffers, so its size is bounded (about 150 bytes plus 36 per sensor in binary, and with a load model about 232
+ * plus 73 per sensor more; {@link #encode()} gives Base64 of that: about 841 characters for temperature, vibration
  * and rpm with the load model). Not thread-safe: the caller owns an instance or copies it.
  */
 public final class MachineState {
 
-    private static final byte FORMAT = 2;
+    private static final byte FORMAT = 3;
     private static final Base64.Encoder ENCODER = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getDecoder();
 
@@ -34,6 +34,14 @@ public final class MachineState {
     final double[] slow;
     /** Smoothed anomaly score, NaN before the first score. */
     double anomaly = Double.NaN;
+    /**
+     * The machine's normal anomaly-score level: Welford count, mean and sum of squared deviations of the raw scores
+     * of its first Baseline Size scored readings (since creation or the last maintenance).
+     */
+    int anomalyCount;
+
+    double anomalyMean;
+    double anomalyM2;
 
     double health = 100;
     HealthStatus status = HealthStatus.HEALTHY;
@@ -191,6 +199,9 @@ public final class MachineState {
         System.arraycopy(fast, 0, c.fast, 0, sensorCount);
         System.arraycopy(slow, 0, c.slow, 0, sensorCount);
         c.anomaly = anomaly;
+        c.anomalyCount = anomalyCount;
+        c.anomalyMean = anomalyMean;
+        c.anomalyM2 = anomalyM2;
         c.health = health;
         c.status = status;
         c.pending = pending;
@@ -210,7 +221,29 @@ public final class MachineState {
 
     private static int size(int sensors, int lags) {
         int load = lags == 0 ? 0 : 2 * 8 + lags * 3 * 8 + (sensors - 1) * lags * 8 + sensors;
-        return 1 + 1 + 1 + 1 + load + 8 + 8 + 4 + 4 + 8 + 8 + 1 + 1 + 8 + 8 + 1 + 8 + 4 + 6 * 8 + sensors * (4 + 4 * 8);
+        return 1
+                + 1
+                + 1
+                + 1
+                + load
+                + 8
+                + 8
+                + 4
+                + 4
+                + 8
+                + 4
+                + 8
+                + 8
+                + 8
+                + 1
+                + 1
+                + 8
+                + 8
+                + 1
+                + 8
+                + 4
+                + 6 * 8
+                + sensors * (4 + 4 * 8);
     }
 
     /** Compact text form for NiFi's StateManager: Base64 of a fixed binary layout, versioned. */
@@ -221,7 +254,8 @@ public final class MachineState {
                 .putLong(resetTimestamp)
                 .putInt(baselineReadings)
                 .putInt(readings);
-        b.putDouble(anomaly).putDouble(health);
+        b.putDouble(anomaly).putInt(anomalyCount).putDouble(anomalyMean).putDouble(anomalyM2);
+        b.putDouble(health);
         b.put((byte) status.ordinal()).put(code(pending)).putLong(pendingSince);
         b.putLong(incidentStart).put(code(incidentSeverity));
         b.putLong(trendOrigin).putInt(trendPoints);
@@ -288,6 +322,9 @@ public final class MachineState {
         s.baselineReadings = b.getInt();
         s.readings = b.getInt();
         s.anomaly = b.getDouble();
+        s.anomalyCount = b.getInt();
+        s.anomalyMean = b.getDouble();
+        s.anomalyM2 = b.getDouble();
         s.health = b.getDouble();
         s.status = status(b.get());
         s.pending = status(b.get());

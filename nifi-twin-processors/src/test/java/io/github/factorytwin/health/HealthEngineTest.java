@@ -88,6 +88,67 @@ class HealthEngineTest {
         assertThrows(IllegalArgumentException.class, () -> MachineState.decode("AAAA", 3));
     }
 
+    /**
+     * A machine whose normal readings the anomaly model scores around {@code normalLevel} (noise 0.05), steady
+     * sensors; from reading 400 on the score rises to {@code normalLevel + rise}. Returns the health at reading
+     * 399 and at the end.
+     */
+    static double[] anomalyOnly(double normalLevel, double rise, long seed) {
+        HealthEngine engine = engine(3);
+        MachineState state = engine.newState();
+        Random random = new Random(seed);
+        double before = Double.NaN;
+        double last = Double.NaN;
+        for (int i = 0; i < 600; i++) {
+            double[] values = {100 + random.nextGaussian(), 200 + random.nextGaussian(), 300 + random.nextGaussian()};
+            double score = normalLevel + (i >= 400 ? rise : 0) + 0.05 * random.nextGaussian();
+            score = Math.max(0, Math.min(1, score));
+            last = engine.update("M1", state, new Reading(1_000L * i, values, score, false))
+                    .health();
+            if (i == 399) {
+                before = last;
+            }
+        }
+        return new double[] {before, last};
+    }
+
+    @Test
+    void aMachineWhoseNormalScoresSitHighIsHealthyUntilTheyRiseAboveItsOwnLevel() {
+        // Normal readings scored around 0.65 (a GLOBAL model): a fixed floor of 0.5 would cost ~40 points.
+        double[] high = anomalyOnly(0.65, 0.3, 21);
+        assertTrue(high[0] > 95, "normal at its own level: " + high[0]);
+        assertTrue(high[1] < 40, "well above its own level: " + high[1]);
+        // Normal around 0.45: the floor 0.5 still applies, the same rise costs as much as before.
+        double[] low = anomalyOnly(0.45, 0.4, 22);
+        assertTrue(low[0] > 95, "normal: " + low[0]);
+        assertTrue(low[1] < 40, "risen: " + low[1]);
+        // A model that already scores this machine's normal readings near 1 can say nothing more: no penalty.
+        double[] saturated = anomalyOnly(0.97, 0.03, 23);
+        assertTrue(saturated[0] > 95 && saturated[1] > 95, saturated[0] + " / " + saturated[1]);
+    }
+
+    @Test
+    void theAnomalyLevelIsLearnedAgainAfterMaintenance() {
+        HealthEngine engine = engine(3);
+        MachineState state = engine.newState();
+        Random random = new Random(24);
+        long t = 0;
+        for (int i = 0; i < 200; i++, t += 1_000) {
+            double[] values = {100 + random.nextGaussian(), 200 + random.nextGaussian(), 300 + random.nextGaussian()};
+            engine.update("M1", state, new Reading(t, values, 0.45 + 0.02 * random.nextGaussian(), false));
+        }
+        engine.update("M1", state, new Reading(t, new double[] {100, 200, 300}, Double.NaN, true));
+        HealthEngine.Outcome last = null;
+        for (int i = 0; i < 200; i++) {
+            t += 1_000;
+            double[] values = {100 + random.nextGaussian(), 200 + random.nextGaussian(), 300 + random.nextGaussian()};
+            last = engine.update("M1", state, new Reading(t, values, 0.8 + 0.02 * random.nextGaussian(), false));
+        }
+        // After the repair the model scores this machine around 0.8: its new normal, not an anomaly.
+        assertTrue(last.health() > 95, "health " + last.health());
+        assertTrue(MachineState.decode(state.encode(), 3, state.lags, state.loadIndex).anomalyCount > 0);
+    }
+
     @Test
     void lateReadingsChangeNothing() {
         HealthEngine engine = engine(3);

@@ -184,10 +184,22 @@ class ComputeHealthScoreTest {
         List<JsonNode> out = successes(runner);
         assertEquals(300, out.size());
         out.forEach(r -> assertEquals("HEALTHY", r.get("health_status").asText()));
-        assertTrue(
-                out.get(200).get("health_score").asDouble()
-                        < out.get(199).get("health_score").asDouble(),
-                "the spike is visible in the score");
+
+        // The same machine with the score staying at 1.0 from reading 200 on (not one spike) does alert: the
+        // input above can move the health, and one spike is what the smoothing absorbs.
+        TestRunner sustained = newRunner();
+        Random again = new Random(11);
+        List<ObjectNode> held = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            double vibration = VIB_MEAN + VIB_SD * again.nextGaussian();
+            double anomaly = i >= 200 ? 1.0 : 0.45 + 0.02 * again.nextGaussian();
+            held.add(reading("M002", T0 + i * STEP, vibration, anomaly, again));
+        }
+        enqueue(sustained, held);
+        sustained.run();
+        List<JsonNode> raised = alerts(sustained);
+        assertEquals(1, raised.size(), raised.toString());
+        assertTrue(raised.get(0).get("reason").asText().startsWith("anomaly_score"), raised.toString());
     }
 
     /** Anomaly scores that make health oscillate across the warning threshold (70) every few readings. */

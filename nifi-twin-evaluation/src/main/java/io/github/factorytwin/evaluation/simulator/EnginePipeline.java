@@ -24,13 +24,18 @@ public final class EnginePipeline {
 
     public static final List<String> SENSORS = List.of("temperature", "vibration", "rpm");
 
+    /** ScoreAnomaly's scope key of the one GLOBAL model (any fixed key: all readings share it). */
+    static final String GLOBAL_SCOPE_KEY = "*";
+
     private final AnomalyDetector anomaly;
+    private final AnomalyDetector.Scope scope;
     private final HealthEngine health;
     private final Map<String, MachineState> states = new HashMap<>();
     private final String description;
 
     public EnginePipeline(AnomalyDetector.Config anomalyConfig, HealthConfig healthConfig) {
         this.anomaly = AnomalyDetector.learning(anomalyConfig);
+        this.scope = anomalyConfig.scope();
         this.health = new HealthEngine(healthConfig, null);
         this.description = "ScoreAnomaly engine (" + anomalyConfig.scope() + ", warm-up "
                 + anomalyConfig.warmUpSize() + ", derived "
@@ -69,7 +74,14 @@ public final class EnginePipeline {
         double score = Double.NaN;
         AnomalyDetector.Batch batch = anomaly.begin();
         try {
-            AnomalyDetector.Result result = batch.score(machine, machine, sensors);
+            // The model a reading is scored by, as ScoreAnomaly picks it: one for the fleet, per machine or per type.
+            String scopeKey =
+                    switch (scope) {
+                        case GLOBAL -> GLOBAL_SCOPE_KEY;
+                        case PER_MACHINE -> machine;
+                        case PER_MACHINE_TYPE -> reading.machineType();
+                    };
+            AnomalyDetector.Result result = batch.score(machine, scopeKey, sensors);
             if (result.score() != null) {
                 score = result.score();
             }
