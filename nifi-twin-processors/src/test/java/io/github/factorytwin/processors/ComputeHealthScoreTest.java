@@ -20,12 +20,9 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.nifi.components.ValidationResult;
 import org.apache.nifi.components.state.Scope;
-import org.apache.nifi.json.JsonRecordSetWriter;
-import org.apache.nifi.json.JsonTreeReader;
 import org.apache.nifi.util.MockFlowFile;
 import org.apache.nifi.util.MockProcessContext;
 import org.apache.nifi.util.TestRunner;
-import org.apache.nifi.util.TestRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,15 +33,7 @@ class ComputeHealthScoreTest {
     private static final long STEP = 2_000;
 
     static TestRunner newRunner() throws Exception {
-        TestRunner runner = TestRunners.newTestRunner(new ComputeHealthScore());
-        JsonTreeReader reader = new JsonTreeReader();
-        runner.addControllerService("reader", reader);
-        runner.enableControllerService(reader);
-        JsonRecordSetWriter writer = new JsonRecordSetWriter();
-        runner.addControllerService("writer", writer);
-        runner.enableControllerService(writer);
-        runner.setProperty(ComputeHealthScore.RECORD_READER, "reader");
-        runner.setProperty(ComputeHealthScore.RECORD_WRITER, "writer");
+        TestRunner runner = JsonTestRunners.runner(new ComputeHealthScore(), true);
         runner.setProperty(ComputeHealthScore.BASELINE_SIZE, "50");
         runner.setProperty(ComputeHealthScore.MINIMUM_DWELL_TIME, "10 sec");
         return runner;
@@ -448,15 +437,7 @@ class ComputeHealthScoreTest {
     @Test
     void concurrentTasksNeitherLoseNorDoubleCountReadings() throws Exception {
         ComputeHealthScore processor = new ComputeHealthScore();
-        TestRunner runner = TestRunners.newTestRunner(processor);
-        JsonTreeReader reader = new JsonTreeReader();
-        runner.addControllerService("reader", reader);
-        runner.enableControllerService(reader);
-        JsonRecordSetWriter writer = new JsonRecordSetWriter();
-        runner.addControllerService("writer", writer);
-        runner.enableControllerService(writer);
-        runner.setProperty(ComputeHealthScore.RECORD_READER, "reader");
-        runner.setProperty(ComputeHealthScore.RECORD_WRITER, "writer");
+        TestRunner runner = JsonTestRunners.runner(processor, true);
         runner.setProperty(ComputeHealthScore.LATE_RECORD_TOLERANCE, "1 day"); // tasks finish in any order
         runner.setThreadCount(4);
         Random noise = new Random(13);

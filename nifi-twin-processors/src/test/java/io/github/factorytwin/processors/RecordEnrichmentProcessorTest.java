@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.nifi.flowfile.FlowFile;
-import org.apache.nifi.json.JsonRecordSetWriter;
-import org.apache.nifi.json.JsonTreeReader;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
@@ -21,7 +19,6 @@ import org.apache.nifi.serialization.record.RecordFieldType;
 import org.apache.nifi.serialization.record.RecordSchema;
 import org.apache.nifi.util.MockFlowFile;
 import org.apache.nifi.util.TestRunner;
-import org.apache.nifi.util.TestRunners;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -87,15 +84,7 @@ class RecordEnrichmentProcessorTest {
     @BeforeEach
     void setUp() throws Exception {
         processor = new Doubler();
-        runner = TestRunners.newTestRunner(processor);
-        JsonTreeReader reader = new JsonTreeReader();
-        runner.addControllerService("reader", reader);
-        runner.enableControllerService(reader);
-        JsonRecordSetWriter writer = new JsonRecordSetWriter();
-        runner.addControllerService("writer", writer);
-        runner.enableControllerService(writer);
-        runner.setProperty(RecordEnrichmentProcessor.RECORD_READER, "reader");
-        runner.setProperty(RecordEnrichmentProcessor.RECORD_WRITER, "writer");
+        runner = JsonTestRunners.runner(processor, true);
     }
 
     private static List<JsonNode> records(MockFlowFile flowFile) throws Exception {
