@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -666,16 +665,10 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                                 explanation.normalHigh());
                     }
                 }
-                // One map, sized once, filled with the input's values and the five results (no intermediate map).
-                Map<String, Object> source = record.toMap();
-                Map<String, Object> values = new HashMap<>((source.size() + OUTPUT_FIELDS.size()) * 4 / 3 + 1);
-                values.putAll(source);
-                values.put(TwinFields.ANOMALY_SCORE, score);
-                values.put(TwinFields.IS_ANOMALY, anomalous);
-                values.put(TwinFields.ANOMALY_FEATURE, feature);
-                values.put(TwinFields.ANOMALY_FEATURE_VALUE, featureValue);
-                values.put(TwinFields.ANOMALY_EXPLANATION, text);
-                Record enriched = new MapRecord(outputSchema, values);
+                // The input's values overlaid with the five results: no copy of the input map.
+                Record enriched = new MapRecord(
+                        outputSchema,
+                        new EnrichedValues(record.toMap(), score, anomalous, feature, featureValue, text));
                 emitter.emit(REL_SUCCESS, enriched);
                 if (anomalous) {
                     emitter.emit(REL_ANOMALOUS, enriched);
