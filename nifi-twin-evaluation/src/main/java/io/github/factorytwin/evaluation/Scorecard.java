@@ -144,6 +144,15 @@ public final class Scorecard {
             return;
         }
         runTwin(corpus, twin.get(), "nab.twin.", "twin (StreamingDetector, likelihood + range)", published);
+        Optional<NabDetector> processor = TwinDetectors.nabProcessor();
+        if (processor.isPresent()) {
+            runTwin(
+                    corpus,
+                    processor.get(),
+                    "nab.processor.",
+                    "ScoreAnomaly processor, LIKELIHOOD + Range Tolerance 0.05, Warm-up Size 150",
+                    published);
+        }
         Optional<NabDetector> raw = TwinDetectors.nabExperiment();
         if (raw.isPresent()) {
             runTwin(

@@ -1,6 +1,7 @@
 package io.github.factorytwin.evaluation;
 
 import io.github.factorytwin.evaluation.nab.NabDetector;
+import io.github.factorytwin.evaluation.nab.ProcessorNabDetector;
 import io.github.factorytwin.evaluation.nab.TwinNabDetector;
 import java.util.Optional;
 
@@ -17,6 +18,14 @@ final class TwinDetectors {
     /** The same forest without score post-processing (what ScoreAnomaly writes today), reported apart. */
     static Optional<NabDetector> nabExperiment() {
         return Optional.of(TwinNabDetector.engineWithoutPostProcessing());
+    }
+
+    /**
+     * The real ScoreAnomaly processor (TestRunner, JSON reader/writer) with the NAB configuration in processor
+     * properties and a fixed Warm-up Size of 150 (the processor is not told NAB's probation).
+     */
+    static Optional<NabDetector> nabProcessor() {
+        return Optional.of(ProcessorNabDetector.likelihood(150, 1L));
     }
 
     static String nabUnavailableReason() {

@@ -23,8 +23,15 @@ public final class RangeGuard implements ScorePostProcessor {
 
     /** Whether the values are outside the range seen so far (without learning them). */
     public boolean outside(double... values) {
+        return outsideFeature(values) >= 0;
+    }
+
+    /**
+     * The index of the first value outside the range seen so far (without learning it), or -1 when all are inside.
+     */
+    public int outsideFeature(double... values) {
         if (min == null) {
-            return false;
+            return -1;
         }
         for (int i = 0; i < Math.min(values.length, min.length); i++) {
             double v = values[i];
@@ -33,10 +40,20 @@ public final class RangeGuard implements ScorePostProcessor {
             }
             double margin = (max[i] - min[i]) * tolerance;
             if (v > max[i] + margin || v < min[i] - margin) {
-                return true;
+                return i;
             }
         }
-        return false;
+        return -1;
+    }
+
+    /** The running minimum of feature {@code i} (NaN before any value). */
+    public double min(int i) {
+        return min == null || i >= min.length ? Double.NaN : min[i];
+    }
+
+    /** The running maximum of feature {@code i} (NaN before any value). */
+    public double max(int i) {
+        return max == null || i >= max.length ? Double.NaN : max[i];
     }
 
     /** Adds the values to the range. */

@@ -74,6 +74,16 @@ public record ScorePostProcessing(Mode mode, int startUp, double rangeTolerance)
         return (rawScore, values) -> range.process(score.process(rawScore, values), values);
     }
 
+    /**
+     * The result of post-processing one reading.
+     *
+     * @param score the reported score in {@code [0, 1]}, NaN when the raw score is NaN
+     * @param outOfRange index of the feature that left the machine's range (and made the score 1), or -1
+     * @param low the machine's running minimum of that feature before this reading (NaN when none fired)
+     * @param high the machine's running maximum of that feature before this reading (NaN when none fired)
+     */
+    public record Outcome(double score, int outOfRange, double low, double high) {}
+
     /** A thread-safe holder of one state per machine, created on the machine's first reading. */
     public PerMachine perMachine() {
         return new PerMachine(this);
@@ -82,7 +92,7 @@ public record ScorePostProcessing(Mode mode, int startUp, double rangeTolerance)
     /** One post-processing state per machine id; safe for concurrent use (a machine's calls are serialised). */
     public static final class PerMachine {
         private final ScorePostProcessing settings;
-        private final Map<String, ScorePostProcessor> machines = new ConcurrentHashMap<>();
+        private final Map<String, Machine> machines = new ConcurrentHashMap<>();
 
         private PerMachine(ScorePostProcessing settings) {
             this.settings = settings;
@@ -94,9 +104,28 @@ public record ScorePostProcessing(Mode mode, int startUp, double rangeTolerance)
 
         /** Post-processes the raw score of the machine's next reading (readings of a machine must come in order). */
         public double process(String machineId, double rawScore, double... values) {
-            ScorePostProcessor state = machines.computeIfAbsent(machineId, id -> settings.newMachine());
+            return outcome(machineId, rawScore, values).score();
+        }
+
+        /**
+         * Post-processes the raw score of the machine's next reading and says whether the range check fired (and
+         * on which feature).
+         */
+        public Outcome outcome(String machineId, double rawScore, double... values) {
+            Machine state = machines.computeIfAbsent(machineId, id -> new Machine(settings));
             synchronized (state) {
-                return state.process(rawScore, values);
+                double score = state.score.process(rawScore, values);
+                if (state.range == null) {
+                    return new Outcome(score, -1, Double.NaN, Double.NaN);
+                }
+                int outside = state.range.outsideFeature(values);
+                double low = outside < 0 ? Double.NaN : state.range.min(outside);
+                double high = outside < 0 ? Double.NaN : state.range.max(outside);
+                state.range.learn(values);
+                if (Double.isNaN(score)) {
+                    return new Outcome(score, -1, Double.NaN, Double.NaN);
+                }
+                return outside >= 0 ? new Outcome(1.0, outside, low, high) : new Outcome(score, -1, low, high);
             }
         }
 
@@ -108,6 +137,19 @@ public record ScorePostProcessing(Mode mode, int startUp, double rangeTolerance)
         /** Forgets every machine. */
         public void clear() {
             machines.clear();
+        }
+
+        /** One machine's state: the score post-processor and the range check (null when off). */
+        private static final class Machine {
+            final ScorePostProcessor score;
+            final RangeGuard range;
+
+            Machine(ScorePostProcessing settings) {
+                score = settings.mode == Mode.LIKELIHOOD
+                        ? new AnomalyLikelihood(AnomalyLikelihood.Config.forStartUp(settings.startUp))
+                        : ScorePostProcessor.NONE;
+                range = Double.isNaN(settings.rangeTolerance) ? null : new RangeGuard(settings.rangeTolerance);
+            }
         }
 
         /** Machines with a state. */

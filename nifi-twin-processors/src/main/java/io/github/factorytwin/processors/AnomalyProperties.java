@@ -4,6 +4,7 @@ import io.github.factorytwin.anomaly.AnomalyDetector;
 import io.github.factorytwin.anomaly.DerivedFeature;
 import io.github.factorytwin.anomaly.FeatureSpec;
 import io.github.factorytwin.anomaly.MissingValueStrategy;
+import io.github.factorytwin.anomaly.ScorePostProcessing;
 import io.github.factorytwin.records.TwinFields;
 import java.util.EnumSet;
 import java.util.List;
@@ -56,6 +57,49 @@ final class AnomalyProperties {
     }
 
     /** Which readings share a learned model. */
+    enum PostProcessing implements DescribedValue {
+        NONE(
+                "None",
+                "The raw Isolation Forest score: how easily the reading is isolated from the model's sample.",
+                ScorePostProcessing.Mode.NONE),
+        LIKELIHOOD(
+                "Anomaly Likelihood",
+                "The anomaly likelihood of the machine's recent raw scores against its longer history (has the"
+                        + " score distribution just changed?), log-scaled to 0..1: 0.5 is a likelihood of about"
+                        + " 0.99999. A sustained change is flagged once, when it starts, not on every reading."
+                        + " Use an Anomaly Threshold of about 0.5.",
+                ScorePostProcessing.Mode.LIKELIHOOD);
+
+        private final String displayName;
+        private final String description;
+        private final ScorePostProcessing.Mode mode;
+
+        PostProcessing(String displayName, String description, ScorePostProcessing.Mode mode) {
+            this.displayName = displayName;
+            this.description = description;
+            this.mode = mode;
+        }
+
+        ScorePostProcessing.Mode mode() {
+            return mode;
+        }
+
+        @Override
+        public String getValue() {
+            return name();
+        }
+
+        @Override
+        public String getDisplayName() {
+            return displayName;
+        }
+
+        @Override
+        public String getDescription() {
+            return description;
+        }
+    }
+
     enum ModelScope implements DescribedValue {
         GLOBAL("Global", "One model for all machines.", AnomalyDetector.Scope.GLOBAL),
         PER_MACHINE(

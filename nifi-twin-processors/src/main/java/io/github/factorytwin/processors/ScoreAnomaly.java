@@ -7,17 +7,19 @@ import io.github.factorytwin.anomaly.IsolationForestModel;
 import io.github.factorytwin.anomaly.LearnedModelStore;
 import io.github.factorytwin.anomaly.MissingFeatureException;
 import io.github.factorytwin.anomaly.ModelFileWatcher;
+import io.github.factorytwin.anomaly.ScorePostProcessing;
 import io.github.factorytwin.processors.AnomalyProperties.DerivedFeatures;
 import io.github.factorytwin.processors.AnomalyProperties.MissingValues;
 import io.github.factorytwin.processors.AnomalyProperties.ModelScope;
 import io.github.factorytwin.processors.AnomalyProperties.ModelSource;
+import io.github.factorytwin.processors.AnomalyProperties.PostProcessing;
 import io.github.factorytwin.records.TwinFields;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -81,6 +83,19 @@ import org.apache.nifi.serialization.record.RecordSchema;
                 Train with TrainAnomalyModel on historical records (same 'Feature Fields' and 'Derived Features').
                 Set 'Model Source' to 'MODEL_FILE' and 'Model File' to the path it writes. Retraining writes the
                 file atomically; ScoreAnomaly picks the new model up at its next trigger.
+                """)
+@UseCase(
+        description = "Detect anomalies in univariate KPI series (one value per reading, e.g. a CPU load, a request"
+                + " rate or one sensor; NAB-like series) and flag each change once, when it starts.",
+        keywords = {"kpi", "univariate", "time series", "NAB", "anomaly likelihood", "change detection"},
+        configuration =
+                """
+                Treat each series as a one-sensor machine: 'Machine ID Field' = the series name field,
+                'Feature Fields' = the value field (e.g. value), 'Derived Features' = DELTA, 'Model Scope' =
+                PER_MACHINE, 'Warm-up Size' = 150, 'Retrain Interval' = 100, 'Subsample Size' = 128.
+                Set 'Score Post-processing' to LIKELIHOOD, 'Range Tolerance' to 0.05 and 'Anomaly Threshold'
+                to 0.5. A series' readings must reach the processor in time order (one series per Kafka key).
+                This configuration scores about 60 (standard profile) on the Numenta Anomaly Benchmark.
                 """)
 public class ScoreAnomaly extends RecordEnrichmentProcessor {
 
@@ -200,6 +215,54 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             .addValidator(THRESHOLD_VALIDATOR)
             .build();
 
+    /** The Anomaly Threshold recommended with Score Post-processing LIKELIHOOD. */
+    public static final String LIKELIHOOD_THRESHOLD = "0.5";
+
+    public static final PropertyDescriptor SCORE_POST_PROCESSING = new PropertyDescriptor.Builder()
+            .name("Score Post-processing")
+            .description("How the Isolation Forest's raw score becomes 'anomaly_score', per machine (Machine ID"
+                    + " Field, whatever the Model Scope). NONE: the raw score. LIKELIHOOD: how unlikely the"
+                    + " machine's recent raw scores are against its own score history, log-scaled to 0..1 (0.5 ="
+                    + " likelihood 0.99999); a sustained shift scores high once, when it starts, instead of on"
+                    + " every reading. The likelihood learns from the first 'Warm-up Size' scored readings of each"
+                    + " machine (1000 with a Model File) and reports 0.5 x (nothing unusual) until then; use an"
+                    + " Anomaly Threshold of about " + LIKELIHOOD_THRESHOLD + ". The per-machine post-processing"
+                    + " state lives in memory: it starts afresh when the processor restarts.")
+            .required(true)
+            .allowableValues(PostProcessing.class)
+            .defaultValue(PostProcessing.NONE)
+            .build();
+
+    static final Validator RANGE_TOLERANCE_VALIDATOR = (subject, input, context) -> {
+        String problem = null;
+        try {
+            double value = Double.parseDouble(input.trim());
+            if (!(value >= 0) || Double.isInfinite(value)) {
+                problem = "must be a non-negative number (a fraction of the machine's range, e.g. 0.05), not " + input;
+            }
+        } catch (NumberFormatException | NullPointerException e) {
+            problem = "must be a non-negative number (a fraction of the machine's range, e.g. 0.05), or empty for"
+                    + " no range check, not " + input;
+        }
+        return new ValidationResult.Builder()
+                .subject(subject)
+                .input(input)
+                .valid(problem == null)
+                .explanation(problem)
+                .build();
+    };
+
+    public static final PropertyDescriptor RANGE_TOLERANCE = new PropertyDescriptor.Builder()
+            .name("Range Tolerance")
+            .description("Optional range check per machine: a reading whose raw feature value leaves the running"
+                    + " minimum..maximum of everything the machine has shown so far (warm-up included) by more than"
+                    + " this fraction of that range scores 1 whatever the model says, and the explanation names"
+                    + " that feature. 0.05 is Numenta's choice. Works with either Score Post-processing. Empty = no"
+                    + " range check. In memory only: it starts afresh when the processor restarts.")
+            .required(false)
+            .addValidator(RANGE_TOLERANCE_VALIDATOR)
+            .build();
+
     public static final PropertyDescriptor RANDOM_SEED = new PropertyDescriptor.Builder()
             .fromPropertyDescriptor(AnomalyProperties.RANDOM_SEED)
             .dependsOn(MODEL_SOURCE, ModelSource.LEARN_FROM_STREAM)
@@ -260,6 +323,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             NUMBER_OF_TREES,
             SUBSAMPLE_SIZE,
             ANOMALY_THRESHOLD,
+            SCORE_POST_PROCESSING,
+            RANGE_TOLERANCE,
             RANDOM_SEED,
             MACHINE_ID_FIELD,
             MACHINE_TYPE_FIELD,
@@ -280,9 +345,16 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
     private volatile String modelProblem;
     private volatile Settings settings;
     private volatile LearnedModelStore store;
+    private volatile ScorePostProcessing.PerMachine postProcessing;
 
     private record Settings(
-            String idField, String typeField, Pattern idPattern, ModelScope scope, List<String> fields) {}
+            String idField,
+            String typeField,
+            Pattern idPattern,
+            ModelScope scope,
+            List<String> fields,
+            double threshold,
+            boolean postProcessed) {}
 
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
@@ -304,6 +376,25 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             names = AnomalyProperties.featureNames(fields, derived);
         } catch (IllegalArgumentException e) {
             return results; // reported by the Feature Fields validator
+        }
+        PostProcessing post = context.getProperty(SCORE_POST_PROCESSING).asAllowableValue(PostProcessing.class);
+        String thresholdText = context.getProperty(ANOMALY_THRESHOLD).getValue();
+        if (post == PostProcessing.LIKELIHOOD && thresholdText != null) {
+            try {
+                double threshold = Double.parseDouble(thresholdText.trim());
+                if (threshold > 0.8 || threshold < 0.3) {
+                    results.add(new ValidationResult.Builder()
+                            .subject(ANOMALY_THRESHOLD.getDisplayName())
+                            .input(thresholdText)
+                            .valid(false)
+                            .explanation("does not suit Score Post-processing LIKELIHOOD: likelihood scores are"
+                                    + " log-scaled (0.5 = likelihood 0.99999, 0.8 is almost never reached), so use"
+                                    + " a threshold between 0.3 and 0.8, about " + LIKELIHOOD_THRESHOLD)
+                            .build());
+                }
+            } catch (NumberFormatException e) {
+                // reported by the threshold validator
+            }
         }
         ModelSource source = context.getProperty(MODEL_SOURCE).asAllowableValue(ModelSource.class);
         if (source == ModelSource.MODEL_FILE) {
@@ -363,6 +454,14 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                         context.getProperty(ANOMALY_THRESHOLD).getValue().trim()),
                 seedText == null || seedText.isBlank() ? null : Long.parseLong(seedText.trim()));
         String pattern = context.getProperty(MACHINE_ID_PATTERN).getValue();
+        PostProcessing post = context.getProperty(SCORE_POST_PROCESSING).asAllowableValue(PostProcessing.class);
+        String toleranceText = context.getProperty(RANGE_TOLERANCE).getValue();
+        double tolerance = toleranceText == null || toleranceText.isBlank()
+                ? Double.NaN
+                : Double.parseDouble(toleranceText.trim());
+        ScorePostProcessing postSettings =
+                new ScorePostProcessing(post.mode(), Math.max(4, config.warmUpSize()), tolerance);
+        postProcessing = postSettings.isOff() ? null : postSettings.perMachine();
         settings = new Settings(
                 context.getProperty(MACHINE_ID_FIELD).getValue(),
                 scope == ModelScope.PER_MACHINE_TYPE
@@ -370,7 +469,9 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                         : null,
                 pattern == null || pattern.isEmpty() ? null : Pattern.compile(pattern),
                 scope,
-                spec.fields());
+                spec.fields(),
+                config.threshold(),
+                !postSettings.isOff());
         modelProblem = null;
         store = null;
         if (source == ModelSource.MODEL_FILE) {
@@ -443,6 +544,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
         detector = null;
         watcher = null;
         store = null;
+        postProcessing = null;
     }
 
     private void refreshModel() {
@@ -478,6 +580,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
         refreshModel();
         AnomalyDetector.Batch batch = detector.begin();
         Settings s = settings;
+        ScorePostProcessing.PerMachine post = postProcessing;
+        long[] postAnomalies = new long[1];
         RecordSchema outputSchema = RecordSupport.withFields(inputSchema, OUTPUT_FIELDS);
         int k = s.fields().size();
         return new Enrichment() {
@@ -525,19 +629,48 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                     throw new RecordRejectedException(
                             "No anomaly model is loaded" + (problem == null ? "" : ": " + problem));
                 }
-                // One map, sized once, filled with the input's values and the five results (no intermediate map).
-                Map<String, Object> source = record.toMap();
-                Map<String, Object> values = new HashMap<>((source.size() + OUTPUT_FIELDS.size()) * 4 / 3 + 1);
-                values.putAll(source);
                 Explanation explanation = result.explanation();
-                values.put(TwinFields.ANOMALY_SCORE, result.score());
-                values.put(TwinFields.IS_ANOMALY, result.anomalous());
-                values.put(TwinFields.ANOMALY_FEATURE, explanation == null ? null : explanation.feature());
-                values.put(TwinFields.ANOMALY_FEATURE_VALUE, explanation == null ? null : explanation.value());
-                values.put(TwinFields.ANOMALY_EXPLANATION, explanation == null ? WARMING_UP : explanation.text());
-                Record enriched = new MapRecord(outputSchema, values);
+                Double score = result.score();
+                boolean anomalous = result.anomalous();
+                String feature = explanation == null ? null : explanation.feature();
+                Double featureValue = explanation == null ? null : explanation.value();
+                String text = explanation == null ? WARMING_UP : explanation.text();
+                if (post != null) {
+                    // the post-processor sees every reading, the model's warm-up included (the range learns them)
+                    ScorePostProcessing.Outcome outcome =
+                            post.outcome(machineId, score == null ? Double.NaN : score, raw);
+                    double processed = outcome.score();
+                    score = Double.isNaN(processed) ? null : processed;
+                    anomalous = score != null && processed >= s.threshold();
+                    if (anomalous) {
+                        postAnomalies[0]++;
+                    }
+                    if (outcome.outOfRange() >= 0) {
+                        feature = s.fields().get(outcome.outOfRange());
+                        featureValue = raw[outcome.outOfRange()];
+                        text = String.format(
+                                Locale.ROOT,
+                                "%s=%.2f outside the machine's range so far %.2f..%.2f",
+                                feature,
+                                featureValue,
+                                outcome.low(),
+                                outcome.high());
+                    } else if (anomalous && explanation != null && explanation.text() == null) {
+                        text = String.format(
+                                Locale.ROOT,
+                                "unlikely change of anomaly scores; %s=%.2f (normal %.2f..%.2f)",
+                                feature,
+                                featureValue,
+                                explanation.normalLow(),
+                                explanation.normalHigh());
+                    }
+                }
+                // The input's values overlaid with the five results: no copy of the input map.
+                Record enriched = new MapRecord(
+                        outputSchema,
+                        new EnrichedValues(record.toMap(), score, anomalous, feature, featureValue, text));
                 emitter.emit(REL_SUCCESS, enriched);
-                if (result.anomalous()) {
+                if (anomalous) {
                     emitter.emit(REL_ANOMALOUS, enriched);
                 }
             }
@@ -548,8 +681,9 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                 if (batch.scoredCount() > 0) {
                     session.adjustCounter(COUNTER_SCORED, batch.scoredCount(), false);
                 }
-                if (batch.anomalyCount() > 0) {
-                    session.adjustCounter(COUNTER_ANOMALIES, batch.anomalyCount(), false);
+                long found = s.postProcessed() ? postAnomalies[0] : batch.anomalyCount();
+                if (found > 0) {
+                    session.adjustCounter(COUNTER_ANOMALIES, found, false);
                 }
             }
         };

@@ -59,6 +59,27 @@ class ScorePostProcessingTest {
     }
 
     @Test
+    void theOutcomeNamesTheFeatureThatLeftTheRangeAndMatchesTheComposedProcessor() {
+        ScorePostProcessing settings = ScorePostProcessing.likelihoodAndRange(20);
+        ScorePostProcessing.PerMachine machines = settings.perMachine();
+        ScorePostProcessor composed = settings.newMachine();
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < 200; i++) {
+            double raw = i < 30 ? Double.NaN : 0.4 + 0.05 * random.nextGaussian();
+            double a = 10 + random.nextGaussian();
+            double b = 50 + random.nextGaussian();
+            double expected = composed.process(raw, a, b);
+            assertEquals(expected, machines.process("M1", raw, a, b), 0.0, "reading " + i);
+        }
+        ScorePostProcessing.Outcome outside = machines.outcome("M1", 0.4, 10.0, 500.0);
+        assertEquals(1.0, outside.score(), 0.0);
+        assertEquals(1, outside.outOfRange());
+        assertTrue(outside.high() < 500 && outside.low() < outside.high());
+        assertEquals(-1, machines.outcome("M1", 0.4, 10.0, 50.0).outOfRange());
+        assertEquals(-1, machines.outcome("M2", Double.NaN, 1.0, 1.0).outOfRange());
+    }
+
+    @Test
     void invalidSettingsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> new ScorePostProcessing(null, 10, Double.NaN));
         assertThrows(

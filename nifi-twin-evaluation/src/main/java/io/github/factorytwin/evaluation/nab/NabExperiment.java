@@ -18,6 +18,8 @@ import java.util.Locale;
  *       likelihood=true|false  lstart=(fraction of the probation; default: the forest's warm-up)
  *       spatial=(range tolerance; default off)  peak=0  retrain=100  subsample=128  sample=0  seed=1
  *       window=10  fixed=(a fixed warm-up in rows for every file, as ScoreAnomaly's Warm-up Size; 0 = off)
+ *       processor=true (the real ScoreAnomaly processor, {@link ProcessorNabDetector#likelihood(int, long)} with
+ *       Warm-up Size = fixed (default 150) and the seed; the other keys are ignored)
  * </pre>
  */
 public final class NabExperiment {
@@ -38,6 +40,7 @@ public final class NabExperiment {
         double lstart = -1;
         double spatial = -1;
         int fixed = 0;
+        boolean processor = false;
         for (int i = 1; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
             switch (kv[0]) {
@@ -60,6 +63,7 @@ public final class NabExperiment {
                 case "lstart" -> lstart = Double.parseDouble(kv[1]);
                 case "spatial" -> spatial = Double.parseDouble(kv[1]);
                 case "fixed" -> fixed = Integer.parseInt(kv[1]);
+                case "processor" -> processor = Boolean.parseBoolean(kv[1]);
                 default -> throw new IllegalArgumentException("unknown key " + kv[0]);
             }
         }
@@ -75,39 +79,45 @@ public final class NabExperiment {
         double fLstart = lstart;
         double fSpatial = spatial;
         int fFixed = fixed;
-        NabDetector detector = new NabDetector() {
-            @Override
-            public String name() {
-                return "experiment";
-            }
+        NabDetector detector = processor
+                ? ProcessorNabDetector.likelihood(fixed > 0 ? fixed : 150, seed)
+                : new NabDetector() {
+                    @Override
+                    public String name() {
+                        return "experiment";
+                    }
 
-            @Override
-            public Series start(int rows, int probationaryRows) {
-                int forest = fFixed > 0 ? fFixed : Math.max(50, (int) Math.round(fWarmup * probationaryRows));
-                // default: the likelihood learns from as many scored readings as the forest's warm-up (ScoreAnomaly's
-                // Warm-up Size drives both)
-                int startUp =
-                        fLstart < 0 ? Math.max(4, forest) : Math.max(4, (int) Math.round(fLstart * probationaryRows));
-                StreamingDetector engine = StreamingDetector.builder("value")
-                        .derived(derived)
-                        .windowSize(fWindow)
-                        .warmUp(forest)
-                        .retrainInterval(fRetrain)
-                        .subsample(fSubsample)
-                        .sampleSize(fSample)
-                        .peakWindow(fPeak)
-                        .seed(fSeed)
-                        .postProcessing(new ScorePostProcessing(
-                                fLikelihood ? ScorePostProcessing.Mode.LIKELIHOOD : ScorePostProcessing.Mode.NONE,
-                                startUp,
-                                fSpatial < 0 ? Double.NaN : fSpatial))
-                        .build();
-                return (millis, value) -> {
-                    double s = engine.update(value);
-                    return Double.isNaN(s) ? 0.0 : s;
+                    @Override
+                    public Series start(int rows, int probationaryRows) {
+                        int forest = fFixed > 0 ? fFixed : Math.max(50, (int) Math.round(fWarmup * probationaryRows));
+                        // default: the likelihood learns from as many scored readings as the forest's warm-up
+                        // (ScoreAnomaly's
+                        // Warm-up Size drives both)
+                        int startUp = fLstart < 0
+                                ? Math.max(4, forest)
+                                : Math.max(4, (int) Math.round(fLstart * probationaryRows));
+                        StreamingDetector engine = StreamingDetector.builder("value")
+                                .derived(derived)
+                                .windowSize(fWindow)
+                                .warmUp(forest)
+                                .retrainInterval(fRetrain)
+                                .subsample(fSubsample)
+                                .sampleSize(fSample)
+                                .peakWindow(fPeak)
+                                .seed(fSeed)
+                                .postProcessing(new ScorePostProcessing(
+                                        fLikelihood
+                                                ? ScorePostProcessing.Mode.LIKELIHOOD
+                                                : ScorePostProcessing.Mode.NONE,
+                                        startUp,
+                                        fSpatial < 0 ? Double.NaN : fSpatial))
+                                .build();
+                        return (millis, value) -> {
+                            double s = engine.update(value);
+                            return Double.isNaN(s) ? 0.0 : s;
+                        };
+                    }
                 };
-            }
-        };
         long start = System.nanoTime();
         NabEvaluation.Result result = NabRunner.evaluate(corpus, detector);
         System.out.printf(

@@ -1,0 +1,166 @@
+package io.github.factorytwin.processors;
+
+import static io.github.factorytwin.processors.ScoreAnomaly.REL_SUCCESS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.nifi.util.TestRunner;
+import org.junit.jupiter.api.Test;
+
+/** Score Post-processing and Range Tolerance on a univariate series (a one-sensor machine). */
+class ScoreAnomalyPostProcessingTest {
+
+    private static final int WARM_UP = 100;
+
+    private static TestRunner runner(String postProcessing, String tolerance, String threshold) throws Exception {
+        TestRunner runner = AnomalyTestData.runner(new ScoreAnomaly(), true);
+        runner.setProperty(ScoreAnomaly.FEATURE_FIELDS, "value");
+        runner.setProperty(ScoreAnomaly.MODEL_SCOPE, "PER_MACHINE");
+        runner.setProperty(ScoreAnomaly.WARM_UP_SIZE, String.valueOf(WARM_UP));
+        runner.setProperty(ScoreAnomaly.RETRAIN_INTERVAL, "50");
+        runner.setProperty(ScoreAnomaly.RANDOM_SEED, "3");
+        runner.setProperty(ScoreAnomaly.ANOMALY_THRESHOLD, threshold);
+        runner.setProperty(ScoreAnomaly.SCORE_POST_PROCESSING, postProcessing);
+        if (tolerance != null) {
+            runner.setProperty(ScoreAnomaly.RANGE_TOLERANCE, tolerance);
+        }
+        runner.assertValid();
+        return runner;
+    }
+
+    /** 400 readings around 10, then 150 around 25: a sustained level shift at index 400. */
+    private static double[] shiftedSeries() {
+        Random random = new Random(11);
+        double[] values = new double[550];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (i < 400 ? 10 : 25) + random.nextGaussian();
+        }
+        return values;
+    }
+
+    /** Feeds the series in FlowFiles of 10 readings (models fit between FlowFiles) and returns every output record. */
+    private static List<JsonNode> feed(TestRunner runner, String machine, double[] values) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        boolean first = true;
+        for (int start = 0; start < values.length; start += 10) {
+            StringBuilder json = new StringBuilder("[");
+            for (int i = start; i < Math.min(values.length, start + 10); i++) {
+                json.append(i == start ? "" : ",")
+                        .append("{\"machine_id\":\"")
+                        .append(machine)
+                        .append("\",\"timestamp\":")
+                        .append(1_700_000_000_000L + i * 60_000L)
+                        .append(",\"value\":")
+                        .append(values[i])
+                        .append('}');
+            }
+            runner.enqueue(json.append(']').toString());
+            runner.run(1, false, first);
+            first = false;
+            out.addAll(AnomalyTestData.all(runner, REL_SUCCESS));
+            runner.clearTransferState();
+        }
+        return out;
+    }
+
+    private static int anomalous(List<JsonNode> records, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            if (records.get(i).get("is_anomaly").asBoolean()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void likelihoodFlagsASustainedShiftOnceWhereRawScoresFlagItOnManyReadings() throws Exception {
+        double[] series = shiftedSeries();
+        List<JsonNode> raw = feed(runner("NONE", null, "0.65"), "S1", series);
+        List<JsonNode> likely = feed(runner("LIKELIHOOD", null, "0.5"), "S1", series);
+        assertEquals(series.length, likely.size());
+        for (int i = 0; i < WARM_UP; i++) {
+            assertTrue(likely.get(i).get("anomaly_score").isNull(), "warm-up reading " + i);
+            assertEquals(
+                    ScoreAnomaly.WARMING_UP,
+                    likely.get(i).get("anomaly_explanation").asText());
+        }
+        int rawFlags = anomalous(raw, 400, 550);
+        int likelyFlags = anomalous(likely, 400, 550);
+        int likelyFirst = -1;
+        for (int i = 400; i < 550 && likelyFirst < 0; i++) {
+            if (likely.get(i).get("is_anomaly").asBoolean()) {
+                likelyFirst = i;
+            }
+        }
+        assertTrue(rawFlags >= 10, "raw scores flag the new level on many readings: " + rawFlags);
+        assertTrue(likelyFirst >= 400 && likelyFirst < 420, "likelihood flags the shift soon: " + likelyFirst);
+        assertTrue(likelyFlags <= 5, "likelihood flags the shift a few times, not throughout: " + likelyFlags);
+        assertEquals(0, anomalous(likely, WARM_UP, 400), "no alarm before the shift");
+        JsonNode flagged = likely.get(likelyFirst);
+        assertTrue(flagged.get("anomaly_score").asDouble() >= 0.5);
+        assertEquals("value", flagged.get("anomaly_feature").asText());
+        assertFalse(flagged.get("anomaly_explanation").isNull());
+    }
+
+    @Test
+    void theRangeGuardScoresANeverSeenLevelOneAndNamesTheFeature() throws Exception {
+        double[] series = shiftedSeries();
+        TestRunner runner = runner("NONE", "0.05", "0.65");
+        List<JsonNode> out = feed(runner, "S1", series);
+        JsonNode jump = out.get(400);
+        assertEquals(1.0, jump.get("anomaly_score").asDouble());
+        assertTrue(jump.get("is_anomaly").asBoolean());
+        assertEquals("value", jump.get("anomaly_feature").asText());
+        assertEquals(series[400], jump.get("anomaly_feature_value").asDouble(), 1e-9);
+        assertTrue(
+                jump.get("anomaly_explanation").asText().contains("outside the machine's range"),
+                jump.get("anomaly_explanation").asText());
+        // once the level is inside the range seen so far, the guard no longer fires on it
+        assertTrue(out.get(549).get("anomaly_score").asDouble() < 1.0);
+    }
+
+    @Test
+    void noneKeepsTheRawScores() throws Exception {
+        double[] series = shiftedSeries();
+        TestRunner plain = AnomalyTestData.runner(new ScoreAnomaly(), true);
+        plain.setProperty(ScoreAnomaly.FEATURE_FIELDS, "value");
+        plain.setProperty(ScoreAnomaly.MODEL_SCOPE, "PER_MACHINE");
+        plain.setProperty(ScoreAnomaly.WARM_UP_SIZE, String.valueOf(WARM_UP));
+        plain.setProperty(ScoreAnomaly.RETRAIN_INTERVAL, "50");
+        plain.setProperty(ScoreAnomaly.RANDOM_SEED, "3");
+        List<JsonNode> byDefault = feed(plain, "S1", series);
+        List<JsonNode> none = feed(runner("NONE", null, "0.65"), "S1", series);
+        assertEquals(byDefault.size(), none.size());
+        for (int i = 0; i < none.size(); i++) {
+            assertEquals(byDefault.get(i).toString(), none.get(i).toString(), "record " + i);
+        }
+        assertTrue(anomalous(none, 400, 550) > 0);
+    }
+
+    @Test
+    void validationSaysWhatToFix() throws Exception {
+        TestRunner runner = runner("LIKELIHOOD", null, "0.5");
+        runner.setProperty(ScoreAnomaly.ANOMALY_THRESHOLD, "0.95");
+        String messages = ScoreAnomalyTest.messages(runner.validate());
+        assertTrue(messages.contains("does not suit Score Post-processing LIKELIHOOD"), messages);
+        runner.setProperty(ScoreAnomaly.ANOMALY_THRESHOLD, "0.5");
+        runner.setProperty(ScoreAnomaly.RANGE_TOLERANCE, "-0.1");
+        messages = ScoreAnomalyTest.messages(runner.validate());
+        assertTrue(messages.contains("must be a non-negative number"), messages);
+        runner.setProperty(ScoreAnomaly.RANGE_TOLERANCE, "abc");
+        runner.assertNotValid();
+        runner.setProperty(ScoreAnomaly.RANGE_TOLERANCE, "0.05");
+        runner.assertValid();
+        runner.setProperty(ScoreAnomaly.SCORE_POST_PROCESSING, "NONE");
+        runner.setProperty(ScoreAnomaly.ANOMALY_THRESHOLD, "0.95");
+        runner.assertValid();
+        runner.setProperty(ScoreAnomaly.SCORE_POST_PROCESSING, "SOMETHING");
+        runner.assertNotValid();
+    }
+}
