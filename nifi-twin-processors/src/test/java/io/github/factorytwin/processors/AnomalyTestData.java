@@ -7,12 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.apache.nifi.json.JsonRecordSetWriter;
-import org.apache.nifi.json.JsonTreeReader;
 import org.apache.nifi.processor.Processor;
 import org.apache.nifi.util.MockFlowFile;
 import org.apache.nifi.util.TestRunner;
-import org.apache.nifi.util.TestRunners;
 
 /** Readings as JSON and runners with the real JSON record services, for the anomaly processor tests. */
 final class AnomalyTestData {
@@ -27,18 +24,7 @@ final class AnomalyTestData {
     }
 
     static TestRunner runner(Processor processor, boolean writer) throws Exception {
-        TestRunner runner = TestRunners.newTestRunner(processor);
-        JsonTreeReader reader = new JsonTreeReader();
-        runner.addControllerService("reader", reader);
-        runner.enableControllerService(reader);
-        runner.setProperty("Record Reader", "reader");
-        if (writer) {
-            JsonRecordSetWriter jsonWriter = new JsonRecordSetWriter();
-            runner.addControllerService("writer", jsonWriter);
-            runner.enableControllerService(jsonWriter);
-            runner.setProperty("Record Writer", "writer");
-        }
-        return runner;
+        return JsonTestRunners.runner(processor, writer);
     }
 
     /** A normal reading: temperature ~ N(75, 2), rpm ~ U(1500, 4500), vibration 0.2 + 0.25 * rpm/1000 +- 0.05. */
