@@ -45,7 +45,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * destroyed: the CLI launcher and the server JVM it forks.
  *
  * <p>Elasticsearch refuses to run as root and needs a JDK 17 to 21: as root the node runs as {@code nobody} through
- * {@code setpriv}; the JDK is {@code twin.es.java.home} (system property), else {@code ES_JAVA_HOME}, else the newest
+ * {@code setpriv} (from a copy under the temp directory when {@code nobody} cannot enter the checkout); the JDK is {@code twin.es.java.home} (system property), else {@code ES_JAVA_HOME}, else the newest
  * 17..21 JDK under {@code /usr/lib/jvm}.
  */
 public final class ElasticsearchNode implements BeforeAllCallback, AutoCloseable {
@@ -193,6 +193,21 @@ public final class ElasticsearchNode implements BeforeAllCallback, AutoCloseable
         Path home = esHome();
         Path java = javaHome();
         nodeDir = Harness.freshDirectory(name);
+        if (isRoot() && !nobodyCanRun(home)) {
+            // The checkout lies under a directory the unprivileged node user cannot enter (e.g. /root): run a
+            // copy of the distribution, and the node's files, from the system temp directory instead.
+            Path outside = Path.of(System.getProperty("java.io.tmpdir"), "twin-e2e-elasticsearch");
+            Path copy = outside.resolve(home.getFileName());
+            if (!nobodyCanRun(copy)) {
+                Harness.deleteRecursively(copy);
+                run(List.of("mkdir", "-p", outside.toString()));
+                run(List.of("cp", "-a", home.toString(), copy.toString()));
+                run(List.of("chmod", "755", outside.toString()));
+            }
+            home = copy;
+            nodeDir = outside.resolve(name);
+            Harness.deleteRecursively(nodeDir);
+        }
         Path conf = nodeDir.resolve("config");
         Path data = nodeDir.resolve("data");
         Path logs = nodeDir.resolve("logs");
@@ -417,14 +432,38 @@ public final class ElasticsearchNode implements BeforeAllCallback, AutoCloseable
     }
 
     private static void chownTree(Path dir, String owner) {
+        run(List.of("chown", "-R", owner, dir.toString()));
+    }
+
+    /** Whether the unprivileged node user can reach and start the distribution at {@code home}. */
+    private static boolean nobodyCanRun(Path home) {
+        return exitCode(List.of(
+                        "setpriv",
+                        "--reuid=nobody",
+                        "--regid=nogroup",
+                        "--clear-groups",
+                        "test",
+                        "-x",
+                        home.resolve("bin/elasticsearch").toString()))
+                == 0;
+    }
+
+    private static void run(List<String> command) {
+        if (exitCode(command) != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed");
+        }
+    }
+
+    private static int exitCode(List<String> command) {
         try {
-            Process chown = new ProcessBuilder("chown", "-R", owner, dir.toString())
-                    .redirectErrorStream(true)
-                    .start();
-            String output = new String(chown.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (chown.waitFor() != 0) {
-                throw new IllegalStateException("chown -R " + owner + " " + dir + " failed: " + output);
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int code = process.waitFor();
+            if (code != 0 && !output.isBlank()) {
+                System.err.println(String.join(" ", command) + ": " + output.strip());
             }
+            return code;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
