@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Set;
 import org.apache.nifi.components.DescribedValue;
 import org.apache.nifi.components.PropertyDescriptor;
-import org.apache.nifi.components.ValidationResult;
 import org.apache.nifi.components.Validator;
 import org.apache.nifi.processor.util.StandardValidators;
 
@@ -236,12 +235,7 @@ final class AnomalyProperties {
         } catch (IllegalArgumentException e) {
             problem = e.getMessage() + ": list the numeric record fields to score, separated by commas";
         }
-        return new ValidationResult.Builder()
-                .subject(subject)
-                .input(input)
-                .valid(problem == null)
-                .explanation(problem)
-                .build();
+        return Validation.result(subject, input, problem);
     };
 
     static final PropertyDescriptor FEATURE_FIELDS = new PropertyDescriptor.Builder()

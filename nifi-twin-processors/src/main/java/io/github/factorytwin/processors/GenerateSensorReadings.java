@@ -568,12 +568,7 @@ public class GenerateSensorReadings extends AbstractProcessor {
                         ? "must be at least " + Numbers.format(min) + ", got " + input
                         : "must be between " + Numbers.format(min) + " and " + Numbers.format(max) + ", got " + input;
             }
-            return new ValidationResult.Builder()
-                    .subject(subject)
-                    .input(input)
-                    .valid(problem == null)
-                    .explanation(problem)
-                    .build();
+            return Validation.result(subject, input, problem);
         };
     }
 

@@ -194,12 +194,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
         } catch (NumberFormatException | NullPointerException e) {
             problem = "must be a number greater than 0 and at most 1, e.g. " + DEFAULT_THRESHOLD + ", not " + input;
         }
-        return new ValidationResult.Builder()
-                .subject(subject)
-                .input(input)
-                .valid(problem == null)
-                .explanation(problem)
-                .build();
+        return Validation.result(subject, input, problem);
     };
 
     public static final PropertyDescriptor ANOMALY_THRESHOLD = new PropertyDescriptor.Builder()
@@ -244,12 +239,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             problem = "must be a non-negative number (a fraction of the machine's range, e.g. 0.05), or empty for"
                     + " no range check, not " + input;
         }
-        return new ValidationResult.Builder()
-                .subject(subject)
-                .input(input)
-                .valid(problem == null)
-                .explanation(problem)
-                .build();
+        return Validation.result(subject, input, problem);
     };
 
     public static final PropertyDescriptor RANGE_TOLERANCE = new PropertyDescriptor.Builder()
