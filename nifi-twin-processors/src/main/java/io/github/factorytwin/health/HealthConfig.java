@@ -69,24 +69,9 @@ public record HealthConfig(
         }
     }
 
-    /** Settings without a load sensor (every sensor's baseline is a plain mean and standard deviation). */
-    public HealthConfig(
-            List<String> sensors,
-            double warningThreshold,
-            double criticalThreshold,
-            double hysteresis,
-            long minDwellMillis,
-            int baselineSize,
-            long lateToleranceMillis,
-            int trendWindow,
-            double fastAlpha,
-            double slowAlpha,
-            double anomalyAlpha,
-            double anomalyFloor,
-            double anomalyCeiling,
-            double driftFreeSigmas,
-            double driftSpanSigmas) {
-        this(
+    /** These settings without a load sensor: every sensor's baseline is a plain mean and standard deviation. */
+    public HealthConfig withoutLoadSensor() {
+        return new HealthConfig(
                 sensors,
                 warningThreshold,
                 criticalThreshold,

@@ -189,23 +189,7 @@ class SimulatedFleetHealthTest {
 
     /** The same settings without a load sensor: every sensor's baseline is a plain mean and standard deviation. */
     static HealthConfig plain() {
-        HealthConfig d = defaults();
-        return new HealthConfig(
-                d.sensors(),
-                d.warningThreshold(),
-                d.criticalThreshold(),
-                d.hysteresis(),
-                d.minDwellMillis(),
-                d.baselineSize(),
-                d.lateToleranceMillis(),
-                d.trendWindow(),
-                d.fastAlpha(),
-                d.slowAlpha(),
-                d.anomalyAlpha(),
-                d.anomalyFloor(),
-                d.anomalyCeiling(),
-                d.driftFreeSigmas(),
-                d.driftSpanSigmas());
+        return defaults().withoutLoadSensor();
     }
 
     @Test

@@ -88,7 +88,8 @@ public final class CmapssEvaluation {
                 HealthConfig.DEFAULT_ANOMALY_FLOOR,
                 HealthConfig.DEFAULT_ANOMALY_CEILING,
                 HealthConfig.DEFAULT_DRIFT_FREE_SIGMAS,
-                HealthConfig.DEFAULT_DRIFT_SPAN_SIGMAS);
+                HealthConfig.DEFAULT_DRIFT_SPAN_SIGMAS,
+                null); // C-MAPSS has no load sensor
     }
 
     /**
