@@ -36,7 +36,7 @@ class IsolationForestModelTest {
         }
     }
 
-    /** The packed layout (short leaf blocks, the generic dot product, trees left over after the lockstep groups). */
+    /** The walking layout for every unrolled dimension and the generic dot product, and trees left over after the lockstep groups. */
     @Test
     void flattenedScoresEqualSmileScoresExactlyForOtherDimensionsAndTreeCounts() {
         java.util.Random random = new java.util.Random(5);
