@@ -136,6 +136,11 @@ public final class AnomalyDetector {
         return config;
     }
 
+    /** Whether this detector learns its models from the stream (rather than scoring with a given model). */
+    public boolean learns() {
+        return fixedModel == null;
+    }
+
     /** Starts the work on one group of readings (one FlowFile); a batch is used by one thread. */
     public Batch begin() {
         return new Batch(fixedModel == null ? null : fixedModel.get());
@@ -272,6 +277,14 @@ public final class AnomalyDetector {
                 toLearn.computeIfAbsent(learner, l -> new ArrayList<>()).add(features.values());
             }
             return new Result(score, anomalous, explanation, features);
+        }
+
+        /**
+         * Forgets a machine's feature state (for example after maintenance): its next reading is treated as its
+         * first. Takes effect for the detector when the batch commits.
+         */
+        public void forgetMachine(String machineId) {
+            touched.put(machineId, new MachineState(config.spec()));
         }
 
         /** Readings that got a score in this batch. */

@@ -1,5 +1,9 @@
 package io.github.factorytwin.anomaly;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
 /**
  * Anomaly likelihood post-processing for one machine (one series), after Numenta's HTM anomaly likelihood: instead
  * of asking "is this raw score high?", it asks "has this machine's raw score distribution just changed?".
@@ -185,6 +189,65 @@ public final class AnomalyLikelihood implements ScorePostProcessor {
         }
         previousTail = tail;
         return 1.0 - filtered;
+    }
+
+    /** Writes the state (not the config), keeping the rings' layout so a restored instance continues exactly. */
+    void write(DataOutputStream out) throws IOException {
+        writeRing(out, averaging, averagingCount, averagingNext);
+        out.writeDouble(averagingSum);
+        writeRing(out, history, historyCount, historyNext);
+        out.writeLong(seen);
+        out.writeLong(sinceEstimate);
+        out.writeBoolean(estimated);
+        out.writeDouble(mean);
+        out.writeDouble(stdDev);
+        out.writeDouble(previousTail);
+    }
+
+    /** Reads into this fresh instance a state {@link #write} wrote with the same config, checking every count. */
+    void read(DataInputStream in) throws IOException {
+        averagingCount = readRing(in, averaging);
+        averagingNext = ringNext(averagingCount, averaging.length, in.readInt());
+        averagingSum = in.readDouble();
+        historyCount = readRing(in, history);
+        historyNext = ringNext(historyCount, history.length, in.readInt());
+        seen = in.readLong();
+        sinceEstimate = in.readLong();
+        estimated = in.readBoolean();
+        mean = in.readDouble();
+        stdDev = in.readDouble();
+        previousTail = in.readDouble();
+        if (seen < 0 || sinceEstimate < 0 || (estimated && !(stdDev > 0))) {
+            throw new ModelFormatException("Saved likelihood state is damaged");
+        }
+    }
+
+    private static void writeRing(DataOutputStream out, double[] ring, int count, int next) throws IOException {
+        out.writeInt(count);
+        for (int i = 0; i < count; i++) {
+            out.writeDouble(ring[i]);
+        }
+        out.writeInt(next);
+    }
+
+    private static int readRing(DataInputStream in, double[] ring) throws IOException {
+        int count = in.readInt();
+        if (count < 0 || count > ring.length) {
+            throw new ModelFormatException("Saved likelihood state does not fit its window: " + count);
+        }
+        for (int i = 0; i < count; i++) {
+            ring[i] = in.readDouble();
+        }
+        return count;
+    }
+
+    /** A ring is filled from index 0; once full, {@code next} may be anywhere in it. */
+    private static int ringNext(int count, int length, int next) throws ModelFormatException {
+        boolean valid = count == length ? next >= 0 && next < length : next == count;
+        if (!valid) {
+            throw new ModelFormatException("Saved likelihood state is damaged");
+        }
+        return next;
     }
 
     /** Numenta's log scale of a likelihood: {@code log(1.0000000001 - L) / log(1e-10)}, in {@code [0, 1]}. */

@@ -40,7 +40,7 @@ public final class MachineState {
         return new MachineState(this);
     }
 
-    /** Writes this state (for {@link LearnedModelStore}); {@link #read} reads it back for the same spec. */
+    /** Writes this state (for {@link StateDirectory}); {@link #read} reads it back for the same spec. */
     void write(java.io.DataOutputStream out) throws java.io.IOException {
         out.writeInt(last.length);
         out.writeInt(window.length == 0 ? 0 : window[0].length);

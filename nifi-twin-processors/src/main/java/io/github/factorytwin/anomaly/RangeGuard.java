@@ -1,5 +1,9 @@
 package io.github.factorytwin.anomaly;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
 /**
  * A reading outside the range of everything the machine has shown so far is an anomaly, whatever the model says:
  * when a feature value exceeds the machine's running maximum (or falls below its running minimum) by more than
@@ -71,6 +75,36 @@ public final class RangeGuard implements ScorePostProcessor {
             }
             min[i] = Double.isNaN(min[i]) ? v : Math.min(min[i], v);
             max[i] = Double.isNaN(max[i]) ? v : Math.max(max[i], v);
+        }
+    }
+
+    /** Writes the range (the tolerance is the reader's). */
+    void write(DataOutputStream out) throws IOException {
+        out.writeInt(min == null ? -1 : min.length);
+        if (min != null) {
+            for (int i = 0; i < min.length; i++) {
+                out.writeDouble(min[i]);
+                out.writeDouble(max[i]);
+            }
+        }
+    }
+
+    /** Reads into this fresh guard a range {@link #write} wrote. */
+    void read(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < -1 || length > IsolationForestModel.MAX_FEATURES) {
+            throw new ModelFormatException("Saved range is damaged");
+        }
+        if (length >= 0) {
+            min = new double[length];
+            max = new double[length];
+            for (int i = 0; i < length; i++) {
+                min[i] = in.readDouble();
+                max[i] = in.readDouble();
+                if (min[i] > max[i]) {
+                    throw new ModelFormatException("Saved range is damaged");
+                }
+            }
         }
     }
 

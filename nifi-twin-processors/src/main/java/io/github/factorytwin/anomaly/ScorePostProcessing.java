@@ -1,5 +1,9 @@
 package io.github.factorytwin.anomaly;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -34,6 +38,9 @@ public record ScorePostProcessing(Mode mode, int startUp, double rangeTolerance)
         LIKELIHOOD
     }
 
+    /** Most machines a saved state may hold (a bound for reading damaged files). */
+    static final int MAX_MACHINES = 10_000_000;
+
     /** Numenta's tolerance of the range check. */
     public static final double DEFAULT_RANGE_TOLERANCE = 0.05;
 
@@ -63,15 +70,8 @@ public record ScorePostProcessing(Mode mode, int startUp, double rangeTolerance)
     }
 
     /** A fresh state for one machine. */
-    public ScorePostProcessor newMachine() {
-        ScorePostProcessor score = mode == Mode.LIKELIHOOD
-                ? new AnomalyLikelihood(AnomalyLikelihood.Config.forStartUp(startUp))
-                : ScorePostProcessor.NONE;
-        if (Double.isNaN(rangeTolerance)) {
-            return score;
-        }
-        RangeGuard range = new RangeGuard(rangeTolerance);
-        return (rawScore, values) -> range.process(score.process(rawScore, values), values);
+    public MachinePostProcessing newMachine() {
+        return new MachinePostProcessing(this);
     }
 
     /**
@@ -92,7 +92,7 @@ public record ScorePostProcessing(Mode mode, int startUp, double rangeTolerance)
     /** One post-processing state per machine id; safe for concurrent use (a machine's calls are serialised). */
     public static final class PerMachine {
         private final ScorePostProcessing settings;
-        private final Map<String, Machine> machines = new ConcurrentHashMap<>();
+        private final Map<String, MachinePostProcessing> machines = new ConcurrentHashMap<>();
 
         private PerMachine(ScorePostProcessing settings) {
             this.settings = settings;
@@ -112,24 +112,16 @@ public record ScorePostProcessing(Mode mode, int startUp, double rangeTolerance)
          * on which feature).
          */
         public Outcome outcome(String machineId, double rawScore, double... values) {
-            Machine state = machines.computeIfAbsent(machineId, id -> new Machine(settings));
+            MachinePostProcessing state = machines.computeIfAbsent(machineId, id -> settings.newMachine());
             synchronized (state) {
-                double score = state.score.process(rawScore, values);
-                if (state.range == null) {
-                    return new Outcome(score, -1, Double.NaN, Double.NaN);
-                }
-                int outside = state.range.outsideFeature(values);
-                double low = outside < 0 ? Double.NaN : state.range.min(outside);
-                double high = outside < 0 ? Double.NaN : state.range.max(outside);
-                state.range.learn(values);
-                if (Double.isNaN(score)) {
-                    return new Outcome(score, -1, Double.NaN, Double.NaN);
-                }
-                return outside >= 0 ? new Outcome(1.0, outside, low, high) : new Outcome(score, -1, low, high);
+                return state.outcome(rawScore, values);
             }
         }
 
-        /** Forgets a machine (for example after maintenance): its next reading starts a fresh state. */
+        /**
+         * Forgets a machine (for example after maintenance): its next reading starts a fresh state, whose
+         * likelihood learns again and whose range check is on probation again.
+         */
         public void reset(String machineId) {
             machines.remove(machineId);
         }
@@ -139,22 +131,66 @@ public record ScorePostProcessing(Mode mode, int startUp, double rangeTolerance)
             machines.clear();
         }
 
-        /** One machine's state: the score post-processor and the range check (null when off). */
-        private static final class Machine {
-            final ScorePostProcessor score;
-            final RangeGuard range;
-
-            Machine(ScorePostProcessing settings) {
-                score = settings.mode == Mode.LIKELIHOOD
-                        ? new AnomalyLikelihood(AnomalyLikelihood.Config.forStartUp(settings.startUp))
-                        : ScorePostProcessor.NONE;
-                range = Double.isNaN(settings.rangeTolerance) ? null : new RangeGuard(settings.rangeTolerance);
-            }
-        }
-
         /** Machines with a state. */
         public int size() {
             return machines.size();
+        }
+
+        /** Writes the settings and every machine's state (call it while no reading is being processed). */
+        public void write(DataOutputStream out) throws IOException {
+            out.writeUTF(settings.mode.name());
+            out.writeInt(settings.startUp);
+            out.writeDouble(settings.rangeTolerance);
+            out.writeInt(machines.size());
+            for (Map.Entry<String, MachinePostProcessing> entry : machines.entrySet()) {
+                out.writeUTF(entry.getKey());
+                synchronized (entry.getValue()) {
+                    entry.getValue().write(out);
+                }
+            }
+            out.writeInt(machines.size());
+        }
+
+        /**
+         * Replaces the machines' states with those {@link #write} wrote.
+         *
+         * @throws SettingsChangedException when they were written with other settings (nothing is replaced)
+         * @throws ModelFormatException when the data is damaged (nothing is replaced)
+         */
+        public void read(DataInputStream in) throws IOException {
+            String mode = in.readUTF();
+            int startUp = in.readInt();
+            double tolerance = in.readDouble();
+            ScorePostProcessing saved;
+            try {
+                saved = new ScorePostProcessing(Mode.valueOf(mode), startUp, tolerance);
+            } catch (IllegalArgumentException e) {
+                throw new ModelFormatException("Saved post-processing settings are invalid: " + e.getMessage());
+            }
+            if (!saved.equals(settings)) {
+                throw new SettingsChangedException("saved with " + saved + ", now " + settings);
+            }
+            int count = in.readInt();
+            if (count < 0 || count > MAX_MACHINES) {
+                throw new ModelFormatException("Invalid machine count " + count);
+            }
+            Map<String, MachinePostProcessing> read = new HashMap<>();
+            for (int i = 0; i < count; i++) {
+                String id = in.readUTF();
+                read.put(id, MachinePostProcessing.read(settings, in));
+            }
+            if (in.readInt() != count) {
+                throw new ModelFormatException("Saved post-processing state is damaged");
+            }
+            machines.clear();
+            machines.putAll(read);
+        }
+    }
+
+    /** Saved state that belongs to other settings. */
+    public static final class SettingsChangedException extends IOException {
+        public SettingsChangedException(String message) {
+            super(message);
         }
     }
 }

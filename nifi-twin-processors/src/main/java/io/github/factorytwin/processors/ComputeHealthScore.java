@@ -193,7 +193,6 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
     static final String STATE_KEY_PREFIX = "machine:";
     static final String STATE_KEY_SENSORS = "config.sensors";
     static final String STATE_VALUE = "state";
-    static final String MAINTENANCE = "maintenance";
 
     public static final RecordSchema ALERT_SCHEMA = new SimpleRecordSchema(List.of(
             new RecordField(TwinFields.ALERT_ID, RecordFieldType.STRING.getDataType(), false),
@@ -429,7 +428,7 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
                 throw new RecordRejectedException(
                         "Field '" + TwinFields.ANOMALY_SCORE + "' must be between 0 and 1: " + anomaly);
             }
-            boolean isMaintenance = MAINTENANCE.equalsIgnoreCase(RecordSupport.text(record, TwinFields.STATE));
+            boolean isMaintenance = RecordSupport.isMaintenance(record);
 
             Staged working = staged.get(machineId);
             if (working == null) {

@@ -1,6 +1,7 @@
 package io.github.factorytwin.processors;
 
 import io.github.factorytwin.processors.RecordEnrichmentProcessor.RecordRejectedException;
+import io.github.factorytwin.records.TwinFields;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -73,5 +74,13 @@ public final class RecordSupport {
         }
         String text = value.toString().trim();
         return text.isEmpty() ? null : text;
+    }
+
+    /** The {@code state} of the record written after a repair (GenerateSensorReadings writes one per repair). */
+    public static final String MAINTENANCE = "maintenance";
+
+    /** Whether the record marks a maintenance: its {@code state} field is {@value #MAINTENANCE} (any case). */
+    public static boolean isMaintenance(Record record) {
+        return MAINTENANCE.equalsIgnoreCase(text(record, TwinFields.STATE));
     }
 }

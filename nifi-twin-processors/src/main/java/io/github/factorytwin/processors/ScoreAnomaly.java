@@ -4,10 +4,10 @@ import io.github.factorytwin.anomaly.AnomalyDetector;
 import io.github.factorytwin.anomaly.Explanation;
 import io.github.factorytwin.anomaly.FeatureSpec;
 import io.github.factorytwin.anomaly.IsolationForestModel;
-import io.github.factorytwin.anomaly.LearnedModelStore;
 import io.github.factorytwin.anomaly.MissingFeatureException;
 import io.github.factorytwin.anomaly.ModelFileWatcher;
 import io.github.factorytwin.anomaly.ScorePostProcessing;
+import io.github.factorytwin.anomaly.StateDirectory;
 import io.github.factorytwin.processors.AnomalyProperties.DerivedFeatures;
 import io.github.factorytwin.processors.AnomalyProperties.MissingValues;
 import io.github.factorytwin.processors.AnomalyProperties.ModelScope;
@@ -16,6 +16,7 @@ import io.github.factorytwin.processors.AnomalyProperties.PostProcessing;
 import io.github.factorytwin.records.TwinFields;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -129,17 +130,18 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             .dependsOn(MODEL_SOURCE, ModelSource.MODEL_FILE)
             .build();
 
-    public static final PropertyDescriptor LEARNED_MODEL_DIRECTORY = new PropertyDescriptor.Builder()
-            .name("Learned Model Directory")
-            .description("Optional directory where learned models are kept so that a restart (of the processor or"
-                    + " of NiFi) continues scoring at once instead of warming up again. Each scope key's model is"
-                    + " written atomically in the model file format after every (re)fit, and the per-machine"
-                    + " feature state (for Derived Features) when the processor stops; both are loaded when it"
-                    + " starts. Files live in a sub-directory named after a fingerprint of the feature and forest"
-                    + " settings, so changing them starts a fresh model. Empty = models live in memory only.")
+    public static final PropertyDescriptor STATE_DIRECTORY = new PropertyDescriptor.Builder()
+            .name("State Directory")
+            .description("Optional directory where the processor keeps what it has learned, so that a restart (of"
+                    + " the processor or of NiFi) continues where it stopped instead of warming up again: each"
+                    + " learned model (written after every fit), and, written when the processor stops, each"
+                    + " machine's feature state (for Derived Features and imputation) and its score post-processing"
+                    + " state (anomaly likelihood, range). Files live in a sub-directory named after a fingerprint"
+                    + " of the feature and model settings, so changing them starts afresh; sub-directories unused"
+                    + " for 7 days are deleted. Give each ScoreAnomaly its own directory. Empty = all of it lives in"
+                    + " memory and a restart learns anew.")
             .required(false)
             .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
-            .dependsOn(MODEL_SOURCE, ModelSource.LEARN_FROM_STREAM)
             .build();
 
     public static final PropertyDescriptor WARM_UP_SIZE = new PropertyDescriptor.Builder()
@@ -220,9 +222,9 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                     + " machine's recent raw scores are against its own score history, log-scaled to 0..1 (0.5 ="
                     + " likelihood 0.99999); a sustained shift scores high once, when it starts, instead of on"
                     + " every reading. The likelihood learns from the first 'Warm-up Size' scored readings of each"
-                    + " machine (1000 with a Model File) and reports 0.5 x (nothing unusual) until then; use an"
-                    + " Anomaly Threshold of about " + LIKELIHOOD_THRESHOLD + ". The per-machine post-processing"
-                    + " state lives in memory: it starts afresh when the processor restarts.")
+                    + " machine (1000 with a Model File) and reports 0 (nothing unusual) until then; use an"
+                    + " Anomaly Threshold of about " + LIKELIHOOD_THRESHOLD + ". Kept across restarts with a State"
+                    + " Directory.")
             .required(true)
             .allowableValues(PostProcessing.class)
             .defaultValue(PostProcessing.NONE)
@@ -247,8 +249,9 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             .description("Optional range check per machine: a reading whose raw feature value leaves the running"
                     + " minimum..maximum of everything the machine has shown so far (warm-up included) by more than"
                     + " this fraction of that range scores 1 whatever the model says, and the explanation names"
-                    + " that feature. 0.05 is Numenta's choice. Works with either Score Post-processing. Empty = no"
-                    + " range check. In memory only: it starts afresh when the processor restarts.")
+                    + " that feature. 0.05 is Numenta's choice. A machine's first 'Warm-up Size' readings (1000 with"
+                    + " a Model File) only teach it the range. Works with either Score Post-processing. Empty = no"
+                    + " range check. Kept across restarts with a State Directory.")
             .required(false)
             .addValidator(RANGE_TOLERANCE_VALIDATOR)
             .build();
@@ -294,6 +297,19 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             .defaultValue(MissingValues.IMPUTE_LAST)
             .build();
 
+    public static final PropertyDescriptor RESET_AFTER_MAINTENANCE = new PropertyDescriptor.Builder()
+            .name("Reset After Maintenance")
+            .description("Whether a record whose '" + TwinFields.STATE + "' field is '" + RecordSupport.MAINTENANCE
+                    + "' starts its machine afresh: its derived features forget the readings before the repair,"
+                    + " and its score post-processing (likelihood, range) learns the repaired machine's behaviour"
+                    + " again, during which it reports nothing unusual. GenerateSensorReadings writes such a record"
+                    + " after each repair; from a plant, merge one from the maintenance system into the stream."
+                    + " Models are kept (use a Retrain Interval to follow lasting change).")
+            .required(true)
+            .allowableValues("true", "false")
+            .defaultValue("true")
+            .build();
+
     public static final Relationship REL_ANOMALOUS = new Relationship.Builder()
             .name("anomalous")
             .description("A copy of just the records scored as anomalous (they also go to success).")
@@ -306,7 +322,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             DERIVED_FEATURES,
             MODEL_SOURCE,
             MODEL_FILE,
-            LEARNED_MODEL_DIRECTORY,
+            STATE_DIRECTORY,
             WARM_UP_SIZE,
             MODEL_SCOPE,
             RETRAIN_INTERVAL,
@@ -319,7 +335,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             MACHINE_ID_FIELD,
             MACHINE_TYPE_FIELD,
             MACHINE_ID_PATTERN,
-            MISSING_VALUE_STRATEGY);
+            MISSING_VALUE_STRATEGY,
+            RESET_AFTER_MAINTENANCE);
 
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_ANOMALOUS, REL_FAILURE);
 
@@ -334,7 +351,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
     private volatile ModelFileWatcher watcher;
     private volatile String modelProblem;
     private volatile Settings settings;
-    private volatile LearnedModelStore store;
+    private volatile StateDirectory store;
     private volatile ScorePostProcessing.PerMachine postProcessing;
 
     private record Settings(
@@ -344,7 +361,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             ModelScope scope,
             List<String> fields,
             double threshold,
-            boolean postProcessed) {}
+            boolean postProcessed,
+            boolean resetAfterMaintenance) {}
 
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
@@ -461,74 +479,116 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                 scope,
                 spec.fields(),
                 config.threshold(),
-                !postSettings.isOff());
+                !postSettings.isOff(),
+                context.getProperty(RESET_AFTER_MAINTENANCE).asBoolean());
         modelProblem = null;
-        store = null;
+        String directory = context.getProperty(STATE_DIRECTORY).getValue();
+        List<String> modelSettings = learning
+                ? List.of(
+                        String.valueOf(scope),
+                        String.valueOf(config.warmUpSize()),
+                        String.valueOf(config.trees()),
+                        String.valueOf(config.subsampleSize()),
+                        String.valueOf(config.seed()))
+                : List.of(String.valueOf(ModelSource.MODEL_FILE));
+        StateDirectory stateDirectory = directory == null || directory.isBlank()
+                ? null
+                : new StateDirectory(Path.of(directory.trim()), spec, modelSettings);
+        AnomalyDetector started;
         if (source == ModelSource.MODEL_FILE) {
             ModelFileWatcher fileWatcher = new ModelFileWatcher(
                     Path.of(context.getProperty(MODEL_FILE).getValue().trim()), spec.names());
             watcher = fileWatcher;
             refreshModel();
-            detector = AnomalyDetector.withModel(config, fileWatcher);
+            started = AnomalyDetector.withModel(config, fileWatcher);
         } else {
             watcher = null;
-            AnomalyDetector learner = AnomalyDetector.learning(config);
-            String directory = context.getProperty(LEARNED_MODEL_DIRECTORY).getValue();
-            store = directory == null || directory.isBlank()
-                    ? null
-                    : new LearnedModelStore(
-                            Path.of(directory.trim()),
-                            spec,
-                            List.of(
-                                    String.valueOf(scope),
-                                    String.valueOf(config.warmUpSize()),
-                                    String.valueOf(config.trees()),
-                                    String.valueOf(config.subsampleSize()),
-                                    String.valueOf(config.seed())));
-            if (store != null) {
-                restore(learner, store);
-            }
-            detector = learner;
+            started = AnomalyDetector.learning(config);
         }
+        if (stateDirectory != null) {
+            restore(started, stateDirectory);
+        }
+        store = stateDirectory;
+        detector = started;
     }
 
-    private void restore(AnomalyDetector learning, LearnedModelStore modelStore) {
-        List<LearnedModelStore.Problem> problems = new ArrayList<>();
+    /** Loads what a previous run saved; whatever cannot be used is logged and learned anew. */
+    private void restore(AnomalyDetector started, StateDirectory stateDirectory) {
         try {
-            Map<String, IsolationForestModel> models = modelStore.loadModels(problems);
-            models.forEach(learning::restoreModel);
-            if (!models.isEmpty()) {
-                getLogger().info("Restored {} learned model(s) from {}", models.size(), modelStore.directory());
+            for (Path stale : stateDirectory.markUsedAndDeleteStale(Instant.now(), StateDirectory.STALE_AFTER)) {
+                getLogger().info("Deleted {}: saved state of earlier settings, unused for 7 days", stale);
             }
         } catch (IOException e) {
-            getLogger().warn("Cannot read learned models from {}; learning anew", modelStore.directory(), e);
+            getLogger()
+                    .warn(
+                            "Cannot clean up old saved state in {}",
+                            stateDirectory.directory().getParent(),
+                            e);
         }
-        for (LearnedModelStore.Problem problem : problems) {
-            getLogger().warn("Ignoring saved model {}: {}", problem.file(), problem.reason());
-        }
-        try {
-            learning.restoreMachineStates(modelStore.loadMachines());
-        } catch (IOException e) {
-            getLogger().warn("Cannot read saved machine state from {}; starting it anew", modelStore.directory(), e);
-        }
-        learning.onFit((key, model) -> {
+        if (started.learns()) {
+            List<StateDirectory.Problem> problems = new ArrayList<>();
             try {
-                modelStore.saveModel(key, model);
-            } catch (IOException | RuntimeException e) {
-                getLogger().error("Cannot save the learned model of '{}' to {}", key, modelStore.directory(), e);
+                Map<String, IsolationForestModel> models = stateDirectory.loadModels(problems);
+                models.forEach(started::restoreModel);
+                if (!models.isEmpty()) {
+                    getLogger().info("Restored {} learned model(s) from {}", models.size(), stateDirectory.directory());
+                }
+            } catch (IOException e) {
+                getLogger().warn("Cannot read learned models from {}; learning anew", stateDirectory.directory(), e);
             }
-        });
+            for (StateDirectory.Problem problem : problems) {
+                getLogger().warn("Ignoring saved model {}: {}", problem.file(), problem.reason());
+            }
+            started.onFit((key, model) -> {
+                try {
+                    stateDirectory.saveModel(key, model);
+                } catch (IOException | RuntimeException e) {
+                    getLogger()
+                            .error("Cannot save the learned model of '{}' to {}", key, stateDirectory.directory(), e);
+                }
+            });
+        }
+        try {
+            started.restoreMachineStates(stateDirectory.loadMachines());
+        } catch (IOException e) {
+            getLogger()
+                    .warn("Cannot read saved machine state from {}; starting it anew", stateDirectory.directory(), e);
+        }
+        ScorePostProcessing.PerMachine post = postProcessing;
+        if (post != null) {
+            try {
+                if (stateDirectory.loadPostProcessing(post)) {
+                    getLogger().info("Restored the score post-processing of {} machine(s)", post.size());
+                }
+            } catch (ScorePostProcessing.SettingsChangedException e) {
+                getLogger().info("Not restoring the saved score post-processing: {}", e.getMessage());
+            } catch (IOException e) {
+                getLogger()
+                        .warn(
+                                "Cannot read saved score post-processing from {}; starting it anew",
+                                stateDirectory.directory(),
+                                e);
+            }
+        }
     }
 
     @OnStopped
     public void onStopped() {
         AnomalyDetector stopped = detector;
-        LearnedModelStore modelStore = store;
-        if (stopped != null && modelStore != null) {
+        StateDirectory stateDirectory = store;
+        ScorePostProcessing.PerMachine post = postProcessing;
+        if (stopped != null && stateDirectory != null) {
             try {
-                modelStore.saveMachines(stopped.machineStates());
+                stateDirectory.saveMachines(stopped.machineStates());
             } catch (IOException | RuntimeException e) {
-                getLogger().error("Cannot save the machine state to {}", modelStore.directory(), e);
+                getLogger().error("Cannot save the machine state to {}", stateDirectory.directory(), e);
+            }
+            if (post != null) {
+                try {
+                    stateDirectory.savePostProcessing(post);
+                } catch (IOException | RuntimeException e) {
+                    getLogger().error("Cannot save the score post-processing to {}", stateDirectory.directory(), e);
+                }
             }
         }
         detector = null;
@@ -604,6 +664,12 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                                 yield type;
                             }
                         };
+                if (s.resetAfterMaintenance() && RecordSupport.isMaintenance(record)) {
+                    batch.forgetMachine(machineId);
+                    if (post != null) {
+                        post.reset(machineId);
+                    }
+                }
                 double[] raw = new double[k];
                 for (int i = 0; i < k; i++) {
                     Double value = RecordSupport.number(record, s.fields().get(i));

@@ -3,6 +3,7 @@ package io.github.factorytwin.anomaly;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.EnumSet;
@@ -40,6 +41,37 @@ class AnomalyDetectorTest {
         AnomalyDetector.Result result = detector.begin().score("M1", "*", Readings.vibrationSpike());
         assertTrue(result.anomalous());
         assertEquals("vibration", result.explanation().feature());
+    }
+
+    @Test
+    void aForgottenMachineStartsItsDerivedFeaturesAfresh() throws Exception {
+        AnomalyDetector.Config config = new AnomalyDetector.Config(
+                new FeatureSpec(IsolationForestModelTest.NAMES, EnumSet.of(DerivedFeature.DELTA)),
+                MissingValueStrategy.IMPUTE_LAST,
+                AnomalyDetector.Scope.GLOBAL,
+                50,
+                0,
+                20,
+                32,
+                0.6,
+                1L);
+        AnomalyDetector detector = AnomalyDetector.learning(config);
+        AnomalyDetector.Batch batch = detector.begin();
+        batch.score("M1", "*", new double[] {70, 1.0, 3000});
+        double[] delta =
+                batch.score("M1", "*", new double[] {72, 1.5, 3000}).features().values();
+        assertEquals(2.0, delta[3], 1e-9, "the change since the previous reading");
+        batch.forgetMachine("M1");
+        double[] fresh =
+                batch.score("M1", "*", new double[] {75, 1.5, 3000}).features().values();
+        assertEquals(0.0, fresh[3], 0.0, "no previous reading after the machine was forgotten");
+        batch.forgetMachine("M1");
+        assertThrows(
+                MissingFeatureException.class,
+                () -> batch.score("M1", "*", new double[] {Double.NaN, 1.5, 3000}),
+                "no earlier value to impute from");
+        batch.commit();
+        assertEquals(1, detector.machineCount());
     }
 
     @Test

@@ -25,6 +25,43 @@ class AnomalyLikelihoodTest {
         assertTrue(first >= 0 && first <= 1 && first != AnomalyLikelihood.NEUTRAL, "first likelihood " + first);
     }
 
+    /** Saved at any point (learning, estimating, after the history ring wrapped), a restored copy continues exactly. */
+    @Test
+    void aRestoredStateContinuesExactlyAsTheOriginal() throws Exception {
+        for (int stopAt : new int[] {0, 30, 80, 150, 1200}) {
+            AnomalyLikelihood.Config config = new AnomalyLikelihood.Config(50, 50, 300, 100, 10, 0.0003);
+            AnomalyLikelihood original = new AnomalyLikelihood(config);
+            Random random = new Random(stopAt);
+            for (int i = 0; i < stopAt; i++) {
+                original.update(0.4 + 0.02 * random.nextGaussian());
+            }
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            original.write(new java.io.DataOutputStream(bytes));
+            AnomalyLikelihood restored = new AnomalyLikelihood(config);
+            restored.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+            for (int i = 0; i < 500; i++) {
+                double raw = (i > 300 && i < 320 ? 0.7 : 0.4) + 0.02 * random.nextGaussian();
+                assertEquals(
+                        original.update(raw), restored.update(raw), 0.0, "saved after " + stopAt + ", reading " + i);
+            }
+        }
+    }
+
+    @Test
+    void aDamagedStateIsRejected() throws Exception {
+        AnomalyLikelihood.Config config = new AnomalyLikelihood.Config(5, 5, 20, 10, 4, 0.0003);
+        AnomalyLikelihood original = new AnomalyLikelihood(config);
+        for (int i = 0; i < 8; i++) {
+            original.update(0.4);
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        original.write(new java.io.DataOutputStream(bytes));
+        byte[] damaged = bytes.toByteArray();
+        damaged[3] = 99; // the averaging ring's count, now larger than the ring
+        assertThrows(ModelFormatException.class, () -> new AnomalyLikelihood(config)
+                .read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(damaged))));
+    }
+
     @Test
     void aShiftOfTheScoreDistributionIsLikelyAnomalousAndStationaryScoresAreNot() {
         AnomalyLikelihood l = likelihood(200);

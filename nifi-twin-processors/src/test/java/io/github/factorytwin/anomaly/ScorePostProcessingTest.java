@@ -80,6 +80,48 @@ class ScorePostProcessingTest {
     }
 
     @Test
+    void theRangeCheckIsOnProbationForAMachinesFirstStartUpReadings() {
+        ScorePostProcessing settings = new ScorePostProcessing(ScorePostProcessing.Mode.NONE, 5, 0.05);
+        ScorePostProcessing.PerMachine machines = settings.perMachine();
+        double[] values = {10, 11, 30, 9, 50};
+        for (double v : values) {
+            assertEquals(0.3, machines.process("M1", 0.3, v), 0.0, "reading " + v + " on probation");
+        }
+        assertEquals(1.0, machines.process("M1", 0.3, 100.0), 0.0, "beyond the range learned on probation");
+        assertEquals(0.3, machines.process("M1", 0.3, 40.0), 0.0, "inside it");
+        machines.reset("M1");
+        assertEquals(0.3, machines.process("M1", 0.3, 500.0), 0.0, "on probation again after a reset");
+    }
+
+    @Test
+    void savedStatesAreRestoredExactlyAndOnlyForTheSameSettings() throws Exception {
+        ScorePostProcessing settings = ScorePostProcessing.likelihoodAndRange(20);
+        ScorePostProcessing.PerMachine original = settings.perMachine();
+        java.util.Random random = new java.util.Random(9);
+        for (int i = 0; i < 300; i++) {
+            original.process("M" + (i % 3), 0.4 + 0.05 * random.nextGaussian(), 10 + random.nextGaussian());
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        original.write(new java.io.DataOutputStream(bytes));
+        ScorePostProcessing.PerMachine restored = settings.perMachine();
+        restored.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+        assertEquals(3, restored.size());
+        for (int i = 0; i < 300; i++) {
+            double raw = (i > 150 && i < 170 ? 0.8 : 0.4) + 0.05 * random.nextGaussian();
+            double value = i == 200 ? 40 : 10 + random.nextGaussian();
+            String machine = "M" + (i % 3);
+            assertEquals(original.outcome(machine, raw, value), restored.outcome(machine, raw, value), "reading " + i);
+        }
+
+        ScorePostProcessing.PerMachine other =
+                ScorePostProcessing.likelihoodAndRange(30).perMachine();
+        assertThrows(
+                ScorePostProcessing.SettingsChangedException.class,
+                () -> other.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))));
+        assertEquals(0, other.size(), "nothing restored");
+    }
+
+    @Test
     void invalidSettingsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> new ScorePostProcessing(null, 10, Double.NaN));
         assertThrows(

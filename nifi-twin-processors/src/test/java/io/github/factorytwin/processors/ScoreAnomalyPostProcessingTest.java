@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.apache.nifi.util.TestRunner;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Score Post-processing and Range Tolerance on a univariate series (a one-sensor machine). */
 class ScoreAnomalyPostProcessingTest {
@@ -45,11 +48,21 @@ class ScoreAnomalyPostProcessingTest {
 
     /** Feeds the series in FlowFiles of 10 readings (models fit between FlowFiles) and returns every output record. */
     private static List<JsonNode> feed(TestRunner runner, String machine, double[] values) throws Exception {
+        return feed(runner, machine, values, 0, values.length, -1, false);
+    }
+
+    /**
+     * Feeds readings {@code from..to-1} of the series in FlowFiles of 10; the reading at {@code maintenanceAt} (if
+     * any) is the maintenance record; {@code stop} stops the processor after the last FlowFile.
+     */
+    private static List<JsonNode> feed(
+            TestRunner runner, String machine, double[] values, int from, int to, int maintenanceAt, boolean stop)
+            throws Exception {
         List<JsonNode> out = new ArrayList<>();
         boolean first = true;
-        for (int start = 0; start < values.length; start += 10) {
+        for (int start = from; start < to; start += 10) {
             StringBuilder json = new StringBuilder("[");
-            for (int i = start; i < Math.min(values.length, start + 10); i++) {
+            for (int i = start; i < Math.min(to, start + 10); i++) {
                 json.append(i == start ? "" : ",")
                         .append("{\"machine_id\":\"")
                         .append(machine)
@@ -57,10 +70,12 @@ class ScoreAnomalyPostProcessingTest {
                         .append(1_700_000_000_000L + i * 60_000L)
                         .append(",\"value\":")
                         .append(values[i])
-                        .append('}');
+                        .append(",\"state\":\"")
+                        .append(i == maintenanceAt ? "maintenance" : "normal")
+                        .append("\"}");
             }
             runner.enqueue(json.append(']').toString());
-            runner.run(1, false, first);
+            runner.run(1, stop && start + 10 >= to, first);
             first = false;
             out.addAll(AnomalyTestData.all(runner, REL_SUCCESS));
             runner.clearTransferState();
@@ -141,6 +156,58 @@ class ScoreAnomalyPostProcessingTest {
             assertEquals(byDefault.get(i).toString(), none.get(i).toString(), "record " + i);
         }
         assertTrue(anomalous(none, 400, 550) > 0);
+    }
+
+    /** LIKELIHOOD with the range check, never retraining (so a restart cannot change the model's scores). */
+    private static TestRunner likelihoodRunner(Path stateDirectory) throws Exception {
+        TestRunner runner = runner("LIKELIHOOD", "0.05", "0.5");
+        runner.setProperty(ScoreAnomaly.RETRAIN_INTERVAL, "0");
+        if (stateDirectory != null) {
+            runner.setProperty(ScoreAnomaly.STATE_DIRECTORY, stateDirectory.toString());
+        }
+        return runner;
+    }
+
+    @Test
+    void theLikelihoodAndRangeOfEachMachineSurviveARestart(@TempDir Path directory) throws Exception {
+        double[] series = shiftedSeries();
+        List<JsonNode> uninterrupted = feed(likelihoodRunner(null), "S1", series);
+
+        feed(likelihoodRunner(directory), "S1", series, 0, 400, -1, true);
+        List<JsonNode> restarted = feed(likelihoodRunner(directory), "S1", series, 400, 550, -1, false);
+
+        assertEquals(
+                uninterrupted.subList(400, 550).toString(),
+                restarted.toString(),
+                "after the restart every record is as if there had been none");
+        assertTrue(restarted.get(0).get("is_anomaly").asBoolean(), "the shift right after the restart is found");
+
+        // Without the saved post-processing (only the model and feature state), the shift goes unnoticed.
+        feed(likelihoodRunner(directory), "S1", series, 0, 400, -1, true);
+        try (var files = Files.walk(directory)) {
+            for (Path file :
+                    files.filter(f -> f.endsWith("postprocessing.state")).toList()) {
+                Files.delete(file);
+            }
+        }
+        List<JsonNode> forgotten = feed(likelihoodRunner(directory), "S1", series, 400, 550, -1, false);
+        assertEquals(0, anomalous(forgotten, 0, 150), "a fresh likelihood and range learn again");
+        assertTrue(forgotten.get(0).get("anomaly_score").isNumber(), "while the model scores at once");
+    }
+
+    @Test
+    void maintenanceStartsAMachinesPostProcessingAfresh() throws Exception {
+        // The repaired machine runs at a new level from the maintenance record (index 400) on.
+        double[] series = shiftedSeries();
+        List<JsonNode> reset = feed(likelihoodRunner(null), "S1", series, 0, 550, 400, false);
+        assertEquals(
+                0, anomalous(reset, 400, 500), "the new level is the repaired machine's normal: learned, not flagged");
+        assertEquals(0.0, reset.get(400).get("anomaly_score").asDouble(), 0.0, "nothing unusual while it learns");
+
+        TestRunner keep = likelihoodRunner(null);
+        keep.setProperty(ScoreAnomaly.RESET_AFTER_MAINTENANCE, "false");
+        List<JsonNode> kept = feed(keep, "S1", series, 0, 550, 400, false);
+        assertTrue(kept.get(400).get("is_anomaly").asBoolean(), "without the reset the new level is an anomaly");
     }
 
     @Test

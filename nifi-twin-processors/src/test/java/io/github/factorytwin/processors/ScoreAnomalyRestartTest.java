@@ -14,7 +14,7 @@ import org.apache.nifi.util.TestRunner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Learned models (and machine state) kept in the Learned Model Directory survive a restart. */
+/** Learned models (and machine state) kept in the State Directory survive a restart. */
 class ScoreAnomalyRestartTest {
 
     @TempDir
@@ -29,7 +29,7 @@ class ScoreAnomalyRestartTest {
         runner.setProperty(ScoreAnomaly.DERIVED_FEATURES, "DELTA_AND_WINDOW");
         runner.setProperty(ScoreAnomaly.MODEL_SCOPE, scope);
         if (directory != null) {
-            runner.setProperty(ScoreAnomaly.LEARNED_MODEL_DIRECTORY, directory.toString());
+            runner.setProperty(ScoreAnomaly.STATE_DIRECTORY, directory.toString());
         }
         return runner;
     }

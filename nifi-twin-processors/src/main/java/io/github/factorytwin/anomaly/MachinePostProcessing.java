@@ -1,0 +1,84 @@
+package io.github.factorytwin.anomaly;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
+/**
+ * The score post-processing state of one machine (see {@link ScorePostProcessing}): its {@link AnomalyLikelihood}
+ * (LIKELIHOOD) and its {@link RangeGuard} (with a range tolerance), fed in reading order. Not thread-safe.
+ *
+ * <p>The range check is on probation for the machine's first {@link ScorePostProcessing#startUp()} readings: they
+ * only teach it the machine's range. Without that, a machine that starts (or starts afresh after maintenance)
+ * while the model already scores would have a range of two readings at its third, and almost any value would
+ * leave it.
+ */
+public final class MachinePostProcessing implements ScorePostProcessor {
+
+    private final ScorePostProcessing settings;
+    private final AnomalyLikelihood likelihood;
+    private final RangeGuard range;
+    private long readings;
+
+    MachinePostProcessing(ScorePostProcessing settings) {
+        this.settings = settings;
+        this.likelihood = settings.mode() == ScorePostProcessing.Mode.LIKELIHOOD
+                ? new AnomalyLikelihood(AnomalyLikelihood.Config.forStartUp(settings.startUp()))
+                : null;
+        this.range = Double.isNaN(settings.rangeTolerance()) ? null : new RangeGuard(settings.rangeTolerance());
+    }
+
+    /** Post-processes the raw score of the machine's next reading; says whether (and why) the range check fired. */
+    public ScorePostProcessing.Outcome outcome(double rawScore, double... values) {
+        readings++;
+        double score = likelihood == null ? rawScore : likelihood.update(rawScore);
+        if (range == null) {
+            return new ScorePostProcessing.Outcome(score, -1, Double.NaN, Double.NaN);
+        }
+        int outside = readings > settings.startUp() ? range.outsideFeature(values) : -1;
+        double low = outside < 0 ? Double.NaN : range.min(outside);
+        double high = outside < 0 ? Double.NaN : range.max(outside);
+        range.learn(values);
+        if (Double.isNaN(score) || outside < 0) {
+            return new ScorePostProcessing.Outcome(score, -1, Double.NaN, Double.NaN);
+        }
+        return new ScorePostProcessing.Outcome(1.0, outside, low, high);
+    }
+
+    @Override
+    public double process(double rawScore, double... values) {
+        return outcome(rawScore, values).score();
+    }
+
+    /** Readings seen since this state began. */
+    public long readings() {
+        return readings;
+    }
+
+    /** Writes the state (not the settings: the reader supplies the same ones). */
+    void write(DataOutputStream out) throws IOException {
+        out.writeLong(readings);
+        if (likelihood != null) {
+            likelihood.write(out);
+        }
+        if (range != null) {
+            range.write(out);
+        }
+    }
+
+    /** Reads a state {@link #write} wrote with the same settings, checking every count. */
+    static MachinePostProcessing read(ScorePostProcessing settings, DataInputStream in) throws IOException {
+        MachinePostProcessing state = new MachinePostProcessing(settings);
+        state.readings = in.readLong();
+        if (state.readings < 0) {
+            throw new ModelFormatException("Invalid reading count " + state.readings);
+        }
+        if (state.likelihood != null) {
+            state.likelihood.read(in);
+        }
+        if (state.range != null) {
+            state.range.read(in);
+        }
+        return state;
+    }
+}

@@ -1,0 +1,121 @@
+package io.github.factorytwin.anomaly;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StateDirectoryTest {
+
+    private static final FeatureSpec SPEC =
+            new FeatureSpec(IsolationForestModelTest.NAMES, EnumSet.noneOf(DerivedFeature.class));
+
+    @TempDir
+    Path root;
+
+    private StateDirectory directory(String... settings) {
+        return new StateDirectory(root, SPEC, List.of(settings));
+    }
+
+    @Test
+    void postProcessingStateRoundTripsThroughTheDirectory() throws Exception {
+        StateDirectory directory = directory("GLOBAL", "1000");
+        ScorePostProcessing settings = ScorePostProcessing.likelihoodAndRange(10);
+        ScorePostProcessing.PerMachine saved = settings.perMachine();
+        for (int i = 0; i < 100; i++) {
+            saved.process("M1", 0.4 + (i % 7) * 0.01, 70 + i % 5, 1.0, 3000);
+        }
+        ScorePostProcessing.PerMachine empty = settings.perMachine();
+        assertFalse(directory.loadPostProcessing(empty), "nothing saved yet");
+
+        directory.savePostProcessing(saved);
+        ScorePostProcessing.PerMachine restored = settings.perMachine();
+        assertTrue(directory.loadPostProcessing(restored));
+        assertEquals(saved.outcome("M1", 0.9, 90, 1.0, 3000), restored.outcome("M1", 0.9, 90, 1.0, 3000));
+
+        ScorePostProcessing.PerMachine otherSettings =
+                ScorePostProcessing.likelihoodAndRange(20).perMachine();
+        assertThrows(
+                ScorePostProcessing.SettingsChangedException.class, () -> directory.loadPostProcessing(otherSettings));
+    }
+
+    @Test
+    void aDamagedOrTruncatedStateFileIsReportedNotUsed() throws Exception {
+        StateDirectory directory = directory("GLOBAL");
+        ScorePostProcessing settings = ScorePostProcessing.likelihoodAndRange(10);
+        ScorePostProcessing.PerMachine saved = settings.perMachine();
+        saved.process("M1", 0.4, 70.0);
+        directory.savePostProcessing(saved);
+        Path file = directory.directory().resolve(StateDirectory.POST_PROCESSING_FILE);
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 5));
+        ScorePostProcessing.PerMachine restored = settings.perMachine();
+        assertThrows(ModelFormatException.class, () -> directory.loadPostProcessing(restored));
+        assertEquals(0, restored.size());
+        Files.writeString(file, "garbage that is long enough");
+        assertThrows(ModelFormatException.class, () -> directory.loadPostProcessing(restored));
+    }
+
+    @Test
+    void differentSettingsLiveInDifferentSubDirectories() {
+        assertEquals(
+                directory("GLOBAL", "1000").directory(),
+                directory("GLOBAL", "1000").directory());
+        assertNotEquals(
+                directory("GLOBAL", "1000").directory(),
+                directory("GLOBAL", "2000").directory());
+        assertEquals(root, directory("GLOBAL").directory().getParent());
+    }
+
+    @Test
+    void subDirectoriesOfOtherSettingsUnusedForLongAreDeleted() throws Exception {
+        Instant now = Instant.parse("2026-11-25T10:00:00Z");
+        StateDirectory current = directory("current");
+        StateDirectory stale = directory("stale");
+        StateDirectory recent = directory("recent");
+        StateDirectory foreign = directory("foreign");
+        ScorePostProcessing.PerMachine state =
+                ScorePostProcessing.likelihoodAndRange(10).perMachine();
+        for (StateDirectory d : List.of(current, stale, recent, foreign)) {
+            d.savePostProcessing(state);
+            d.saveMachines(java.util.Map.of());
+        }
+        Files.writeString(foreign.directory().resolve("notes.txt"), "someone's file");
+        Path unrelated = Files.createDirectories(root.resolve("backup"));
+        ageTo(current.directory(), now.minus(Duration.ofDays(30)));
+        ageTo(stale.directory(), now.minus(Duration.ofDays(8)));
+        ageTo(recent.directory(), now.minus(Duration.ofDays(6)));
+        ageTo(foreign.directory(), now.minus(Duration.ofDays(30)));
+        ageTo(unrelated, now.minus(Duration.ofDays(30)));
+
+        List<Path> deleted = current.markUsedAndDeleteStale(now, Duration.ofDays(7));
+
+        assertEquals(List.of(stale.directory()), deleted);
+        assertFalse(Files.exists(stale.directory()));
+        assertTrue(Files.exists(current.directory().resolve(StateDirectory.POST_PROCESSING_FILE)), "in use: kept");
+        assertEquals(now, Files.getLastModifiedTime(current.directory()).toInstant(), "and marked as used now");
+        assertTrue(Files.exists(recent.directory()), "used within the period: kept");
+        assertTrue(Files.exists(foreign.directory().resolve("notes.txt")), "holds a file not ours: kept");
+        assertTrue(Files.exists(unrelated), "not a fingerprint directory: kept");
+    }
+
+    private static void ageTo(Path directory, Instant time) throws Exception {
+        try (var files = Files.list(directory)) {
+            for (Path file : files.toList()) {
+                Files.setLastModifiedTime(file, FileTime.from(time));
+            }
+        }
+        Files.setLastModifiedTime(directory, FileTime.from(time));
+    }
+}
