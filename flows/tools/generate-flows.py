@@ -54,6 +54,8 @@ PARAMETERS = {
     "Model File": ("/opt/nifi/twin-models/isolation-forest.model", "Model file TrainAnomalyModel writes and ScoreAnomaly reads."),
     "Model Scope": ("GLOBAL", "GLOBAL, PER_MACHINE or PER_MACHINE_TYPE."),
     "Warm-up Size": ("1000", "Readings learned before scoring starts (LEARN_FROM_STREAM)."),
+    "Anomaly State Directory": ("/opt/nifi/twin-models/score-anomaly-state",
+                                "Where ScoreAnomaly keeps learned models and per-machine state across restarts."),
     "Number of Trees": ("100", "Isolation Forest trees."),
     "Subsample Size": ("256", "Isolation Forest subsample per tree."),
     "Anomaly Threshold": ("0.6", "Score (0..1) at or above which a reading is anomalous."),
@@ -261,6 +263,7 @@ def factory_twin():
                          "Model File": f.p("Model File"), "Warm-up Size": f.p("Warm-up Size"),
                          "Model Scope": f.p("Model Scope"), "Number of Trees": f.p("Number of Trees"),
                          "Subsample Size": f.p("Subsample Size"), "Anomaly Threshold": f.p("Anomaly Threshold"),
+                         "State Directory": f.p("Anomaly State Directory"),
                          "Machine ID Field": "machine_id", "Machine Type Field": "machine_type"}, 0, 750)
     f.connect(con, ["success"], score)
     health = f.processor("health", "Compute Health Score", "io.github.factorytwin.processors.ComputeHealthScore", TWIN,
