@@ -185,4 +185,42 @@ class AnomalyModelFileTest {
         assertTrue(scorer.getLogger().getErrorMessages().stream()
                 .anyMatch(m -> m.getMsg().contains("no such file")));
     }
+
+    /** Runs one FlowFile through a fresh ScoreAnomaly with the model file (and a state directory, if given), then stops it. */
+    private TestRunner runOnce(Path stateDirectory, String json) throws Exception {
+        TestRunner runner = AnomalyTestData.runner(new ScoreAnomaly(), true);
+        runner.setProperty(ScoreAnomaly.MODEL_SOURCE, "MODEL_FILE");
+        runner.setProperty(ScoreAnomaly.MODEL_FILE, modelFile.toString());
+        runner.setProperty(ScoreAnomaly.RANGE_TOLERANCE, "0.05");
+        if (stateDirectory != null) {
+            runner.setProperty(ScoreAnomaly.STATE_DIRECTORY, stateDirectory.toString());
+        }
+        runner.enqueue(json);
+        runner.run(1, true, true);
+        return runner;
+    }
+
+    @Test
+    void withAStateDirectoryEachMachinesStateSurvivesARestartWithAModelFile() throws Exception {
+        install(modelAt(75, 1), 1_000_000L);
+        Path state = dir.resolve("state");
+        runOnce(state, new AnomalyTestData(3).normal("M001", 5).json());
+        String missingTemperature = "[{\"machine_id\":\"M001\",\"vibration\":1.0,\"rpm\":3000}]";
+
+        TestRunner restarted = runOnce(state, missingTemperature);
+        restarted.assertTransferCount(ScoreAnomaly.REL_FAILURE, 0);
+        JsonNode imputed =
+                AnomalyTestData.all(restarted, ScoreAnomaly.REL_SUCCESS).get(0);
+        assertTrue(
+                imputed.get("anomaly_explanation").asText().contains("imputed from the machine's last value"),
+                "the machine's last values came back with the restart: " + imputed);
+        try (var files = Files.walk(state)) {
+            List<String> names = files.map(f -> f.getFileName().toString()).toList();
+            assertTrue(names.contains("machines.state") && names.contains("postprocessing.state"), names.toString());
+            assertFalse(names.stream().anyMatch(n -> n.endsWith(".model")), "a model file is not copied");
+        }
+
+        TestRunner forgetful = runOnce(null, missingTemperature);
+        forgetful.assertTransferCount(ScoreAnomaly.REL_FAILURE, 1);
+    }
 }
