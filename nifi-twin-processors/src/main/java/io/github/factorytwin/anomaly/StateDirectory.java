@@ -1,20 +1,17 @@
 package io.github.factorytwin.anomaly;
 
+import io.github.factorytwin.files.AtomicFiles;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -213,9 +210,7 @@ public final class StateDirectory {
 
     /** Saves the feature state of the machines atomically. */
     public void saveMachines(Map<String, MachineState> machines) throws IOException {
-        writeAtomically(MACHINES_FILE, out -> {
-            out.write(MACHINES_MAGIC);
-            out.writeInt(MACHINES_VERSION);
+        writeStateFile(MACHINES_FILE, MACHINES_MAGIC, MACHINES_VERSION, out -> {
             out.writeInt(machines.size());
             for (Map.Entry<String, MachineState> entry : machines.entrySet()) {
                 out.writeUTF(entry.getKey());
@@ -225,13 +220,28 @@ public final class StateDirectory {
         });
     }
 
+    /** The saved feature state of the machines (empty when there is none). */
+    public Map<String, MachineState> loadMachines() throws IOException {
+        Map<String, MachineState> machines = new HashMap<>();
+        readStateFile(MACHINES_FILE, MACHINES_MAGIC, MACHINES_VERSION, "machine state", in -> {
+            int count = in.readInt();
+            if (count < 0 || count > MAX_MACHINES) {
+                throw new ModelFormatException("Invalid machine count " + count);
+            }
+            for (int i = 0; i < count; i++) {
+                String id = in.readUTF();
+                machines.put(id, MachineState.read(spec, in));
+            }
+            if (in.readInt() != count) {
+                throw new ModelFormatException("Saved machine state is damaged");
+            }
+        });
+        return machines;
+    }
+
     /** Saves every machine's post-processing state atomically. */
     public void savePostProcessing(ScorePostProcessing.PerMachine postProcessing) throws IOException {
-        writeAtomically(POST_PROCESSING_FILE, out -> {
-            out.write(POST_PROCESSING_MAGIC);
-            out.writeInt(POST_PROCESSING_VERSION);
-            postProcessing.write(out);
-        });
+        writeStateFile(POST_PROCESSING_FILE, POST_PROCESSING_MAGIC, POST_PROCESSING_VERSION, postProcessing::write);
     }
 
     /**
@@ -242,79 +252,59 @@ public final class StateDirectory {
      * @throws ModelFormatException when the file is damaged
      */
     public boolean loadPostProcessing(ScorePostProcessing.PerMachine postProcessing) throws IOException {
-        Path file = directory.resolve(POST_PROCESSING_FILE);
-        if (!Files.isRegularFile(file)) {
-            return false;
-        }
-        try (InputStream stream = Files.newInputStream(file);
-                DataInputStream in = new DataInputStream(new BufferedInputStream(stream))) {
-            byte[] magic = new byte[POST_PROCESSING_MAGIC.length];
-            in.readFully(magic);
-            if (!Arrays.equals(magic, POST_PROCESSING_MAGIC) || in.readInt() != POST_PROCESSING_VERSION) {
-                throw new ModelFormatException("Not a saved post-processing state file of this version");
-            }
-            postProcessing.read(in);
-            if (in.read() != -1) {
-                throw new ModelFormatException("Saved post-processing state is damaged");
-            }
-        } catch (EOFException e) {
-            throw new ModelFormatException("Saved post-processing state is truncated");
-        }
-        return true;
+        return readStateFile(
+                POST_PROCESSING_FILE,
+                POST_PROCESSING_MAGIC,
+                POST_PROCESSING_VERSION,
+                "post-processing state",
+                postProcessing::read);
     }
 
     private interface Writer {
         void write(DataOutputStream out) throws IOException;
     }
 
-    /** Writes a file of the current sub-directory through a temporary file, then moves it in place. */
-    private void writeAtomically(String name, Writer writer) throws IOException {
-        Files.createDirectories(directory);
-        Path target = directory.resolve(name);
-        Path temp = Files.createTempFile(directory, "." + name, ".tmp");
-        try {
-            try (OutputStream file = Files.newOutputStream(temp);
-                    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(file))) {
-                writer.write(out);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+    private interface Reader {
+        void read(DataInputStream in) throws IOException;
     }
 
-    /** The saved feature state of the machines (empty when there is none). */
-    public Map<String, MachineState> loadMachines() throws IOException {
-        Map<String, MachineState> machines = new HashMap<>();
-        Path file = directory.resolve(MACHINES_FILE);
+    /** Writes a state file of the current sub-directory atomically: magic, version, then the content. */
+    private void writeStateFile(String name, byte[] magic, int version, Writer content) throws IOException {
+        AtomicFiles.write(directory.resolve(name), out -> {
+            DataOutputStream data = new DataOutputStream(out);
+            data.write(magic);
+            data.writeInt(version);
+            content.write(data);
+            data.flush();
+        });
+    }
+
+    /**
+     * Reads a state file {@link #writeStateFile} wrote, checking its magic and version and that {@code content}
+     * read all of it.
+     *
+     * @return false when there is no such file
+     */
+    private boolean readStateFile(String name, byte[] magic, int version, String what, Reader content)
+            throws IOException {
+        Path file = directory.resolve(name);
         if (!Files.isRegularFile(file)) {
-            return machines;
+            return false;
         }
         try (InputStream stream = Files.newInputStream(file);
                 DataInputStream in = new DataInputStream(new BufferedInputStream(stream))) {
-            byte[] magic = new byte[MACHINES_MAGIC.length];
-            in.readFully(magic);
-            if (!Arrays.equals(magic, MACHINES_MAGIC) || in.readInt() != MACHINES_VERSION) {
-                throw new ModelFormatException("Not a saved machine state file of this version");
+            byte[] actual = new byte[magic.length];
+            in.readFully(actual);
+            if (!Arrays.equals(actual, magic) || in.readInt() != version) {
+                throw new ModelFormatException("Not a saved " + what + " file of this version");
             }
-            int count = in.readInt();
-            if (count < 0 || count > MAX_MACHINES) {
-                throw new ModelFormatException("Invalid machine count " + count);
-            }
-            for (int i = 0; i < count; i++) {
-                String id = in.readUTF();
-                machines.put(id, MachineState.read(spec, in));
-            }
-            if (in.readInt() != count || in.read() != -1) {
-                throw new ModelFormatException("Saved machine state is damaged");
+            content.read(in);
+            if (in.read() != -1) {
+                throw new ModelFormatException("Saved " + what + " is damaged");
             }
         } catch (EOFException e) {
-            throw new ModelFormatException("Saved machine state is truncated");
+            throw new ModelFormatException("Saved " + what + " is truncated");
         }
-        return machines;
+        return true;
     }
 }

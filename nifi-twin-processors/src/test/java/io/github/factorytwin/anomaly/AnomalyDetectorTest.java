@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 
 class AnomalyDetectorTest {
 
-    @Test
-    void uncommittedBatchesLeaveNoTrace() throws Exception {
-        AnomalyDetector.Config config = new AnomalyDetector.Config(
+    /** The three test features plus DELTA, one GLOBAL model after a warm-up of 50, 20 trees. */
+    private static AnomalyDetector.Config deltaConfig() {
+        return new AnomalyDetector.Config(
                 new FeatureSpec(IsolationForestModelTest.NAMES, EnumSet.of(DerivedFeature.DELTA)),
                 MissingValueStrategy.IMPUTE_LAST,
                 AnomalyDetector.Scope.GLOBAL,
@@ -23,6 +23,11 @@ class AnomalyDetectorTest {
                 32,
                 0.6,
                 1L);
+    }
+
+    @Test
+    void uncommittedBatchesLeaveNoTrace() throws Exception {
+        AnomalyDetector.Config config = deltaConfig();
         AnomalyDetector detector = AnomalyDetector.learning(config);
         Readings readings = new Readings(3);
         AnomalyDetector.Batch abandoned = detector.begin();
@@ -45,16 +50,7 @@ class AnomalyDetectorTest {
 
     @Test
     void aForgottenMachineStartsItsDerivedFeaturesAfresh() throws Exception {
-        AnomalyDetector.Config config = new AnomalyDetector.Config(
-                new FeatureSpec(IsolationForestModelTest.NAMES, EnumSet.of(DerivedFeature.DELTA)),
-                MissingValueStrategy.IMPUTE_LAST,
-                AnomalyDetector.Scope.GLOBAL,
-                50,
-                0,
-                20,
-                32,
-                0.6,
-                1L);
+        AnomalyDetector.Config config = deltaConfig();
         AnomalyDetector detector = AnomalyDetector.learning(config);
         AnomalyDetector.Batch batch = detector.begin();
         batch.score("M1", "*", new double[] {70, 1.0, 3000});
