@@ -129,6 +129,25 @@ public final class AnomalyLikelihood implements ScorePostProcessor {
         return config;
     }
 
+    /** A deep copy: changes to either do not show in the other. */
+    public AnomalyLikelihood copy() {
+        AnomalyLikelihood copy = new AnomalyLikelihood(config);
+        System.arraycopy(averaging, 0, copy.averaging, 0, averagingCount);
+        copy.averagingSum = averagingSum;
+        copy.averagingCount = averagingCount;
+        copy.averagingNext = averagingNext;
+        System.arraycopy(history, 0, copy.history, 0, historyCount);
+        copy.historyCount = historyCount;
+        copy.historyNext = historyNext;
+        copy.seen = seen;
+        copy.sinceEstimate = sinceEstimate;
+        copy.estimated = estimated;
+        copy.mean = mean;
+        copy.stdDev = stdDev;
+        copy.previousTail = previousTail;
+        return copy;
+    }
+
     /**
      * Feeds the next raw score of this machine.
      *

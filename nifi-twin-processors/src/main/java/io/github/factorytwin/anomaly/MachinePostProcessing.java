@@ -28,6 +28,20 @@ public final class MachinePostProcessing implements ScorePostProcessor {
         this.range = Double.isNaN(settings.rangeTolerance()) ? null : new RangeGuard(settings.rangeTolerance());
     }
 
+    /** A deep copy: changes to either do not show in the other. */
+    MachinePostProcessing copy() {
+        MachinePostProcessing copy = new MachinePostProcessing(
+                settings, likelihood == null ? null : likelihood.copy(), range == null ? null : range.copy());
+        copy.readings = readings;
+        return copy;
+    }
+
+    private MachinePostProcessing(ScorePostProcessing settings, AnomalyLikelihood likelihood, RangeGuard range) {
+        this.settings = settings;
+        this.likelihood = likelihood;
+        this.range = range;
+    }
+
     /** Post-processes the raw score of the machine's next reading; says whether (and why) the range check fired. */
     public ScorePostProcessing.Outcome outcome(double rawScore, double... values) {
         readings++;

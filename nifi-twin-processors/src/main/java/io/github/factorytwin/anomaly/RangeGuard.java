@@ -25,6 +25,14 @@ public final class RangeGuard implements ScorePostProcessor {
         this.tolerance = tolerance;
     }
 
+    /** A deep copy: changes to either do not show in the other. */
+    public RangeGuard copy() {
+        RangeGuard copy = new RangeGuard(tolerance);
+        copy.min = min == null ? null : min.clone();
+        copy.max = max == null ? null : max.clone();
+        return copy;
+    }
+
     /** Whether the values are outside the range seen so far (without learning them). */
     public boolean outside(double... values) {
         return outsideFeature(values) >= 0;

@@ -89,7 +89,12 @@ public record ScorePostProcessing(Mode mode, int startUp, double rangeTolerance)
         return new PerMachine(this);
     }
 
-    /** One post-processing state per machine id; safe for concurrent use (a machine's calls are serialised). */
+    /**
+     * One post-processing state per machine id, safe for concurrent use. Readings are post-processed in a {@link
+     * Batch} (one FlowFile): it works on private copies of the machines' states and publishes them when it
+     * commits, so a FlowFile that fails leaves no trace, as with the detector's feature state. Two batches with
+     * readings of the same machine at the same time each start from its committed state; the later commit wins.
+     */
     public static final class PerMachine {
         private final ScorePostProcessing settings;
         private final Map<String, MachinePostProcessing> machines = new ConcurrentHashMap<>();
@@ -102,20 +107,22 @@ public record ScorePostProcessing(Mode mode, int startUp, double rangeTolerance)
             return settings;
         }
 
-        /** Post-processes the raw score of the machine's next reading (readings of a machine must come in order). */
+        /** Starts the work on one group of readings; a batch is used by one thread. */
+        public Batch begin() {
+            return new Batch();
+        }
+
+        /** Post-processes one reading as a batch of its own (copies the machine's state: use a Batch for many). */
         public double process(String machineId, double rawScore, double... values) {
             return outcome(machineId, rawScore, values).score();
         }
 
-        /**
-         * Post-processes the raw score of the machine's next reading and says whether the range check fired (and
-         * on which feature).
-         */
+        /** As {@link #process}, and says whether the range check fired (and on which feature). */
         public Outcome outcome(String machineId, double rawScore, double... values) {
-            MachinePostProcessing state = machines.computeIfAbsent(machineId, id -> settings.newMachine());
-            synchronized (state) {
-                return state.outcome(rawScore, values);
-            }
+            Batch batch = begin();
+            Outcome outcome = batch.outcome(machineId, rawScore, values);
+            batch.commit();
+            return outcome;
         }
 
         /**
@@ -124,6 +131,38 @@ public record ScorePostProcessing(Mode mode, int startUp, double rangeTolerance)
          */
         public void reset(String machineId) {
             machines.remove(machineId);
+        }
+
+        /** The readings of one FlowFile; see the class comment. Not thread-safe. */
+        public final class Batch {
+            private final Map<String, MachinePostProcessing> touched = new HashMap<>();
+
+            private Batch() {}
+
+            /**
+             * Post-processes the raw score of the machine's next reading (a machine's readings must come in order)
+             * and says whether the range check fired (and on which feature).
+             */
+            public Outcome outcome(String machineId, double rawScore, double... values) {
+                MachinePostProcessing state = touched.get(machineId);
+                if (state == null) {
+                    MachinePostProcessing committed = machines.get(machineId);
+                    state = committed == null ? settings.newMachine() : committed.copy();
+                    touched.put(machineId, state);
+                }
+                return state.outcome(rawScore, values);
+            }
+
+            /** Starts the machine afresh from its next reading in this batch (for example after maintenance). */
+            public void reset(String machineId) {
+                touched.put(machineId, settings.newMachine());
+            }
+
+            /** Publishes the batch's machine states. */
+            public void commit() {
+                machines.putAll(touched);
+                touched.clear();
+            }
         }
 
         /** Forgets every machine. */
@@ -136,7 +175,7 @@ public record ScorePostProcessing(Mode mode, int startUp, double rangeTolerance)
             return machines.size();
         }
 
-        /** Writes the settings and every machine's state (call it while no reading is being processed). */
+        /** Writes the settings and every machine's committed state. */
         public void write(DataOutputStream out) throws IOException {
             out.writeUTF(settings.mode.name());
             out.writeInt(settings.startUp);
@@ -144,9 +183,7 @@ public record ScorePostProcessing(Mode mode, int startUp, double rangeTolerance)
             out.writeInt(machines.size());
             for (Map.Entry<String, MachinePostProcessing> entry : machines.entrySet()) {
                 out.writeUTF(entry.getKey());
-                synchronized (entry.getValue()) {
-                    entry.getValue().write(out);
-                }
+                entry.getValue().write(out); // published states are never changed, only replaced
             }
             out.writeInt(machines.size());
         }

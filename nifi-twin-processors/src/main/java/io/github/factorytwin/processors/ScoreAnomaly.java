@@ -630,7 +630,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
         refreshModel();
         AnomalyDetector.Batch batch = detector.begin();
         Settings s = settings;
-        ScorePostProcessing.PerMachine post = postProcessing;
+        ScorePostProcessing.PerMachine.Batch post = postProcessing == null ? null : postProcessing.begin();
         long[] postAnomalies = new long[1];
         RecordSchema outputSchema = RecordSupport.withFields(inputSchema, OUTPUT_FIELDS);
         int k = s.fields().size();
@@ -734,6 +734,9 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             @Override
             public void commit(ProcessSession session) {
                 batch.commit();
+                if (post != null) {
+                    post.commit();
+                }
                 if (batch.scoredCount() > 0) {
                     session.adjustCounter(COUNTER_SCORED, batch.scoredCount(), false);
                 }

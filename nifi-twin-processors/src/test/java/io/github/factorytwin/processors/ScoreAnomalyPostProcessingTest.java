@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.apache.nifi.controller.ControllerService;
 import org.apache.nifi.util.TestRunner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,18 +49,26 @@ class ScoreAnomalyPostProcessingTest {
 
     /** Feeds the series in FlowFiles of 10 readings (models fit between FlowFiles) and returns every output record. */
     private static List<JsonNode> feed(TestRunner runner, String machine, double[] values) throws Exception {
-        return feed(runner, machine, values, 0, values.length, -1, false);
+        return feed(runner, machine, values, 0, values.length, -1, true, false);
     }
 
     /**
      * Feeds readings {@code from..to-1} of the series in FlowFiles of 10; the reading at {@code maintenanceAt} (if
-     * any) is the maintenance record; {@code stop} stops the processor after the last FlowFile.
+     * any) is the maintenance record; {@code schedule} schedules the processor first, {@code stop} stops it after the
+     * last FlowFile.
      */
     private static List<JsonNode> feed(
-            TestRunner runner, String machine, double[] values, int from, int to, int maintenanceAt, boolean stop)
+            TestRunner runner,
+            String machine,
+            double[] values,
+            int from,
+            int to,
+            int maintenanceAt,
+            boolean schedule,
+            boolean stop)
             throws Exception {
         List<JsonNode> out = new ArrayList<>();
-        boolean first = true;
+        boolean first = schedule;
         for (int start = from; start < to; start += 10) {
             StringBuilder json = new StringBuilder("[");
             for (int i = start; i < Math.min(to, start + 10); i++) {
@@ -158,6 +167,15 @@ class ScoreAnomalyPostProcessingTest {
         assertTrue(anomalous(none, 400, 550) > 0);
     }
 
+    private static final String READING_SCHEMA =
+            """
+            {"type": "record", "name": "reading", "fields": [
+              {"name": "machine_id", "type": "string"},
+              {"name": "timestamp", "type": "long"},
+              {"name": "value", "type": "double"},
+              {"name": "state", "type": ["null", "string"]}
+            ]}""";
+
     /** LIKELIHOOD with the range check, never retraining (so a restart cannot change the model's scores). */
     private static TestRunner likelihoodRunner(Path stateDirectory) throws Exception {
         TestRunner runner = runner("LIKELIHOOD", "0.05", "0.5");
@@ -173,8 +191,8 @@ class ScoreAnomalyPostProcessingTest {
         double[] series = shiftedSeries();
         List<JsonNode> uninterrupted = feed(likelihoodRunner(null), "S1", series);
 
-        feed(likelihoodRunner(directory), "S1", series, 0, 400, -1, true);
-        List<JsonNode> restarted = feed(likelihoodRunner(directory), "S1", series, 400, 550, -1, false);
+        feed(likelihoodRunner(directory), "S1", series, 0, 400, -1, true, true);
+        List<JsonNode> restarted = feed(likelihoodRunner(directory), "S1", series, 400, 550, -1, true, false);
 
         assertEquals(
                 uninterrupted.subList(400, 550).toString(),
@@ -183,30 +201,60 @@ class ScoreAnomalyPostProcessingTest {
         assertTrue(restarted.get(0).get("is_anomaly").asBoolean(), "the shift right after the restart is found");
 
         // Without the saved post-processing (only the model and feature state), the shift goes unnoticed.
-        feed(likelihoodRunner(directory), "S1", series, 0, 400, -1, true);
+        feed(likelihoodRunner(directory), "S1", series, 0, 400, -1, true, true);
         try (var files = Files.walk(directory)) {
             for (Path file :
                     files.filter(f -> f.endsWith("postprocessing.state")).toList()) {
                 Files.delete(file);
             }
         }
-        List<JsonNode> forgotten = feed(likelihoodRunner(directory), "S1", series, 400, 550, -1, false);
+        List<JsonNode> forgotten = feed(likelihoodRunner(directory), "S1", series, 400, 550, -1, true, false);
         assertEquals(0, anomalous(forgotten, 0, 150), "a fresh likelihood and range learn again");
         assertTrue(forgotten.get(0).get("anomaly_score").isNumber(), "while the model scores at once");
+    }
+
+    @Test
+    void aFlowFileThatFailsLeavesNoTraceInThePostProcessing() throws Exception {
+        double[] series = shiftedSeries();
+        List<JsonNode> uninterrupted = feed(likelihoodRunner(null), "S1", series);
+
+        TestRunner runner = likelihoodRunner(null);
+        // A reader with a fixed schema reads record by record, so the content below fails after two records were
+        // processed (schema inference would reject it before the first).
+        ControllerService reader = runner.getControllerService("reader");
+        runner.disableControllerService(reader);
+        runner.setProperty(reader, "schema-access-strategy", "schema-text-property");
+        runner.setProperty(reader, "schema-text", READING_SCHEMA);
+        runner.enableControllerService(reader);
+        List<JsonNode> out = new ArrayList<>(feed(runner, "S1", series, 0, 400, -1, true, false));
+        // Readings of the new level, then content that cannot be read: the whole FlowFile goes to failure.
+        runner.enqueue("[{\"machine_id\":\"S1\",\"timestamp\":1,\"value\":25.0},"
+                + "{\"machine_id\":\"S1\",\"timestamp\":2,\"value\":26.0},{\"machine_id\":");
+        runner.run(1, false, false);
+        runner.assertTransferCount(ScoreAnomaly.REL_FAILURE, 1);
+        runner.assertTransferCount(REL_SUCCESS, 0);
+        runner.clearTransferState();
+        out.addAll(feed(runner, "S1", series, 400, 550, -1, false, false));
+
+        assertEquals(uninterrupted.size(), out.size());
+        for (int i = 0; i < out.size(); i++) {
+            assertEquals(
+                    uninterrupted.get(i), out.get(i), "record " + i + ": as if the failed FlowFile had never come");
+        }
     }
 
     @Test
     void maintenanceStartsAMachinesPostProcessingAfresh() throws Exception {
         // The repaired machine runs at a new level from the maintenance record (index 400) on.
         double[] series = shiftedSeries();
-        List<JsonNode> reset = feed(likelihoodRunner(null), "S1", series, 0, 550, 400, false);
+        List<JsonNode> reset = feed(likelihoodRunner(null), "S1", series, 0, 550, 400, true, false);
         assertEquals(
                 0, anomalous(reset, 400, 500), "the new level is the repaired machine's normal: learned, not flagged");
         assertEquals(0.0, reset.get(400).get("anomaly_score").asDouble(), 0.0, "nothing unusual while it learns");
 
         TestRunner keep = likelihoodRunner(null);
         keep.setProperty(ScoreAnomaly.RESET_AFTER_MAINTENANCE, "false");
-        List<JsonNode> kept = feed(keep, "S1", series, 0, 550, 400, false);
+        List<JsonNode> kept = feed(keep, "S1", series, 0, 550, 400, true, false);
         assertTrue(kept.get(400).get("is_anomaly").asBoolean(), "without the reset the new level is an anomaly");
     }
 
