@@ -42,6 +42,8 @@ PARAMETERS = {
     "Readings Index": ("twin-readings", "Index of every scored reading with its health."),
     "Anomalies Index": ("twin-anomalies", "Index of anomalous readings."),
     "Alerts Index": ("twin-alerts", "Index of alert events."),
+    "Current Alerts Index": ("twin-alerts-current",
+                             "One document per machine, its latest alert event: what is open now."),
     "Elasticsearch Batch Size": ("500", "Records per bulk request."),
     "Machine Count": ("10", "Simulated machines."),
     "Reading Interval": ("2 sec", "Simulated time between two readings of one machine."),
@@ -197,15 +199,19 @@ class Flow:
                    "nothing is dropped silently.", x + 380, y)
         return dl
 
-    def es_put(self, key, name, ids, index_param, x, y, dl):
+    def es_put(self, key, name, ids, index_param, x, y, dl, id_path=None):
+        """PutElasticsearchRecord; with id_path each record replaces the document of that id (kept in the record)."""
+        properties = {"el-rest-client-service": ids["es"], "put-es-record-reader": ids["reader"],
+                      "put-es-record-error-writer": ids["writer"], "put-es-record-index-op": "index",
+                      "el-rest-fetch-index": self.p(index_param),
+                      "put-es-record-batch-size": self.p("Elasticsearch Batch Size"),
+                      "put-es-record-log-error-responses": "true",
+                      "put-es-output-error-responses": "false"}
+        if id_path:
+            properties["put-es-record-id-path"] = id_path
+            properties["put-es-record-retain-id-field"] = "true"
         pid = self.processor(key, name, "org.apache.nifi.processors.elasticsearch.PutElasticsearchRecord",
-                             nifi("nifi-elasticsearch-restapi-nar"),
-                             {"el-rest-client-service": ids["es"], "put-es-record-reader": ids["reader"],
-                              "put-es-record-error-writer": ids["writer"], "put-es-record-index-op": "index",
-                              "el-rest-fetch-index": self.p(index_param),
-                              "put-es-record-batch-size": self.p("Elasticsearch Batch Size"),
-                              "put-es-record-log-error-responses": "true",
-                              "put-es-output-error-responses": "false"},
+                             nifi("nifi-elasticsearch-restapi-nar"), properties,
                              x, y, auto=("original", "successful"), retried=("failure",))
         self.connect(pid, ["retry"], pid, name="Elasticsearch unavailable: retry", objects=1000, size="100 MB")
         self.connect(pid, ["errors", "failure"], dl, name="Rejected by Elasticsearch")
@@ -288,6 +294,9 @@ def factory_twin():
     f.connect(pub_alert, ["failure"], dl, name="Not published")
     idx_alert = f.es_put("index-alerts", "Index Alerts", ids, "Alerts Index", -500, 1250, dl)
     f.connect(health, ["alerts"], idx_alert)
+    idx_current = f.es_put("index-current-alerts", "Index Current Alerts", ids, "Current Alerts Index", -500, 1500,
+                           dl, id_path="/machine_id")
+    f.connect(health, ["alerts"], idx_current)
     f.export("factory-twin.json")
 
 

@@ -37,7 +37,8 @@ ALERT_COLUMNS = {
     "alert_id": "keyword", "machine_id": "keyword", "machine_type": "keyword", "timestamp": "date",
     "severity": "keyword", "alert_event": "keyword", "reason": "text", "health_score": "double",
     "estimated_time_to_maintenance": "long"}
-DATASETS = {"twin-readings": READING_COLUMNS, "twin-anomalies": READING_COLUMNS, "twin-alerts": ALERT_COLUMNS}
+DATASETS = {"twin-readings": READING_COLUMNS, "twin-anomalies": READING_COLUMNS, "twin-alerts": ALERT_COLUMNS,
+            "twin-alerts-current": ALERT_COLUMNS}
 
 
 def dataset(table, columns):
@@ -88,13 +89,14 @@ CHARTS = [
         "x_axis": "machine_id", "groupby": ["anomaly_feature"], "metrics": ["count"],
         "adhoc_filters": [time_filter("Last 24 hours")], "row_limit": 1000, "stack": "Stack",
         "show_legend": True}),
-    ("Open Alerts", "twin-alerts", "table", {
+    # One row per machine whose latest alert event is not RECOVERED (twin-alerts-current holds each machine's
+    # latest event), however long ago it was raised.
+    ("Open Alerts", "twin-alerts-current", "table", {
         "query_mode": "raw",
         "all_columns": ["timestamp", "machine_id", "severity", "alert_event", "reason", "health_score",
                         "estimated_time_to_maintenance"],
         "order_by_cols": ["[\"timestamp\", false]"],
-        "adhoc_filters": [time_filter("Last 24 hours"),
-                          {"clause": "WHERE", "subject": "alert_event", "operator": "NOT IN",
+        "adhoc_filters": [{"clause": "WHERE", "subject": "alert_event", "operator": "NOT IN",
                            "comparator": ["RECOVERED"], "expressionType": "SIMPLE"}],
         "row_limit": 200, "table_timestamp_format": "%Y-%m-%d %H:%M:%S"}),
     ("Time to Maintenance", "twin-readings", "table", {

@@ -41,8 +41,14 @@ public final class ElasticsearchTemplates {
     public static final String ANOMALIES = "twin-anomalies";
     /** Alert events (ComputeHealthScore {@code alerts}). */
     public static final String ALERTS = "twin-alerts";
+    /**
+     * The latest alert event of each machine (the same events, document id = machine id): what is open now. Its
+     * template has the alert mappings and a higher priority than the {@code twin-alerts-*} pattern of {@link
+     * #ALERTS}.
+     */
+    public static final String CURRENT_ALERTS = "twin-alerts-current";
     /** Every index (and template of the same name), in creation order. */
-    public static final List<String> INDICES = List.of(READINGS, ANOMALIES, ALERTS);
+    public static final List<String> INDICES = List.of(READINGS, ANOMALIES, ALERTS, CURRENT_ALERTS);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -91,6 +91,18 @@ class IndexTemplatesTest {
         ALERT_FIELDS.forEach((field, type) -> assertEquals(type, mapped.get(field), "twin-alerts." + field));
     }
 
+    /** The current alerts are the same events: same mappings, and a template that wins over twin-alerts-*. */
+    @Test
+    void currentAlertsMapLikeAlertsAndTheirTemplateWins() throws Exception {
+        JsonNode alerts = json.readTree(ElasticsearchTemplates.templateJson(ElasticsearchTemplates.ALERTS));
+        JsonNode current = json.readTree(ElasticsearchTemplates.templateJson(ElasticsearchTemplates.CURRENT_ALERTS));
+        assertEquals(alerts.path("template"), current.path("template"));
+        assertTrue(
+                ElasticsearchTemplates.CURRENT_ALERTS.startsWith(ElasticsearchTemplates.ALERTS + "-"),
+                "matched by twin-alerts-*");
+        assertTrue(current.path("priority").asInt() > alerts.path("priority").asInt());
+    }
+
     @Test
     void unknownIndexHasNoTemplate() {
         IllegalArgumentException e =

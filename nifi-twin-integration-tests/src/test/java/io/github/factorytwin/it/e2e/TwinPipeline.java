@@ -290,11 +290,21 @@ final class TwinPipeline {
 
     /** Bulk-indexes the records into {@code index} as PutElasticsearchRecord does (index op, generated ids). */
     static void index(ElasticsearchClient client, String index, List<? extends JsonNode> records) throws IOException {
+        index(client, index, records, null);
+    }
+
+    /**
+     * Indexes the records in order, as PutElasticsearchRecord does; with {@code idField} (its ID Record Path) each
+     * record replaces the document whose id is that field's value, so the last record of each id remains.
+     */
+    static void index(ElasticsearchClient client, String index, List<? extends JsonNode> records, String idField)
+            throws IOException {
         for (int from = 0; from < records.size(); from += 1_000) {
             List<? extends JsonNode> chunk = records.subList(from, Math.min(records.size(), from + 1_000));
             BulkRequest.Builder bulk = new BulkRequest.Builder().index(index);
             for (JsonNode record : chunk) {
-                bulk.operations(op -> op.index(ix -> ix.document(record)));
+                String id = idField == null ? null : record.path(idField).asText();
+                bulk.operations(op -> op.index(ix -> ix.id(id).document(record)));
             }
             BulkResponse response = client.bulk(bulk.build());
             assertFalse(

@@ -271,6 +271,7 @@ class StackFilesTest {
             assertEquals(ElasticsearchTemplates.READINGS, params.get("Readings Index"), flow);
             assertEquals(ElasticsearchTemplates.ANOMALIES, params.get("Anomalies Index"), flow);
             assertEquals(ElasticsearchTemplates.ALERTS, params.get("Alerts Index"), flow);
+            assertEquals(ElasticsearchTemplates.CURRENT_ALERTS, params.get("Current Alerts Index"), flow);
             assertEquals("kafka:9092", params.get("Kafka Bootstrap Servers"), flow + ": the compose service name");
             assertEquals(
                     "http://elasticsearch:9200", params.get("Elasticsearch URL"), flow + ": the compose service name");
