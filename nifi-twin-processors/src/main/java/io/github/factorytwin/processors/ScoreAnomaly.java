@@ -138,10 +138,10 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                     + " machine's feature state (for Derived Features and imputation) and its score post-processing"
                     + " state (anomaly likelihood, range). Files live in a sub-directory named after a fingerprint"
                     + " of the feature and model settings, so changing them starts afresh; sub-directories unused"
-                    + " for 7 days are deleted. Give each ScoreAnomaly its own directory. Empty = all of it lives in"
-                    + " memory and a restart learns anew.")
+                    + " for 7 days are deleted. Give each ScoreAnomaly its own directory; NiFi must be able to write"
+                    + " there (or create it). Empty = all of it lives in memory and a restart learns anew.")
             .required(false)
-            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .addValidator(Validation.WRITABLE_DIRECTORY)
             .build();
 
     public static final PropertyDescriptor WARM_UP_SIZE = new PropertyDescriptor.Builder()

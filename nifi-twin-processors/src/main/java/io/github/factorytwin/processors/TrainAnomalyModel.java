@@ -84,9 +84,9 @@ public class TrainAnomalyModel extends AbstractProcessor {
             .name("Model File")
             .description("Where to write the model. Written to a temporary file in the same directory and moved into"
                     + " place atomically, so a ScoreAnomaly reading the same path never sees half a model."
-                    + " Missing directories are created.")
+                    + " Missing directories are created; the processor is invalid when NiFi could not write there.")
             .required(true)
-            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .addValidator(Validation.WRITABLE_FILE)
             .build();
 
     public static final PropertyDescriptor NUMBER_OF_TREES = AnomalyProperties.NUMBER_OF_TREES;

@@ -186,6 +186,24 @@ class AnomalyModelFileTest {
                 .anyMatch(m -> m.getMsg().contains("no such file")));
     }
 
+    @Test
+    void trainAnomalyModelRefusesAModelFileItCannotWrite() throws Exception {
+        TestRunner trainer = AnomalyTestData.runner(new TrainAnomalyModel(), false);
+        Files.createDirectories(dir.resolve("models"));
+        trainer.setProperty(TrainAnomalyModel.MODEL_FILE, dir.resolve("models").toString());
+        String messages = ScoreAnomalyTest.messages(trainer.validate());
+        assertTrue(messages.contains("is a directory: give the path of a file in it"), messages);
+        Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        trainer.setProperty(
+                TrainAnomalyModel.MODEL_FILE, file.resolve("model.iforest").toString());
+        messages = ScoreAnomalyTest.messages(trainer.validate());
+        assertTrue(messages.contains(file + " is a file, not a directory"), messages);
+        trainer.setProperty(
+                TrainAnomalyModel.MODEL_FILE,
+                dir.resolve("new/dir/model.iforest").toString());
+        trainer.assertValid();
+    }
+
     /** Runs one FlowFile through a fresh ScoreAnomaly with the model file (and a state directory, if given), then stops it. */
     private TestRunner runOnce(Path stateDirectory, String json) throws Exception {
         TestRunner runner = AnomalyTestData.runner(new ScoreAnomaly(), true);

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -17,6 +19,7 @@ import org.apache.nifi.util.MockFlowFile;
 import org.apache.nifi.util.TestRunner;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ScoreAnomalyTest {
 
@@ -290,6 +293,22 @@ class ScoreAnomalyTest {
         runner.assertValid();
         runner.setProperty(ScoreAnomaly.MACHINE_ID_PATTERN, "M[");
         runner.assertNotValid();
+    }
+
+    @Test
+    void aStateDirectoryMustBeSomewhereNiFiCanWrite(@TempDir Path temp) throws Exception {
+        Path file = Files.writeString(temp.resolve("a-file"), "x");
+        runner.setProperty(ScoreAnomaly.STATE_DIRECTORY, file.toString());
+        String messages = messages(runner.validate());
+        assertTrue(messages.contains("is a file, not a directory"), messages);
+        runner.setProperty(ScoreAnomaly.STATE_DIRECTORY, file.resolve("state").toString());
+        messages = messages(runner.validate());
+        assertTrue(messages.contains("cannot be created: " + file + " is a file"), messages);
+        runner.setProperty(
+                ScoreAnomaly.STATE_DIRECTORY, temp.resolve("not/yet/there").toString());
+        runner.assertValid();
+        runner.setProperty(ScoreAnomaly.STATE_DIRECTORY, temp.toString());
+        runner.assertValid();
     }
 
     static String messages(Collection<ValidationResult> results) {
