@@ -56,7 +56,9 @@ import org.apache.nifi.serialization.record.RecordSchema;
         + " imputed readings). Every scored record goes to"
         + " success; a copy of each anomalous record also goes to anomalous. The model is learned from the stream"
         + " (after a warm-up, globally, per machine or per machine type, optionally retrained on a sliding sample) or"
-        + " loaded from a file written by TrainAnomalyModel and reloaded when the file changes.")
+        + " loaded from a file written by TrainAnomalyModel and reloaded when the file changes. With a State Directory"
+        + " the learned models and each machine's state survive restarts; a record with state 'maintenance' starts"
+        + " its machine afresh.")
 @InputRequirement(InputRequirement.Requirement.INPUT_REQUIRED)
 @SeeAlso(TrainAnomalyModel.class)
 @WritesAttributes({
@@ -74,6 +76,7 @@ import org.apache.nifi.serialization.record.RecordSchema;
                 """
                 Set 'Model Source' to 'LEARN_FROM_STREAM' and 'Warm-up Size' to the number of readings that show
                 normal operation (1000 by default). Use 'Model Scope' PER_MACHINE when machines differ a lot.
+                Set 'State Directory' to a directory of its own so a restart keeps what was learned.
                 Connect 'anomalous' to the flow that publishes to the anomalies topic and 'success' to storage.
                 """)
 @UseCase(
