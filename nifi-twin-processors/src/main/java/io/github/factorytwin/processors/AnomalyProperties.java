@@ -24,8 +24,8 @@ final class AnomalyProperties {
         LEARN_FROM_STREAM(
                 "Learn from Stream",
                 "Collect the first 'Warm-up Size' readings (per 'Model Scope'), fit a model on them, then score;"
-                        + " optionally refit every 'Retrain Interval' readings. Learned models live in memory and"
-                        + " are learned again after the processor restarts."),
+                        + " optionally refit every 'Retrain Interval' readings. Learned models live in memory, and"
+                        + " also in the 'State Directory' when one is set, so that a restart keeps them."),
         MODEL_FILE(
                 "Model File",
                 "Score with a model file written by TrainAnomalyModel; the file is reloaded when it changes,"
@@ -55,7 +55,7 @@ final class AnomalyProperties {
         }
     }
 
-    /** Which readings share a learned model. */
+    /** How the raw score becomes the reported score. */
     enum PostProcessing implements DescribedValue {
         NONE(
                 "None",
@@ -99,6 +99,7 @@ final class AnomalyProperties {
         }
     }
 
+    /** Which readings share a learned model. */
     enum ModelScope implements DescribedValue {
         GLOBAL("Global", "One model for all machines.", AnomalyDetector.Scope.GLOBAL),
         PER_MACHINE(
