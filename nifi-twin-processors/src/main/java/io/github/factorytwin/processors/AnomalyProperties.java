@@ -9,7 +9,6 @@ import io.github.factorytwin.records.TwinFields;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.nifi.components.DescribedValue;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.components.Validator;
 import org.apache.nifi.processor.util.StandardValidators;
@@ -20,7 +19,7 @@ final class AnomalyProperties {
     private AnomalyProperties() {}
 
     /** Where ScoreAnomaly's model comes from. */
-    enum ModelSource implements DescribedValue {
+    enum ModelSource implements Choice {
         LEARN_FROM_STREAM(
                 "Learn from Stream",
                 "Collect the first 'Warm-up Size' readings (per 'Model Scope'), fit a model on them, then score;"
@@ -31,32 +30,20 @@ final class AnomalyProperties {
                 "Score with a model file written by TrainAnomalyModel; the file is reloaded when it changes,"
                         + " without stopping the processor.");
 
-        private final String displayName;
-        private final String description;
+        private final Label label;
 
         ModelSource(String displayName, String description) {
-            this.displayName = displayName;
-            this.description = description;
+            this.label = new Label(displayName, description);
         }
 
         @Override
-        public String getValue() {
-            return name();
-        }
-
-        @Override
-        public String getDisplayName() {
-            return displayName;
-        }
-
-        @Override
-        public String getDescription() {
-            return description;
+        public Label label() {
+            return label;
         }
     }
 
     /** How the raw score becomes the reported score. */
-    enum PostProcessing implements DescribedValue {
+    enum PostProcessing implements Choice {
         NONE(
                 "None",
                 "The raw Isolation Forest score: how easily the reading is isolated from the model's sample.",
@@ -69,13 +56,11 @@ final class AnomalyProperties {
                         + " Use an Anomaly Threshold of about 0.5.",
                 ScorePostProcessing.Mode.LIKELIHOOD);
 
-        private final String displayName;
-        private final String description;
+        private final Label label;
         private final ScorePostProcessing.Mode mode;
 
         PostProcessing(String displayName, String description, ScorePostProcessing.Mode mode) {
-            this.displayName = displayName;
-            this.description = description;
+            this.label = new Label(displayName, description);
             this.mode = mode;
         }
 
@@ -84,23 +69,13 @@ final class AnomalyProperties {
         }
 
         @Override
-        public String getValue() {
-            return name();
-        }
-
-        @Override
-        public String getDisplayName() {
-            return displayName;
-        }
-
-        @Override
-        public String getDescription() {
-            return description;
+        public Label label() {
+            return label;
         }
     }
 
     /** Which readings share a learned model. */
-    enum ModelScope implements DescribedValue {
+    enum ModelScope implements Choice {
         GLOBAL("Global", "One model for all machines.", AnomalyDetector.Scope.GLOBAL),
         PER_MACHINE(
                 "Per Machine",
@@ -112,13 +87,11 @@ final class AnomalyProperties {
                 "One model per value of the 'Machine Type Field': machines of a kind share what normal means.",
                 AnomalyDetector.Scope.PER_MACHINE_TYPE);
 
-        private final String displayName;
-        private final String description;
+        private final Label label;
         private final AnomalyDetector.Scope scope;
 
         ModelScope(String displayName, String description, AnomalyDetector.Scope scope) {
-            this.displayName = displayName;
-            this.description = description;
+            this.label = new Label(displayName, description);
             this.scope = scope;
         }
 
@@ -127,23 +100,13 @@ final class AnomalyProperties {
         }
 
         @Override
-        public String getValue() {
-            return name();
-        }
-
-        @Override
-        public String getDisplayName() {
-            return displayName;
-        }
-
-        @Override
-        public String getDescription() {
-            return description;
+        public Label label() {
+            return label;
         }
     }
 
     /** What to do with a missing or non-finite feature value. */
-    enum MissingValues implements DescribedValue {
+    enum MissingValues implements Choice {
         IMPUTE_LAST(
                 "Impute Last Value",
                 "Use the machine's last valid value of the field and say so in 'anomaly_explanation'. A machine"
@@ -155,13 +118,11 @@ final class AnomalyProperties {
                 "Send the record to failure with the field's name in 'record.error.message'.",
                 MissingValueStrategy.FAIL);
 
-        private final String displayName;
-        private final String description;
+        private final Label label;
         private final MissingValueStrategy strategy;
 
         MissingValues(String displayName, String description, MissingValueStrategy strategy) {
-            this.displayName = displayName;
-            this.description = description;
+            this.label = new Label(displayName, description);
             this.strategy = strategy;
         }
 
@@ -170,23 +131,13 @@ final class AnomalyProperties {
         }
 
         @Override
-        public String getValue() {
-            return name();
-        }
-
-        @Override
-        public String getDisplayName() {
-            return displayName;
-        }
-
-        @Override
-        public String getDescription() {
-            return description;
+        public Label label() {
+            return label;
         }
     }
 
     /** Derived features added per machine. */
-    enum DerivedFeatures implements DescribedValue {
+    enum DerivedFeatures implements Choice {
         NONE("None", "Only the Feature Fields themselves.", EnumSet.noneOf(DerivedFeature.class)),
         DELTA(
                 "Delta",
@@ -199,13 +150,11 @@ final class AnomalyProperties {
                 EnumSet.of(DerivedFeature.WINDOW)),
         DELTA_AND_WINDOW("Delta and Window", "Adds both.", EnumSet.of(DerivedFeature.DELTA, DerivedFeature.WINDOW));
 
-        private final String displayName;
-        private final String description;
+        private final Label label;
         private final Set<DerivedFeature> features;
 
         DerivedFeatures(String displayName, String description, Set<DerivedFeature> features) {
-            this.displayName = displayName;
-            this.description = description;
+            this.label = new Label(displayName, description);
             this.features = features;
         }
 
@@ -214,18 +163,8 @@ final class AnomalyProperties {
         }
 
         @Override
-        public String getValue() {
-            return name();
-        }
-
-        @Override
-        public String getDisplayName() {
-            return displayName;
-        }
-
-        @Override
-        public String getDescription() {
-            return description;
+        public Label label() {
+            return label;
         }
     }
 

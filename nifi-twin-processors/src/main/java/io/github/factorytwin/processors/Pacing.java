@@ -1,9 +1,7 @@
 package io.github.factorytwin.processors;
 
-import org.apache.nifi.components.DescribedValue;
-
 /** How GenerateSensorReadings advances simulated time. */
-public enum Pacing implements DescribedValue {
+public enum Pacing implements Choice {
     REAL_TIME(
             "Real Time",
             "Simulated time is the wall clock: each machine gives one reading per Reading Interval, written when it is"
@@ -14,26 +12,14 @@ public enum Pacing implements DescribedValue {
                     + " fleet, as fast as the processor runs: for backfills, model training, tests and benchmarks."
                     + " Timestamps start at the wall clock when the factory is created and then run ahead of it.");
 
-    private final String displayName;
-    private final String description;
+    private final Label label;
 
     Pacing(String displayName, String description) {
-        this.displayName = displayName;
-        this.description = description;
+        this.label = new Label(displayName, description);
     }
 
     @Override
-    public String getValue() {
-        return name();
-    }
-
-    @Override
-    public String getDisplayName() {
-        return displayName;
-    }
-
-    @Override
-    public String getDescription() {
-        return description;
+    public Label label() {
+        return label;
     }
 }
