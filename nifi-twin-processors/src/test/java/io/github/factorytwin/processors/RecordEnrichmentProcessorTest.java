@@ -127,13 +127,7 @@ class RecordEnrichmentProcessorTest {
         runner.enqueue(content);
         runner.run();
 
-        runner.assertAllFlowFilesTransferred(RecordEnrichmentProcessor.REL_FAILURE, 1);
-        MockFlowFile failure = runner.getFlowFilesForRelationship(RecordEnrichmentProcessor.REL_FAILURE)
-                .get(0);
-        failure.assertContentEquals(content);
-        assertTrue(failure.getAttribute("record.error.message").startsWith("Could not read records"));
-        assertEquals(0, processor.commits.get());
-        assertEquals(0, runner.getQueueSize().getObjectCount(), "nothing left behind");
+        assertTheOriginalFailedWhole(content, "Could not read records");
     }
 
     @Test
@@ -143,11 +137,16 @@ class RecordEnrichmentProcessorTest {
         runner.enqueue(content);
         runner.run();
 
+        assertTheOriginalFailedWhole(content, "Could not write records");
+    }
+
+    /** The original alone went to failure, unchanged, with the reason; nothing was committed or left behind. */
+    private void assertTheOriginalFailedWhole(String content, String reason) {
         runner.assertAllFlowFilesTransferred(RecordEnrichmentProcessor.REL_FAILURE, 1);
         MockFlowFile failure = runner.getFlowFilesForRelationship(RecordEnrichmentProcessor.REL_FAILURE)
                 .get(0);
         failure.assertContentEquals(content);
-        assertTrue(failure.getAttribute("record.error.message").startsWith("Could not write records"));
+        assertTrue(failure.getAttribute("record.error.message").startsWith(reason));
         assertEquals(0, processor.commits.get());
         assertEquals(0, runner.getQueueSize().getObjectCount(), "nothing left behind");
     }
