@@ -69,12 +69,12 @@ import org.apache.nifi.serialization.record.RecordSchema;
                 + " temperature,vibration,rpm. Send 'success' to the readings index and 'alerts' to the alerts topic"
                 + " or index; route 'failure' to a dead-letter queue.")
 @WritesAttributes({
-    @WritesAttribute(attribute = "record.count", description = "Records in the outgoing FlowFile."),
+    @WritesAttribute(attribute = TwinFields.RECORD_COUNT_ATTRIBUTE, description = "Records in the outgoing FlowFile."),
     @WritesAttribute(attribute = "mime.type", description = "The Record Writer's MIME type."),
     @WritesAttribute(
-            attribute = "record.error.message",
+            attribute = TwinFields.ERROR_MESSAGE_ATTRIBUTE,
             description = "On failure: why the (first) record could not be processed, e.g. a late record."),
-    @WritesAttribute(attribute = "record.error.count", description = "On failure: how many records failed.")
+    @WritesAttribute(attribute = TwinFields.ERROR_COUNT_ATTRIBUTE, description = "On failure: how many records failed.")
 })
 @Stateful(
         scopes = Scope.LOCAL,
@@ -192,7 +192,6 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
 
     static final String STATE_KEY_PREFIX = "machine:";
     static final String STATE_KEY_SENSORS = "config.sensors";
-    static final String STATE_VALUE = "state";
 
     public static final RecordSchema ALERT_SCHEMA = new SimpleRecordSchema(List.of(
             new RecordField(TwinFields.ALERT_ID, RecordFieldType.STRING.getDataType(), false),
@@ -273,30 +272,26 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
         Double critical = context.getProperty(CRITICAL_THRESHOLD).asDouble();
         Double hysteresis = context.getProperty(HYSTERESIS).asDouble();
         if (warning != null && critical != null && !(critical < warning)) {
-            results.add(new ValidationResult.Builder()
-                    .subject(CRITICAL_THRESHOLD.getDisplayName())
-                    .valid(false)
-                    .explanation(
-                            "Critical Threshold (" + critical + ") must be below Warning Threshold (" + warning + ")")
-                    .build());
+            results.add(Validation.result(
+                    CRITICAL_THRESHOLD.getDisplayName(),
+                    null,
+                    "Critical Threshold (" + critical + ") must be below Warning Threshold (" + warning + ")"));
         }
         if (warning != null && hysteresis != null && warning + hysteresis > 100) {
-            results.add(new ValidationResult.Builder()
-                    .subject(HYSTERESIS.getDisplayName())
-                    .valid(false)
-                    .explanation("Warning Threshold + Hysteresis (" + (warning + hysteresis) + ") must not exceed"
-                            + " 100, or a machine could never return to HEALTHY")
-                    .build());
+            results.add(Validation.result(
+                    HYSTERESIS.getDisplayName(),
+                    null,
+                    "Warning Threshold + Hysteresis (" + (warning + hysteresis) + ") must not exceed 100, or a"
+                            + " machine could never return to HEALTHY"));
         }
         String sensors = context.getProperty(SENSOR_FIELDS).getValue();
         if (sensors != null) {
             List<String> fields = sensorFields(sensors);
             if (fields.isEmpty() || fields.size() > 64 || new HashSet<>(fields).size() != fields.size()) {
-                results.add(new ValidationResult.Builder()
-                        .subject(SENSOR_FIELDS.getDisplayName())
-                        .valid(false)
-                        .explanation("Sensor Fields must name 1 to 64 distinct fields, separated by commas")
-                        .build());
+                results.add(Validation.result(
+                        SENSOR_FIELDS.getDisplayName(),
+                        null,
+                        "Sensor Fields must name 1 to 64 distinct fields, separated by commas"));
             }
         }
         return results;
@@ -447,13 +442,11 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
             if (isMaintenance) {
                 maintenance++;
             }
-            Map<String, Object> source = record.toMap();
-            Map<String, Object> out = new HashMap<>((source.size() + 3) * 4 / 3 + 1);
-            out.putAll(source);
-            out.put(TwinFields.HEALTH_SCORE, round2(outcome.health()));
-            out.put(TwinFields.HEALTH_STATUS, outcome.status().name());
-            out.put(TwinFields.TIME_TO_MAINTENANCE, outcome.timeToMaintenance());
-            emitter.emit(REL_SUCCESS, new MapRecord(outSchema, out));
+            Map<String, Object> health = new HashMap<>(4);
+            health.put(TwinFields.HEALTH_SCORE, round2(outcome.health()));
+            health.put(TwinFields.HEALTH_STATUS, outcome.status().name());
+            health.put(TwinFields.TIME_TO_MAINTENANCE, outcome.timeToMaintenance()); // null when unknown
+            emitter.emit(REL_SUCCESS, RecordSupport.enriched(outSchema, record, health));
             for (Alert alert : outcome.alerts()) {
                 alerts++;
                 emitter.emit(REL_ALERTS, alertRecord(alert));

@@ -71,7 +71,9 @@ import org.apache.nifi.serialization.record.RecordSchema;
                 + " and any sensor fault in progress. Saved with every FlowFile it produces, so a restart continues"
                 + " the same factory; clearing the state starts a new factory.")
 @WritesAttributes({
-    @WritesAttribute(attribute = "record.count", description = "The number of readings in the FlowFile."),
+    @WritesAttribute(
+            attribute = TwinFields.RECORD_COUNT_ATTRIBUTE,
+            description = "The number of readings in the FlowFile."),
     @WritesAttribute(attribute = "mime.type", description = "The MIME type given by the Record Writer."),
     @WritesAttribute(
             attribute = GenerateSensorReadings.MACHINE_COUNT_ATTRIBUTE,
@@ -106,7 +108,6 @@ import org.apache.nifi.serialization.record.RecordSchema;
 public class GenerateSensorReadings extends AbstractProcessor {
 
     public static final String MACHINE_COUNT_ATTRIBUTE = "twin.machine.count";
-    public static final String RECORD_COUNT_ATTRIBUTE = "record.count";
 
     /**
      * In real time, a simulated clock further than this (or ten reading intervals) from the wall clock is moved to
@@ -372,12 +373,7 @@ public class GenerateSensorReadings extends AbstractProcessor {
     }
 
     private static ValidationResult invalid(PropertyDescriptor property, String input, String explanation) {
-        return new ValidationResult.Builder()
-                .subject(property.getName())
-                .input(input)
-                .valid(false)
-                .explanation(explanation)
-                .build();
+        return Validation.result(property.getName(), input, explanation);
     }
 
     @OnScheduled
@@ -510,7 +506,7 @@ public class GenerateSensorReadings extends AbstractProcessor {
             throw e;
         }
         attributes.putAll(result.getAttributes());
-        attributes.put(RECORD_COUNT_ATTRIBUTE, String.valueOf(result.getRecordCount()));
+        attributes.put(TwinFields.RECORD_COUNT_ATTRIBUTE, String.valueOf(result.getRecordCount()));
         attributes.put(CoreAttributes.MIME_TYPE.key(), mimeType);
         attributes.put(MACHINE_COUNT_ATTRIBUTE, String.valueOf(sim.machineCount()));
         flowFile = session.putAllAttributes(flowFile, attributes);

@@ -70,9 +70,6 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
                     + " 'record.error.message' attribute; or the whole FlowFile when its content could not be read.")
             .build();
 
-    public static final String RECORD_COUNT_ATTRIBUTE = "record.count";
-    public static final String ERROR_COUNT_ATTRIBUTE = "record.error.count";
-
     /** Thrown by an {@link Enrichment} for a record it cannot process; the message tells an operator why. */
     public static class RecordRejectedException extends Exception {
         public RecordRejectedException(String message) {
@@ -235,11 +232,11 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
                 String mimeType = output.writer.getMimeType();
                 output.close();
                 Map<String, String> attributes = new HashMap<>(result.getAttributes());
-                attributes.put(RECORD_COUNT_ATTRIBUTE, String.valueOf(result.getRecordCount()));
+                attributes.put(TwinFields.RECORD_COUNT_ATTRIBUTE, String.valueOf(result.getRecordCount()));
                 attributes.put(CoreAttributes.MIME_TYPE.key(), mimeType);
                 if (entry.getKey().equals(REL_FAILURE)) {
                     attributes.put(TwinFields.ERROR_MESSAGE_ATTRIBUTE, firstError);
-                    attributes.put(ERROR_COUNT_ATTRIBUTE, String.valueOf(result.getRecordCount()));
+                    attributes.put(TwinFields.ERROR_COUNT_ATTRIBUTE, String.valueOf(result.getRecordCount()));
                 }
                 output.flowFile = session.putAllAttributes(output.flowFile, attributes);
             }

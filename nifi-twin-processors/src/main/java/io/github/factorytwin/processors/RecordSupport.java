@@ -33,7 +33,7 @@ public final class RecordSupport {
     /** A copy of {@code record} under {@code schema} with {@code values} set (null values included). */
     public static Record enriched(RecordSchema schema, Record record, Map<String, Object> values) {
         Map<String, Object> source = record.toMap();
-        // Sized once: this runs for every record of every enriching processor.
+        // Sized once: this runs for every record ComputeHealthScore writes.
         Map<String, Object> all = new HashMap<>((source.size() + values.size()) * 4 / 3 + 1);
         all.putAll(source);
         all.putAll(values);

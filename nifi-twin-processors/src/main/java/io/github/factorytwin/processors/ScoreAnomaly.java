@@ -62,12 +62,14 @@ import org.apache.nifi.serialization.record.RecordSchema;
 @InputRequirement(InputRequirement.Requirement.INPUT_REQUIRED)
 @SeeAlso(TrainAnomalyModel.class)
 @WritesAttributes({
-    @WritesAttribute(attribute = "record.count", description = "Records in the outgoing FlowFile"),
+    @WritesAttribute(attribute = TwinFields.RECORD_COUNT_ATTRIBUTE, description = "Records in the outgoing FlowFile"),
     @WritesAttribute(attribute = "mime.type", description = "The Record Writer's MIME type"),
     @WritesAttribute(
-            attribute = "record.error.message",
+            attribute = TwinFields.ERROR_MESSAGE_ATTRIBUTE,
             description = "On failure: why the (first) record could not be scored"),
-    @WritesAttribute(attribute = "record.error.count", description = "On failure: number of records that failed")
+    @WritesAttribute(
+            attribute = TwinFields.ERROR_COUNT_ATTRIBUTE,
+            description = "On failure: number of records that failed")
 })
 @UseCase(
         description = "Learn what normal looks like from the live stream and flag anomalous sensor readings.",

@@ -53,7 +53,9 @@ import org.apache.nifi.serialization.record.Record;
             description = "Readings skipped for a missing, non-finite or non-numeric feature value"),
     @WritesAttribute(attribute = "model.features", description = "The model's feature names, comma-separated"),
     @WritesAttribute(attribute = "model.trees", description = "Number of trees"),
-    @WritesAttribute(attribute = "record.error.message", description = "On failure: why no model was written")
+    @WritesAttribute(
+            attribute = TwinFields.ERROR_MESSAGE_ATTRIBUTE,
+            description = "On failure: why no model was written")
 })
 @UseCase(
         description = "Train the anomaly model from historical readings inside NiFi (the canvas equivalent of a"

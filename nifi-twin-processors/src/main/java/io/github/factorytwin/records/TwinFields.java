@@ -57,6 +57,10 @@ public final class TwinFields {
 
     /** Attribute set on records a processor could not handle. */
     public static final String ERROR_MESSAGE_ATTRIBUTE = "record.error.message";
+    /** FlowFile attribute: records in the FlowFile. */
+    public static final String RECORD_COUNT_ATTRIBUTE = "record.count";
+    /** FlowFile attribute: records of a failed FlowFile that could not be processed. */
+    public static final String ERROR_COUNT_ATTRIBUTE = "record.error.count";
 
     private TwinFields() {}
 }
