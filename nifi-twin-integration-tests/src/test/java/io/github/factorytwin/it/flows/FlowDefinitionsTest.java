@@ -299,6 +299,29 @@ class FlowDefinitionsTest {
         }
     }
 
+    /** A parameter no flow uses would let an operator change a setting that changes nothing. */
+    @Test
+    void everyParameterOfTheContextIsUsedBySomeFlow() {
+        Set<String> defined = new TreeSet<>();
+        Set<String> used = new TreeSet<>();
+        for (Path file : flows()) {
+            JsonNode flow = FlowFiles.read(file);
+            defined.addAll(parameters(flow).keySet());
+            for (String kind : List.of("processors", "controllerServices")) {
+                for (JsonNode c : all(flow, kind)) {
+                    properties(c).values().forEach(v -> {
+                        Matcher m = FlowFiles.PARAMETER.matcher(v == null ? "" : v);
+                        while (m.find()) {
+                            used.add(m.group(1));
+                        }
+                    });
+                }
+            }
+        }
+        defined.removeAll(used);
+        assertTrue(defined.isEmpty(), "parameters no flow references: " + defined);
+    }
+
     @ParameterizedTest
     @MethodSource("flows")
     void ourComponentsUseOurBundle(Path file) {
