@@ -2,7 +2,7 @@
 """Writes superset/dashboards/: a Superset (4.1) dashboard export bundle for the factory twin.
 
 Usage (from the repository root): python3 superset/tools/generate-bundle.py
-The YAML is committed; the bootstrap zips it and runs `superset import-dashboards`. StackFilesTest
+The YAML is committed; the bootstrap zips it and runs `superset import-dashboards`. SupersetBundleTest
 (nifi-twin-integration-tests) checks every uuid reference and every column against the index templates.
 """
 import os

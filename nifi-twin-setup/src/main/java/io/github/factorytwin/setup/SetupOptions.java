@@ -34,7 +34,8 @@ public record SetupOptions(
             Usage: java -jar nifi-twin-setup-<version>-all.jar [options]
 
             Creates the twin's Kafka topics (sensor-data, anomalies, alerts, twin-dead-letter) and the
-            Elasticsearch index templates and indices (twin-readings, twin-anomalies, twin-alerts).
+            Elasticsearch index templates and indices (twin-readings, twin-anomalies, twin-alerts,
+            twin-alerts-current).
             Idempotent: existing topics and indices are left as they are; templates are replaced.
 
               --bootstrap-servers HOST:PORT[,...]  Kafka (default localhost:9092)
