@@ -60,10 +60,10 @@ class ShippedNarTest {
     }
 
     @Test
-    void extensionManifestDocumentsEveryProcessor() throws IOException {
+    void extensionManifestDocumentsEveryProcessor(@TempDir Path unpacked) throws IOException {
         try (ZipFile zip = new ZipFile(nar.toFile())) {
             Set<String> declared = new TreeSet<>();
-            for (Path jar : bundledJars(zip, Files.createTempDirectory("nar"))) {
+            for (Path jar : bundledJars(zip, unpacked)) {
                 try (ZipFile bundled = new ZipFile(jar.toFile())) {
                     ZipEntry services = bundled.getEntry(SERVICES);
                     if (services != null) {
@@ -78,6 +78,14 @@ class ShippedNarTest {
             while (m.find()) {
                 documented.add(m.group(1));
             }
+            assertEquals(
+                    Set.of(
+                            "io.github.factorytwin.processors.GenerateSensorReadings",
+                            "io.github.factorytwin.processors.ScoreAnomaly",
+                            "io.github.factorytwin.processors.TrainAnomalyModel",
+                            "io.github.factorytwin.processors.ComputeHealthScore"),
+                    declared,
+                    "the processors the bundle declares");
             assertEquals(declared, documented);
         }
     }

@@ -1,7 +1,6 @@
 package io.github.factorytwin.setup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,6 +107,5 @@ class IndexTemplatesTest {
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> ElasticsearchTemplates.templateJson("nope"));
         assertTrue(e.getMessage().contains("nope"), e.getMessage());
-        assertFalse(ElasticsearchTemplates.INDICES.contains("nope"));
     }
 }

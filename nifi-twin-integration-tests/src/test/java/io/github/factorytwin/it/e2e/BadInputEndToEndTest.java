@@ -120,8 +120,9 @@ class BadInputEndToEndTest {
                 TwinPipeline.countPerMachine(readings),
                 "every good reading still arrives");
 
-        // Every failure goes to the dead-letter topic, one message per record, the reason in a header (as the
-        // flow's PublishKafka twin-dead-letter does); nothing good does.
+        // Published to the dead-letter topic as the flow's PublishKafka twin-dead-letter does (one message per
+        // record, the reason in a header; NiFi's Kafka processors are not available here, so the test publishes),
+        // the failures are exactly the three bad messages, and each keeps its reason through Kafka.
         List<MockFlowFile> processorFailures = new ArrayList<>(scored.flowFiles("failure"));
         processorFailures.addAll(health.flowFiles("failure"));
         try (KafkaProducer<String, byte[]> producer = KAFKA.producer()) {

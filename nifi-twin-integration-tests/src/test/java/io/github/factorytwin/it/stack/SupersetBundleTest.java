@@ -237,6 +237,16 @@ class SupersetBundleTest {
         }
     }
 
+    /** Superset's column type for each Elasticsearch field type the templates use. */
+    private static final Map<String, String> SUPERSET_TYPES = Map.of(
+            "keyword", "STRING",
+            "text", "STRING",
+            "date", "DATETIME",
+            "double", "DOUBLE",
+            "float", "FLOAT",
+            "long", "LONG",
+            "boolean", "BOOLEAN");
+
     @Test
     void everyDatasetIsAnIndexWithMappedColumns() {
         for (JsonNode d : datasets.values()) {
@@ -250,6 +260,10 @@ class SupersetBundleTest {
                         "date".equals(mapped.get(name)),
                         col.path("is_dttm").asBoolean(),
                         index + "." + name + " is_dttm");
+                assertEquals(
+                        SUPERSET_TYPES.get(mapped.get(name)),
+                        col.path("type").asText(),
+                        index + "." + name + " is mapped as " + mapped.get(name));
             }
             assertTrue(mapped.containsKey(d.path("main_dttm_col").asText()), index + " main_dttm_col");
         }
