@@ -100,20 +100,13 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, A
         launch();
     }
 
-    /** Stops the broker cleanly, keeping its data (then {@link #restart()} is not possible: use {@link #resume()}). */
+    /** Stops the broker cleanly, keeping its data (used by {@link #restart()} and {@link #close()}). */
     public synchronized void stop() {
         if (server != null) {
             KafkaRaftServer running = server;
             server = null;
             running.shutdown();
             running.awaitShutdown();
-        }
-    }
-
-    /** Starts a broker that {@link #stop()} stopped, on the same ports and data. */
-    public synchronized void resume() {
-        if (server == null && logDir != null) {
-            launch();
         }
     }
 
@@ -127,20 +120,12 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, A
         }
     }
 
-    public synchronized boolean isRunning() {
-        return server != null;
-    }
-
     /** {@code 127.0.0.1:<port>} of the broker listener; stays the same across restarts. */
     public String bootstrapServers() {
         if (logDir == null) {
             throw new IllegalStateException("broker not started");
         }
         return "127.0.0.1:" + brokerPort;
-    }
-
-    public Path logDir() {
-        return logDir;
     }
 
     /** An Admin client for this broker (close it). */

@@ -11,9 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch._types.aggregations.Aggregate;
+import co.elastic.clients.elasticsearch._types.aggregations.Aggregation;
 import co.elastic.clients.elasticsearch._types.aggregations.DateHistogramBucket;
 import co.elastic.clients.elasticsearch._types.aggregations.StringTermsBucket;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
+import co.elastic.clients.util.ObjectBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.factorytwin.setup.ElasticsearchTemplates;
@@ -227,11 +229,7 @@ class PipelineEndToEndTest {
                         .aggregations("min_health", sub -> sub.min(v -> v.field("health_score")))
                         .aggregations("max_anomaly", sub -> sub.max(v -> v.field("anomaly_score")))
                         .aggregations("scored", sub -> sub.valueCount(v -> v.field("anomaly_score")))
-                        .aggregations(
-                                "latest",
-                                sub -> sub.topHits(h -> h.size(1)
-                                        .sort(so -> so.field(
-                                                f -> f.field("timestamp").order(SortOrder.Desc)))))),
+                        .aggregations("latest", PipelineEndToEndTest::latestByTimestamp)),
                 Void.class);
         Map<String, StringTermsBucket> buckets = buckets(response.aggregations().get("machines"));
         assertEquals(latest.keySet(), buckets.keySet());
@@ -263,16 +261,7 @@ class PipelineEndToEndTest {
                         maxAnomaly.get(e.getKey()),
                         e.getValue().aggregations().get("max_anomaly").max().value());
             }
-            JsonNode top = TwinPipeline.JSON.readTree(e.getValue()
-                    .aggregations()
-                    .get("latest")
-                    .topHits()
-                    .hits()
-                    .hits()
-                    .get(0)
-                    .source()
-                    .toJson()
-                    .toString());
+            JsonNode top = latestHit(e.getValue());
             ObjectNode expected = latest.get(e.getKey());
             assertEquals(
                     expected.path("timestamp").asLong(), top.path("timestamp").asLong(), e.getKey());
@@ -359,6 +348,25 @@ class PipelineEndToEndTest {
         assertEquals(expected, actual, "anomalies per machine per " + HISTOGRAM_MILLIS / 60_000 + " min");
     }
 
+    /** A sub-aggregation: each bucket's newest document by timestamp. */
+    private static ObjectBuilder<Aggregation> latestByTimestamp(Aggregation.Builder sub) {
+        return sub.topHits(
+                h -> h.size(1).sort(so -> so.field(f -> f.field("timestamp").order(SortOrder.Desc))));
+    }
+
+    /** The document {@link #latestByTimestamp} found in a bucket. */
+    private static JsonNode latestHit(StringTermsBucket bucket) throws Exception {
+        return TwinPipeline.JSON.readTree(bucket.aggregations()
+                .get("latest")
+                .topHits()
+                .hits()
+                .hits()
+                .get(0)
+                .source()
+                .toJson()
+                .toString());
+    }
+
     private static int assertOpenAlerts(ElasticsearchClient client, List<ObjectNode> alerts) throws Exception {
         // Expected: per machine, the last alert event (in emission order); open when RAISED or ESCALATED.
         Map<String, ObjectNode> last = new TreeMap<>();
@@ -375,25 +383,12 @@ class PipelineEndToEndTest {
         SearchResponse<Void> response = client.search(
                 s -> s.index(ElasticsearchTemplates.ALERTS).size(0).aggregations("machines", a -> a.terms(
                                 t -> t.field("machine_id").size(1000))
-                        .aggregations(
-                                "latest",
-                                sub -> sub.topHits(h -> h.size(1)
-                                        .sort(so -> so.field(
-                                                f -> f.field("timestamp").order(SortOrder.Desc)))))),
+                        .aggregations("latest", PipelineEndToEndTest::latestByTimestamp)),
                 Void.class);
         Map<String, String> actualOpen = new TreeMap<>();
         for (Map.Entry<String, StringTermsBucket> e :
                 buckets(response.aggregations().get("machines")).entrySet()) {
-            JsonNode top = TwinPipeline.JSON.readTree(e.getValue()
-                    .aggregations()
-                    .get("latest")
-                    .topHits()
-                    .hits()
-                    .hits()
-                    .get(0)
-                    .source()
-                    .toJson()
-                    .toString());
+            JsonNode top = latestHit(e.getValue());
             assertEquals(
                     last.get(e.getKey()).path("timestamp").asLong(),
                     top.path("timestamp").asLong());

@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -246,17 +245,7 @@ final class TwinPipeline {
             while (reader.nextRecord() != null) {
                 n++;
             }
-            if (n == 0) {
-                return null;
-            }
-            JsonNode tree = JSON.readTree(message);
-            List<ObjectNode> out = new ArrayList<>();
-            if (tree.isArray()) {
-                tree.forEach(node -> out.add((ObjectNode) node));
-            } else {
-                out.add((ObjectNode) tree);
-            }
-            return out;
+            return n == 0 ? null : parseArray(message);
         } catch (Exception e) {
             return null;
         }
@@ -271,21 +260,6 @@ final class TwinPipeline {
         runner.run(Math.max(1, flowFiles.size()), false, initialize);
         assertEquals(0, runner.getQueueSize().getObjectCount(), "FlowFiles left in the queue");
         return runner;
-    }
-
-    /** The records of every FlowFile on {@code relationship}, and the FlowFiles' contents, in order. */
-    static List<ObjectNode> records(TestRunner runner, String relationship) {
-        List<ObjectNode> out = new ArrayList<>();
-        for (MockFlowFile flowFile : runner.getFlowFilesForRelationship(relationship)) {
-            out.addAll(parseArray(flowFile.toByteArray()));
-        }
-        return out;
-    }
-
-    static List<byte[]> contents(TestRunner runner, String relationship) {
-        return runner.getFlowFilesForRelationship(relationship).stream()
-                .map(MockFlowFile::toByteArray)
-                .toList();
     }
 
     /** Bulk-indexes the records into {@code index} as PutElasticsearchRecord does (index op, generated ids). */
@@ -372,12 +346,6 @@ final class TwinPipeline {
         for (int i = 0; i < nameValue.length; i += 2) {
             map.put(nameValue[i], nameValue[i + 1]);
         }
-        return map;
-    }
-
-    static Map<String, String> with(Map<String, String> base, String... nameValue) {
-        Map<String, String> map = new HashMap<>(base);
-        map.putAll(props(nameValue));
         return map;
     }
 
