@@ -1,7 +1,11 @@
 package io.github.factorytwin.evaluation;
 
 import io.github.factorytwin.evaluation.ScorecardOptions.Part;
+import io.github.factorytwin.evaluation.bench.ComputeHealthScoreBench;
+import io.github.factorytwin.evaluation.bench.GenerateSensorReadingsBench;
+import io.github.factorytwin.evaluation.bench.ScoreAnomalyBench;
 import io.github.factorytwin.evaluation.bench.Throughput;
+import io.github.factorytwin.evaluation.cmapss.CmapssEvaluation;
 import io.github.factorytwin.evaluation.nab.NabCorpus;
 import io.github.factorytwin.evaluation.nab.NabDetector;
 import io.github.factorytwin.evaluation.nab.NabEvaluation;
@@ -9,9 +13,6 @@ import io.github.factorytwin.evaluation.nab.NabProfile;
 import io.github.factorytwin.evaluation.nab.NabRunner;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,12 +24,10 @@ import java.util.Optional;
 /**
  * The scorecard: detection quality on NAB, detection on the simulator's ground truth, time to
  * maintenance on C-MAPSS FD001 and throughput, printed as a table and written as a flat JSON
- * object ({@code nifi-twin-evaluation/target/scorecard.json} by default). A part whose data or
- * engine is missing says so and leaves its keys out of the JSON.
+ * object ({@code nifi-twin-evaluation/target/scorecard.json} by default). A part whose data is
+ * missing says so and leaves its keys out of the JSON.
  */
 public final class Scorecard {
-
-    static final List<String> PROCESSORS = List.of("GenerateSensorReadings", "ScoreAnomaly", "ComputeHealthScore");
 
     private final ScorecardOptions options;
     private final ScorecardReport report = new ScorecardReport();
@@ -195,8 +194,6 @@ public final class Scorecard {
 
     // ---------------------------------------------------------------- C-MAPSS
 
-    static final String CMAPSS_CLASS = "io.github.factorytwin.evaluation.cmapss.CmapssEvaluation";
-
     private void cmapss() throws Exception {
         Path dir = Datasets.cmapss(options.datasets());
         String published = "CNN 18.45, LSTM 16.14, best recent ~11-12.5";
@@ -208,18 +205,11 @@ public final class Scorecard {
             report.unavailable("C-MAPSS", "FD001", "C-MAPSS data missing at " + dir + " (use --datasets <dir>)");
             return;
         }
-        Class<?> type;
-        try {
-            type = Class.forName(CMAPSS_CLASS);
-        } catch (ClassNotFoundException e) {
-            report.unavailable("C-MAPSS", "FD001", "the health engine's C-MAPSS evaluation is not merged yet");
-            return;
-        }
-        Object result = invokeStatic(type.getMethod("run", Path.class), dir);
-        double rmse = ((Number) component(result, "rmse")).doubleValue();
-        double phm08 = ((Number) component(result, "phm08")).doubleValue();
-        int engines = ((Number) component(result, "engines")).intValue();
-        String method = String.valueOf(component(result, "method"));
+        CmapssEvaluation.Result result = CmapssEvaluation.run(dir);
+        double rmse = result.rmse();
+        double phm08 = result.phm08();
+        int engines = result.engines();
+        String method = result.method();
         report.number("cmapss.FD001.rmse", rmse);
         report.number("cmapss.FD001.phm08", phm08);
         report.number("cmapss.FD001.engines", engines);
@@ -235,76 +225,43 @@ public final class Scorecard {
 
     // ---------------------------------------------------------------- throughput
 
-    static final String BENCH_PACKAGE = "io.github.factorytwin.evaluation.bench.";
-
     private void throughput() throws Exception {
-        Throughput.Result ownBaseline = null;
-        for (String processor : PROCESSORS) {
-            Class<?> bench;
-            try {
-                bench = Class.forName(BENCH_PACKAGE + processor + "Bench");
-            } catch (ClassNotFoundException e) {
-                report.unavailable("throughput", processor, processor + "Bench is not merged yet");
-                continue;
-            }
-            log.println("scorecard: throughput of " + processor);
-            // a bench's compare(int, int), measuring processor and pass-through alternately, is preferred
-            Method method;
-            try {
-                method = bench.getMethod("compare", int.class, int.class);
-            } catch (NoSuchMethodException e) {
-                method = bench.getMethod("measure", int.class, int.class);
-            }
-            Object measured = invokeStatic(method, options.warmups(), options.iterations());
-            BenchResults c = BenchResults.read(bench, measured, options.warmups(), options.iterations());
-            String baselineNote = "bench's own pass-through";
-            if (!Double.isFinite(c.passThroughRecordsPerSecond())) {
-                if (ownBaseline == null) {
-                    log.println("scorecard: pass-through baseline (JsonTreeReader -> JsonRecordSetWriter)");
-                    ownBaseline = PassThroughBaseline.measure(options.warmups(), options.iterations());
-                    report.number("throughput.PassThrough.records_per_s", ownBaseline.medianRecordsPerSecond());
-                }
-                c = new BenchResults(c.recordsPerSecond(), ownBaseline.medianRecordsPerSecond());
-                baselineNote = "pass-through of sensor JSON";
-            }
-            report.number("throughput." + processor + ".records_per_s", c.recordsPerSecond());
-            report.number("throughput." + processor + ".passthrough_records_per_s", c.passThroughRecordsPerSecond());
-            report.number("throughput." + processor + ".ratio_to_passthrough", c.ratio());
-            report.row(
-                    "throughput",
-                    processor + " records/s (1 thread, median)",
-                    ScorecardReport.fmt(c.recordsPerSecond(), 0),
-                    "ratio " + ScorecardReport.fmt(c.ratio(), 3) + " to " + baselineNote + " "
-                            + ScorecardReport.fmt(c.passThroughRecordsPerSecond(), 0) + " records/s");
-        }
+        int warmups = options.warmups();
+        int iterations = options.iterations();
+        log.println("scorecard: throughput of GenerateSensorReadings");
+        Throughput.Result generated = GenerateSensorReadingsBench.measure(warmups, iterations);
+        // The simulator reads nothing: its baseline is a pass-through of sensor JSON like the one it writes.
+        log.println("scorecard: pass-through baseline (JsonTreeReader -> JsonRecordSetWriter)");
+        Throughput.Result sensorJson = PassThroughBaseline.measure(warmups, iterations);
+        report.number("throughput.PassThrough.records_per_s", sensorJson.medianRecordsPerSecond());
+        throughputRow("GenerateSensorReadings", generated, sensorJson, "pass-through of sensor JSON");
+
+        log.println("scorecard: throughput of ScoreAnomaly");
+        Throughput.Result scored = ScoreAnomalyBench.measure(warmups, iterations);
+        throughputRow(
+                "ScoreAnomaly",
+                scored,
+                ScoreAnomalyBench.measurePassThrough(warmups, iterations),
+                "bench's own pass-through");
+
+        log.println("scorecard: throughput of ComputeHealthScore");
+        ComputeHealthScoreBench.Comparison health = ComputeHealthScoreBench.compare(warmups, iterations);
+        throughputRow("ComputeHealthScore", health.health(), health.passThrough(), "bench's own pass-through");
     }
 
-    // ---------------------------------------------------------------- reflection helpers
-
-    static Object invokeStatic(Method method, Object... args) throws Exception {
-        try {
-            return method.invoke(null, args);
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            throw e;
-        }
-    }
-
-    /** The value of a record component (or no-argument accessor) by name. */
-    static Object component(Object record, String name) throws Exception {
-        if (record.getClass().isRecord()) {
-            for (RecordComponent rc : record.getClass().getRecordComponents()) {
-                if (rc.getName().equals(name)) {
-                    Method accessor = rc.getAccessor();
-                    accessor.setAccessible(true);
-                    return accessor.invoke(record);
-                }
-            }
-        }
-        Method m = record.getClass().getMethod(name);
-        m.setAccessible(true);
-        return m.invoke(record);
+    private void throughputRow(
+            String processor, Throughput.Result measured, Throughput.Result passThrough, String baselineNote) {
+        double recordsPerSecond = measured.medianRecordsPerSecond();
+        double baseline = passThrough.medianRecordsPerSecond();
+        double ratio = recordsPerSecond / baseline;
+        report.number("throughput." + processor + ".records_per_s", recordsPerSecond);
+        report.number("throughput." + processor + ".passthrough_records_per_s", baseline);
+        report.number("throughput." + processor + ".ratio_to_passthrough", ratio);
+        report.row(
+                "throughput",
+                processor + " records/s (1 thread, median)",
+                ScorecardReport.fmt(recordsPerSecond, 0),
+                "ratio " + ScorecardReport.fmt(ratio, 3) + " to " + baselineNote + " "
+                        + ScorecardReport.fmt(baseline, 0) + " records/s");
     }
 }
