@@ -369,7 +369,7 @@ public final class ElasticsearchNode implements BeforeAllCallback, AutoCloseable
     private static Path esHome() {
         Path home = Path.of(System.getProperty(
                         "twin.es.home",
-                        "target/elasticsearch/elasticsearch-" + System.getProperty("twin.es.version", "8.17.0")))
+                        "target/elasticsearch/elasticsearch-" + System.getProperty("elasticsearch.version", "8.17.0")))
                 .toAbsolutePath();
         if (!Files.isExecutable(home.resolve("bin/elasticsearch"))) {
             throw new IllegalStateException("No Elasticsearch distribution at " + home
