@@ -52,15 +52,10 @@ public final class HealthEngine {
 
     /** Result of one reading. {@code late} readings change nothing and carry no health. */
     public record Outcome(
-            boolean late,
-            double health,
-            HealthStatus status,
-            Long timeToMaintenance,
-            Reason reason,
-            List<Alert> alerts) {
+            boolean late, double health, HealthStatus status, Long timeToMaintenance, List<Alert> alerts) {
 
         static Outcome lateRecord() {
-            return new Outcome(true, Double.NaN, null, null, null, List.of());
+            return new Outcome(true, Double.NaN, null, null, List.of());
         }
     }
 
@@ -116,7 +111,7 @@ public final class HealthEngine {
     }
 
     public MachineState newState() {
-        return new MachineState(config.sensors().size(), lags, lags > 0 ? loadIndex : -1);
+        return new MachineState(config.sensors().size(), lags, loadIndex);
     }
 
     /**
@@ -125,7 +120,7 @@ public final class HealthEngine {
      * @throws IllegalArgumentException when it is not one (another format, sensor count or load model)
      */
     public MachineState decode(String text) {
-        return MachineState.decode(text, config.sensors().size(), lags, lags > 0 ? loadIndex : -1);
+        return MachineState.decode(text, config.sensors().size(), lags, loadIndex);
     }
 
     /** Applies one reading of {@code machineId} to {@code state} (unchanged when the reading is late). */
@@ -179,7 +174,7 @@ public final class HealthEngine {
         }
         Long ttm = timeToMaintenance(state);
         Alert alert = updateStatus(machineId, state, now, health, reason, ttm);
-        return new Outcome(false, health, state.status, ttm, reason, alert == null ? List.of() : List.of(alert));
+        return new Outcome(false, health, state.status, ttm, alert == null ? List.of() : List.of(alert));
     }
 
     /**
@@ -207,12 +202,7 @@ public final class HealthEngine {
     /** What drove the health: the anomaly score or the most drifted sensor; text built only when needed. */
     public record Reason(double anomalyPenalty, double anomaly, double driftPenalty, int sensor, double z) {
 
-        static final Reason MAINTENANCE = new Reason(0, Double.NaN, 0, -2, 0);
-
         public String text(HealthConfig config) {
-            if (sensor == -2) {
-                return MAINTENANCE_REASON;
-            }
             if (anomalyPenalty >= driftPenalty) {
                 return anomalyPenalty > 0 ? String.format("%s: smoothed %.2f", ANOMALY_REASON, anomaly) : "none";
             }
@@ -236,35 +226,8 @@ public final class HealthEngine {
         }
         // The repaired machine learns its baseline again: a repair can change its normal operating point, and a
         // machine first seen while already degrading would otherwise keep a baseline of its degraded state.
-        state.baselineReadings = 0;
-        java.util.Arrays.fill(state.baselineCount, 0);
-        java.util.Arrays.fill(state.baselineMean, 0);
-        java.util.Arrays.fill(state.baselineM2, 0);
-        java.util.Arrays.fill(state.fast, Double.NaN);
-        java.util.Arrays.fill(state.slow, Double.NaN);
-        java.util.Arrays.fill(state.lagLoad, Double.NaN);
-        state.loadPrevious1 = Double.NaN;
-        state.loadPrevious2 = Double.NaN;
-        java.util.Arrays.fill(state.lagMean, 0);
-        java.util.Arrays.fill(state.lagM2, 0);
-        java.util.Arrays.fill(state.lagCo, 0);
-        java.util.Arrays.fill(state.lagChoice, (byte) -1);
-        state.deriveLoadModel();
-        state.readings = 0;
-        state.resetTimestamp = now;
-        state.anomaly = Double.NaN;
-        state.anomalyCount = 0;
-        state.anomalyMean = 0;
-        state.anomalyM2 = 0;
-        state.health = 100;
-        state.status = HealthStatus.HEALTHY;
-        state.pending = null;
-        state.incidentSeverity = null;
-        state.incidentStart = 0;
-        state.trendOrigin = now;
-        state.trendPoints = 0;
-        state.s0 = state.st = state.sh = state.stt = state.sth = state.shh = 0;
-        return new Outcome(false, 100, HealthStatus.HEALTHY, null, Reason.MAINTENANCE, alerts);
+        state.startAfresh(now);
+        return new Outcome(false, 100, HealthStatus.HEALTHY, null, alerts);
     }
 
     private void learn(MachineState state, Reading reading, double dtSeconds) {
@@ -547,7 +510,7 @@ public final class HealthEngine {
             return null;
         }
         if (rulModel != null) {
-            double predicted = rulModel.predict(RulFeatures.of(s, this));
+            double predicted = rulModel.predict(RulFeatures.of(s));
             return Double.isFinite(predicted) ? Math.max(0, Math.round(predicted)) : null;
         }
         if (s.trendPoints < minTrendPoints) {

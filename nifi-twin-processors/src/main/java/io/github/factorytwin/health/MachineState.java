@@ -7,7 +7,7 @@ import java.util.Base64;
 /**
  * Everything the engine remembers about one machine: a fixed number of numbers per configured sensor, no history
  * buffers, so its size is bounded (about 150 bytes plus 36 per sensor in binary, and with a load model about 232
- * plus 73 per sensor more; {@link #encode()} gives Base64 of that: about 841 characters for temperature, vibration
+ * plus 73 per sensor more; {@link #encode()} gives Base64 of that: about 840 characters for temperature, vibration
  * and rpm with the load model). Not thread-safe: the caller owns an instance or copies it.
  */
 public final class MachineState {
@@ -88,10 +88,6 @@ public final class MachineState {
 
     final double[] residualSd;
 
-    public MachineState(int sensorCount) {
-        this(sensorCount, 0, -1);
-    }
-
     public MachineState(int sensorCount, int lags, int loadIndex) {
         if ((lags == 0) != (loadIndex < 0) || loadIndex >= sensorCount) {
             throw new IllegalArgumentException("load lags need a load sensor");
@@ -115,6 +111,41 @@ public final class MachineState {
         residualSd = new double[lagChoice.length];
         Arrays.fill(lagLoad, Double.NaN);
         Arrays.fill(lagChoice, (byte) -1);
+    }
+
+    /**
+     * Forgets everything learned about the machine (after maintenance): baseline, load model, smoothed values,
+     * anomaly level, health, status, incident and trend, as if it were first seen at {@code now}.
+     */
+    void startAfresh(long now) {
+        baselineReadings = 0;
+        Arrays.fill(baselineCount, 0);
+        Arrays.fill(baselineMean, 0);
+        Arrays.fill(baselineM2, 0);
+        Arrays.fill(fast, Double.NaN);
+        Arrays.fill(slow, Double.NaN);
+        Arrays.fill(lagLoad, Double.NaN);
+        loadPrevious1 = Double.NaN;
+        loadPrevious2 = Double.NaN;
+        Arrays.fill(lagMean, 0);
+        Arrays.fill(lagM2, 0);
+        Arrays.fill(lagCo, 0);
+        Arrays.fill(lagChoice, (byte) -1);
+        deriveLoadModel();
+        readings = 0;
+        resetTimestamp = now;
+        anomaly = Double.NaN;
+        anomalyCount = 0;
+        anomalyMean = 0;
+        anomalyM2 = 0;
+        health = 100;
+        status = HealthStatus.HEALTHY;
+        pending = null;
+        incidentSeverity = null;
+        incidentStart = 0;
+        trendOrigin = now;
+        trendPoints = 0;
+        s0 = st = sh = stt = sth = shh = 0;
     }
 
     /**
@@ -157,25 +188,12 @@ public final class MachineState {
         return lastTimestamp == Long.MIN_VALUE;
     }
 
-    public HealthStatus status() {
-        return status;
-    }
-
-    public double health() {
-        return health;
-    }
-
     public long lastTimestamp() {
         return lastTimestamp;
     }
 
     public int readings() {
         return readings;
-    }
-
-    /** True while an alert incident of this machine is open (RAISED, not yet RECOVERED). */
-    public boolean hasOpenAlert() {
-        return incidentSeverity != null;
     }
 
     public MachineState copy() {

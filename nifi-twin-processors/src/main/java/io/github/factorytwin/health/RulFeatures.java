@@ -20,7 +20,7 @@ public final class RulFeatures {
         return 4 + 4 * sensors;
     }
 
-    public static double[] of(MachineState s, HealthEngine engine) {
+    public static double[] of(MachineState s) {
         double[] x = new double[count(s.sensorCount)];
         x[0] = s.readings;
         x[1] = s.health;

@@ -78,7 +78,7 @@ import org.apache.nifi.serialization.record.RecordSchema;
 })
 @Stateful(
         scopes = Scope.LOCAL,
-        description = "One entry per machine (key 'machine:<id>', a compact Base64 state of about 814 characters"
+        description = "One entry per machine (key 'machine:<id>', a compact Base64 state of about 840 characters"
                 + " for temperature, vibration and rpm: learned baseline and load model, smoothed values, status, open alert, health trend) plus"
                 + " 'config.sensors'. Written once per FlowFile, loaded when the processor is scheduled. LOCAL: in a"
                 + " cluster each node tracks the machines whose readings it receives; a machine whose Kafka"

@@ -165,25 +165,8 @@ public final class FactorySimulator {
         return machines.length;
     }
 
-    public MachineSpec machine(int index) {
-        return machines[index].spec;
-    }
-
     public long seed() {
         return seed;
-    }
-
-    public SimulationSettings settings() {
-        return settings;
-    }
-
-    /** For tests: the failure mode the machine is heading for, and when it fails. */
-    FailureMode comingFailureMode(int index) {
-        return machines[index].mode();
-    }
-
-    long failureTime(int index) {
-        return machines[index].failAt();
     }
 
     private static long alignDown(long millis, long interval) {

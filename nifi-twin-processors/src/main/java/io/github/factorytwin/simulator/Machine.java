@@ -390,18 +390,4 @@ final class Machine {
     private static double pd(String s) {
         return Double.longBitsToDouble(Long.parseLong(s, 36));
     }
-
-    // ---- for tests ----
-
-    FailureMode mode() {
-        return mode;
-    }
-
-    long failAt() {
-        return failAt;
-    }
-
-    long onset() {
-        return onset;
-    }
 }

@@ -21,10 +21,6 @@ public final class Reading {
         return machineIndex;
     }
 
-    public MachineSpec machine() {
-        return machine;
-    }
-
     public String machineId() {
         return machine.id();
     }

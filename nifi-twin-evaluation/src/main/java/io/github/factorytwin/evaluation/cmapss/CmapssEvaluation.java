@@ -152,7 +152,7 @@ public final class CmapssEvaluation {
             for (int c = 0; c < cycles.size(); c++) {
                 engine.update("train", state, reading(c + 1, cycles.get(c)));
                 if (c + 1 >= options.baseline()) {
-                    double[] x = RulFeatures.of(state, engine);
+                    double[] x = RulFeatures.of(state);
                     double[] row = new double[x.length + 1];
                     System.arraycopy(x, 0, row, 0, x.length);
                     row[x.length] = Math.min(CAP, cycles.size() - (c + 1));
