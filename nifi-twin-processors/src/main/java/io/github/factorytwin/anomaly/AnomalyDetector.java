@@ -104,10 +104,28 @@ public final class AnomalyDetector {
      *
      * @param score the anomaly score in (0, 1], or null while the reading's model is warming up
      * @param anomalous {@code score >= threshold}; false while warming up
-     * @param explanation the feature that contributed most; null while warming up
      * @param features the reading's features
+     * @param model the model that scored it; null while warming up
      */
-    public record Result(Double score, boolean anomalous, Explanation explanation, Features features) {}
+    public record Result(Double score, boolean anomalous, Features features, IsolationForestModel model) {
+
+        /**
+         * The feature that contributed most (null while warming up), for a reading whose final verdict is {@code
+         * anomalous}: that decides how the feature is chosen, and the text is built only for anomalous readings and
+         * readings with an imputed value. Pass the verdict after any post-processing of the score.
+         */
+        public Explanation explain(boolean anomalous) {
+            return model == null
+                    ? null
+                    : model.explain(
+                            features.values(), anomalous, features.imputed(), anomalous || features.isImputed());
+        }
+
+        /** {@link #explain(boolean)} for this result's own verdict. */
+        public Explanation explanation() {
+            return explain(anomalous);
+        }
+    }
 
     private final Config config;
     private final Supplier<IsolationForestModel> fixedModel;
@@ -262,13 +280,10 @@ public final class AnomalyDetector {
                 if (!features.isImputed()) {
                     toLearn.computeIfAbsent(learner, l -> new ArrayList<>()).add(features.values());
                 }
-                return new Result(null, false, null, features);
+                return new Result(null, false, features, null);
             }
             double score = model.score(features.values());
             boolean anomalous = score >= config.threshold();
-            // The text only where an operator reads it: anomalous readings, and readings with an imputed value.
-            Explanation explanation =
-                    model.explain(features.values(), anomalous, features.imputed(), anomalous || features.isImputed());
             scored++;
             if (anomalous) {
                 anomalies++;
@@ -276,7 +291,7 @@ public final class AnomalyDetector {
             if (learner != null && config.retrainInterval() > 0 && !features.isImputed()) {
                 toLearn.computeIfAbsent(learner, l -> new ArrayList<>()).add(features.values());
             }
-            return new Result(score, anomalous, explanation, features);
+            return new Result(score, anomalous, features, model);
         }
 
         /**

@@ -690,22 +690,26 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                     throw new RecordRejectedException(
                             "No anomaly model is loaded" + (problem == null ? "" : ": " + problem));
                 }
-                Explanation explanation = result.explanation();
                 Double score = result.score();
                 boolean anomalous = result.anomalous();
-                String feature = explanation == null ? null : explanation.feature();
-                Double featureValue = explanation == null ? null : explanation.value();
-                String text = explanation == null ? WARMING_UP : explanation.text();
+                ScorePostProcessing.Outcome outcome = null;
                 if (post != null) {
                     // the post-processor sees every reading, the model's warm-up included (the range learns them)
-                    ScorePostProcessing.Outcome outcome =
-                            post.outcome(machineId, score == null ? Double.NaN : score, raw);
+                    outcome = post.outcome(machineId, score == null ? Double.NaN : score, raw);
                     double processed = outcome.score();
                     score = Double.isNaN(processed) ? null : processed;
                     anomalous = score != null && processed >= s.threshold();
                     if (anomalous) {
                         postAnomalies[0]++;
                     }
+                }
+                // The model's own explanation when the model and the final verdict agree; otherwise the feature
+                // without the model's sentence (a likelihood or range text below says why instead).
+                Explanation explanation = result.explain(anomalous && result.anomalous());
+                String feature = explanation == null ? null : explanation.feature();
+                Double featureValue = explanation == null ? null : explanation.value();
+                String text = explanation == null ? WARMING_UP : explanation.text();
+                if (outcome != null) {
                     if (outcome.outOfRange() >= 0) {
                         feature = s.fields().get(outcome.outOfRange());
                         featureValue = raw[outcome.outOfRange()];
@@ -716,7 +720,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                                 featureValue,
                                 outcome.low(),
                                 outcome.high());
-                    } else if (anomalous && explanation != null && explanation.text() == null) {
+                    } else if (anomalous && explanation != null && !result.anomalous()) {
                         text = String.format(
                                 Locale.ROOT,
                                 "unlikely change of anomaly scores; %s=%.2f (normal %.2f..%.2f)",

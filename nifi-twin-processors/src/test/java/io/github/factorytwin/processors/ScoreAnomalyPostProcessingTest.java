@@ -126,6 +126,13 @@ class ScoreAnomalyPostProcessingTest {
         assertTrue(likelyFirst >= 400 && likelyFirst < 420, "likelihood flags the shift soon: " + likelyFirst);
         assertTrue(likelyFlags <= 5, "likelihood flags the shift a few times, not throughout: " + likelyFlags);
         assertEquals(0, anomalous(likely, WARM_UP, 400), "no alarm before the shift");
+        for (JsonNode record : likely.subList(WARM_UP, likely.size())) {
+            if (!record.get("is_anomaly").asBoolean()) {
+                assertTrue(
+                        record.get("anomaly_explanation").isNull(),
+                        "the sentence only on anomalous readings, judged after post-processing: " + record);
+            }
+        }
         JsonNode flagged = likely.get(likelyFirst);
         assertTrue(flagged.get("anomaly_score").asDouble() >= 0.5);
         assertEquals("value", flagged.get("anomaly_feature").asText());
