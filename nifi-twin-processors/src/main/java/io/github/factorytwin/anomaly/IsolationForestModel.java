@@ -43,7 +43,9 @@ import smile.stat.distribution.GaussianDistribution;
  * child {@code right[n]} ({@code -1} for a leaf, whose path length is {@code value[n]}); an inner node sends
  * {@code z} left when {@code dot(z, planes[n*d .. n*d+d)) < value[n]}, the same arithmetic in the same order as
  * Smile's {@code IsolationTree.path}, so the forest part of the score equals Smile's {@code IsolationForest.score}
- * of the standardised point bit for bit, while scoring follows no object pointers.
+ * of the standardised point bit for bit, while scoring follows no object pointers. That is the form of the model
+ * file; in memory the model keeps only the walking layout of the same nodes (see {@code layOutForWalking}) and
+ * rebuilds the file's arrays when it is written.
  */
 public final class IsolationForestModel {
 
@@ -64,9 +66,6 @@ public final class IsolationForestModel {
     private final double c;
     private final int d;
     private final int[] roots;
-    private final int[] right;
-    private final double[] value;
-    private final double[] planes;
     private final double[] normalLow;
     private final double[] normalMedian;
     private final double[] normalHigh;
@@ -74,7 +73,7 @@ public final class IsolationForestModel {
     private final double[] observedMax;
     private final double[] width;
     private final long trainingCount;
-    // Scoring layout, see layOutForWalking.
+    // The trees, laid out for scoring (see layOutForWalking); the only copy of them.
     private final double[] walkNodes;
     private final int[] walkChildren;
     private final double[] leafPathLength;
@@ -102,9 +101,6 @@ public final class IsolationForestModel {
         this.subsampleSize = subsampleSize;
         this.c = averagePathLength(subsampleSize);
         this.roots = roots;
-        this.right = right;
-        this.value = value;
-        this.planes = planes;
         this.normalLow = normalLow;
         this.normalMedian = normalMedian;
         this.normalHigh = normalHigh;
@@ -118,9 +114,12 @@ public final class IsolationForestModel {
         this.walkNodes = new double[right.length * (d + 1)];
         this.walkChildren = new int[2 * right.length];
         this.leafPathLength = new double[right.length];
-        int[] depth = new int[1];
-        layOutForWalking(depth);
-        this.steps = depth[0];
+        layOutForWalking(right, value, planes);
+        int deepest = 0;
+        for (int root : roots) {
+            deepest = Math.max(deepest, depth(right, root));
+        }
+        this.steps = deepest;
     }
 
     /**
@@ -131,7 +130,7 @@ public final class IsolationForestModel {
      * own left and right child, so every tree can be walked a fixed number of steps (the deepest leaf's depth) and
      * several trees in lockstep, which keeps several independent memory accesses in flight.
      */
-    private void layOutForWalking(int[] maxDepth) {
+    private void layOutForWalking(int[] right, double[] value, double[] planes) {
         int n = right.length;
         int stride = d + 1;
         for (int k = 0; k < n; k++) {
@@ -146,14 +145,9 @@ public final class IsolationForestModel {
                 walkChildren[2 * k + 1] = right[k];
             }
         }
-        int deepest = 0;
-        for (int root : roots) {
-            deepest = Math.max(deepest, depth(root));
-        }
-        maxDepth[0] = deepest;
     }
 
-    private int depth(int n) {
+    private static int depth(int[] right, int n) {
         int deepest = 0;
         int[] stack = new int[128];
         int[] level = new int[128];
@@ -185,7 +179,7 @@ public final class IsolationForestModel {
 
     /**
      * Fits a forest with Smile: each tree on its own random subsample of {@code subsampleSize} rows without
-     * replacement (all rows when there are fewer), depth limit {@code ceil(log2(subsample))}, axis-parallel splits.
+     * replacement (all rows when there are fewer), depth limit {@code ceil(log2(subsample))}, random hyperplane splits through all features (extension level {@code d - 1}).
      * The same data and seed always give the same model (Smile's random generator is seeded on this thread; fits
      * are serialised because Smile's Gaussian generator is a shared singleton).
      *
@@ -495,23 +489,23 @@ public final class IsolationForestModel {
         for (int root : roots) {
             Arrays.fill(pathCredit, 0);
             int n = root;
-            int r;
-            while ((r = right[n]) >= 0) {
+            int stride = d + 1;
+            while (!isLeaf(n)) {
                 double dot = 0;
                 double norm = 0;
-                int offset = n * d;
+                int offset = n * stride;
                 for (int j = 0; j < d; j++) {
-                    dot += z[j] * planes[offset + j];
-                    norm += Math.abs(planes[offset + j]);
+                    dot += z[j] * walkNodes[offset + j];
+                    norm += Math.abs(walkNodes[offset + j]);
                 }
                 if (norm > 0) {
                     for (int j = 0; j < d; j++) {
-                        pathCredit[j] += Math.abs(planes[offset + j]) / norm;
+                        pathCredit[j] += Math.abs(walkNodes[offset + j]) / norm;
                     }
                 }
-                n = dot < value[n] ? n + 1 : r;
+                n = walkChildren[2 * n + (dot < walkNodes[offset + d] ? 0 : 1)];
             }
-            double weight = 1.0 / Math.max(1.0, value[n]);
+            double weight = 1.0 / Math.max(1.0, leafPathLength[n]);
             for (int j = 0; j < d; j++) {
                 credit[j] += weight * pathCredit[j];
             }
@@ -566,37 +560,43 @@ public final class IsolationForestModel {
         return trainingCount;
     }
 
-    /** Total number of nodes over all trees. */
-    public int nodeCount() {
-        return right.length;
-    }
-
-    public double normalLow(int j) {
-        return normalLow[j];
-    }
-
-    public double normalMedian(int j) {
-        return normalMedian[j];
-    }
-
-    public double normalHigh(int j) {
-        return normalHigh[j];
-    }
-
     // Package-private raw access for ModelFormat.
     int[] roots() {
         return roots;
     }
 
+    // The stored form of the trees (see the class comment), rebuilt from the walking layout: for writing a file.
+    private int nodes() {
+        return leafPathLength.length;
+    }
+
+    private boolean isLeaf(int n) {
+        return walkChildren[2 * n] == n;
+    }
+
     int[] right() {
+        int[] right = new int[nodes()];
+        for (int n = 0; n < right.length; n++) {
+            right[n] = isLeaf(n) ? -1 : walkChildren[2 * n + 1];
+        }
         return right;
     }
 
     double[] value() {
+        double[] value = new double[nodes()];
+        for (int n = 0; n < value.length; n++) {
+            value[n] = isLeaf(n) ? leafPathLength[n] : walkNodes[n * (d + 1) + d];
+        }
         return value;
     }
 
     double[] planes() {
+        double[] planes = new double[nodes() * d];
+        for (int n = 0; n < nodes(); n++) {
+            if (!isLeaf(n)) {
+                System.arraycopy(walkNodes, n * (d + 1), planes, n * d, d);
+            }
+        }
         return planes;
     }
 

@@ -1,5 +1,6 @@
 package io.github.factorytwin.anomaly;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,6 +42,7 @@ class ModelFormatTest {
         IsolationForestModel read = ModelFormat.read(file);
         assertEquals(model.featureNames(), read.featureNames());
         assertEquals(model.trainingCount(), read.trainingCount());
+        assertArrayEquals(bytes(model), bytes(read), "a model read back writes the same file");
         Readings readings = new Readings(4);
         for (int i = 0; i < 500; i++) {
             double[] x = i % 5 == 0 ? Readings.correlationBreak() : readings.normal();
