@@ -179,7 +179,8 @@ public final class IsolationForestModel {
 
     /**
      * Fits a forest with Smile: each tree on its own random subsample of {@code subsampleSize} rows without
-     * replacement (all rows when there are fewer), depth limit {@code ceil(log2(subsample))}, random hyperplane splits through all features (extension level {@code d - 1}).
+     * replacement (all rows when there are fewer), depth limit {@code ceil(log2(subsample))}, random hyperplane
+     * splits through all features (extension level {@code d - 1}).
      * The same data and seed always give the same model (Smile's random generator is seeded on this thread; fits
      * are serialised because Smile's Gaussian generator is a shared singleton).
      *
