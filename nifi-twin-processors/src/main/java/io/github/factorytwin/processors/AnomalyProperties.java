@@ -224,6 +224,11 @@ final class AnomalyProperties {
             .addValidator(StandardValidators.LONG_VALIDATOR)
             .build();
 
+    /** The Random Seed's value, or null when it is empty (a random seed per fit). */
+    static Long seed(String text) {
+        return text == null || text.isBlank() ? null : Long.parseLong(text.trim());
+    }
+
     static FeatureSpec featureSpec(String fields, DerivedFeatures derived) {
         return new FeatureSpec(FeatureSpec.parseFields(fields), derived.features());
     }

@@ -130,7 +130,7 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
             Emitter emitter =
                     (relationship, record) -> outputs.write(relationship, enrichment.schemaFor(relationship), record);
             Record record;
-            while ((record = next(reader)) != null) {
+            while ((record = RecordSupport.nextRecord(reader)) != null) {
                 try {
                     enrichment.process(record, emitter);
                 } catch (RecordRejectedException e) {
@@ -141,14 +141,14 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
             enrichment.commit(session);
         } catch (MalformedRecordException | SchemaNotFoundException | IOException e) {
             outputs.discard();
-            String reason = "Could not read records: " + describe(e);
+            String reason = "Could not read records: " + RecordSupport.describe(e);
             getLogger().error("Routing {} to failure: {}", original, reason, e);
             original = session.putAttribute(original, TwinFields.ERROR_MESSAGE_ATTRIBUTE, reason);
             session.transfer(original, REL_FAILURE);
             return;
         } catch (WriteFailure e) {
             outputs.discard();
-            String reason = "Could not write records: " + describe(e.getCause());
+            String reason = "Could not write records: " + RecordSupport.describe(e.getCause());
             getLogger().error("Routing {} to failure: {}", original, reason, e.getCause());
             original = session.putAttribute(original, TwinFields.ERROR_MESSAGE_ATTRIBUTE, reason);
             session.transfer(original, REL_FAILURE);
@@ -166,29 +166,11 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
         session.remove(original);
     }
 
-    /** The reader's next record; a value the reader cannot convert makes the content unreadable, not a crash. */
-    private static Record next(RecordReader reader) throws IOException, MalformedRecordException {
-        try {
-            return reader.nextRecord();
-        } catch (RuntimeException e) {
-            throw new MalformedRecordException("Could not read a record: " + describe(e), e);
-        }
-    }
-
     /** The Record Writer failed on a record: the outputs may hold half a record, so the FlowFile fails whole. */
     private static final class WriteFailure extends RuntimeException {
         WriteFailure(Exception cause) {
             super(cause);
         }
-    }
-
-    private static String describe(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage() != null ? root.getMessage() : e.getMessage();
-        return message != null ? message : root.getClass().getSimpleName();
     }
 
     /** The child FlowFiles of one incoming FlowFile, one writer per relationship, created on first use. */

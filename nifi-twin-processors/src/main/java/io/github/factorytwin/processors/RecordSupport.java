@@ -2,10 +2,13 @@ package io.github.factorytwin.processors;
 
 import io.github.factorytwin.processors.RecordEnrichmentProcessor.RecordRejectedException;
 import io.github.factorytwin.records.TwinFields;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.nifi.serialization.MalformedRecordException;
+import org.apache.nifi.serialization.RecordReader;
 import org.apache.nifi.serialization.SimpleRecordSchema;
 import org.apache.nifi.serialization.record.MapRecord;
 import org.apache.nifi.serialization.record.Record;
@@ -82,5 +85,36 @@ public final class RecordSupport {
     /** Whether the record marks a maintenance: its {@code state} field is {@value #MAINTENANCE} (any case). */
     public static boolean isMaintenance(Record record) {
         return MAINTENANCE.equalsIgnoreCase(text(record, TwinFields.STATE));
+    }
+
+    /**
+     * Reads the record fields {@code fields} as numbers into {@code into} (NaN where a field is absent or null).
+     *
+     * @throws RecordRejectedException when a value is present but not a number
+     */
+    public static void numbers(Record record, List<String> fields, double[] into) throws RecordRejectedException {
+        for (int i = 0; i < into.length; i++) {
+            Double value = number(record, fields.get(i));
+            into[i] = value == null ? Double.NaN : value;
+        }
+    }
+
+    /** The reader's next record; a value the reader cannot convert makes the content unreadable, not a crash. */
+    public static Record nextRecord(RecordReader reader) throws IOException, MalformedRecordException {
+        try {
+            return reader.nextRecord();
+        } catch (RuntimeException e) {
+            throw new MalformedRecordException("Could not read a record: " + describe(e), e);
+        }
+    }
+
+    /** The root cause's message of {@code e} (or its type), for an operator. */
+    public static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() != null ? root.getMessage() : e.getMessage();
+        return message != null ? message : root.getClass().getSimpleName();
     }
 }

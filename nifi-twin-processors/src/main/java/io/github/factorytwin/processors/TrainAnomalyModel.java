@@ -153,16 +153,12 @@ public class TrainAnomalyModel extends AbstractProcessor {
                 RecordReader reader = readers.createRecordReader(flowFile, in, getLogger())) {
             Record record;
             double[] raw = new double[spec.rawCount()];
-            while ((record = reader.nextRecord()) != null) {
+            while ((record = RecordSupport.nextRecord(reader)) != null) {
                 String machine = RecordSupport.text(record, idField);
                 MachineState state =
                         machines.computeIfAbsent(machine == null ? "" : machine, m -> new MachineState(spec));
                 try {
-                    for (int i = 0; i < raw.length; i++) {
-                        Double value =
-                                RecordSupport.number(record, spec.fields().get(i));
-                        raw[i] = value == null ? Double.NaN : value;
-                    }
+                    RecordSupport.numbers(record, spec.fields(), raw);
                     rows.add(state.extract(spec, raw, MissingValueStrategy.FAIL).values());
                 } catch (RecordRejectedException | MissingFeatureException e) {
                     skipped++;
@@ -180,10 +176,10 @@ public class TrainAnomalyModel extends AbstractProcessor {
                             + " values of " + spec.fields() + "); at least " + MIN_TRAINING_ROWS + " are needed");
             return;
         }
-        String seedText = context.getProperty(RANDOM_SEED).getValue();
-        long seed = seedText == null || seedText.isBlank()
-                ? ThreadLocalRandom.current().nextLong()
-                : Long.parseLong(seedText.trim());
+        Long configured =
+                AnomalyProperties.seed(context.getProperty(RANDOM_SEED).getValue());
+        long seed =
+                configured != null ? configured : ThreadLocalRandom.current().nextLong();
         IsolationForestModel model = IsolationForestModel.fit(
                 spec.names(),
                 rows.toArray(double[][]::new),
