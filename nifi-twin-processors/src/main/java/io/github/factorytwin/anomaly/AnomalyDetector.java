@@ -37,7 +37,19 @@ public final class AnomalyDetector {
     public enum Scope {
         GLOBAL,
         PER_MACHINE,
-        PER_MACHINE_TYPE
+        PER_MACHINE_TYPE;
+
+        /** The key of GLOBAL's one model (any fixed key would do: every reading shares it). */
+        public static final String GLOBAL_KEY = "*";
+
+        /** The key of the model that scores a reading of {@code machineId}, of type {@code machineType}. */
+        public String key(String machineId, String machineType) {
+            return switch (this) {
+                case GLOBAL -> GLOBAL_KEY;
+                case PER_MACHINE -> machineId;
+                case PER_MACHINE_TYPE -> machineType;
+            };
+        }
     }
 
     /**
@@ -150,10 +162,6 @@ public final class AnomalyDetector {
         return new AnomalyDetector(config, Objects.requireNonNull(model));
     }
 
-    public Config config() {
-        return config;
-    }
-
     /** Whether this detector learns its models from the stream (rather than scoring with a given model). */
     public boolean learns() {
         return fixedModel == null;
@@ -206,18 +214,6 @@ public final class AnomalyDetector {
                 learner.sample = null;
             }
         }
-    }
-
-    /** The learned models by scope key (those past their warm-up). */
-    public Map<String, IsolationForestModel> learnedModels() {
-        Map<String, IsolationForestModel> models = new HashMap<>();
-        learners.forEach((key, learner) -> {
-            IsolationForestModel model = learner.model;
-            if (model != null) {
-                models.put(key, model);
-            }
-        });
-        return models;
     }
 
     /** A snapshot of the committed per-machine feature state (each state is immutable once published). */

@@ -25,7 +25,7 @@ import java.io.IOException;
  *
  * <p>Not thread-safe: keep one instance per machine and feed it in reading order.
  */
-public final class AnomalyLikelihood implements ScorePostProcessor {
+public final class AnomalyLikelihood {
 
     public static final int DEFAULT_AVERAGING_WINDOW = 10;
     public static final int DEFAULT_HISTORIC_WINDOW = 8640;
@@ -76,17 +76,6 @@ public final class AnomalyLikelihood implements ScorePostProcessor {
             }
         }
 
-        /** Numenta's defaults: learn 288 scores, estimate from 100, re-estimate every 100, average 10. */
-        public static Config defaults() {
-            return new Config(
-                    288,
-                    100,
-                    DEFAULT_HISTORIC_WINDOW,
-                    DEFAULT_REESTIMATION_PERIOD,
-                    DEFAULT_AVERAGING_WINDOW,
-                    DEFAULT_MIN_VARIANCE);
-        }
-
         /**
          * The split used when a series has a known start-up period of {@code readings} scores (as NAB's probation):
          * half of it learning, the other half for the first estimate (at least 2 readings each way).
@@ -125,10 +114,6 @@ public final class AnomalyLikelihood implements ScorePostProcessor {
         this.history = new double[config.historicWindow()];
     }
 
-    public Config config() {
-        return config;
-    }
-
     /** A deep copy: changes to either do not show in the other. */
     public AnomalyLikelihood copy() {
         AnomalyLikelihood copy = new AnomalyLikelihood(config);
@@ -159,12 +144,6 @@ public final class AnomalyLikelihood implements ScorePostProcessor {
         }
         double likelihood = likelihood(rawScore);
         return Double.isNaN(likelihood) ? NEUTRAL : logScale(likelihood);
-    }
-
-    /** {@link #update(double)}; the values are not used. */
-    @Override
-    public double process(double rawScore, double... values) {
-        return update(rawScore);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.github.factorytwin.anomaly;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,7 +39,9 @@ public record FeatureSpec(List<String> fields, Set<DerivedFeature> derived, int 
             throw new IllegalArgumentException("Window size must be 2..10000, not " + windowSize);
         }
         fields = List.copyOf(fields);
-        derived = derived == null || derived.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(derived));
+        // An EnumSet iterates in the enum's order: the order of the derived features in the vector.
+        derived = Collections.unmodifiableSet(
+                derived == null || derived.isEmpty() ? EnumSet.noneOf(DerivedFeature.class) : EnumSet.copyOf(derived));
     }
 
     public FeatureSpec(List<String> fields, Set<DerivedFeature> derived) {
@@ -55,21 +58,10 @@ public record FeatureSpec(List<String> fields, Set<DerivedFeature> derived, int 
         return fields.size() * (1 + derived.size());
     }
 
-    /** The derived features in their fixed order. */
-    public List<DerivedFeature> derivedInOrder() {
-        List<DerivedFeature> list = new ArrayList<>();
-        for (DerivedFeature feature : DerivedFeature.values()) {
-            if (derived.contains(feature)) {
-                list.add(feature);
-            }
-        }
-        return list;
-    }
-
     /** The feature names, e.g. {@code temperature, vibration, rpm, temperature.delta, ...}. */
     public List<String> names() {
         List<String> names = new ArrayList<>(fields);
-        for (DerivedFeature feature : derivedInOrder()) {
+        for (DerivedFeature feature : derived) {
             for (String field : fields) {
                 names.add(field + "." + feature.suffix());
             }

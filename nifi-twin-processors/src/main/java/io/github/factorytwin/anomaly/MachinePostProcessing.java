@@ -13,7 +13,7 @@ import java.io.IOException;
  * while the model already scores would have a range of two readings at its third, and almost any value would
  * leave it.
  */
-public final class MachinePostProcessing implements ScorePostProcessor {
+public final class MachinePostProcessing {
 
     private final ScorePostProcessing settings;
     private final AnomalyLikelihood likelihood;
@@ -59,14 +59,9 @@ public final class MachinePostProcessing implements ScorePostProcessor {
         return new ScorePostProcessing.Outcome(1.0, outside, low, high);
     }
 
-    @Override
+    /** The reported score of the machine's next reading: {@link #outcome}'s score. */
     public double process(double rawScore, double... values) {
         return outcome(rawScore, values).score();
-    }
-
-    /** Readings seen since this state began. */
-    public long readings() {
-        return readings;
     }
 
     /** Writes the state (not the settings: the reader supplies the same ones). */

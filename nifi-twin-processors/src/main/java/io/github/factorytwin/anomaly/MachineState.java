@@ -111,7 +111,7 @@ public final class MachineState {
             values[i] = x;
         }
         int offset = k;
-        for (DerivedFeature feature : spec.derivedInOrder()) {
+        for (DerivedFeature feature : spec.derived()) { // in the enum's order
             for (int i = 0; i < k; i++) {
                 values[offset + i] = switch (feature) {
                     case DELTA -> Double.isNaN(last[i]) ? 0.0 : values[i] - last[i];

@@ -30,13 +30,11 @@ public final class ModelFileWatcher implements Supplier<IsolationForestModel> {
     /** The outcome of a refresh and, for FAILED, why. */
     public record Refresh(Outcome outcome, String message) {}
 
-    private record Loaded(IsolationForestModel model, FileTime modified, long size) {}
-
     private record Seen(FileTime modified, long size) {}
 
     private final Path path;
     private final List<String> expectedFeatures;
-    private final AtomicReference<Loaded> loaded = new AtomicReference<>();
+    private final AtomicReference<IsolationForestModel> loaded = new AtomicReference<>();
     private final AtomicReference<Seen> lastSeen = new AtomicReference<>();
 
     /** @param expectedFeatures the feature names the processor is configured for; a model must have exactly these */
@@ -47,8 +45,7 @@ public final class ModelFileWatcher implements Supplier<IsolationForestModel> {
 
     @Override
     public IsolationForestModel get() {
-        Loaded current = loaded.get();
-        return current == null ? null : current.model();
+        return loaded.get();
     }
 
     public Path path() {
@@ -64,7 +61,7 @@ public final class ModelFileWatcher implements Supplier<IsolationForestModel> {
             modified = attributes.lastModifiedTime();
             size = attributes.size();
         } catch (IOException e) {
-            return remember(null, -1, "Model file " + path + " cannot be read: " + reason(e));
+            return remember("Model file " + path + " cannot be read: " + reason(e));
         }
         Seen seen = new Seen(modified, size);
         Seen previous = lastSeen.get();
@@ -76,15 +73,16 @@ public final class ModelFileWatcher implements Supplier<IsolationForestModel> {
         }
         try {
             IsolationForestModel model = load(path, expectedFeatures);
-            loaded.set(new Loaded(model, modified, size));
+            loaded.set(model);
             return new Refresh(Outcome.LOADED, null);
         } catch (IOException e) {
             return new Refresh(Outcome.FAILED, "Model file " + path + " cannot be used: " + reason(e));
         }
     }
 
-    private Refresh remember(FileTime modified, long size, String message) {
-        Seen seen = new Seen(modified, size);
+    /** A failure to read the file's attributes, reported once until they can be read again. */
+    private Refresh remember(String message) {
+        Seen seen = new Seen(null, -1);
         Seen previous = lastSeen.getAndSet(seen);
         return seen.equals(previous) ? new Refresh(Outcome.UNCHANGED, null) : new Refresh(Outcome.FAILED, message);
     }
@@ -100,7 +98,8 @@ public final class ModelFileWatcher implements Supplier<IsolationForestModel> {
         return model;
     }
 
-    private static String reason(IOException e) {
+    /** Why a model file could not be used, for an operator. */
+    public static String reason(Exception e) {
         if (e instanceof NoSuchFileException) {
             return "no such file";
         }

@@ -11,7 +11,7 @@ import java.io.IOException;
  * anomaly check (tolerance 0.05). Values are tracked from the first reading, including readings whose raw score is
  * NaN (the warm-up); NaN values are ignored. A feature whose range is still a single value never triggers.
  */
-public final class RangeGuard implements ScorePostProcessor {
+public final class RangeGuard {
 
     private final double tolerance;
     private double[] min;
@@ -114,16 +114,5 @@ public final class RangeGuard implements ScorePostProcessor {
                 }
             }
         }
-    }
-
-    /** 1 when the reading is outside the range seen so far (and the raw score is not NaN), else the raw score. */
-    @Override
-    public double process(double rawScore, double... values) {
-        boolean outside = outside(values);
-        learn(values);
-        if (Double.isNaN(rawScore)) {
-            return rawScore;
-        }
-        return outside ? 1.0 : rawScore;
     }
 }

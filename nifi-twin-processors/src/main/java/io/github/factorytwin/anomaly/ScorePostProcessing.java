@@ -38,9 +38,6 @@ public record ScorePostProcessing(Mode mode, int startUp, double rangeTolerance)
         LIKELIHOOD
     }
 
-    /** Most machines a saved state may hold (a bound for reading damaged files). */
-    static final int MAX_MACHINES = 10_000_000;
-
     /** Numenta's tolerance of the range check. */
     public static final double DEFAULT_RANGE_TOLERANCE = 0.05;
 
@@ -101,10 +98,6 @@ public record ScorePostProcessing(Mode mode, int startUp, double rangeTolerance)
 
         private PerMachine(ScorePostProcessing settings) {
             this.settings = settings;
-        }
-
-        public ScorePostProcessing settings() {
-            return settings;
         }
 
         /** Starts the work on one group of readings; a batch is used by one thread. */
@@ -208,7 +201,7 @@ public record ScorePostProcessing(Mode mode, int startUp, double rangeTolerance)
                 throw new SettingsChangedException("saved with " + saved + ", now " + settings);
             }
             int count = in.readInt();
-            if (count < 0 || count > MAX_MACHINES) {
+            if (count < 0 || count > StateDirectory.MAX_MACHINES) {
                 throw new ModelFormatException("Invalid machine count " + count);
             }
             Map<String, MachinePostProcessing> read = new HashMap<>();

@@ -58,7 +58,8 @@ public final class StateDirectory {
     private static final byte[] POST_PROCESSING_MAGIC = "FTWIN-PP".getBytes(StandardCharsets.US_ASCII);
     private static final int MACHINES_VERSION = 1;
     private static final int POST_PROCESSING_VERSION = 1;
-    private static final int MAX_MACHINES = 10_000_000;
+    /** Most machines a saved state may hold (a bound for reading damaged files). */
+    static final int MAX_MACHINES = 10_000_000;
 
     private final Path root;
     private final Path directory;
@@ -194,14 +195,9 @@ public final class StateDirectory {
                     continue;
                 }
                 try {
-                    IsolationForestModel model = ModelFormat.read(file);
-                    if (!model.featureNames().equals(spec.names())) {
-                        problems.add(new Problem(file, "its features " + model.featureNames() + " differ"));
-                        continue;
-                    }
-                    models.put(key, model);
+                    models.put(key, ModelFileWatcher.load(file, spec.names()));
                 } catch (IOException | RuntimeException e) {
-                    problems.add(new Problem(file, String.valueOf(e.getMessage())));
+                    problems.add(new Problem(file, ModelFileWatcher.reason(e)));
                 }
             }
         }

@@ -26,10 +26,10 @@ import java.util.Set;
  * peak-to-date while the order of fresh peaks is kept. {@link #detect(double...)} always returns the raw result.
  *
  * <p><b>Score post-processing</b> (optional, {@link Builder#postProcessing(ScorePostProcessing)}): the raw score
- * goes through a per-series {@link ScorePostProcessor} before it is returned: the anomaly likelihood of the score
+ * goes through a per-series {@link MachinePostProcessing} before it is returned: the anomaly likelihood of the score
  * ({@link AnomalyLikelihood}) and/or a range check ({@link RangeGuard}); peak damping, when on, comes after it.
  *
- * <p>Numenta Anomaly Benchmark configuration (one configuration for the whole corpus, see {@link #forNab(int)} and
+ * <p>Numenta Anomaly Benchmark configuration (one configuration for the whole corpus, see the evaluation module's {@code TwinNabDetector} and
  * {@code nifi-twin-evaluation/NAB-EXPERIMENTS.md}): {@code builder("value").derived(DELTA).warmUp(w)
  * .retrainInterval(100).subsample(128).postProcessing(ScorePostProcessing.likelihoodAndRange(w)).seed(1L)} with
  * {@code w = max(50, round(probation / 2))} and {@code probation = min(floor(0.15 * rows), 750)}: NAB standard
@@ -46,9 +46,9 @@ public final class StreamingDetector {
     private int recentCount;
     private int recentNext;
 
-    private final ScorePostProcessor postProcessor;
+    private final MachinePostProcessing postProcessor;
 
-    private StreamingDetector(AnomalyDetector detector, int peakWindow, ScorePostProcessor postProcessor) {
+    private StreamingDetector(AnomalyDetector detector, int peakWindow, MachinePostProcessing postProcessor) {
         this.detector = detector;
         this.recent = new double[peakWindow];
         this.postProcessor = postProcessor;
@@ -100,25 +100,6 @@ public final class StreamingDetector {
             batch.commit();
             return null;
         }
-    }
-
-    /**
-     * The configuration used for the Numenta Anomaly Benchmark: one value per row, the forest warms up over half of
-     * NAB's probationary period and the anomaly likelihood learns over the other half, see the class comment.
-     *
-     * @param rows the number of rows of the series (NAB's probation is {@code min(floor(0.15 * rows), 750)})
-     */
-    public static StreamingDetector forNab(int rows) {
-        int probation = Math.min((int) Math.floor(0.15 * rows), 750);
-        int warmUp = Math.max(50, (int) Math.round(probation / 2.0));
-        return builder("value")
-                .derived(DerivedFeature.DELTA)
-                .warmUp(warmUp)
-                .retrainInterval(100)
-                .subsample(128)
-                .postProcessing(ScorePostProcessing.likelihoodAndRange(warmUp))
-                .seed(1L)
-                .build();
     }
 
     /** The model currently in use, or null while warming up. */

@@ -108,10 +108,12 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
     /** Default Anomaly Threshold; see the additional details for why. */
     public static final String DEFAULT_THRESHOLD = "0.65";
 
-    static final String GLOBAL_SCOPE_KEY = "*";
     static final String COUNTER_SCORED = "Records Scored";
     static final String COUNTER_ANOMALIES = "Anomalies Found";
     static final String WARMING_UP = "model warming up: no score yet";
+
+    /** With a Model File: readings of a machine its score post-processing learns from before it reports. */
+    static final int MODEL_FILE_START_UP = 1000;
 
     public static final PropertyDescriptor FEATURE_FIELDS = AnomalyProperties.FEATURE_FIELDS;
     public static final PropertyDescriptor DERIVED_FEATURES = AnomalyProperties.DERIVED_FEATURES;
@@ -143,7 +145,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                     + " machine's feature state (for Derived Features and imputation) and its score post-processing"
                     + " state (anomaly likelihood, range). Files live in a sub-directory named after a fingerprint"
                     + " of the feature and model settings, so changing them starts afresh; sub-directories unused"
-                    + " for 7 days are deleted. Give each ScoreAnomaly its own directory; NiFi must be able to write"
+                    + " for " + StateDirectory.STALE_AFTER.toDays()
+                    + " days are deleted. Give each ScoreAnomaly its own directory; NiFi must be able to write"
                     + " there (or create it). Empty = all of it lives in memory and a restart learns anew.")
             .required(false)
             .addValidator(Validation.WRITABLE_DIRECTORY)
@@ -366,7 +369,6 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             ModelScope scope,
             List<String> fields,
             double threshold,
-            boolean postProcessed,
             boolean resetAfterMaintenance) {}
 
     @Override
@@ -423,11 +425,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                 try {
                     ModelFileWatcher.load(Path.of(file.trim()), names);
                 } catch (IOException | RuntimeException e) {
-                    String reason = e instanceof java.nio.file.NoSuchFileException
-                            ? "no such file"
-                            : e.getMessage() != null
-                                    ? e.getMessage()
-                                    : e.getClass().getSimpleName();
+                    String reason = ModelFileWatcher.reason(e);
                     results.add(new ValidationResult.Builder()
                             .subject(MODEL_FILE.getDisplayName())
                             .input(file)
@@ -452,28 +450,31 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                 ? ModelScope.GLOBAL
                 : context.getProperty(MODEL_SCOPE).asAllowableValue(ModelScope.class);
         boolean learning = source == ModelSource.LEARN_FROM_STREAM;
-        String seedText = learning ? context.getProperty(RANDOM_SEED).getValue() : null;
+        // With a Model File nothing is learned: the warm-up size is then only the post-processing's start-up, and the
+        // forest settings are placeholders the detector never uses.
         AnomalyDetector.Config config = new AnomalyDetector.Config(
                 spec,
                 context.getProperty(MISSING_VALUE_STRATEGY)
                         .asAllowableValue(MissingValues.class)
                         .strategy(),
                 scope.scope(),
-                learning ? context.getProperty(WARM_UP_SIZE).asInteger() : 1000,
+                learning ? context.getProperty(WARM_UP_SIZE).asInteger() : MODEL_FILE_START_UP,
                 learning ? context.getProperty(RETRAIN_INTERVAL).asInteger() : 0,
                 learning ? context.getProperty(NUMBER_OF_TREES).asInteger() : 1,
                 learning ? context.getProperty(SUBSAMPLE_SIZE).asInteger() : 2,
                 Double.parseDouble(
                         context.getProperty(ANOMALY_THRESHOLD).getValue().trim()),
-                seedText == null || seedText.isBlank() ? null : Long.parseLong(seedText.trim()));
+                learning
+                        ? AnomalyProperties.seed(
+                                context.getProperty(RANDOM_SEED).getValue())
+                        : null);
         String pattern = context.getProperty(MACHINE_ID_PATTERN).getValue();
         PostProcessing post = context.getProperty(SCORE_POST_PROCESSING).asAllowableValue(PostProcessing.class);
         String toleranceText = context.getProperty(RANGE_TOLERANCE).getValue();
         double tolerance = toleranceText == null || toleranceText.isBlank()
                 ? Double.NaN
                 : Double.parseDouble(toleranceText.trim());
-        ScorePostProcessing postSettings =
-                new ScorePostProcessing(post.mode(), Math.max(4, config.warmUpSize()), tolerance);
+        ScorePostProcessing postSettings = new ScorePostProcessing(post.mode(), config.warmUpSize(), tolerance);
         postProcessing = postSettings.isOff() ? null : postSettings.perMachine();
         settings = new Settings(
                 context.getProperty(MACHINE_ID_FIELD).getValue(),
@@ -484,7 +485,6 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                 scope,
                 spec.fields(),
                 config.threshold(),
-                !postSettings.isOff(),
                 context.getProperty(RESET_AFTER_MAINTENANCE).asBoolean());
         modelProblem = null;
         String directory = context.getProperty(STATE_DIRECTORY).getValue();
@@ -521,7 +521,11 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
     private void restore(AnomalyDetector started, StateDirectory stateDirectory) {
         try {
             for (Path stale : stateDirectory.markUsedAndDeleteStale(Instant.now(), StateDirectory.STALE_AFTER)) {
-                getLogger().info("Deleted {}: saved state of earlier settings, unused for 7 days", stale);
+                getLogger()
+                        .info(
+                                "Deleted {}: saved state of earlier settings, unused for {} days",
+                                stale,
+                                StateDirectory.STALE_AFTER.toDays());
             }
         } catch (IOException e) {
             getLogger()
@@ -638,7 +642,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
         ScorePostProcessing.PerMachine.Batch post = postProcessing == null ? null : postProcessing.begin();
         long[] postAnomalies = new long[1];
         RecordSchema outputSchema = RecordSupport.withFields(inputSchema, OUTPUT_FIELDS);
-        int k = s.fields().size();
+        // Reused record after record: the detector and the post-processing copy what they keep.
+        double[] raw = new double[s.fields().size()];
         return new Enrichment() {
             @Override
             public RecordSchema schemaFor(Relationship relationship) {
@@ -656,30 +661,22 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                             "Unknown machine: '" + machineId + "' does not match the Machine ID Pattern "
                                     + s.idPattern().pattern());
                 }
-                String scopeKey =
-                        switch (s.scope()) {
-                            case GLOBAL -> GLOBAL_SCOPE_KEY;
-                            case PER_MACHINE -> machineId;
-                            case PER_MACHINE_TYPE -> {
-                                String type = RecordSupport.text(record, s.typeField());
-                                if (type == null) {
-                                    throw new RecordRejectedException(
-                                            "Unknown machine type: field '" + s.typeField() + "' is missing");
-                                }
-                                yield type;
-                            }
-                        };
+                String type = null;
+                if (s.scope() == ModelScope.PER_MACHINE_TYPE) {
+                    type = RecordSupport.text(record, s.typeField());
+                    if (type == null) {
+                        throw new RecordRejectedException(
+                                "Unknown machine type: field '" + s.typeField() + "' is missing");
+                    }
+                }
+                String scopeKey = s.scope().scope().key(machineId, type);
                 if (s.resetAfterMaintenance() && RecordSupport.isMaintenance(record)) {
                     batch.forgetMachine(machineId);
                     if (post != null) {
                         post.reset(machineId);
                     }
                 }
-                double[] raw = new double[k];
-                for (int i = 0; i < k; i++) {
-                    Double value = RecordSupport.number(record, s.fields().get(i));
-                    raw[i] = value == null ? Double.NaN : value;
-                }
+                RecordSupport.numbers(record, s.fields(), raw);
                 AnomalyDetector.Result result;
                 try {
                     result = batch.score(machineId, scopeKey, raw);
@@ -749,7 +746,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                 if (batch.scoredCount() > 0) {
                     session.adjustCounter(COUNTER_SCORED, batch.scoredCount(), false);
                 }
-                long found = s.postProcessed() ? postAnomalies[0] : batch.anomalyCount();
+                long found = post != null ? postAnomalies[0] : batch.anomalyCount();
                 if (found > 0) {
                     session.adjustCounter(COUNTER_ANOMALIES, found, false);
                 }

@@ -11,7 +11,7 @@ class ScorePostProcessingTest {
 
     @Test
     void offReportsTheRawScore() {
-        ScorePostProcessor p = ScorePostProcessing.OFF.newMachine();
+        MachinePostProcessing p = ScorePostProcessing.OFF.newMachine();
         assertTrue(ScorePostProcessing.OFF.isOff());
         assertEquals(0.73, p.process(0.73, 1e9), 0.0);
         assertTrue(Double.isNaN(p.process(Double.NaN, 1.0)));
@@ -19,7 +19,7 @@ class ScorePostProcessingTest {
 
     @Test
     void likelihoodAndRangeReportsNeutralDuringStartUpThenLikelihoodsAndOneForANewExtreme() {
-        ScorePostProcessor p = ScorePostProcessing.likelihoodAndRange(50).newMachine();
+        MachinePostProcessing p = ScorePostProcessing.likelihoodAndRange(50).newMachine();
         Random random = new Random(5);
         // the detector's warm-up: no raw score, but the range check learns the values
         assertTrue(Double.isNaN(p.process(Double.NaN, 5.0)));
@@ -62,7 +62,7 @@ class ScorePostProcessingTest {
     void theOutcomeNamesTheFeatureThatLeftTheRangeAndMatchesTheComposedProcessor() {
         ScorePostProcessing settings = ScorePostProcessing.likelihoodAndRange(20);
         ScorePostProcessing.PerMachine machines = settings.perMachine();
-        ScorePostProcessor composed = settings.newMachine();
+        MachinePostProcessing composed = settings.newMachine();
         java.util.Random random = new java.util.Random(5);
         for (int i = 0; i < 200; i++) {
             double raw = i < 30 ? Double.NaN : 0.4 + 0.05 * random.nextGaussian();

@@ -24,9 +24,6 @@ public final class EnginePipeline {
 
     public static final List<String> SENSORS = List.of("temperature", "vibration", "rpm");
 
-    /** ScoreAnomaly's scope key of the one GLOBAL model (any fixed key: all readings share it). */
-    static final String GLOBAL_SCOPE_KEY = "*";
-
     private final AnomalyDetector anomaly;
     private final AnomalyDetector.Scope scope;
     private final HealthEngine health;
@@ -75,12 +72,7 @@ public final class EnginePipeline {
         AnomalyDetector.Batch batch = anomaly.begin();
         try {
             // The model a reading is scored by, as ScoreAnomaly picks it: one for the fleet, per machine or per type.
-            String scopeKey =
-                    switch (scope) {
-                        case GLOBAL -> GLOBAL_SCOPE_KEY;
-                        case PER_MACHINE -> machine;
-                        case PER_MACHINE_TYPE -> reading.machineType();
-                    };
+            String scopeKey = scope.key(machine, reading.machineType());
             AnomalyDetector.Result result = batch.score(machine, scopeKey, sensors);
             if (result.score() != null) {
                 score = result.score();
