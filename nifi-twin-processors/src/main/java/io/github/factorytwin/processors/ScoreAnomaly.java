@@ -398,14 +398,12 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             try {
                 double threshold = Double.parseDouble(thresholdText.trim());
                 if (threshold > 0.8 || threshold < 0.3) {
-                    results.add(new ValidationResult.Builder()
-                            .subject(ANOMALY_THRESHOLD.getDisplayName())
-                            .input(thresholdText)
-                            .valid(false)
-                            .explanation("does not suit Score Post-processing LIKELIHOOD: likelihood scores are"
-                                    + " log-scaled (0.5 = likelihood 0.99999, 0.8 is almost never reached), so use"
-                                    + " a threshold between 0.3 and 0.8, about " + LIKELIHOOD_THRESHOLD)
-                            .build());
+                    results.add(Validation.result(
+                            ANOMALY_THRESHOLD.getDisplayName(),
+                            thresholdText,
+                            "does not suit Score Post-processing LIKELIHOOD: likelihood scores are log-scaled (0.5 ="
+                                    + " likelihood 0.99999, 0.8 is almost never reached), so use a threshold"
+                                    + " between 0.3 and 0.8, about " + LIKELIHOOD_THRESHOLD));
                 }
             } catch (NumberFormatException e) {
                 // reported by the threshold validator
@@ -415,25 +413,21 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
         if (source == ModelSource.MODEL_FILE) {
             String file = context.getProperty(MODEL_FILE).getValue();
             if (file == null || file.isBlank()) {
-                results.add(new ValidationResult.Builder()
-                        .subject(MODEL_FILE.getDisplayName())
-                        .valid(false)
-                        .explanation("is required when Model Source is MODEL_FILE: set it to the path of a model"
-                                + " written by TrainAnomalyModel")
-                        .build());
+                results.add(Validation.result(
+                        MODEL_FILE.getDisplayName(),
+                        null,
+                        "is required when Model Source is MODEL_FILE: set it to the path of a model written by"
+                                + " TrainAnomalyModel"));
             } else {
                 try {
                     ModelFileWatcher.load(Path.of(file.trim()), names);
                 } catch (IOException | RuntimeException e) {
                     String reason = ModelFileWatcher.reason(e);
-                    results.add(new ValidationResult.Builder()
-                            .subject(MODEL_FILE.getDisplayName())
-                            .input(file)
-                            .valid(false)
-                            .explanation("cannot be used: " + reason
-                                    + ". Point it to a model written by TrainAnomalyModel with the same Feature"
-                                    + " Fields and Derived Features")
-                            .build());
+                    results.add(Validation.result(
+                            MODEL_FILE.getDisplayName(),
+                            file,
+                            "cannot be used: " + reason + ". Point it to a model written by TrainAnomalyModel with"
+                                    + " the same Feature Fields and Derived Features"));
                 }
             }
         }
