@@ -236,6 +236,7 @@ public final class AnomalyDetector {
         private final IsolationForestModel batchModel;
         private final Map<String, MachineState> touched = new HashMap<>();
         private final Map<Learner, List<double[]>> toLearn = new IdentityHashMap<>();
+        private final List<String> refused = new ArrayList<>(0);
         private long scored;
         private long anomalies;
 
@@ -273,7 +274,7 @@ public final class AnomalyDetector {
                 model = learner.model;
             }
             if (model == null) {
-                if (!features.isImputed()) {
+                if (learnable(features)) {
                     toLearn.computeIfAbsent(learner, l -> new ArrayList<>()).add(features.values());
                 }
                 return new Result(null, false, features, null);
@@ -284,7 +285,7 @@ public final class AnomalyDetector {
             if (anomalous) {
                 anomalies++;
             }
-            if (learner != null && config.retrainInterval() > 0 && !features.isImputed()) {
+            if (learner != null && config.retrainInterval() > 0 && learnable(features)) {
                 toLearn.computeIfAbsent(learner, l -> new ArrayList<>()).add(features.values());
             }
             return new Result(score, anomalous, features, model);
@@ -308,13 +309,30 @@ public final class AnomalyDetector {
             return anomalies;
         }
 
-        /** Publishes the batch's machine state and learns from its readings (may fit models). */
+        /**
+         * Publishes the batch's machine state and learns from its readings (may fit models). A fit that is refused
+         * (see {@link #refusedFits()}) installs nothing: a warming-up key goes on collecting, a key with a model
+         * keeps it.
+         */
         public void commit() {
             machines.putAll(touched);
             touched.clear();
-            toLearn.forEach(Learner::learn);
+            toLearn.forEach((learner, rows) -> learner.learn(rows, refused));
             toLearn.clear();
         }
+
+        /** Why fits during {@link #commit()} were refused (e.g. too few distinct readings), one line per fit. */
+        public List<String> refusedFits() {
+            return refused;
+        }
+    }
+
+    /**
+     * Whether a reading is learned from: imputed readings are not (they repeat a value), nor non-finite features
+     * (finite but extreme raw values can make a DELTA infinite), which no forest can be fitted on.
+     */
+    private static boolean learnable(Features features) {
+        return !features.isImputed() && IsolationForestModel.isFinite(features.values());
     }
 
     /** No model is available to score with. */
@@ -332,6 +350,7 @@ public final class AnomalyDetector {
         private int filled;
         private int next;
         private long sinceFit;
+        private long untilAttempt;
         private int fits;
 
         Learner(String key) {
@@ -339,7 +358,7 @@ public final class AnomalyDetector {
             this.sample = new double[config.sampleSize()][];
         }
 
-        synchronized void learn(List<double[]> rows) {
+        synchronized void learn(List<double[]> rows, List<String> refused) {
             for (double[] row : rows) {
                 if (sample == null) {
                     return;
@@ -348,24 +367,38 @@ public final class AnomalyDetector {
                 next = (next + 1) % sample.length;
                 filled = Math.min(filled + 1, sample.length);
                 if (model == null) {
-                    if (filled == config.warmUpSize()) {
-                        fit();
+                    if (filled >= config.warmUpSize() && --untilAttempt <= 0) {
+                        fit(refused);
                     }
                 } else if (++sinceFit >= config.retrainInterval() && filled >= config.warmUpSize()) {
-                    fit();
+                    fit(refused);
                 }
             }
         }
 
-        private void fit() {
+        /**
+         * Fits on the sample. A refused fit (too few distinct readings, or anything the fit throws) installs
+         * nothing: the warm-up goes on and tries again after a tenth of a warm-up more, a retrain keeps the model.
+         */
+        private void fit(List<String> refused) {
             double[][] data = new double[filled][];
             System.arraycopy(sample, 0, data, 0, filled);
             long seed = config.seed() == null
                     ? ThreadLocalRandom.current().nextLong()
                     : mix(config.seed(), key.hashCode(), fits);
-            model = IsolationForestModel.fit(config.spec().names(), data, config.trees(), config.subsampleSize(), seed);
-            fits++;
             sinceFit = 0;
+            IsolationForestModel fitted;
+            try {
+                fitted = IsolationForestModel.fit(
+                        config.spec().names(), data, config.trees(), config.subsampleSize(), seed);
+            } catch (RuntimeException e) {
+                untilAttempt = Math.max(1, config.warmUpSize() / 10);
+                refused.add("No model fitted for '" + key + "' on " + filled + " readings: " + e.getMessage()
+                        + (model == null ? "; still warming up" : "; the previous model stays"));
+                return;
+            }
+            model = fitted;
+            fits++;
             if (config.retrainInterval() == 0) {
                 sample = null;
             }

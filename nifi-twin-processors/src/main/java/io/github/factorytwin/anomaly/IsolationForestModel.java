@@ -3,8 +3,10 @@ package io.github.factorytwin.anomaly;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.SplittableRandom;
 import smile.anomaly.IsolationForest;
 import smile.anomaly.IsolationTree;
@@ -54,6 +56,36 @@ public final class IsolationForestModel {
 
     public static final int MAX_SUBSAMPLE = 1 << 20;
     public static final int MAX_FEATURES = 1_000;
+    /** Fewest distinct training rows a forest is fitted on. */
+    public static final int MIN_DISTINCT_ROWS = 10;
+    /** Most nodes, and most hyperplane coefficients (nodes x features), of a model (a model file's bound too). */
+    public static final long MAX_MODEL_VALUES = 64_000_000L;
+
+    /**
+     * Why a forest of these dimensions could never be fitted, saved and read back, or null when it can: the
+     * features, trees and subsample bounds, and the largest possible forest ({@code trees * (2 * subsample - 1)}
+     * nodes) within {@link #MAX_MODEL_VALUES}. Lets a processor refuse such settings at validation instead of
+     * failing at every fit.
+     */
+    public static String whyNotConfigurable(int features, int trees, long subsampleSize) {
+        if (features < 1 || features > MAX_FEATURES) {
+            return "a model takes 1 to " + MAX_FEATURES + " features (Feature Fields plus Derived Features), not "
+                    + features;
+        }
+        if (trees < 1 || trees > MAX_TREES) {
+            return "a model has 1 to " + MAX_TREES + " trees, not " + trees;
+        }
+        if (subsampleSize < 2 || subsampleSize > MAX_SUBSAMPLE) {
+            return "the subsample size must be 2 to " + MAX_SUBSAMPLE + ", not " + subsampleSize;
+        }
+        long nodes = trees * (2 * subsampleSize - 1);
+        if (nodes * features > MAX_MODEL_VALUES) {
+            return trees + " trees of up to " + (2 * subsampleSize - 1) + " nodes over " + features
+                    + " features exceed the model size limit of " + MAX_MODEL_VALUES
+                    + " values: use fewer trees or a smaller Subsample Size";
+        }
+        return null;
+    }
 
     /** How fast the score rises to 1 beyond the training range, per feature width; see the class comment. */
     public static final double OUT_OF_RANGE_RATE = 5.0;
@@ -192,14 +224,50 @@ public final class IsolationForestModel {
         return fitWithSmile(featureNames, data, trees, subsampleSize, seed).model();
     }
 
+    /**
+     * Why {@code data} (finite rows) cannot describe normal behaviour, or null when a forest can be fitted on it:
+     * fewer than {@link #MIN_DISTINCT_ROWS} distinct rows would give a forest of replayed copies of a few points,
+     * by which every later reading is anomalous.
+     */
+    public static String whyNotFittable(double[][] data) {
+        Set<Row> distinct = new HashSet<>();
+        for (double[] row : data) {
+            if (distinct.add(new Row(row)) && distinct.size() >= MIN_DISTINCT_ROWS) {
+                return null; // enough: stop hashing
+            }
+        }
+        return "Only " + distinct.size() + " distinct readings among " + data.length + "; at least " + MIN_DISTINCT_ROWS
+                + " distinct ones are needed to learn what normal looks like";
+    }
+
+    /** Whether every value of {@code row} is finite (rows that are not are never learned from). */
+    public static boolean isFinite(double[] row) {
+        for (double x : row) {
+            if (!Double.isFinite(x)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A row compared by value, for counting distinct rows. */
+    private record Row(double[] values) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Row row && Arrays.equals(values, row.values);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(values);
+        }
+    }
+
     /** The Smile forest and its flattened copy, for tests that check they agree. */
     record Fitted(IsolationForest smile, IsolationForestModel model) {}
 
     static Fitted fitWithSmile(List<String> featureNames, double[][] data, int trees, int subsampleSize, long seed) {
         int d = featureNames.size();
-        if (data.length < 2) {
-            throw new IllegalArgumentException("At least 2 training rows are needed, got " + data.length);
-        }
         if (trees < 1 || trees > MAX_TREES) {
             throw new IllegalArgumentException("Number of trees must be 1.." + MAX_TREES + ", not " + trees);
         }
@@ -213,11 +281,13 @@ public final class IsolationForestModel {
             if (row.length != d) {
                 throw new IllegalArgumentException("Every row must have " + d + " features");
             }
-            for (double x : row) {
-                if (!Double.isFinite(x)) {
-                    throw new IllegalArgumentException("Training rows must be finite");
-                }
+            if (!isFinite(row)) {
+                throw new IllegalArgumentException("Training rows must be finite");
             }
+        }
+        String refused = whyNotFittable(data);
+        if (refused != null) {
+            throw new IllegalArgumentException(refused);
         }
         int n = data.length;
         double[] low = new double[d];

@@ -151,7 +151,8 @@ public final class ModelFormat {
             }
             int trees = bounded(in.readInt(), 1, IsolationForestModel.MAX_TREES, "tree count");
             long maxNodes = Math.min(Integer.MAX_VALUE - 8, (long) trees * (2L * psi - 1));
-            int nodes = bounded(in.readInt(), trees, (int) Math.min(maxNodes, 64_000_000), "node count");
+            int nodes = bounded(
+                    in.readInt(), trees, (int) Math.min(maxNodes, IsolationForestModel.MAX_MODEL_VALUES), "node count");
             int[] roots = new int[trees];
             for (int t = 0; t < trees; t++) {
                 roots[t] = in.readInt();
@@ -159,7 +160,7 @@ public final class ModelFormat {
                     throw new ModelFormatException("Tree " + t + " starts at an invalid node index " + roots[t]);
                 }
             }
-            if ((long) nodes * d > 64_000_000L) {
+            if ((long) nodes * d > IsolationForestModel.MAX_MODEL_VALUES) {
                 throw new ModelFormatException("Model is too large: " + nodes + " nodes of " + d + " features");
             }
             int[] right = new int[nodes];

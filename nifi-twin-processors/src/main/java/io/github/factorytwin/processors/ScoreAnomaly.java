@@ -110,6 +110,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
 
     static final String COUNTER_SCORED = "Records Scored";
     static final String COUNTER_ANOMALIES = "Anomalies Found";
+    static final String COUNTER_FITS_REFUSED = "Model Fits Refused";
     static final String WARMING_UP = "model warming up: no score yet";
 
     /** With a Model File: readings of a machine its score post-processing learns from before it reports. */
@@ -410,6 +411,22 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             }
         }
         ModelSource source = context.getProperty(MODEL_SOURCE).asAllowableValue(ModelSource.class);
+        if (source == ModelSource.LEARN_FROM_STREAM) {
+            try {
+                int trees = context.getProperty(NUMBER_OF_TREES).asInteger();
+                int subsample = context.getProperty(SUBSAMPLE_SIZE).asInteger();
+                int warmUp = context.getProperty(WARM_UP_SIZE).asInteger();
+                // a forest never has more rows per tree than the sample it is fitted on
+                String problem =
+                        IsolationForestModel.whyNotConfigurable(names.size(), trees, Math.min(subsample, warmUp));
+                if (problem != null) {
+                    results.add(Validation.result(
+                            FEATURE_FIELDS.getDisplayName(), fields, "no model can be learned: " + problem));
+                }
+            } catch (NumberFormatException | NullPointerException e) {
+                // reported by the properties' own validators
+            }
+        }
         if (source == ModelSource.MODEL_FILE) {
             String file = context.getProperty(MODEL_FILE).getValue();
             if (file == null || file.isBlank()) {
@@ -734,6 +751,14 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             @Override
             public void commit(ProcessSession session) {
                 batch.commit();
+                // A refused fit is not the FlowFile's fault: its records are out, the warm-up goes on.
+                for (String refusal : batch.refusedFits()) {
+                    getLogger().warn(refusal);
+                }
+                if (!batch.refusedFits().isEmpty()) {
+                    session.adjustCounter(
+                            COUNTER_FITS_REFUSED, batch.refusedFits().size(), false);
+                }
                 if (post != null) {
                     post.commit();
                 }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,8 @@ import org.apache.nifi.annotation.documentation.SeeAlso;
 import org.apache.nifi.annotation.documentation.Tags;
 import org.apache.nifi.annotation.documentation.UseCase;
 import org.apache.nifi.components.PropertyDescriptor;
+import org.apache.nifi.components.ValidationContext;
+import org.apache.nifi.components.ValidationResult;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.processor.AbstractProcessor;
 import org.apache.nifi.processor.ProcessContext;
@@ -136,6 +139,27 @@ public class TrainAnomalyModel extends AbstractProcessor {
     }
 
     @Override
+    protected Collection<ValidationResult> customValidate(ValidationContext context) {
+        List<ValidationResult> results = new ArrayList<>();
+        String fields = context.getProperty(FEATURE_FIELDS).getValue();
+        try {
+            List<String> names = AnomalyProperties.featureNames(
+                    fields, context.getProperty(DERIVED_FEATURES).asAllowableValue(DerivedFeatures.class));
+            String problem = IsolationForestModel.whyNotConfigurable(
+                    names.size(),
+                    context.getProperty(NUMBER_OF_TREES).asInteger(),
+                    context.getProperty(SUBSAMPLE_SIZE).asInteger());
+            if (problem != null) {
+                results.add(Validation.result(
+                        FEATURE_FIELDS.getDisplayName(), fields, "no model can be trained: " + problem));
+            }
+        } catch (IllegalArgumentException | NullPointerException e) {
+            // reported by the properties' own validators (NumberFormatException is an IllegalArgumentException)
+        }
+        return results;
+    }
+
+    @Override
     public void onTrigger(ProcessContext context, ProcessSession session) {
         FlowFile flowFile = session.get();
         if (flowFile == null) {
@@ -159,7 +183,14 @@ public class TrainAnomalyModel extends AbstractProcessor {
                         machines.computeIfAbsent(machine == null ? "" : machine, m -> new MachineState(spec));
                 try {
                     RecordSupport.numbers(record, spec.fields(), raw);
-                    rows.add(state.extract(spec, raw, MissingValueStrategy.FAIL).values());
+                    double[] row =
+                            state.extract(spec, raw, MissingValueStrategy.FAIL).values();
+                    // finite but extreme values can make a derived feature (DELTA) infinite: no fit takes it
+                    if (IsolationForestModel.isFinite(row)) {
+                        rows.add(row);
+                    } else {
+                        skipped++;
+                    }
                 } catch (RecordRejectedException | MissingFeatureException e) {
                     skipped++;
                 }
@@ -172,20 +203,28 @@ public class TrainAnomalyModel extends AbstractProcessor {
             fail(
                     session,
                     flowFile,
-                    "Only " + rows.size() + " usable readings (" + skipped + " skipped for missing or non-numeric"
-                            + " values of " + spec.fields() + "); at least " + MIN_TRAINING_ROWS + " are needed");
+                    "Only " + rows.size() + " usable readings (" + skipped + " skipped for missing, non-numeric or"
+                            + " non-finite values of " + spec.fields() + "); at least " + MIN_TRAINING_ROWS
+                            + " are needed");
             return;
         }
         Long configured =
                 AnomalyProperties.seed(context.getProperty(RANDOM_SEED).getValue());
         long seed =
                 configured != null ? configured : ThreadLocalRandom.current().nextLong();
-        IsolationForestModel model = IsolationForestModel.fit(
-                spec.names(),
-                rows.toArray(double[][]::new),
-                context.getProperty(NUMBER_OF_TREES).asInteger(),
-                context.getProperty(SUBSAMPLE_SIZE).asInteger(),
-                seed);
+        IsolationForestModel model;
+        try {
+            model = IsolationForestModel.fit(
+                    spec.names(),
+                    rows.toArray(double[][]::new),
+                    context.getProperty(NUMBER_OF_TREES).asInteger(),
+                    context.getProperty(SUBSAMPLE_SIZE).asInteger(),
+                    seed);
+        } catch (RuntimeException e) {
+            // the same data would fail again: to failure once, no retry loop
+            fail(session, flowFile, "No model fitted: " + e.getMessage());
+            return;
+        }
         Path path = Path.of(context.getProperty(MODEL_FILE).getValue().trim()).toAbsolutePath();
         try {
             ModelFormat.writeAtomically(model, path);
