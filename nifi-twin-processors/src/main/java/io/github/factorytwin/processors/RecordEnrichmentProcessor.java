@@ -38,6 +38,9 @@ import org.apache.nifi.serialization.record.RecordSchema;
  *       convert), or records the Record Writer cannot write, send the original FlowFile to {@code failure} intact,
  *       with nothing written elsewhere and the enrichment not committed, so a retry of the same FlowFile neither
  *       duplicates output nor double-counts state, and a poison FlowFile cannot roll back and retry forever.
+ *   <li>Every record read is accounted for: content that holds no records (an empty document, a bare JSON value,
+ *       an array without objects) fails whole with a message saying so, and JSON that mixes records with other
+ *       values fails whole before the reader can skip the record after such a value (see {@link RecordShape}).
  *   <li>The original FlowFile is always either transferred to failure or removed once its children are out.
  * </ul>
  */
@@ -123,6 +126,16 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
         RecordSetWriterFactory writers =
                 context.getProperty(RECORD_WRITER).asControllerService(RecordSetWriterFactory.class);
         Outputs outputs = new Outputs(session, original, writers);
+        try {
+            String shapeProblem = RecordSupport.shapeProblem(session, original);
+            if (shapeProblem != null) {
+                failWhole(session, original, shapeProblem, null);
+                return;
+            }
+        } catch (IOException e) {
+            failWhole(session, original, "Could not read records: " + RecordSupport.describe(e), e);
+            return;
+        }
         try (InputStream in = session.read(original);
                 RecordReader reader = readers.createRecordReader(original, in, getLogger())) {
             RecordSchema inputSchema = reader.getSchema();
@@ -130,28 +143,34 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
             Emitter emitter =
                     (relationship, record) -> outputs.write(relationship, enrichment.schemaFor(relationship), record);
             Record record;
+            long read = 0;
             while ((record = RecordSupport.nextRecord(reader)) != null) {
+                read++;
                 try {
                     enrichment.process(record, emitter);
                 } catch (RecordRejectedException e) {
                     outputs.reject(inputSchema, record, e.getMessage());
                 }
             }
+            if (read == 0) {
+                // Nothing to account for: an empty document, a bare JSON value, an array without objects. The
+                // FlowFile itself is the only trace of it, so it goes to failure rather than vanishing.
+                failWhole(session, original, RecordSupport.NO_RECORDS, null);
+                return;
+            }
             outputs.finish();
             enrichment.commit(session);
         } catch (MalformedRecordException | SchemaNotFoundException | IOException e) {
             outputs.discard();
-            String reason = "Could not read records: " + RecordSupport.describe(e);
-            getLogger().error("Routing {} to failure: {}", original, reason, e);
-            original = session.putAttribute(original, TwinFields.ERROR_MESSAGE_ATTRIBUTE, reason);
-            session.transfer(original, REL_FAILURE);
+            failWhole(session, original, "Could not read records: " + RecordSupport.describe(e), e);
             return;
         } catch (WriteFailure e) {
             outputs.discard();
-            String reason = "Could not write records: " + RecordSupport.describe(e.getCause());
-            getLogger().error("Routing {} to failure: {}", original, reason, e.getCause());
-            original = session.putAttribute(original, TwinFields.ERROR_MESSAGE_ATTRIBUTE, reason);
-            session.transfer(original, REL_FAILURE);
+            failWhole(
+                    session,
+                    original,
+                    "Could not write records: " + RecordSupport.describe(e.getCause()),
+                    e.getCause());
             return;
         } catch (RetryException e) {
             outputs.discard();
@@ -164,6 +183,18 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
         }
         outputs.transfer();
         session.remove(original);
+    }
+
+    /** Sends the original, unchanged, to failure with {@code reason}; nothing else of it is kept. */
+    private void failWhole(ProcessSession session, FlowFile original, String fullReason, Throwable cause) {
+        String reason = RecordSupport.message(fullReason);
+        if (cause == null) {
+            getLogger().error("Routing {} to failure: {}", original, reason);
+        } else {
+            getLogger().error("Routing {} to failure: {}", original, reason, cause);
+        }
+        original = session.putAttribute(original, TwinFields.ERROR_MESSAGE_ATTRIBUTE, reason);
+        session.transfer(original, REL_FAILURE);
     }
 
     /** The Record Writer failed on a record: the outputs may hold half a record, so the FlowFile fails whole. */
@@ -202,7 +233,7 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
 
         void reject(RecordSchema inputSchema, Record record, String reason) {
             if (firstError == null) {
-                firstError = reason;
+                firstError = RecordSupport.message(reason);
             }
             write(REL_FAILURE, inputSchema, record);
         }

@@ -3,10 +3,13 @@ package io.github.factorytwin.processors;
 import io.github.factorytwin.processors.RecordEnrichmentProcessor.RecordRejectedException;
 import io.github.factorytwin.records.TwinFields;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.nifi.flowfile.FlowFile;
+import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.serialization.MalformedRecordException;
 import org.apache.nifi.serialization.RecordReader;
 import org.apache.nifi.serialization.SimpleRecordSchema;
@@ -99,6 +102,20 @@ public final class RecordSupport {
         }
     }
 
+    /** The reason given for content the reader found no record in. */
+    public static final String NO_RECORDS = "Content holds no records (an empty document, a JSON value that is not"
+            + " an object, or an array without objects)";
+
+    /**
+     * Why {@code flowFile}'s content cannot be read record for record (JSON that is not all records), or null; see
+     * {@link RecordShape}.
+     */
+    public static String shapeProblem(ProcessSession session, FlowFile flowFile) throws IOException {
+        try (InputStream in = session.read(flowFile)) {
+            return RecordShape.problem(in);
+        }
+    }
+
     /** The reader's next record; a value the reader cannot convert makes the content unreadable, not a crash. */
     public static Record nextRecord(RecordReader reader) throws IOException, MalformedRecordException {
         try {
@@ -106,6 +123,32 @@ public final class RecordSupport {
         } catch (RuntimeException e) {
             throw new MalformedRecordException("Could not read a record: " + describe(e), e);
         }
+    }
+
+    /** Longest value quoted whole in a message; longer ones are cut (see {@link #shorten}). */
+    public static final int MAX_VALUE_LENGTH = 100;
+
+    /**
+     * Longest {@code record.error.message}: the flow turns error attributes into Kafka headers, and a message that
+     * quotes a record's value must not grow with it.
+     */
+    public static final int MAX_MESSAGE_LENGTH = 1000;
+
+    /** {@code value} as text, cut to {@value #MAX_VALUE_LENGTH} characters plus "…(N chars)" when longer. */
+    public static String shorten(Object value) {
+        String text = String.valueOf(value);
+        if (text.length() <= MAX_VALUE_LENGTH) {
+            return text;
+        }
+        return text.substring(0, MAX_VALUE_LENGTH) + "…(" + text.length() + " chars)";
+    }
+
+    /** {@code message} cut to at most {@value #MAX_MESSAGE_LENGTH} characters (ending in "…" when cut). */
+    public static String message(String message) {
+        if (message == null || message.length() <= MAX_MESSAGE_LENGTH) {
+            return message;
+        }
+        return message.substring(0, MAX_MESSAGE_LENGTH - 1) + "…";
     }
 
     /** The root cause's message of {@code e} (or its type), for an operator. */

@@ -173,6 +173,16 @@ public class TrainAnomalyModel extends AbstractProcessor {
         List<double[]> rows = new ArrayList<>();
         long skipped = 0;
         Map<String, MachineState> machines = new HashMap<>();
+        try {
+            String shapeProblem = RecordSupport.shapeProblem(session, flowFile);
+            if (shapeProblem != null) {
+                fail(session, flowFile, "Could not read the training records: " + shapeProblem);
+                return;
+            }
+        } catch (IOException e) {
+            fail(session, flowFile, "Could not read the training records: " + RecordSupport.describe(e));
+            return;
+        }
         try (InputStream in = session.read(flowFile);
                 RecordReader reader = readers.createRecordReader(flowFile, in, getLogger())) {
             Record record;

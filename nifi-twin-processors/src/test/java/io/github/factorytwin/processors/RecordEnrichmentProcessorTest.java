@@ -152,14 +152,11 @@ class RecordEnrichmentProcessorTest {
     }
 
     @Test
-    void aFlowFileWithNoRecordsIsRemovedWithoutOutput() {
+    void aFlowFileWithNoRecordsFailsWholeSayingSo() {
         runner.enqueue("[]");
         runner.run();
 
-        runner.assertTransferCount(RecordEnrichmentProcessor.REL_SUCCESS, 0);
-        runner.assertTransferCount(RecordEnrichmentProcessor.REL_FAILURE, 0);
-        assertEquals(0, runner.getQueueSize().getObjectCount());
-        assertEquals(1, processor.commits.get());
+        assertTheOriginalFailedWhole("[]", "Content holds no records");
     }
 
     @Test

@@ -1,0 +1,134 @@
+package io.github.factorytwin.processors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.nifi.util.TestRunner;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Hostile record content against ScoreAnomaly and ComputeHealthScore with NiFi's real JsonTreeReader and
+ * JsonRecordSetWriter: whatever comes in, every FlowFile and every record is accounted for ({@link Accounting}).
+ */
+class HostileRecordsTest {
+
+    static final long T0 = 1_700_000_000_000L;
+
+    /** A runner of the named processor ("score" or "health") that learns quickly. */
+    static TestRunner runner(String processor) throws Exception {
+        TestRunner runner;
+        if (processor.equals("score")) {
+            runner = JsonTestRunners.runner(new ScoreAnomaly(), true);
+            runner.setProperty(ScoreAnomaly.WARM_UP_SIZE, "10");
+            runner.setProperty(ScoreAnomaly.RANDOM_SEED, "7");
+        } else {
+            runner = JsonTestRunners.runner(new ComputeHealthScore(), true);
+            runner.setProperty(ComputeHealthScore.BASELINE_SIZE, "5");
+        }
+        return runner;
+    }
+
+    /** A plausible reading of machine M00{i % 3} at T0 + i seconds, as JSON. */
+    static String reading(int i) {
+        return String.format(
+                Locale.ROOT,
+                "{\"machine_id\":\"M00%d\",\"timestamp\":%d,\"temperature\":%.2f,\"vibration\":%.3f,\"rpm\":%d}",
+                i % 3,
+                T0 + 1000L * i,
+                70 + (i % 7) * 0.3,
+                1 + (i % 5) * 0.01,
+                3000 + (i % 11));
+    }
+
+    static List<String> readings(int n) {
+        List<String> list = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            list.add(reading(i));
+        }
+        return list;
+    }
+
+    static Accounting.Outcome run(TestRunner runner, String content) throws Exception {
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        runner.enqueue(bytes);
+        runner.run();
+        Accounting.Outcome outcome = Accounting.check(runner, bytes);
+        runner.clearTransferState();
+        return outcome;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"score", "health"})
+    void contentWithoutRecordsFailsWholeSayingSo(String processor) throws Exception {
+        TestRunner runner = runner(processor);
+        for (String content : List.of("", "  \n", "\"abc\"", "5", "null", "true", "[]", "[1,2,3]", "[null,false]")) {
+            Accounting.Outcome outcome = run(runner, content);
+            assertTrue(outcome.failedWhole(), content);
+            assertTrue(outcome.firstReason().startsWith("Content holds no records"), outcome.firstReason());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"score", "health"})
+    void aNonRecordAmongRecordsFailsTheFlowFileWholeNamingItsPosition(String processor) throws Exception {
+        TestRunner runner = runner(processor);
+        List<String> records = readings(51);
+        records.add(10, "5");
+        Accounting.Outcome outcome = run(runner, "[" + String.join(",", records) + "]");
+        assertTrue(outcome.failedWhole());
+        assertTrue(outcome.firstReason().startsWith("Content mixes records with other values: array element [10]"));
+        assertTrue(outcome.firstReason().contains("is a number"), outcome.firstReason());
+
+        for (String junk : List.of("null", "\"x\"", "true", "[1]")) {
+            outcome = run(runner, reading(0) + "\n" + junk + "\n" + reading(1));
+            assertTrue(outcome.failedWhole(), junk);
+            assertTrue(outcome.firstReason().contains("top-level value 2"), outcome.firstReason());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"score", "health"})
+    void recordsInNestedArraysAndJsonLinesAreAllAccountedFor(String processor) throws Exception {
+        TestRunner runner = runner(processor);
+        List<String> records = readings(40);
+        Accounting.Outcome outcome = run(
+                runner,
+                "[[" + String.join(",", records.subList(0, 20)) + "],[" + String.join(",", records.subList(20, 40))
+                        + "]]");
+        assertFalse(outcome.failedWhole());
+        assertEquals(40, outcome.success() + outcome.failure());
+
+        outcome = run(runner, String.join("\n", readings(45).subList(40, 45)));
+        assertFalse(outcome.failedWhole());
+        assertEquals(5, outcome.success(), outcome.firstReason());
+    }
+
+    @Test
+    void trainAnomalyModelFailsMixedContentWholeInsteadOfTrainingOnWhatTheReaderKept(@TempDir Path dir)
+            throws Exception {
+        TestRunner trainer = JsonTestRunners.runner(new TrainAnomalyModel(), false);
+        trainer.setProperty(
+                TrainAnomalyModel.MODEL_FILE, dir.resolve("model.json").toString());
+        List<String> records = readings(300);
+        records.add(100, "null");
+        trainer.enqueue("[" + String.join(",", records) + "]");
+        trainer.run();
+
+        trainer.assertAllFlowFilesTransferred(TrainAnomalyModel.REL_FAILURE, 1);
+        String reason = trainer.getFlowFilesForRelationship(TrainAnomalyModel.REL_FAILURE)
+                .get(0)
+                .getAttribute("record.error.message");
+        assertTrue(reason.contains("array element [100]"), reason);
+        assertFalse(Files.exists(dir.resolve("model.json")));
+    }
+}
