@@ -26,7 +26,21 @@ def nifi(artifact):
     return {"group": "org.apache.nifi", "artifact": artifact, "version": NIFI}
 
 
+FIFO = "org.apache.nifi.prioritizer.FirstInFirstOutPrioritizer"
 TWIN = {"group": "io.github.factorytwin", "artifact": "nifi-twin-nar", "version": TWIN_VERSION}
+
+def reading_schema():
+    """The raw reading as GenerateSensorReadings writes it, every field nullable: a dropped-out sensor (null) or a
+    reading without ground truth has the same schema as any other, so no reader splits a Kafka poll or a MergeRecord
+    bin by schema (inference gave a null sensor a schema of its own)."""
+    fields = [("machine_id", "string"), ("machine_type", "string"), ("timestamp", "long"),
+              ("temperature", "double"), ("vibration", "double"), ("rpm", "double"),
+              ("state", "string"), ("failure_mode", "string"), ("remaining_useful_life", "long"),
+              ("sensor_fault", "string")]
+    return json.dumps({"type": "record", "name": "reading", "namespace": "io.github.factorytwin",
+                       "fields": [{"name": n, "type": ["null", t], "default": None} for n, t in fields]},
+                      separators=(",", ":"))
+
 
 # name -> (value, description). One context for every flow, so importing several flows shares it.
 PARAMETERS = {
@@ -45,12 +59,19 @@ PARAMETERS = {
     "Current Alerts Index": ("twin-alerts-current",
                              "One document per machine, its latest alert event: what is open now."),
     "Elasticsearch Batch Size": ("500", "Records per bulk request."),
+    "Kafka Max Poll Records": ("10000", "Records one Kafka poll may return (Kafka's max.poll.records); "
+                                        "ConsumeKafka writes a poll's records of one partition into one FlowFile."),
+    "Generator Batch Size": ("1000", "Most readings GenerateSensorReadings writes per FlowFile; with Pacing "
+                                     "AS_FAST_AS_POSSIBLE it is also the step of the simulated clock per run."),
     "Machine Count": ("10", "Simulated machines."),
     "Reading Interval": ("2 sec", "Simulated time between two readings of one machine."),
     "Pacing": ("REAL_TIME", "REAL_TIME or AS_FAST_AS_POSSIBLE."),
     "Mean Time Between Failures": ("8 hours", "Simulated mean time between machine failures."),
     "Sensor Fault Probability": ("0.001", "Chance per reading of an injected sensor fault."),
     "Include Ground Truth": ("true", "Write state, failure_mode, remaining_useful_life, sensor_fault."),
+    "Reading Schema": (reading_schema(),
+                       "Avro schema of a raw reading (every field nullable). Every reader of readings uses it, so a "
+                       "null sensor never changes the schema. Add a field here if the generator or a source adds one."),
     "Feature Fields": ("temperature,vibration,rpm", "Fields the anomaly model scores."),
     "Model Source": ("LEARN_FROM_STREAM", "LEARN_FROM_STREAM or MODEL_FILE (the file the model-training flow writes)."),
     "Model File": ("/opt/nifi/twin-models/isolation-forest.model", "Model file TrainAnomalyModel writes and ScoreAnomaly reads."),
@@ -90,15 +111,16 @@ class Flow:
             "componentType": "CONTROLLER_SERVICE", "groupIdentifier": self.group})
         return sid
 
-    def processor(self, key, name, type_, bundle, props, x, y, period="0 sec", auto=(), retried=(), comments=""):
+    def processor(self, key, name, type_, bundle, props, x, y, period="0 sec", auto=(), retried=(), comments="",
+                  tasks=1, yield_="1 sec"):
         pid = uid(self.name, "processor", key)
         self.processors.append({
             "identifier": pid, "instanceIdentifier": pid, "name": name, "comments": comments,
             "position": {"x": float(x), "y": float(y)}, "type": type_, "bundle": bundle,
             "properties": props, "propertyDescriptors": {}, "style": {},
             "schedulingPeriod": period, "schedulingStrategy": "TIMER_DRIVEN", "executionNode": "ALL",
-            "penaltyDuration": "30 sec", "yieldDuration": "1 sec", "bulletinLevel": "WARN",
-            "runDurationMillis": 0, "concurrentlySchedulableTaskCount": 1,
+            "penaltyDuration": "30 sec", "yieldDuration": yield_, "bulletinLevel": "WARN",
+            "runDurationMillis": 0, "concurrentlySchedulableTaskCount": tasks,
             "autoTerminatedRelationships": sorted(auto),
             "scheduledState": "ENABLED",
             "retryCount": 5, "retriedRelationships": sorted(retried),
@@ -129,7 +151,9 @@ class Flow:
             "source": ref(src, src_type), "destination": ref(dst, dst_type),
             "labelIndex": 1, "zIndex": 0, "selectedRelationships": sorted(rels),
             "backPressureObjectThreshold": objects, "backPressureDataSizeThreshold": size,
-            "flowFileExpiration": "0 sec", "prioritizers": [], "bends": [],
+            # First in, first out everywhere: NiFi's default order is not arrival order, and the readings of one
+            # machine must reach ScoreAnomaly and ComputeHealthScore in the order Kafka holds them.
+            "flowFileExpiration": "0 sec", "prioritizers": [FIFO], "bends": [],
             "loadBalanceStrategy": "DO_NOT_LOAD_BALANCE", "partitioningAttribute": "",
             "loadBalanceCompression": "DO_NOT_COMPRESS",
             "componentType": "CONNECTION", "groupIdentifier": self.group})
@@ -138,24 +162,38 @@ class Flow:
         assert name in PARAMETERS, name
         return "#{" + name + "}"
 
+    def json_reader(self, key, name, props):
+        return self.service(key, name, "org.apache.nifi.json.JsonTreeReader",
+                            nifi("nifi-record-serialization-services-nar"), props,
+                            [("org.apache.nifi.serialization.RecordReaderFactory", nifi("nifi-standard-services-api-nar"))])
+
     def common_services(self, kafka=True, es=False):
         ids = {}
-        ids["reader"] = self.service("json-reader", "JSON Reader", "org.apache.nifi.json.JsonTreeReader",
-                                     nifi("nifi-record-serialization-services-nar"),
-                                     {"schema-access-strategy": "infer-schema"},
-                                     [("org.apache.nifi.serialization.RecordReaderFactory", nifi("nifi-standard-services-api-nar"))])
+        # Readings as they come from the generator or Kafka: the one explicit schema.
+        ids["readings"] = self.json_reader("json-reader", "Reading Reader",
+                                           {"schema-access-strategy": "schema-text-property",
+                                            "schema-text": self.p("Reading Schema")})
+        # Records a processor of this flow wrote: the writer put their schema in avro.schema.
+        ids["reader"] = self.json_reader("schema-attribute-reader", "Record Reader (avro.schema)",
+                                         {"schema-access-strategy": "schema-text-property",
+                                          "schema-text": "${avro.schema}"})
+        # Dead letters (and the MongoDB sink) mix every schema and are not order-sensitive: inference reads them all.
+        ids["dead-letter-reader"] = self.json_reader("dead-letter-reader", "Inferring Reader",
+                                                     {"schema-access-strategy": "infer-schema"})
         ids["writer"] = self.service("json-writer", "JSON Writer", "org.apache.nifi.json.JsonRecordSetWriter",
                                      nifi("nifi-record-serialization-services-nar"),
-                                     {"Schema Write Strategy": "no-schema",
+                                     {"Schema Write Strategy": "full-schema-attribute",
                                       "schema-access-strategy": "inherit-record-schema",
                                       "suppress-nulls": "never-suppress",
+                                      "Allow Scientific Notation": "false",
                                       "output-grouping": "output-oneline"},
                                      [("org.apache.nifi.serialization.RecordSetWriterFactory", nifi("nifi-standard-services-api-nar"))])
         if kafka:
             ids["kafka"] = self.service("kafka", "Kafka Connection", "org.apache.nifi.kafka.service.Kafka3ConnectionService",
                                         nifi("nifi-kafka-3-service-nar"),
                                         {"bootstrap.servers": self.p("Kafka Bootstrap Servers"),
-                                         "security.protocol": "PLAINTEXT"},
+                                         "security.protocol": "PLAINTEXT",
+                                         "max.poll.records": self.p("Kafka Max Poll Records")},
                                         [("org.apache.nifi.kafka.service.api.KafkaConnectionService", nifi("nifi-kafka-service-api-nar"))])
         if es:
             ids["es"] = self.service("elasticsearch", "Elasticsearch Client",
@@ -169,36 +207,45 @@ class Flow:
                                        nifi("nifi-elasticsearch-client-service-api-nar"))])
         return ids
 
-    def publish(self, key, name, ids, topic_param, x, y, record=True, auto=("success",)):
+    def publish(self, key, name, ids, topic_param, x, y, reader, record=True, auto=("success",)):
+        """PublishKafka, one message per record (keyed by machine_id), or with record=False the FlowFile whole."""
         props = {"Kafka Connection Service": ids["kafka"], "Topic Name": self.p(topic_param),
                  "Failure Strategy": "Route to Failure", "Transactions Enabled": "false", "acks": "all"}
         if record:
-            props.update({"Record Reader": ids["reader"], "Record Writer": ids["writer"],
+            props.update({"Record Reader": reader, "Record Writer": ids["writer"],
                           "Publish Strategy": "USE_VALUE", "Message Key Field": "machine_id"})
-        else:
-            # the failed FlowFile as it was, one message; its error attributes become headers
-            props.update({"FlowFile Attribute Header Pattern": ".*error.*|kafka\\..*|elasticsearch\\..*|twin\\..*|filename"})
         return self.processor(key, name, "org.apache.nifi.kafka.processors.PublishKafka", nifi("nifi-kafka-nar"),
                               props, x, y, auto=auto, retried=("failure",))
 
-    def consume(self, key, name, ids, topics, group_param, x, y):
+    def consume(self, key, name, ids, topics, group_param, x, y, reader):
         return self.processor(key, name, "org.apache.nifi.kafka.processors.ConsumeKafka", nifi("nifi-kafka-nar"),
                               {"Kafka Connection Service": ids["kafka"], "Group ID": self.p(group_param),
                                "Topic Format": "names", "Topics": topics, "auto.offset.reset": "earliest",
-                               "Processing Strategy": "RECORD", "Record Reader": ids["reader"],
+                               "Processing Strategy": "RECORD", "Record Reader": reader,
                                "Record Writer": ids["writer"], "Output Strategy": "USE_VALUE"}, x, y)
 
     def dead_letter(self, ids, x, y):
-        dl = self.publish("dead-letter", "Publish Dead Letter", ids, "Dead Letter Topic", x, y, record=False)
-        parked = self.funnel("undeliverable", x + 80, y + 220)
-        self.connect(dl, ["failure"], parked, name="Undeliverable: Kafka refused the dead letter", objects=10000,
+        """Returns the dead letter's entry: one Kafka message per failed record, so a dead letter is never bigger than
+        the record it carries, whatever the size of the failed FlowFile. Content that is no set of records (a Kafka
+        message ConsumeKafka could not parse, or what the record publisher cannot read) goes as it is."""
+        headers = ".*error.*|kafka\\..*|elasticsearch\\..*|twin\\..*|filename"
+        dl = self.publish("dead-letter", "Publish Dead Letter Records", ids, "Dead Letter Topic", x, y,
+                          ids["dead-letter-reader"])
+        self.processors[-1]["properties"]["FlowFile Attribute Header Pattern"] = headers
+        raw = self.publish("dead-letter-raw", "Publish Dead Letter As Is", ids, "Dead Letter Topic", x, y + 250,
+                           None, record=False)
+        self.processors[-1]["properties"]["FlowFile Attribute Header Pattern"] = headers
+        self.connect(dl, ["failure"], raw, name="Not records, or not accepted record by record")
+        parked = self.funnel("undeliverable", x + 80, y + 470)
+        self.connect(raw, ["failure"], parked, name="Undeliverable: Kafka refused the dead letter", objects=10000,
                      size="1 GB", dst_type="FUNNEL")
-        self.label("dead-letter", "Failures of every step go to the dead-letter topic (#{Dead Letter Topic}) with their "
-                   "error attributes as Kafka headers. If even that fails, they wait in the queue below: "
+        self.label("dead-letter", "Failures of every step go to the dead-letter topic (#{Dead Letter Topic}), one "
+                   "message per failed record, with their error attributes (record.error.message) as Kafka headers. "
+                   "Content that is not records goes as it is. If even that fails, it waits in the queue below: "
                    "nothing is dropped silently.", x + 380, y)
-        return dl
+        return dl, raw
 
-    def es_put(self, key, name, ids, index_param, x, y, dl, id_path=None):
+    def es_put(self, key, name, ids, index_param, x, y, dl, id_path=None, tasks=1):
         """PutElasticsearchRecord; with id_path each record replaces the document of that id (kept in the record)."""
         properties = {"el-rest-client-service": ids["es"], "put-es-record-reader": ids["reader"],
                       "put-es-record-error-writer": ids["writer"], "put-es-record-index-op": "index",
@@ -211,12 +258,15 @@ class Flow:
             properties["put-es-record-retain-id-field"] = "true"
         pid = self.processor(key, name, "org.apache.nifi.processors.elasticsearch.PutElasticsearchRecord",
                              nifi("nifi-elasticsearch-restapi-nar"), properties,
-                             x, y, auto=("original", "successful"), retried=("failure",))
+                             x, y, auto=("original", "successful"), retried=("failure",), tasks=tasks)
         self.connect(pid, ["retry"], pid, name="Elasticsearch unavailable: retry", objects=1000, size="100 MB")
         self.connect(pid, ["errors", "failure"], dl, name="Rejected by Elasticsearch")
         return pid
 
     def export(self, filename):
+        # Only the services some component of this flow uses.
+        used_ids = {v for c in self.processors + self.services for v in c["properties"].values()}
+        self.services = [s for s in self.services if s["identifier"] in used_ids]
         # Every flow carries the whole context: NiFi shares a parameter context between imports by name.
         used = {k: PARAMETERS[k] for k in sorted(PARAMETERS)}
         doc = {
@@ -251,20 +301,25 @@ class Flow:
 def factory_twin():
     f = Flow("Factory Twin", "Simulated factory -> Kafka -> anomaly scoring -> machine health -> Elasticsearch and Kafka.")
     ids = f.common_services(kafka=True, es=True)
-    dl = f.dead_letter(ids, 1400, 900)
+    dl, dl_raw = f.dead_letter(ids, 1400, 900)
     gen = f.processor("generate", "Generate Sensor Readings", "io.github.factorytwin.processors.GenerateSensorReadings", TWIN,
                       {"Record Writer": ids["writer"], "Machine Count": f.p("Machine Count"),
                        "Reading Interval": f.p("Reading Interval"), "Pacing": f.p("Pacing"),
                        "Mean Time Between Failures": f.p("Mean Time Between Failures"),
                        "Sensor Fault Probability": f.p("Sensor Fault Probability"),
-                       "Include Ground Truth": f.p("Include Ground Truth")}, 0, 0, period="1 sec")
-    pub = f.publish("publish-sensor", "Publish Sensor Data", ids, "Sensor Topic", 0, 250)
+                       "Include Ground Truth": f.p("Include Ground Truth"),
+                       "Batch Size": f.p("Generator Batch Size")}, 0, 0,
+                      # run as often as there is work; it yields while no reading is due (REAL_TIME), briefly, so
+                      # a reading leaves at most ~100 ms after it is due
+                      yield_="100 millis")
+    pub = f.publish("publish-sensor", "Publish Sensor Data", ids, "Sensor Topic", 0, 250, ids["readings"])
     f.connect(gen, ["success"], pub)
     f.connect(pub, ["failure"], dl, name="Not published")
-    con = f.consume("consume-sensor", "Consume Sensor Data", ids, f.p("Sensor Topic"), "Consumer Group ID", 0, 500)
-    f.connect(con, ["parse failure"], dl, name="Not JSON")
+    con = f.consume("consume-sensor", "Consume Sensor Data", ids, f.p("Sensor Topic"), "Consumer Group ID", 0, 500,
+                    ids["readings"])
+    f.connect(con, ["parse failure"], dl_raw, name="Not JSON")
     score = f.processor("score", "Score Anomaly", "io.github.factorytwin.processors.ScoreAnomaly", TWIN,
-                        {"Record Reader": ids["reader"], "Record Writer": ids["writer"],
+                        {"Record Reader": ids["readings"], "Record Writer": ids["writer"],
                          "Feature Fields": f.p("Feature Fields"), "Model Source": f.p("Model Source"),
                          "Model File": f.p("Model File"), "Warm-up Size": f.p("Warm-up Size"),
                          "Model Scope": f.p("Model Scope"), "Number of Trees": f.p("Number of Trees"),
@@ -281,15 +336,17 @@ def factory_twin():
                           "Machine ID Field": "machine_id"}, 0, 1000)
     f.connect(score, ["success"], health)
     f.connect(score, ["failure"], dl, name="Not scored")
-    pub_anom = f.publish("publish-anomalies", "Publish Anomalies", ids, "Anomalies Topic", 500, 750)
+    pub_anom = f.publish("publish-anomalies", "Publish Anomalies", ids, "Anomalies Topic", 500, 750, ids["reader"])
     f.connect(score, ["anomalous"], pub_anom)
     f.connect(pub_anom, ["failure"], dl, name="Not published")
     idx_anom = f.es_put("index-anomalies", "Index Anomalies", ids, "Anomalies Index", 500, 1000, dl)
     f.connect(score, ["anomalous"], idx_anom)
-    idx_read = f.es_put("index-readings", "Index Readings", ids, "Readings Index", 0, 1250, dl)
+    # Two bulk requests in flight: documents of the readings index are independent (own ids), so their order does
+    # not matter; the current-alerts index (one document per machine) keeps one task.
+    idx_read = f.es_put("index-readings", "Index Readings", ids, "Readings Index", 0, 1250, dl, tasks=2)
     f.connect(health, ["success"], idx_read)
     f.connect(health, ["failure"], dl, name="No health score")
-    pub_alert = f.publish("publish-alerts", "Publish Alerts", ids, "Alerts Topic", -500, 1000)
+    pub_alert = f.publish("publish-alerts", "Publish Alerts", ids, "Alerts Topic", -500, 1000, ids["reader"])
     f.connect(health, ["alerts"], pub_alert)
     f.connect(pub_alert, ["failure"], dl, name="Not published")
     idx_alert = f.es_put("index-alerts", "Index Alerts", ids, "Alerts Index", -500, 1250, dl)
@@ -304,18 +361,19 @@ def model_training():
     f = Flow("Model Training", "Batches readings from Kafka and trains the Isolation Forest into #{Model File}, "
              "which Score Anomaly loads when Model Source is MODEL_FILE.")
     ids = f.common_services(kafka=True)
-    dl = f.dead_letter(ids, 700, 500)
-    con = f.consume("consume-sensor", "Consume Training Readings", ids, f.p("Sensor Topic"), "Training Consumer Group ID", 0, 0)
-    f.connect(con, ["parse failure"], dl, name="Not JSON")
+    dl, dl_raw = f.dead_letter(ids, 700, 500)
+    con = f.consume("consume-sensor", "Consume Training Readings", ids, f.p("Sensor Topic"), "Training Consumer Group ID",
+                    0, 0, ids["readings"])
+    f.connect(con, ["parse failure"], dl_raw, name="Not JSON")
     merge = f.processor("merge", "Batch Training Readings", "org.apache.nifi.processors.standard.MergeRecord", nifi("nifi-standard-nar"),
-                        {"record-reader": ids["reader"], "record-writer": ids["writer"],
+                        {"record-reader": ids["readings"], "record-writer": ids["writer"],
                          "merge-strategy": "Bin-Packing Algorithm", "min-records": f.p("Training Batch Size"),
                          "max-records": f.p("Training Batch Size"), "max-bin-age": f.p("Training Max Wait"),
                          "max.bin.count": "1"}, 0, 250, auto=("original",))
     f.connect(con, ["success"], merge, objects=100000, size="2 GB")
     f.connect(merge, ["failure"], dl, name="Not merged")
     train = f.processor("train", "Train Anomaly Model", "io.github.factorytwin.processors.TrainAnomalyModel", TWIN,
-                        {"Record Reader": ids["reader"], "Feature Fields": f.p("Feature Fields"),
+                        {"Record Reader": ids["readings"], "Feature Fields": f.p("Feature Fields"),
                          "Model File": f.p("Model File"), "Number of Trees": f.p("Number of Trees"),
                          "Subsample Size": f.p("Subsample Size")}, 0, 500, auto=("success",),
                         comments="success is auto-terminated on purpose: the result is the model file.")
@@ -330,13 +388,16 @@ def mongodb_sink():
     mongo = f.service("mongodb", "MongoDB Client", "org.apache.nifi.mongodb.MongoDBControllerService",
                       nifi("nifi-mongodb-services-nar"), {"Mongo URI": f.p("MongoDB URI")},
                       [("org.apache.nifi.mongodb.MongoDBClientService", nifi("nifi-mongodb-client-service-api-nar"))])
-    dl = f.dead_letter(ids, 700, 250)
+    dl, dl_raw = f.dead_letter(ids, 700, 250)
     topics = ",".join(f.p(t) for t in ("Sensor Topic", "Anomalies Topic", "Alerts Topic"))
-    con = f.consume("consume", "Consume Twin Topics", ids, topics, "MongoDB Consumer Group ID", 0, 0)
-    f.connect(con, ["parse failure"], dl, name="Not JSON")
+    # Three topics, three schemas, order irrelevant to MongoDB: inference reads them all.
+    con = f.consume("consume", "Consume Twin Topics", ids, topics, "MongoDB Consumer Group ID", 0, 0,
+                    ids["dead-letter-reader"])
+    f.connect(con, ["parse failure"], dl_raw, name="Not JSON")
     put = f.processor("put", "Put MongoDB Records", "org.apache.nifi.processors.mongodb.PutMongoRecord", nifi("nifi-mongodb-nar"),
                       {"mongo-client-service": mongo, "Mongo Database Name": f.p("MongoDB Database"),
-                       "Mongo Collection Name": "${kafka.topic:replace('-', '_')}", "record-reader": ids["reader"]},
+                       "Mongo Collection Name": "${kafka.topic:replace('-', '_')}",
+                       "record-reader": ids["dead-letter-reader"]},
                       0, 250, auto=("success",), retried=("failure",))
     f.connect(con, ["success"], put)
     f.connect(put, ["failure"], dl, name="Not stored")

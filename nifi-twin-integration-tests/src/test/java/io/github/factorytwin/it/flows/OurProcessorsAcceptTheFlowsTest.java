@@ -163,7 +163,7 @@ class OurProcessorsAcceptTheFlowsTest {
                         + invalid);
     }
 
-    private static void addService(TestRunner runner, JsonNode service, Map<String, String> params)
+    static void addService(TestRunner runner, JsonNode service, Map<String, String> params)
             throws InitializationException, ReflectiveOperationException {
         String id = service.path("identifier").asText();
         if (runner.getControllerService(id) != null) {
