@@ -23,7 +23,7 @@ import java.util.Optional;
 
 /**
  * The scorecard: detection quality on NAB, detection on the simulator's ground truth, time to
- * maintenance on C-MAPSS FD001 and throughput, printed as a table and written as a flat JSON
+ * maintenance on C-MAPSS (FD001, FD002, FD003) and throughput, printed as a table and written as a flat JSON
  * object ({@code nifi-twin-evaluation/target/scorecard.json} by default). A part whose data is
  * missing says so and leaves its keys out of the JSON.
  */
@@ -196,31 +196,49 @@ public final class Scorecard {
 
     private void cmapss() throws Exception {
         Path dir = Datasets.cmapss(options.datasets());
-        String published = "CNN 18.45, LSTM 16.14, best recent ~11-12.5";
         report.number("cmapss.published.CNN_Babu2016.rmse", 18.45);
         report.number("cmapss.published.LSTM_Zheng2017.rmse", 16.14);
         report.number("cmapss.published.best_recent.rmse_low", 11.0);
         report.number("cmapss.published.best_recent.rmse_high", 12.5);
-        if (!Files.isRegularFile(dir.resolve("train_FD001.txt"))) {
-            report.unavailable("C-MAPSS", "FD001", "C-MAPSS data missing at " + dir + " (use --datasets <dir>)");
-            return;
+        report.number("cmapss.published.FD002.CNN_Babu2016.rmse", 30.29);
+        report.number("cmapss.published.FD002.LSTM_Zheng2017.rmse", 24.49);
+        report.number("cmapss.published.FD003.CNN_Babu2016.rmse", 19.82);
+        report.number("cmapss.published.FD003.LSTM_Zheng2017.rmse", 16.18);
+        String method = null;
+        for (String subset : CmapssEvaluation.SUBSETS) {
+            if (!CmapssEvaluation.isPresent(dir, subset)) {
+                report.unavailable(
+                        "C-MAPSS", subset, "C-MAPSS " + subset + " missing at " + dir + " (use --datasets <dir>)");
+                continue;
+            }
+            log.println("scorecard: C-MAPSS " + subset);
+            CmapssEvaluation.Result r = CmapssEvaluation.run(dir, subset);
+            String prefix = "cmapss." + subset + ".";
+            report.number(prefix + "rmse", r.rmse());
+            report.number(prefix + "phm08", r.phm08());
+            report.number(prefix + "engines", r.engines());
+            report.number(prefix + "prior_estimates", r.priorEstimates());
+            report.text(prefix + "method", r.method());
+            report.row(
+                    "C-MAPSS",
+                    subset + " RMSE (" + r.engines() + " test engines)",
+                    ScorecardReport.fmt(r.rmse(), 2),
+                    CmapssEvaluation.published(subset));
+            report.row(
+                    "C-MAPSS",
+                    subset + " PHM08 score",
+                    ScorecardReport.fmt(r.phm08(), 1),
+                    "shortest test engine " + r.shortestEngine() + " cycles; " + r.priorEstimates()
+                            + " answered by the fleet prior");
+            method = r.method();
         }
-        CmapssEvaluation.Result result = CmapssEvaluation.run(dir);
-        double rmse = result.rmse();
-        double phm08 = result.phm08();
-        int engines = result.engines();
-        String method = result.method();
-        report.number("cmapss.FD001.rmse", rmse);
-        report.number("cmapss.FD001.phm08", phm08);
-        report.number("cmapss.FD001.engines", engines);
-        report.text("cmapss.FD001.method", method);
-        report.row("C-MAPSS", "FD001 RMSE (" + engines + " test engines)", ScorecardReport.fmt(rmse, 2), published);
-        report.row(
-                "C-MAPSS",
-                "FD001 PHM08 score",
-                ScorecardReport.fmt(phm08, 1),
-                "method: "
-                        + (method.length() > 110 ? method.substring(0, 107) + "... (full text in the JSON)" : method));
+        if (method != null) {
+            report.row(
+                    "C-MAPSS",
+                    "method (all subsets)",
+                    "",
+                    method.length() > 110 ? method.substring(0, 107) + "... (full text in the JSON)" : method);
+        }
     }
 
     // ---------------------------------------------------------------- throughput

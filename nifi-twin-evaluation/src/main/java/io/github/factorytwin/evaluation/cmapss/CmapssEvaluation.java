@@ -11,9 +11,15 @@ import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import smile.base.cart.InternalNode;
 import smile.base.cart.Node;
 import smile.base.cart.OrdinalNode;
@@ -24,32 +30,51 @@ import smile.regression.RandomForest;
 import smile.regression.RegressionTree;
 
 /**
- * Remaining-useful-life estimation on NASA C-MAPSS FD001 with ComputeHealthScore's own engine.
+ * Remaining-useful-life estimation on NASA C-MAPSS with ComputeHealthScore's own engine, for any subset in the
+ * dataset's layout ({@code train_<subset>.txt}, {@code test_<subset>.txt}, {@code RUL_<subset>.txt}: FD001, FD002,
+ * FD003, ...). One configuration ({@link #DEFAULT}) for every subset: nothing is tuned per subset or on test data.
  *
- * <p>Method (stated as measured, nothing tuned on the test set):
+ * <p>Method:
  *
  * <ol>
  *   <li>Every engine is a machine and every cycle a reading (timestamp = cycle seconds), replayed in order through
- *       {@link HealthEngine#update} with the 14 informative sensors (s2, s3, s4, s7, s8, s9, s11, s12, s13, s14,
- *       s15, s17, s20, s21; the others are constant in FD001) and a baseline of the first 20
- *       cycles.
- *   <li>Training: after every cycle of the 100 training engines (once the baseline is learned) the streaming
+ *       {@link HealthEngine#update} with the 14 sensors that vary in FD001 (s2, s3, s4, s7, s8, s9, s11, s12, s13,
+ *       s14, s15, s17, s20, s21) and a baseline of the first 20 cycles. The health engine's only context is one
+ *       load sensor, which the three operational settings cannot fill (see {@link #config}): the baseline of an
+ *       engine in a multi-condition subset (FD002) mixes its conditions.
+ *   <li>Training: after every cycle of the subset's training engines (once the baseline is learned) the streaming
  *       feature vector {@link RulFeatures} of the machine's state is recorded with the piece-wise linear target
  *       {@code min(remaining cycles, 125)}. A Smile random forest is fitted to these rows and exported to the
  *       data-only JSON {@link RulModel} format.
  *   <li>The options ({@link #DEFAULT}: EWMA weights, trend window, forest) were chosen by 5-fold
- *       cross-validation on the training engines ({@link CmapssValidation}), not on the test engines.
- *   <li>Test: the 100 test engines are replayed through a {@link HealthEngine} that holds the exported model,
- *       exactly as ComputeHealthScore does with its 'RUL Model File' property; the estimate is the engine's
- *       {@code estimated_time_to_maintenance} after the last cycle, compared with RUL_FD001.txt (not capped).
+ *       cross-validation on the FD001 training engines ({@link CmapssValidation}), not on any test engines.
+ *   <li>Test: the test engines are replayed through a {@link HealthEngine} that holds the exported model, exactly
+ *       as ComputeHealthScore does with its 'RUL Model File' property; the estimate is the engine's {@code
+ *       estimated_time_to_maintenance} after the last cycle, compared with the RUL file (not capped).
+ *   <li>Every test engine gets an estimate: one too short for the baseline (or without an estimate for any other
+ *       reason) gets the training fleet's {@link FleetPrior} for its age, a less certain answer than the model's
+ *       but never none.
  * </ol>
  */
 public final class CmapssEvaluation {
 
-    /** RMSE and PHM08 score over the test engines, as in the datasets README. */
-    public record Result(double rmse, double phm08, int engines, String method) {}
+    /** The subsets the scorecard reports (the ones in ../shared/datasets/cmapss). */
+    public static final List<String> SUBSETS = List.of("FD001", "FD002", "FD003");
 
-    /** The knobs of the method; {@link #DEFAULT} is what {@link #run} uses. */
+    /** One test engine's estimate: from the RUL model, or from the fleet prior (with its spread). */
+    public record Estimate(double cycles, boolean fromModel, double spread) {}
+
+    /** RMSE and PHM08 score over one subset's test engines, as in the datasets README. */
+    public record Result(
+            String subset,
+            double rmse,
+            double phm08,
+            int engines,
+            int priorEstimates,
+            int shortestEngine,
+            String method) {}
+
+    /** The knobs of the method; {@link #DEFAULT} is what {@link #run} uses for every subset. */
     public record Options(
             int baseline,
             double fastAlpha,
@@ -62,9 +87,13 @@ public final class CmapssEvaluation {
 
     public static final Options DEFAULT = new Options(20, 0.3, 0.05, 60, 200, 5, 20, 0);
 
+    /** A trained estimator: the RUL model the processor loads, and the fleet prior for engines it cannot answer. */
+    public record Estimator(RulModel model, FleetPrior prior) {}
+
     static final List<Integer> SENSOR_COLUMNS = List.of(2, 3, 4, 7, 8, 9, 11, 12, 13, 14, 15, 17, 20, 21);
     static final int CAP = 125;
     static final long SEED = 20_260_125L;
+    private static final Pattern SUBSET = Pattern.compile("FD\\d{3}");
 
     private CmapssEvaluation() {}
 
@@ -72,6 +101,11 @@ public final class CmapssEvaluation {
         return SENSOR_COLUMNS.stream().map(s -> "s" + s).toList();
     }
 
+    /**
+     * The health engine's settings. The engine's only context is a single load sensor (one of the sensors, with a
+     * linear baseline on it); C-MAPSS's operating condition is three settings whose six combinations in FD002 no
+     * single linear load describes, so no load is named.
+     */
     static HealthConfig config(Options o) {
         return new HealthConfig(
                 sensorNames(),
@@ -89,23 +123,46 @@ public final class CmapssEvaluation {
                 HealthConfig.DEFAULT_ANOMALY_CEILING,
                 HealthConfig.DEFAULT_DRIFT_FREE_SIGMAS,
                 HealthConfig.DEFAULT_DRIFT_SPAN_SIGMAS,
-                null); // C-MAPSS has no load sensor
+                null);
+    }
+
+    static Path file(Path dir, String kind, String subset) {
+        return dir.resolve(kind + "_" + subset + ".txt");
+    }
+
+    /** True when {@code dir} holds the training, test and RUL files of {@code subset}. */
+    public static boolean isPresent(Path dir, String subset) {
+        return Stream.of("train", "test", "RUL").allMatch(kind -> Files.isRegularFile(file(dir, kind, subset)));
+    }
+
+    /** The complete subsets in {@code dir}, in name order (empty when there is none or no such folder). */
+    public static List<String> available(Path dir) throws IOException {
+        if (dir == null || !Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(name -> name.startsWith("train_") && name.endsWith(".txt"))
+                    .map(name -> name.substring("train_".length(), name.length() - ".txt".length()))
+                    .filter(subset -> isPresent(dir, subset))
+                    .sorted()
+                    .toList();
+        }
     }
 
     /**
-     * The FD001 folder: system property {@code twin.cmapss.dir} if set, else the first {@code shared/datasets/cmapss}
-     * found from the working directory upwards (the project keeps datasets in {@code ../shared/datasets}); null when
-     * there is none.
+     * The C-MAPSS folder: system property {@code twin.cmapss.dir} if set, else the first {@code
+     * shared/datasets/cmapss} holding a subset found from the working directory upwards; null when there is none.
      */
-    public static Path locate() {
+    public static Path locate() throws IOException {
         String configured = System.getProperty("twin.cmapss.dir");
         if (configured != null) {
             Path dir = Path.of(configured);
-            return Files.isRegularFile(dir.resolve("train_FD001.txt")) ? dir : null;
+            return available(dir).isEmpty() ? null : dir;
         }
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             Path candidate = dir.resolve("shared/datasets/cmapss");
-            if (Files.isRegularFile(candidate.resolve("train_FD001.txt"))) {
+            if (!available(candidate).isEmpty()) {
                 return candidate;
             }
         }
@@ -139,12 +196,18 @@ public final class CmapssEvaluation {
         return new Reading(cycle * 1000L, sensors, Double.NaN, false);
     }
 
-    /** Trains the forest on the training engines' streaming features and exports it as a {@link RulModel}. */
-    public static RulModel train(Path cmapssDir) throws IOException {
-        return train(read(cmapssDir.resolve("train_FD001.txt")).values(), DEFAULT);
+    /** Trains on the subset's training engines: the forest on their streaming features, and the fleet prior. */
+    public static Estimator train(Path cmapssDir, String subset) throws IOException {
+        return train(read(file(cmapssDir, "train", subset)).values(), DEFAULT);
     }
 
-    static RulModel train(java.util.Collection<List<double[]>> trainingEngines, Options options) {
+    static Estimator train(Collection<List<double[]>> trainingEngines, Options options) {
+        FleetPrior prior =
+                new FleetPrior(trainingEngines.stream().map(List::size).toList(), CAP);
+        return new Estimator(trainForest(trainingEngines, options), prior);
+    }
+
+    static RulModel trainForest(Collection<List<double[]>> trainingEngines, Options options) {
         HealthEngine engine = new HealthEngine(config(options), null);
         List<double[]> rows = new ArrayList<>();
         for (List<double[]> cycles : trainingEngines) {
@@ -153,12 +216,15 @@ public final class CmapssEvaluation {
                 engine.update("train", state, reading(c + 1, cycles.get(c)));
                 if (c + 1 >= options.baseline()) {
                     double[] x = RulFeatures.of(state);
-                    double[] row = new double[x.length + 1];
-                    System.arraycopy(x, 0, row, 0, x.length);
+                    double[] row = Arrays.copyOf(x, x.length + 1);
                     row[x.length] = Math.min(CAP, cycles.size() - (c + 1));
                     rows.add(row);
                 }
             }
+        }
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "no training engine is longer than the baseline of " + options.baseline() + " cycles");
         }
         int features = rows.get(0).length - 1;
         String[] names = new String[features + 1];
@@ -187,7 +253,7 @@ public final class CmapssEvaluation {
         RulModel model = export(forest, sensorNames());
         // The exported trees must predict exactly what Smile's forest predicts.
         for (int i = 0; i < rows.size(); i += 97) {
-            double[] x = java.util.Arrays.copyOf(rows.get(i), features);
+            double[] x = Arrays.copyOf(rows.get(i), features);
             double smile = forest.predict(data.get(i));
             double ours = model.predict(x);
             if (Math.abs(smile - ours) > 1e-6) {
@@ -215,7 +281,7 @@ public final class CmapssEvaluation {
             left[t] = new int[size];
             right[t] = new int[size];
             value[t] = new double[size];
-            java.util.IdentityHashMap<Node, Integer> index = new java.util.IdentityHashMap<>();
+            IdentityHashMap<Node, Integer> index = new IdentityHashMap<>();
             for (int i = 0; i < size; i++) {
                 index.put(nodes.get(i), i);
             }
@@ -256,92 +322,175 @@ public final class CmapssEvaluation {
         }
     }
 
-    /** Replays the test engines through an engine holding {@code model}; the estimate after each last cycle. */
-    static double[] predictTest(Path cmapssDir, RulModel model) throws IOException {
-        return predict(read(cmapssDir.resolve("test_FD001.txt")).values(), model, DEFAULT);
-    }
-
-    static double[] predict(java.util.Collection<List<double[]>> engines, RulModel model, Options options) {
-        HealthEngine engine = new HealthEngine(config(options), model);
-        List<double[]> predictions = new ArrayList<>();
+    /**
+     * Replays each engine through a health engine holding {@code estimator}'s model; the estimate after its last
+     * cycle, or the fleet prior for its age when the health engine has none (history shorter than the baseline).
+     */
+    static Estimate[] predict(Collection<List<double[]>> engines, Estimator estimator, Options options) {
+        HealthEngine engine = new HealthEngine(config(options), estimator.model());
+        Estimate[] estimates = new Estimate[engines.size()];
+        int e = 0;
         for (List<double[]> cycles : engines) {
             MachineState state = engine.newState();
-            HealthEngine.Outcome last = null;
+            Long ttm = null;
             for (int c = 0; c < cycles.size(); c++) {
-                last = engine.update("test", state, reading(c + 1, cycles.get(c)));
+                ttm = engine.update("test", state, reading(c + 1, cycles.get(c)))
+                        .timeToMaintenance();
             }
-            if (last == null || last.timeToMaintenance() == null) {
-                throw new IllegalStateException("no estimate for a test engine of " + cycles.size() + " cycles");
-            }
-            predictions.add(new double[] {last.timeToMaintenance()});
+            int age = cycles.size();
+            estimates[e++] = ttm != null
+                    ? new Estimate(ttm, true, Double.NaN)
+                    : new Estimate(
+                            estimator.prior().estimate(age),
+                            false,
+                            estimator.prior().spread(age));
         }
-        return predictions.stream().mapToDouble(p -> p[0]).toArray();
+        return estimates;
     }
 
-    static double[] trueRul(Path cmapssDir) throws IOException {
-        return Files.readAllLines(cmapssDir.resolve("RUL_FD001.txt")).stream()
+    static double[] trueRul(Path cmapssDir, String subset) throws IOException {
+        return Files.readAllLines(file(cmapssDir, "RUL", subset)).stream()
                 .map(String::trim)
                 .filter(s -> !s.isEmpty())
                 .mapToDouble(Double::parseDouble)
                 .toArray();
     }
 
-    /** Trains on the training engines, scores the 100 test engines. */
-    public static Result run(Path cmapssDir) throws IOException {
-        return evaluate(cmapssDir, train(cmapssDir));
-    }
-
-    static Result evaluate(Path cmapssDir, RulModel model) throws IOException {
-        double[] predicted = predictTest(cmapssDir, model);
-        double[] truth = trueRul(cmapssDir);
-        if (predicted.length != truth.length) {
-            throw new IOException(predicted.length + " test engines but " + truth.length + " true RULs");
-        }
+    /** Root mean square of {@code predicted - truth}. */
+    static double rmse(double[] predicted, double[] truth) {
         double squares = 0;
-        double phm = 0;
         for (int i = 0; i < truth.length; i++) {
             double h = predicted[i] - truth[i];
             squares += h * h;
-            phm += h < 0 ? Math.exp(-h / 13) - 1 : Math.exp(h / 10) - 1;
         }
+        return Math.sqrt(squares / truth.length);
+    }
+
+    /** The PHM08 score: late estimates ({@code h >= 0}) cost {@code e^(h/10) - 1}, early ones {@code e^(-h/13) - 1}. */
+    static double phm08(double[] predicted, double[] truth) {
+        double score = 0;
+        for (int i = 0; i < truth.length; i++) {
+            double h = predicted[i] - truth[i];
+            score += h < 0 ? Math.exp(-h / 13) - 1 : Math.exp(h / 10) - 1;
+        }
+        return score;
+    }
+
+    /** Trains on the subset's training engines and scores its test engines. */
+    public static Result run(Path cmapssDir, String subset) throws IOException {
+        return evaluate(cmapssDir, subset, train(cmapssDir, subset));
+    }
+
+    static Result evaluate(Path cmapssDir, String subset, Estimator estimator) throws IOException {
+        Collection<List<double[]>> engines =
+                read(file(cmapssDir, "test", subset)).values();
+        Estimate[] estimates = predict(engines, estimator, DEFAULT);
+        double[] truth = trueRul(cmapssDir, subset);
+        if (estimates.length != truth.length) {
+            throw new IOException(
+                    subset + ": " + estimates.length + " test engines but " + truth.length + " true RULs");
+        }
+        double[] predicted =
+                Arrays.stream(estimates).mapToDouble(Estimate::cycles).toArray();
+        int fromPrior =
+                (int) Arrays.stream(estimates).filter(e -> !e.fromModel()).count();
+        int shortest = engines.stream().mapToInt(List::size).min().orElse(0);
         String method = "ComputeHealthScore's HealthEngine replayed cycle by cycle (features " + RulFeatures.LAYOUT
-                + " of each engine's streaming state: 14 sensors, baseline " + DEFAULT.baseline() + " cycles, EWMA "
-                + DEFAULT.fastAlpha() + "/" + DEFAULT.slowAlpha() + ", trend window " + DEFAULT.trendWindow()
-                + ") + Smile random forest (" + model.trees() + " trees, node size " + DEFAULT.nodeSize()
-                + ") trained on the 100 training engines with target min(RUL, " + CAP + "); options chosen by"
-                + " 5-fold cross-validation on the training engines (CmapssValidation); applied through a"
-                + " 'RUL Model File' exactly as ComputeHealthScore applies it per reading";
-        return new Result(Math.sqrt(squares / truth.length), phm, truth.length, method);
+                + " of each engine's streaming state: 14 sensors, no load/context field, baseline "
+                + DEFAULT.baseline() + " cycles, EWMA " + DEFAULT.fastAlpha() + "/" + DEFAULT.slowAlpha()
+                + ", trend window " + DEFAULT.trendWindow() + ") + Smile random forest ("
+                + estimator.model().trees() + " trees, node size " + DEFAULT.nodeSize() + ") trained on the "
+                + subset + " training engines with target min(RUL, " + CAP + "); one configuration for every subset,"
+                + " chosen by 5-fold cross-validation on the FD001 training engines (CmapssValidation); applied"
+                + " through a 'RUL Model File' exactly as ComputeHealthScore applies it per reading; an engine"
+                + " shorter than the baseline gets the training fleet's mean capped RUL at its age";
+        return new Result(
+                subset, rmse(predicted, truth), phm08(predicted, truth), truth.length, fromPrior, shortest, method);
+    }
+
+    /** The published RMSEs of a subset (datasets README), for the table; empty for other subsets. */
+    public static String published(String subset) {
+        return switch (subset) {
+            case "FD001" -> "CNN 18.45, deep LSTM 16.14, best recent ~11-12";
+            case "FD002" -> "CNN 30.29, deep LSTM 24.49, best recent ~13-15";
+            case "FD003" -> "CNN 19.82, deep LSTM 16.18, best recent ~11-12";
+            default -> "";
+        };
     }
 
     /**
-     * {@code CmapssEvaluation [cmapss dir] [model output file]}: prints RMSE and PHM08 beside the published
-     * results and, when asked, writes the model for ComputeHealthScore's 'RUL Model File'.
+     * {@code CmapssEvaluation [cmapss dir] [FD001 FD002 ...] [--models <folder>]}: for each subset (default: every
+     * complete subset in the folder) trains on its training engines and prints RMSE and PHM08 on its test engines
+     * beside the published results; with {@code --models}, writes each subset's model for ComputeHealthScore's
+     * 'RUL Model File' as {@code <folder>/<subset>-rul.json}.
      */
     public static void main(String[] args) throws IOException {
         System.setProperty("org.slf4j.simpleLogger.log.smile", "warn"); // Smile logs every tree otherwise
-        Path dir = args.length > 0 ? Path.of(args[0]) : locate();
-        if (dir == null || !Files.isRegularFile(dir.resolve("train_FD001.txt"))) {
-            System.err.println("C-MAPSS FD001 not found ("
+        Path dir = null;
+        Path models = null;
+        List<String> subsets = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--models") && i + 1 < args.length) {
+                models = Path.of(args[++i]);
+            } else if (SUBSET.matcher(args[i]).matches()) {
+                subsets.add(args[i]);
+            } else if (dir == null && !args[i].startsWith("--")) {
+                dir = Path.of(args[i]);
+            } else {
+                System.err.println("usage: CmapssEvaluation [cmapss dir] [FD001 FD002 ...] [--models <folder>]");
+                System.exit(2);
+            }
+        }
+        if (dir == null) {
+            dir = locate();
+        }
+        List<String> present = available(dir);
+        if (subsets.isEmpty()) {
+            subsets = present;
+        }
+        List<String> missing =
+                subsets.stream().filter(s -> !present.contains(s)).toList();
+        if (dir == null || subsets.isEmpty() || !missing.isEmpty()) {
+            System.err.println("C-MAPSS " + (missing.isEmpty() ? "data" : String.join(", ", missing))
+                    + " not found in "
                     + (dir == null
-                            ? "no shared/datasets/cmapss above " + Path.of("").toAbsolutePath()
-                            : dir.toAbsolutePath())
-                    + "): expected train_FD001.txt,"
-                    + " test_FD001.txt, RUL_FD001.txt. Pass the folder as the first argument.");
+                            ? "any shared/datasets/cmapss above " + Path.of("").toAbsolutePath()
+                            : dir)
+                    + ": expected train_<subset>.txt, test_<subset>.txt and RUL_<subset>.txt."
+                    + " Pass the folder as the first argument.");
             System.exit(2);
         }
-        RulModel model = train(dir);
-        if (args.length > 1) {
-            model.write(Path.of(args[1]));
-            System.out.println("Model written to " + Path.of(args[1]).toAbsolutePath());
+        List<Result> results = new ArrayList<>();
+        for (String subset : subsets) {
+            Estimator estimator = train(dir, subset);
+            if (models != null) {
+                Path out = models.resolve(subset + "-rul.json");
+                Files.createDirectories(models);
+                estimator.model().write(out);
+                System.out.println("Model written to " + out.toAbsolutePath());
+            }
+            results.add(evaluate(dir, subset, estimator));
         }
-        Result result = evaluate(dir, model);
-        System.out.println("C-MAPSS FD001, " + result.engines() + " test engines");
-        System.out.println("Method: " + result.method());
-        System.out.printf("%-34s %8s %10s%n", "model", "RMSE", "PHM08");
-        System.out.printf("%-34s %8.2f %10.1f%n", "this project", result.rmse(), result.phm08());
-        System.out.printf("%-34s %8.2f %10s%n", "CNN (Babu 2016)", 18.45, "-");
-        System.out.printf("%-34s %8.2f %10s%n", "deep LSTM (Zheng 2017)", 16.14, "-");
-        System.out.printf("%-34s %8s %10s%n", "attention / TCN (recent)", "11-12.5", "-");
+        System.out.println("Method: " + results.get(0).method());
+        System.out.printf(
+                Locale.ROOT,
+                "%-6s %8s %8s %10s %14s  %s%n",
+                "subset",
+                "engines",
+                "RMSE",
+                "PHM08",
+                "prior answers",
+                "published RMSE");
+        for (Result r : results) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-6s %8d %8.2f %10.1f %14d  %s%n",
+                    r.subset(),
+                    r.engines(),
+                    r.rmse(),
+                    r.phm08(),
+                    r.priorEstimates(),
+                    published(r.subset()));
+        }
     }
 }

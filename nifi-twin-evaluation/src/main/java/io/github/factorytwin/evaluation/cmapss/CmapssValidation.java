@@ -1,6 +1,5 @@
 package io.github.factorytwin.evaluation.cmapss;
 
-import io.github.factorytwin.health.RulModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,14 +13,16 @@ import java.util.Random;
  * points leaving between 5 and 150 cycles (at least 31 cycles kept), and the engine's estimate after the cut is
  * compared with the true remaining cycles (not capped).
  *
- * <p>{@code CmapssValidation [cmapss dir] baseline,fastAlpha,slowAlpha,trendWindow,trees,nodeSize,maxDepth[,maxNodes] ...}
+ * <p>{@code CmapssValidation [cmapss dir] [subset, default FD001]
+ * baseline,fastAlpha,slowAlpha,trendWindow,trees,nodeSize,maxDepth[,maxNodes] ...}
  */
 public final class CmapssValidation {
 
     private CmapssValidation() {}
 
-    public static double crossValidatedRmse(Path cmapssDir, CmapssEvaluation.Options options) throws IOException {
-        Map<Integer, List<double[]>> engines = CmapssEvaluation.read(cmapssDir.resolve("train_FD001.txt"));
+    public static double crossValidatedRmse(Path cmapssDir, String subset, CmapssEvaluation.Options options)
+            throws IOException {
+        Map<Integer, List<double[]>> engines = CmapssEvaluation.read(CmapssEvaluation.file(cmapssDir, "train", subset));
         double squares = 0;
         int count = 0;
         for (int fold = 0; fold < 5; fold++) {
@@ -44,10 +45,10 @@ public final class CmapssValidation {
                     truth.add((double) (n - keep));
                 }
             }
-            RulModel model = CmapssEvaluation.train(train, options);
-            double[] predicted = CmapssEvaluation.predict(heldOut, model, options);
+            CmapssEvaluation.Estimate[] predicted =
+                    CmapssEvaluation.predict(heldOut, CmapssEvaluation.train(train, options), options);
             for (int i = 0; i < predicted.length; i++) {
-                double h = predicted[i] - truth.get(i);
+                double h = predicted[i].cycles() - truth.get(i);
                 squares += h * h;
                 count++;
             }
@@ -58,8 +59,14 @@ public final class CmapssValidation {
     public static void main(String[] args) throws IOException {
         System.setProperty("org.slf4j.simpleLogger.log.smile", "warn");
         Path dir = args.length > 0 ? Path.of(args[0]) : CmapssEvaluation.locate();
+        int first = 1;
+        String subset = "FD001";
+        if (args.length > 1 && args[1].matches("FD\\d{3}")) {
+            subset = args[1];
+            first = 2;
+        }
         List<CmapssEvaluation.Options> candidates = new ArrayList<>();
-        for (int i = 1; i < args.length; i++) {
+        for (int i = first; i < args.length; i++) {
             String[] p = args[i].split(",");
             candidates.add(new CmapssEvaluation.Options(
                     Integer.parseInt(p[0]),
@@ -75,7 +82,7 @@ public final class CmapssValidation {
             candidates.add(CmapssEvaluation.DEFAULT);
         }
         for (CmapssEvaluation.Options options : candidates) {
-            System.out.printf("%s -> cross-validated RMSE %.2f%n", options, crossValidatedRmse(dir, options));
+            System.out.printf("%s -> cross-validated RMSE %.2f%n", options, crossValidatedRmse(dir, subset, options));
         }
     }
 }
