@@ -193,27 +193,26 @@ public final class AnomalyDetector {
         this.fitListener = listener;
     }
 
+    /** What was saved for a scope key (e.g. before a restart); either part may be null. */
+    public record Saved(IsolationForestModel model, List<double[]> sample) {}
+
+    /** Supplies what was saved for a scope key, or null; must not throw (report problems itself). */
+    public interface SavedState {
+        Saved load(String scopeKey);
+    }
+
+    private volatile SavedState savedState;
+
     /**
-     * Starts a scope key with a model learned earlier (e.g. before a restart): its readings are scored at once.
-     * With a retrain interval the sliding sample starts empty and the next refit waits until it holds at least
-     * the warm-up readings again.
+     * Where to look for what was learned earlier: each scope key asks once, when first seen, so a key with a saved
+     * model is scored at once. With a retrain interval the sliding sample starts empty and the next refit waits
+     * until it holds at least the warm-up readings again.
      */
-    public void restoreModel(String scopeKey, IsolationForestModel model) {
+    public void restoreFrom(SavedState state) {
         if (fixedModel != null) {
             throw new IllegalStateException("Only a learning detector restores learned models");
         }
-        if (!model.featureNames().equals(config.spec().names())) {
-            throw new IllegalArgumentException("The model's features " + model.featureNames() + " are not "
-                    + config.spec().names());
-        }
-        Learner learner = learners.computeIfAbsent(scopeKey, Learner::new);
-        synchronized (learner) {
-            learner.model = model;
-            learner.fits = 1;
-            if (config.retrainInterval() == 0) {
-                learner.sample = null;
-            }
-        }
+        this.savedState = state;
     }
 
     /** A snapshot of the committed per-machine feature state (each state is immutable once published). */
@@ -236,6 +235,7 @@ public final class AnomalyDetector {
         private final IsolationForestModel batchModel;
         private final Map<String, MachineState> touched = new HashMap<>();
         private final Map<Learner, List<double[]>> toLearn = new IdentityHashMap<>();
+        private final Map<String, Learner> batchLearners = new HashMap<>();
         private final List<String> refused = new ArrayList<>(0);
         private long scored;
         private long anomalies;
@@ -270,7 +270,7 @@ public final class AnomalyDetector {
             if (fixedModel != null) {
                 model = batchModel;
             } else {
-                learner = learners.computeIfAbsent(scopeKey, Learner::new);
+                learner = learner(scopeKey);
                 model = learner.model;
             }
             if (model == null) {
@@ -297,6 +297,17 @@ public final class AnomalyDetector {
          */
         public void forgetMachine(String machineId) {
             touched.put(machineId, new MachineState(config.spec()));
+        }
+
+        /** The learner of a scope key, restored from the saved state when first seen. */
+        private Learner learner(String scopeKey) {
+            Learner learner = batchLearners.get(scopeKey);
+            if (learner == null) {
+                learner = learners.computeIfAbsent(scopeKey, Learner::new);
+                learner.restoreOnce();
+                batchLearners.put(scopeKey, learner);
+            }
+            return learner;
         }
 
         /** Readings that got a score in this batch. */
@@ -352,10 +363,33 @@ public final class AnomalyDetector {
         private long sinceFit;
         private long untilAttempt;
         private int fits;
+        private boolean restored;
 
         Learner(String key) {
             this.key = key;
             this.sample = new double[config.sampleSize()][];
+        }
+
+        /** Takes what was saved for this key, once (before any row is learned). */
+        synchronized void restoreOnce() {
+            SavedState state = savedState;
+            if (restored || state == null) {
+                restored = true;
+                return;
+            }
+            restored = true;
+            Saved saved = state.load(key);
+            if (saved == null) {
+                return;
+            }
+            if (saved.model() != null
+                    && saved.model().featureNames().equals(config.spec().names())) {
+                model = saved.model();
+                fits = 1;
+                if (config.retrainInterval() == 0) {
+                    sample = null;
+                }
+            }
         }
 
         synchronized void learn(List<double[]> rows, List<String> refused) {

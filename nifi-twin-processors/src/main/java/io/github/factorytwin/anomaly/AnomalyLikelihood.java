@@ -1,8 +1,8 @@
 package io.github.factorytwin.anomaly;
 
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * Anomaly likelihood post-processing for one machine (one series), after Numenta's HTM anomaly likelihood: instead
@@ -93,12 +93,16 @@ public final class AnomalyLikelihood {
         }
     }
 
+    private static final int INITIAL_HISTORY = 16;
+
     private final Config config;
     private final double[] averaging;
     private double averagingSum;
     private int averagingCount;
     private int averagingNext;
-    private final double[] history;
+    /** Grows (doubling) up to the historic window as averages arrive: a new machine costs little memory. */
+    private double[] history;
+
     private int historyCount;
     private int historyNext;
     private long seen;
@@ -111,7 +115,7 @@ public final class AnomalyLikelihood {
     public AnomalyLikelihood(Config config) {
         this.config = config;
         this.averaging = new double[config.averagingWindow()];
-        this.history = new double[config.historicWindow()];
+        this.history = new double[Math.min(INITIAL_HISTORY, config.historicWindow())];
     }
 
     /** A deep copy: changes to either do not show in the other. */
@@ -121,7 +125,7 @@ public final class AnomalyLikelihood {
         copy.averagingSum = averagingSum;
         copy.averagingCount = averagingCount;
         copy.averagingNext = averagingNext;
-        System.arraycopy(history, 0, copy.history, 0, historyCount);
+        copy.history = history.clone();
         copy.historyCount = historyCount;
         copy.historyNext = historyNext;
         copy.seen = seen;
@@ -168,9 +172,13 @@ public final class AnomalyLikelihood {
         if (seen <= config.learningPeriod()) {
             return Double.NaN;
         }
-        history[historyNext] = average;
-        historyNext = (historyNext + 1) % history.length;
-        historyCount = Math.min(historyCount + 1, history.length);
+        int capacity = config.historicWindow();
+        if (historyCount == history.length && history.length < capacity) {
+            history = Arrays.copyOf(history, (int) Math.min(capacity, 2L * history.length));
+        }
+        history[historyNext] = average; // while growing, historyNext == historyCount < history.length
+        historyNext = historyNext + 1 == capacity ? 0 : historyNext + 1;
+        historyCount = Math.min(historyCount + 1, capacity);
         sinceEstimate++;
         if (!estimated) {
             if (historyCount < config.estimationSamples()) {
@@ -203,12 +211,15 @@ public final class AnomalyLikelihood {
     }
 
     /** Reads into this fresh instance a state {@link #write} wrote with the same config, checking every count. */
-    void read(DataInputStream in) throws IOException {
-        averagingCount = readRing(in, averaging);
+    void read(SizedInput in) throws IOException {
+        averagingCount = readRing(in, averaging, averaging.length);
         averagingNext = ringNext(averagingCount, averaging.length, in.readInt());
         averagingSum = in.readDouble();
-        historyCount = readRing(in, history);
-        historyNext = ringNext(historyCount, history.length, in.readInt());
+        int capacity = config.historicWindow();
+        int count = in.count(in.readInt(), capacity, 8, "likelihood history length");
+        history = new double[Math.max(count, Math.min(INITIAL_HISTORY, capacity))];
+        historyCount = fillRing(in, history, count);
+        historyNext = ringNext(historyCount, capacity, in.readInt());
         seen = in.readLong();
         sinceEstimate = in.readLong();
         estimated = in.readBoolean();
@@ -228,11 +239,11 @@ public final class AnomalyLikelihood {
         out.writeInt(next);
     }
 
-    private static int readRing(DataInputStream in, double[] ring) throws IOException {
-        int count = in.readInt();
-        if (count < 0 || count > ring.length) {
-            throw new ModelFormatException("Saved likelihood state does not fit its window: " + count);
-        }
+    private static int readRing(SizedInput in, double[] ring, int capacity) throws IOException {
+        return fillRing(in, ring, in.count(in.readInt(), capacity, 8, "likelihood window length"));
+    }
+
+    private static int fillRing(SizedInput in, double[] ring, int count) throws IOException {
         for (int i = 0; i < count; i++) {
             ring[i] = in.readDouble();
         }

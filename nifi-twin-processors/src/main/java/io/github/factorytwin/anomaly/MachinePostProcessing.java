@@ -1,6 +1,5 @@
 package io.github.factorytwin.anomaly;
 
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 
@@ -76,7 +75,7 @@ public final class MachinePostProcessing {
     }
 
     /** Reads a state {@link #write} wrote with the same settings, checking every count. */
-    static MachinePostProcessing read(ScorePostProcessing settings, DataInputStream in) throws IOException {
+    static MachinePostProcessing read(ScorePostProcessing settings, SizedInput in) throws IOException {
         MachinePostProcessing state = new MachinePostProcessing(settings);
         state.readings = in.readLong();
         if (state.readings < 0) {

@@ -54,6 +54,12 @@ public final class MachineState {
         }
     }
 
+    /** Bytes {@link #write} writes for a machine with {@code spec}. */
+    static long savedBytes(FeatureSpec spec) {
+        int w = spec.derived().contains(DerivedFeature.WINDOW) ? spec.windowSize() : 0;
+        return 8 + spec.rawCount() * (16L + 8L * w);
+    }
+
     /** Reads a state written by {@link #write} for {@code spec}, checking every count and index. */
     static MachineState read(FeatureSpec spec, java.io.DataInputStream in) throws java.io.IOException {
         MachineState state = new MachineState(spec);

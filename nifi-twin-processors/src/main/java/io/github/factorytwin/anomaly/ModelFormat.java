@@ -3,6 +3,7 @@ package io.github.factorytwin.anomaly;
 import io.github.factorytwin.files.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -113,13 +114,23 @@ public final class ModelFormat {
                     "Model file is " + size + " bytes, more than the " + MAX_FILE_BYTES + " bytes allowed");
         }
         try (InputStream in = Files.newInputStream(path)) {
-            return read(in);
+            return read(in, size);
         }
     }
 
+    /** Reads a model from a stream of at most {@link #MAX_FILE_BYTES} bytes (held in memory while reading). */
     public static IsolationForestModel read(InputStream source) throws IOException {
+        byte[] bytes = source.readNBytes((int) MAX_FILE_BYTES + 1);
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw new ModelFormatException("Model file is more than the " + MAX_FILE_BYTES + " bytes allowed");
+        }
+        return read(new ByteArrayInputStream(bytes), bytes.length);
+    }
+
+    /** Reads a model of {@code length} bytes: every count is checked against the bytes left before allocating. */
+    private static IsolationForestModel read(InputStream source, long length) throws IOException {
         CRC32 crc = new CRC32();
-        DataInputStream in = new DataInputStream(new CheckedInputStream(new BufferedInputStream(source), crc));
+        SizedInput in = SizedInput.of(new CheckedInputStream(new BufferedInputStream(source), crc), length);
         try {
             byte[] magic = new byte[MAGIC.length];
             in.readFully(magic);
@@ -132,7 +143,9 @@ public final class ModelFormat {
                 throw new ModelFormatException("Unsupported model file version " + version
                         + "; this version reads version " + VERSION + ": retrain the model with TrainAnomalyModel");
             }
-            int d = bounded(in.readInt(), 1, IsolationForestModel.MAX_FEATURES, "feature count");
+            // a name takes at least 3 bytes (length and one character)
+            int d = in.count(in.readInt(), IsolationForestModel.MAX_FEATURES, 3, "feature count");
+            bounded(d, 1, IsolationForestModel.MAX_FEATURES, "feature count");
             List<String> names = new ArrayList<>(d);
             for (int j = 0; j < d; j++) {
                 String name = in.readUTF();
@@ -149,10 +162,19 @@ public final class ModelFormat {
             if (trainingCount < 0) {
                 throw new ModelFormatException("Negative training count");
             }
-            int trees = bounded(in.readInt(), 1, IsolationForestModel.MAX_TREES, "tree count");
+            int trees = in.count(in.readInt(), IsolationForestModel.MAX_TREES, 4, "tree count");
+            bounded(trees, 1, IsolationForestModel.MAX_TREES, "tree count");
             long maxNodes = Math.min(Integer.MAX_VALUE - 8, (long) trees * (2L * psi - 1));
             int nodes = bounded(
                     in.readInt(), trees, (int) Math.min(maxNodes, IsolationForestModel.MAX_MODEL_VALUES), "node count");
+            // Before allocating the nodes: a tree of n nodes has (n - 1) / 2 inner ones; every node takes 12 bytes
+            // (child index, value), every inner node d slopes more; the roots and 5 ranges of d values follow.
+            long innerNodes = (nodes - (long) trees) / 2;
+            long needed = 4L * trees + 12L * nodes + 8L * d * innerNodes + 40L * d + 4;
+            if (needed > in.remaining()) {
+                throw new ModelFormatException("Model file is truncated or damaged: " + trees + " trees of " + nodes
+                        + " nodes need at least " + needed + " more bytes, the file holds " + in.remaining());
+            }
             int[] roots = new int[trees];
             for (int t = 0; t < trees; t++) {
                 roots[t] = in.readInt();

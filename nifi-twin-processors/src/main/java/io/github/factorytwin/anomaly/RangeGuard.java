@@ -1,6 +1,5 @@
 package io.github.factorytwin.anomaly;
 
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 
@@ -98,9 +97,9 @@ public final class RangeGuard {
     }
 
     /** Reads into this fresh guard a range {@link #write} wrote. */
-    void read(DataInputStream in) throws IOException {
+    void read(SizedInput in) throws IOException {
         int length = in.readInt();
-        if (length < -1 || length > IsolationForestModel.MAX_FEATURES) {
+        if (length < -1 || length > IsolationForestModel.MAX_FEATURES || 16L * length > in.remaining()) {
             throw new ModelFormatException("Saved range is damaged");
         }
         if (length >= 0) {

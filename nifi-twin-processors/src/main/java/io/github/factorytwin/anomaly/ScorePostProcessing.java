@@ -1,6 +1,5 @@
 package io.github.factorytwin.anomaly;
 
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.HashMap;
@@ -175,7 +174,7 @@ public record ScorePostProcessing(Mode mode, int startUp, double rangeTolerance)
             out.writeDouble(settings.rangeTolerance);
             out.writeInt(machines.size());
             for (Map.Entry<String, MachinePostProcessing> entry : machines.entrySet()) {
-                out.writeUTF(entry.getKey());
+                SizedInput.writeText(out, entry.getKey());
                 entry.getValue().write(out); // published states are never changed, only replaced
             }
             out.writeInt(machines.size());
@@ -187,7 +186,7 @@ public record ScorePostProcessing(Mode mode, int startUp, double rangeTolerance)
          * @throws SettingsChangedException when they were written with other settings (nothing is replaced)
          * @throws ModelFormatException when the data is damaged (nothing is replaced)
          */
-        public void read(DataInputStream in) throws IOException {
+        public void read(SizedInput in) throws IOException {
             String mode = in.readUTF();
             int startUp = in.readInt();
             double tolerance = in.readDouble();
@@ -200,13 +199,11 @@ public record ScorePostProcessing(Mode mode, int startUp, double rangeTolerance)
             if (!saved.equals(settings)) {
                 throw new SettingsChangedException("saved with " + saved + ", now " + settings);
             }
-            int count = in.readInt();
-            if (count < 0 || count > StateDirectory.MAX_MACHINES) {
-                throw new ModelFormatException("Invalid machine count " + count);
-            }
+            // a machine takes at least 12 bytes: its id's length and its reading count
+            int count = in.count(in.readInt(), StateDirectory.MAX_MACHINES, 12, "machine count");
             Map<String, MachinePostProcessing> read = new HashMap<>();
             for (int i = 0; i < count; i++) {
-                String id = in.readUTF();
+                String id = in.readText();
                 read.put(id, MachinePostProcessing.read(settings, in));
             }
             if (in.readInt() != count) {

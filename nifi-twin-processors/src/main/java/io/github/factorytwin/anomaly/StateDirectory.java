@@ -2,7 +2,6 @@ package io.github.factorytwin.anomaly;
 
 import io.github.factorytwin.files.AtomicFiles;
 import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -12,6 +11,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,20 +25,31 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
 
 /**
  * What a ScoreAnomaly has learned, kept in a directory so that a restart continues where it stopped instead of
- * warming up again: learned models, each machine's feature state and each machine's score post-processing state.
+ * warming up again: learned models, unfinished warm-up samples, each machine's feature state and each machine's
+ * score post-processing state.
  *
- * <p>Layout: {@code <directory>/<fingerprint>/} holds one model file per scope key, {@code <key>.model} in the
- * {@link ModelFormat} (the key base64url-encoded, e.g. {@code Kg.model} for the GLOBAL key "*"), written
- * atomically after each (re)fit; {@code machines.state}, the feature state of every machine (last values and
- * rolling windows, for DELTA and WINDOW); and {@code postprocessing.state}, every machine's anomaly likelihood and
- * range (with Score Post-processing or a Range Tolerance). The two state files are written atomically when the
- * processor stops. The fingerprint is a hash of everything a saved model or state depends on (features, derived
- * features, window size, and the model source's settings): after a change of these settings the old files are
- * simply not found, and the processor learns anew. The post-processing file also records its own settings and is
- * ignored when they changed.
+ * <p>Layout: {@code <directory>/<fingerprint>/} holds one model file per scope key, {@code m-<sha-256 of the
+ * key>.model} in the {@link ModelFormat}, written atomically after each (re)fit, and read when the key is first
+ * seen (file names never contain the key itself, so any key can be saved); {@code s-<sha-256>.sample}, a scope
+ * key's learning sample (its unfinished warm-up), written when the processor stops; {@code machines.state}, the
+ * feature state of every machine (last values and rolling windows, for DELTA and WINDOW); and {@code
+ * postprocessing.state}, every machine's anomaly likelihood and range (with Score Post-processing or a Range
+ * Tolerance). The state files are written atomically when the processor stops, end with a CRC-32 of their
+ * content, and store keys and machine ids as a byte length and UTF-8 (any length). Every count read from them is
+ * checked against the bytes left in the file before anything is allocated. Version 1 state files (no checksum,
+ * ids in modified UTF-8) are still read, and version 1 model names ({@code <base64url of the key>.model}) are
+ * renamed when the directory is first used.
+ *
+ * <p>The fingerprint is a hash of everything a saved model or state depends on (features, derived features,
+ * window size, and the model source's settings): after a change of these settings the old files are simply not
+ * found, and the processor learns anew. The post-processing file also records its own settings and is ignored
+ * when they changed.
  *
  * <p>Fingerprint sub-directories that have not been used for {@link #STALE_AFTER} (no file written, not started
  * with) are deleted when a processor starts with the same directory, so a directory does not fill up with the
@@ -48,18 +59,25 @@ import java.util.regex.Pattern;
 public final class StateDirectory {
 
     static final String MODEL_SUFFIX = ".model";
+    static final String SAMPLE_SUFFIX = ".sample";
     static final String MACHINES_FILE = "machines.state";
     static final String POST_PROCESSING_FILE = "postprocessing.state";
     public static final Duration STALE_AFTER = Duration.ofDays(7);
     private static final Pattern FINGERPRINT_NAME = Pattern.compile("fp-[0-9a-f]{16}");
-    private static final Pattern OWN_FILE_NAME =
-            Pattern.compile("[A-Za-z0-9_-]*\\.model|(machines|postprocessing)\\.state|\\..+\\.tmp");
+    private static final Pattern OWN_FILE_NAME = Pattern.compile(
+            "[A-Za-z0-9_-]*\\.model|s-[0-9a-f]{64}\\.sample|(machines|postprocessing)\\.state|\\..+\\.tmp");
+    private static final Pattern LEGACY_MODEL_NAME = Pattern.compile("(?!m-[0-9a-f]{64}\\.)[A-Za-z0-9_-]*\\.model");
     private static final byte[] MACHINES_MAGIC = "FTWIN-MS".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] POST_PROCESSING_MAGIC = "FTWIN-PP".getBytes(StandardCharsets.US_ASCII);
-    private static final int MACHINES_VERSION = 1;
-    private static final int POST_PROCESSING_VERSION = 1;
+    private static final byte[] SAMPLE_MAGIC = "FTWIN-SS".getBytes(StandardCharsets.US_ASCII);
+    /** Version 2: CRC-32 at the end, texts as length and UTF-8. Version 1 (neither) is still read. */
+    static final int STATE_VERSION = 2;
+
+    private static final int LEGACY_VERSION = 1;
     /** Most machines a saved state may hold (a bound for reading damaged files). */
     static final int MAX_MACHINES = 10_000_000;
+    /** A state file larger than this is refused before it is read. */
+    static final long MAX_STATE_BYTES = 16L * 1024 * 1024 * 1024;
 
     private final Path root;
     private final Path directory;
@@ -82,26 +100,65 @@ public final class StateDirectory {
     }
 
     static String fingerprint(FeatureSpec spec, List<String> settings) {
+        StringBuilder text = new StringBuilder("v1");
+        for (String name : spec.names()) {
+            text.append('\u0000').append(name);
+        }
+        text.append('\u0001').append(spec.windowSize());
+        for (String setting : settings) {
+            text.append('\u0001').append(setting);
+        }
+        return "fp-" + sha256(text.toString()).substring(0, 16);
+    }
+
+    private static String sha256(String text) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            StringBuilder text = new StringBuilder("v1");
-            for (String name : spec.names()) {
-                text.append('\u0000').append(name);
-            }
-            text.append('\u0001').append(spec.windowSize());
-            for (String setting : settings) {
-                text.append('\u0001').append(setting);
-            }
-            byte[] hash = digest.digest(text.toString().getBytes(StandardCharsets.UTF_8));
-            return "fp-" + HexFormat.of().formatHex(hash, 0, 8);
+            return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    static String fileName(String scopeKey) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(scopeKey.getBytes(StandardCharsets.UTF_8))
-                + MODEL_SUFFIX;
+    /** The file of a scope key's model: named after a hash of the key, whatever its length or characters. */
+    Path modelFile(String scopeKey) {
+        return directory.resolve("m-" + sha256(scopeKey) + MODEL_SUFFIX);
+    }
+
+    /** The file of a scope key's learning sample. */
+    Path sampleFile(String scopeKey) {
+        return directory.resolve("s-" + sha256(scopeKey) + SAMPLE_SUFFIX);
+    }
+
+    /**
+     * Renames model files of version 1 ({@code <base64url of the key>.model}) to their hashed names, so what an
+     * older version learned is found.
+     *
+     * @return the files renamed
+     */
+    public int renameLegacyModels() throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return 0;
+        }
+        int renamed = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + MODEL_SUFFIX)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (!LEGACY_MODEL_NAME.matcher(name).matches()) {
+                    continue;
+                }
+                try {
+                    String key = new String(
+                            Base64.getUrlDecoder().decode(name.substring(0, name.length() - MODEL_SUFFIX.length())),
+                            StandardCharsets.UTF_8);
+                    Files.move(file, modelFile(key), StandardCopyOption.REPLACE_EXISTING);
+                    renamed++;
+                } catch (IllegalArgumentException e) {
+                    // not a name we wrote: left alone
+                }
+            }
+        }
+        return renamed;
     }
 
     /**
@@ -170,46 +227,71 @@ public final class StateDirectory {
 
     /** Saves the model of a scope key atomically (temporary file, then move). */
     public void saveModel(String scopeKey, IsolationForestModel model) throws IOException {
-        ModelFormat.writeAtomically(model, directory.resolve(fileName(scopeKey)));
+        ModelFormat.writeAtomically(model, modelFile(scopeKey));
     }
 
-    /** A saved model that could not be used, and why. */
-    public record Problem(Path file, String reason) {}
-
-    /** The models saved for the current settings, by scope key; unusable files are reported and skipped. */
-    public Map<String, IsolationForestModel> loadModels(List<Problem> problems) throws IOException {
-        Map<String, IsolationForestModel> models = new HashMap<>();
-        if (!Files.isDirectory(directory)) {
-            return models;
+    /**
+     * The saved model of a scope key, or null when there is none.
+     *
+     * @throws IOException when the file cannot be read or used (the reason is in the message)
+     */
+    public IsolationForestModel loadModel(String scopeKey) throws IOException {
+        Path file = modelFile(scopeKey);
+        if (!Files.isRegularFile(file)) {
+            return null;
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + MODEL_SUFFIX)) {
-            for (Path file : files) {
-                String name = file.getFileName().toString();
-                String key;
-                try {
-                    key = new String(
-                            Base64.getUrlDecoder().decode(name.substring(0, name.length() - MODEL_SUFFIX.length())),
-                            StandardCharsets.UTF_8);
-                } catch (IllegalArgumentException e) {
-                    problems.add(new Problem(file, "not a saved model name"));
-                    continue;
-                }
-                try {
-                    models.put(key, ModelFileWatcher.load(file, spec.names()));
-                } catch (IOException | RuntimeException e) {
-                    problems.add(new Problem(file, ModelFileWatcher.reason(e)));
+        return ModelFileWatcher.load(file, spec.names());
+    }
+
+    /** Saves the learning sample of a scope key atomically, or deletes it when {@code rows} is empty. */
+    public void saveSample(String scopeKey, List<double[]> rows) throws IOException {
+        Path file = sampleFile(scopeKey);
+        if (rows.isEmpty()) {
+            Files.deleteIfExists(file);
+            return;
+        }
+        int d = spec.dimension();
+        writeStateFile(file, SAMPLE_MAGIC, out -> {
+            SizedInput.writeText(out, scopeKey);
+            out.writeInt(d);
+            out.writeInt(rows.size());
+            for (double[] row : rows) {
+                for (double x : row) {
+                    out.writeDouble(x);
                 }
             }
-        }
-        return models;
+        });
+    }
+
+    /** The saved learning sample of a scope key, oldest row first (empty when there is none). */
+    public List<double[]> loadSample(String scopeKey) throws IOException {
+        List<double[]> rows = new ArrayList<>();
+        readStateFile(sampleFile(scopeKey), SAMPLE_MAGIC, "learning sample", in -> {
+            if (!in.readText().equals(scopeKey) || in.readInt() != spec.dimension()) {
+                throw new ModelFormatException("Saved learning sample belongs to another key or other features");
+            }
+            int d = spec.dimension();
+            int count = in.count(in.readInt(), Integer.MAX_VALUE - 8, 8L * d, "sample size");
+            for (int i = 0; i < count; i++) {
+                double[] row = new double[d];
+                for (int j = 0; j < d; j++) {
+                    row[j] = in.readDouble();
+                }
+                if (!IsolationForestModel.isFinite(row)) {
+                    throw new ModelFormatException("Saved learning sample holds a value that is not finite");
+                }
+                rows.add(row);
+            }
+        });
+        return rows;
     }
 
     /** Saves the feature state of the machines atomically. */
     public void saveMachines(Map<String, MachineState> machines) throws IOException {
-        writeStateFile(MACHINES_FILE, MACHINES_MAGIC, MACHINES_VERSION, out -> {
+        writeStateFile(directory.resolve(MACHINES_FILE), MACHINES_MAGIC, out -> {
             out.writeInt(machines.size());
             for (Map.Entry<String, MachineState> entry : machines.entrySet()) {
-                out.writeUTF(entry.getKey());
+                SizedInput.writeText(out, entry.getKey());
                 entry.getValue().write(out);
             }
             out.writeInt(machines.size());
@@ -219,13 +301,11 @@ public final class StateDirectory {
     /** The saved feature state of the machines (empty when there is none). */
     public Map<String, MachineState> loadMachines() throws IOException {
         Map<String, MachineState> machines = new HashMap<>();
-        readStateFile(MACHINES_FILE, MACHINES_MAGIC, MACHINES_VERSION, "machine state", in -> {
-            int count = in.readInt();
-            if (count < 0 || count > MAX_MACHINES) {
-                throw new ModelFormatException("Invalid machine count " + count);
-            }
+        readStateFile(directory.resolve(MACHINES_FILE), MACHINES_MAGIC, "machine state", in -> {
+            // each machine takes its id's length and a state of the size the features give
+            int count = in.count(in.readInt(), MAX_MACHINES, 4 + MachineState.savedBytes(spec), "machine count");
             for (int i = 0; i < count; i++) {
-                String id = in.readUTF();
+                String id = in.readText();
                 machines.put(id, MachineState.read(spec, in));
             }
             if (in.readInt() != count) {
@@ -237,7 +317,7 @@ public final class StateDirectory {
 
     /** Saves every machine's post-processing state atomically. */
     public void savePostProcessing(ScorePostProcessing.PerMachine postProcessing) throws IOException {
-        writeStateFile(POST_PROCESSING_FILE, POST_PROCESSING_MAGIC, POST_PROCESSING_VERSION, postProcessing::write);
+        writeStateFile(directory.resolve(POST_PROCESSING_FILE), POST_PROCESSING_MAGIC, postProcessing::write);
     }
 
     /**
@@ -249,9 +329,8 @@ public final class StateDirectory {
      */
     public boolean loadPostProcessing(ScorePostProcessing.PerMachine postProcessing) throws IOException {
         return readStateFile(
-                POST_PROCESSING_FILE,
+                directory.resolve(POST_PROCESSING_FILE),
                 POST_PROCESSING_MAGIC,
-                POST_PROCESSING_VERSION,
                 "post-processing state",
                 postProcessing::read);
     }
@@ -261,46 +340,67 @@ public final class StateDirectory {
     }
 
     private interface Reader {
-        void read(DataInputStream in) throws IOException;
+        void read(SizedInput in) throws IOException;
     }
 
-    /** Writes a state file of the current sub-directory atomically: magic, version, then the content. */
-    private void writeStateFile(String name, byte[] magic, int version, Writer content) throws IOException {
-        AtomicFiles.write(directory.resolve(name), out -> {
-            DataOutputStream data = new DataOutputStream(out);
+    /** Writes a state file atomically: magic, version, the content, then a CRC-32 of all of it. */
+    private static void writeStateFile(Path file, byte[] magic, Writer content) throws IOException {
+        AtomicFiles.write(file, out -> {
+            CRC32 crc = new CRC32();
+            DataOutputStream data = new DataOutputStream(new CheckedOutputStream(out, crc));
             data.write(magic);
-            data.writeInt(version);
+            data.writeInt(STATE_VERSION);
             content.write(data);
             data.flush();
+            new DataOutputStream(out).writeInt((int) crc.getValue());
         });
     }
 
     /**
-     * Reads a state file {@link #writeStateFile} wrote, checking its magic and version and that {@code content}
-     * read all of it.
+     * Reads a state file {@link #writeStateFile} wrote, checking its magic and version, that {@code content} read
+     * all of it and its checksum. Every count {@code content} reads is checked against the bytes left.
      *
      * @return false when there is no such file
      */
-    private boolean readStateFile(String name, byte[] magic, int version, String what, Reader content)
-            throws IOException {
-        Path file = directory.resolve(name);
+    static boolean readStateFile(Path file, byte[] magic, String what, Reader content) throws IOException {
         if (!Files.isRegularFile(file)) {
             return false;
         }
-        try (InputStream stream = Files.newInputStream(file);
-                DataInputStream in = new DataInputStream(new BufferedInputStream(stream))) {
+        try (InputStream stream = Files.newInputStream(file)) {
+            readState(stream, Files.size(file), magic, what, content);
+        }
+        return true;
+    }
+
+    /** {@link #readStateFile} of a stream of {@code length} bytes (also what the fuzz tests drive). */
+    static void readState(InputStream stream, long length, byte[] magic, String what, Reader content)
+            throws IOException {
+        if (length > MAX_STATE_BYTES) {
+            throw new ModelFormatException(
+                    "Saved " + what + " is " + length + " bytes, more than the " + MAX_STATE_BYTES + " allowed");
+        }
+        CRC32 crc = new CRC32();
+        SizedInput in = SizedInput.of(new CheckedInputStream(new BufferedInputStream(stream), crc), length);
+        try {
             byte[] actual = new byte[magic.length];
             in.readFully(actual);
-            if (!Arrays.equals(actual, magic) || in.readInt() != version) {
+            int version = in.readInt();
+            if (!Arrays.equals(actual, magic) || (version != STATE_VERSION && version != LEGACY_VERSION)) {
                 throw new ModelFormatException("Not a saved " + what + " file of this version");
             }
-            content.read(in);
+            boolean legacy = version == LEGACY_VERSION;
+            content.read(legacy ? in.withLegacyText() : in);
+            if (!legacy) {
+                int expected = (int) crc.getValue();
+                if (in.readInt() != expected) {
+                    throw new ModelFormatException("Saved " + what + " is damaged (checksum mismatch)");
+                }
+            }
             if (in.read() != -1) {
                 throw new ModelFormatException("Saved " + what + " is damaged");
             }
         } catch (EOFException e) {
             throw new ModelFormatException("Saved " + what + " is truncated");
         }
-        return true;
     }
 }

@@ -1,5 +1,6 @@
 package io.github.factorytwin.health;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.factorytwin.files.AtomicFiles;
@@ -29,6 +30,8 @@ public final class RulModel {
     public static final String FORMAT = "factorytwin-rul-trees";
     private static final int MAX_TREES = 10_000;
     private static final int MAX_NODES = 5_000_000;
+    /** A RUL model file larger than this is refused before it is parsed (a JSON tree takes several times it). */
+    public static final int MAX_FILE_BYTES = 32 * 1024 * 1024;
 
     private final List<String> sensors;
     private final double bias;
@@ -118,17 +121,51 @@ public final class RulModel {
         }
     }
 
-    /** Reads a model file written by {@link #write}. */
+    /**
+     * Reads a model file written by {@link #write}.
+     *
+     * @throws IOException when the file cannot be read, is larger than {@link #MAX_FILE_BYTES}, is not JSON or
+     *     not a valid model (the message says which, and what is wrong)
+     */
     public static RulModel read(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > MAX_FILE_BYTES) {
+            throw new IOException(
+                    "RUL model file " + file + " is " + size + " bytes, more than the " + MAX_FILE_BYTES + " allowed");
+        }
         try (InputStream in = Files.newInputStream(file)) {
-            return parse(new ObjectMapper().readTree(in));
+            return read(in);
+        } catch (IOException e) {
+            throw new IOException("RUL model file " + file + " cannot be used: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads a model from at most {@link #MAX_FILE_BYTES} bytes.
+     *
+     * @throws IOException as {@link #read(Path)}
+     */
+    public static RulModel read(InputStream in) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw new IOException("more than the " + MAX_FILE_BYTES + " bytes allowed");
+        }
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new IOException("not a JSON document (" + e.getOriginalMessage() + ")", e);
+        }
+        try {
+            return parse(root);
         } catch (IllegalArgumentException e) {
-            throw new IOException("Invalid RUL model file " + file + ": " + e.getMessage(), e);
+            throw new IOException("not a valid RUL model: " + e.getMessage(), e);
         }
     }
 
     static RulModel parse(JsonNode root) {
         if (root == null
+                || !root.isObject()
                 || !FORMAT.equals(root.path("format").asText())
                 || root.path("version").asInt() != 1) {
             throw new IllegalArgumentException("not a " + FORMAT + " version 1 document");
@@ -137,12 +174,29 @@ public final class RulModel {
             throw new IllegalArgumentException(
                     "features '" + root.path("features").asText() + "' are not " + RulFeatures.LAYOUT);
         }
+        JsonNode sensorArray = root.path("sensors");
+        if (!sensorArray.isArray() || sensorArray.isEmpty()) {
+            throw new IllegalArgumentException("'sensors' must be a non-empty array of sensor names");
+        }
         List<String> sensors = new ArrayList<>();
-        root.path("sensors").forEach(n -> sensors.add(n.asText()));
+        for (JsonNode n : sensorArray) {
+            if (!n.isTextual() || n.asText().isBlank()) {
+                throw new IllegalArgumentException("'sensors' must hold sensor names, found " + shorten(n));
+            }
+            sensors.add(n.asText());
+        }
         JsonNode trees = root.path("trees");
+        if (!trees.isArray()) {
+            throw new IllegalArgumentException("'trees' must be an array of trees");
+        }
         int count = trees.size();
         if (count > MAX_TREES) {
             throw new IllegalArgumentException("too many trees: " + count);
+        }
+        for (String number : List.of("bias", "scale")) {
+            if (root.has(number) && !root.get(number).isNumber()) {
+                throw new IllegalArgumentException("'" + number + "' must be a number");
+            }
         }
         int[][] feature = new int[count][];
         double[][] threshold = new double[count][];
@@ -151,6 +205,9 @@ public final class RulModel {
         double[][] value = new double[count][];
         for (int t = 0; t < count; t++) {
             JsonNode tree = trees.get(t);
+            if (!tree.isObject()) {
+                throw new IllegalArgumentException("tree " + t + " is not an object");
+            }
             feature[t] = ints(tree.path("feature"));
             threshold[t] = doubles(tree.path("threshold"));
             left[t] = ints(tree.path("left"));
@@ -168,6 +225,12 @@ public final class RulModel {
                 value);
     }
 
+    /** A JSON value for a message, at most 40 characters of it. */
+    private static String shorten(JsonNode n) {
+        String text = n.toString();
+        return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+    }
+
     private static int[] ints(JsonNode array) {
         if (!array.isArray() || array.size() > MAX_NODES) {
             throw new IllegalArgumentException("expected an array of integers");
@@ -175,8 +238,8 @@ public final class RulModel {
         int[] out = new int[array.size()];
         for (int i = 0; i < out.length; i++) {
             JsonNode n = array.get(i);
-            if (!n.canConvertToInt()) {
-                throw new IllegalArgumentException("expected an integer, found " + n);
+            if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+                throw new IllegalArgumentException("expected an integer, found " + shorten(n));
             }
             out[i] = n.asInt();
         }
@@ -191,7 +254,7 @@ public final class RulModel {
         for (int i = 0; i < out.length; i++) {
             JsonNode n = array.get(i);
             if (!n.isNumber()) {
-                throw new IllegalArgumentException("expected a number, found " + n);
+                throw new IllegalArgumentException("expected a number, found " + shorten(n));
             }
             out[i] = n.asDouble();
         }

@@ -179,7 +179,9 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
             .description("Optional remaining-useful-life model (JSON tree ensemble, e.g. trained by the"
                     + " evaluation module's CmapssEvaluation). When set, the time to maintenance is this model's"
                     + " prediction from the machine's streaming state instead of the trend extrapolation. Its"
-                    + " sensors must equal 'Sensor Fields'. The file holds numbers only; no code is deserialized.")
+                    + " sensors must equal 'Sensor Fields'. The file holds numbers only; no code is deserialized. It is read"
+                    + " at validation: a file that is missing, larger than 32 MB, not JSON, not a valid model or"
+                    + " trained on other sensors makes the processor invalid, with the reason.")
             .required(false)
             .identifiesExternalResource(ResourceCardinality.SINGLE, ResourceType.FILE)
             .build();
@@ -292,6 +294,23 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
                         SENSOR_FIELDS.getDisplayName(),
                         null,
                         "Sensor Fields must name 1 to 64 distinct fields, separated by commas"));
+            }
+        }
+        String rulFile = context.getProperty(RUL_MODEL_FILE).getValue();
+        if (rulFile != null && !rulFile.isBlank()) {
+            String problem;
+            try {
+                RulModel model = RulModel.read(Path.of(rulFile.trim()));
+                problem = sensors == null || model.sensors().equals(sensorFields(sensors))
+                        ? null
+                        : "was trained on sensors " + model.sensors() + " but Sensor Fields are "
+                                + sensorFields(sensors) + "; set the same sensors or train another model";
+            } catch (IOException | RuntimeException e) {
+                problem = "cannot be used: "
+                        + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage());
+            }
+            if (problem != null) {
+                results.add(Validation.result(RUL_MODEL_FILE.getDisplayName(), rulFile, problem));
             }
         }
         return results;

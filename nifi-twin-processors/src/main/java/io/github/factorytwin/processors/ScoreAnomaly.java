@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.nifi.annotation.behavior.InputRequirement;
@@ -546,19 +545,36 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                             e);
         }
         if (started.learns()) {
-            List<StateDirectory.Problem> problems = new ArrayList<>();
             try {
-                Map<String, IsolationForestModel> models = stateDirectory.loadModels(problems);
-                models.forEach(started::restoreModel);
-                if (!models.isEmpty()) {
-                    getLogger().info("Restored {} learned model(s) from {}", models.size(), stateDirectory.directory());
+                int renamed = stateDirectory.renameLegacyModels();
+                if (renamed > 0) {
+                    getLogger()
+                            .info(
+                                    "Renamed {} saved model(s) of an earlier version in {}",
+                                    renamed,
+                                    stateDirectory.directory());
                 }
             } catch (IOException e) {
-                getLogger().warn("Cannot read learned models from {}; learning anew", stateDirectory.directory(), e);
+                getLogger()
+                        .warn(
+                                "Cannot rename the saved models of an earlier version in {}",
+                                stateDirectory.directory(),
+                                e);
             }
-            for (StateDirectory.Problem problem : problems) {
-                getLogger().warn("Ignoring saved model {}: {}", problem.file(), problem.reason());
-            }
+            started.restoreFrom(key -> {
+                try {
+                    IsolationForestModel model = stateDirectory.loadModel(key);
+                    return model == null ? null : new AnomalyDetector.Saved(model, null);
+                } catch (IOException | RuntimeException e) {
+                    getLogger()
+                            .warn(
+                                    "Ignoring the saved model of '{}' in {}: {}; learning it anew",
+                                    key,
+                                    stateDirectory.directory(),
+                                    ModelFileWatcher.reason(e));
+                    return null;
+                }
+            });
             started.onFit((key, model) -> {
                 try {
                     stateDirectory.saveModel(key, model);

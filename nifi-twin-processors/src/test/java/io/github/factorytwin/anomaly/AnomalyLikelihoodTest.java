@@ -38,7 +38,7 @@ class AnomalyLikelihoodTest {
             java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
             original.write(new java.io.DataOutputStream(bytes));
             AnomalyLikelihood restored = new AnomalyLikelihood(config);
-            restored.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+            restored.read(sized(bytes.toByteArray()));
             for (int i = 0; i < 500; i++) {
                 double raw = (i > 300 && i < 320 ? 0.7 : 0.4) + 0.02 * random.nextGaussian();
                 assertEquals(
@@ -58,8 +58,7 @@ class AnomalyLikelihoodTest {
         original.write(new java.io.DataOutputStream(bytes));
         byte[] damaged = bytes.toByteArray();
         damaged[3] = 99; // the averaging ring's count, now larger than the ring
-        assertThrows(ModelFormatException.class, () -> new AnomalyLikelihood(config)
-                .read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(damaged))));
+        assertThrows(ModelFormatException.class, () -> new AnomalyLikelihood(config).read(sized(damaged)));
     }
 
     @Test
@@ -120,5 +119,9 @@ class AnomalyLikelihoodTest {
         assertThrows(IllegalArgumentException.class, () -> new AnomalyLikelihood.Config(0, 10, 5, 10, 10, 1e-4));
         assertThrows(IllegalArgumentException.class, () -> new AnomalyLikelihood.Config(0, 10, 100, 0, 10, 1e-4));
         assertThrows(IllegalArgumentException.class, () -> new AnomalyLikelihood.Config(0, 10, 100, 10, 10, 0));
+    }
+
+    private static SizedInput sized(byte[] bytes) {
+        return SizedInput.of(new java.io.ByteArrayInputStream(bytes), bytes.length);
     }
 }

@@ -104,7 +104,7 @@ class ScorePostProcessingTest {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         original.write(new java.io.DataOutputStream(bytes));
         ScorePostProcessing.PerMachine restored = settings.perMachine();
-        restored.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+        restored.read(sized(bytes.toByteArray()));
         assertEquals(3, restored.size());
         for (int i = 0; i < 300; i++) {
             double raw = (i > 150 && i < 170 ? 0.8 : 0.4) + 0.05 * random.nextGaussian();
@@ -115,9 +115,7 @@ class ScorePostProcessingTest {
 
         ScorePostProcessing.PerMachine other =
                 ScorePostProcessing.likelihoodAndRange(30).perMachine();
-        assertThrows(
-                ScorePostProcessing.SettingsChangedException.class,
-                () -> other.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))));
+        assertThrows(ScorePostProcessing.SettingsChangedException.class, () -> other.read(sized(bytes.toByteArray())));
         assertEquals(0, other.size(), "nothing restored");
     }
 
@@ -129,5 +127,9 @@ class ScorePostProcessingTest {
                 () -> new ScorePostProcessing(ScorePostProcessing.Mode.LIKELIHOOD, 3, Double.NaN));
         assertThrows(
                 IllegalArgumentException.class, () -> new ScorePostProcessing(ScorePostProcessing.Mode.NONE, 0, -1));
+    }
+
+    private static SizedInput sized(byte[] bytes) {
+        return SizedInput.of(new java.io.ByteArrayInputStream(bytes), bytes.length);
     }
 }
