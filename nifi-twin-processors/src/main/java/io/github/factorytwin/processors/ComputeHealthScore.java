@@ -221,6 +221,7 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
             BASELINE_SIZE,
             LATE_RECORD_TOLERANCE,
             MACHINE_ID_FIELD,
+            MAX_MACHINE_ID_LENGTH,
             TREND_WINDOW,
             RUL_MODEL_FILE);
 
@@ -249,6 +250,7 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
     private final ConcurrentHashMap<String, Slot> machines = new ConcurrentHashMap<>();
     private volatile HealthEngine engine;
     private volatile String machineIdField;
+    private volatile int maxMachineIdLength = DEFAULT_MAX_MACHINE_ID_LENGTH;
 
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
@@ -339,6 +341,7 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
             throw new ProcessException(e.getMessage(), e);
         }
         machineIdField = context.getProperty(MACHINE_ID_FIELD).getValue();
+        maxMachineIdLength = context.getProperty(MAX_MACHINE_ID_LENGTH).asInteger();
         loadState(context.getStateManager().getState(Scope.LOCAL), sensors);
     }
 
@@ -398,12 +401,14 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
 
     @Override
     protected Enrichment startEnrichment(ProcessContext context, FlowFile flowFile, RecordSchema inputSchema) {
-        return new HealthEnrichment(engine, machineIdField, RecordSupport.withFields(inputSchema, ADDED_FIELDS));
+        return new HealthEnrichment(
+                engine, machineIdField, maxMachineIdLength, RecordSupport.withFields(inputSchema, ADDED_FIELDS));
     }
 
     private final class HealthEnrichment implements Enrichment {
         private final HealthEngine engine;
         private final String idField;
+        private final int maxIdLength;
         private final List<String> sensors;
         private final RecordSchema outSchema;
         /** This FlowFile's working copies, and the committed version each was copied from. */
@@ -414,9 +419,10 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
         private long late;
         private long maintenance;
 
-        HealthEnrichment(HealthEngine engine, String idField, RecordSchema outSchema) {
+        HealthEnrichment(HealthEngine engine, String idField, int maxIdLength, RecordSchema outSchema) {
             this.engine = engine;
             this.idField = idField;
+            this.maxIdLength = maxIdLength;
             this.sensors = engine.config().sensors();
             this.outSchema = outSchema;
         }
@@ -428,7 +434,7 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
 
         @Override
         public void process(Record record, Emitter emitter) throws RecordRejectedException {
-            String machineId = RecordSupport.text(record, idField);
+            String machineId = RecordSupport.identifier(record, idField, "machine id", maxIdLength);
             if (machineId == null) {
                 throw new RecordRejectedException("Field '" + idField + "' (the machine id) is missing");
             }
@@ -584,20 +590,15 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
         return new MapRecord(ALERT_SCHEMA, values);
     }
 
-    private static double round2(double v) {
-        return Math.round(v * 100) / 100.0;
+    /** {@code v} rounded to two decimals; null when not finite (the writer could not write it). */
+    private static Double round2(double v) {
+        return Double.isFinite(v) ? Math.round(v * 100) / 100.0 : null;
     }
 
     /** The value of a numeric field; NaN when absent or null. Text, NaN and infinity reject the record. */
     private static double finiteOrMissing(Record record, String field) throws RecordRejectedException {
         Double value = RecordSupport.number(record, field);
-        if (value == null) {
-            return Double.NaN;
-        }
-        if (!Double.isFinite(value)) {
-            throw new RecordRejectedException("Field '" + field + "' is not a finite number: " + value);
-        }
-        return value;
+        return value == null ? Double.NaN : value;
     }
 
     private static long timestamp(Record record) throws RecordRejectedException {

@@ -30,10 +30,11 @@ final class EnrichedValues extends AbstractMap<String, Object> {
             Double featureValue,
             String explanation) {
         this.source = source;
-        this.score = score;
+        // A computed value that is not finite would fail the writer: it is written as null instead.
+        this.score = RecordSupport.finiteOrNull(score);
         this.anomalous = anomalous;
         this.feature = feature;
-        this.featureValue = featureValue;
+        this.featureValue = RecordSupport.finiteOrNull(featureValue);
         this.explanation = explanation;
     }
 

@@ -15,6 +15,7 @@ import org.apache.nifi.processor.AbstractProcessor;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
+import org.apache.nifi.processor.util.StandardValidators;
 import org.apache.nifi.schema.access.SchemaNotFoundException;
 import org.apache.nifi.serialization.MalformedRecordException;
 import org.apache.nifi.serialization.RecordReader;
@@ -33,7 +34,9 @@ import org.apache.nifi.serialization.record.RecordSchema;
  *
  * <ul>
  *   <li>A record the enrichment rejects goes, unchanged, to {@code failure} in a FlowFile of its own with
- *       {@code record.error.message}; the other records of the same FlowFile still flow.
+ *       {@code record.error.message}; the other records of the same FlowFile still flow. So does a record with a
+ *       value the Record Writer cannot write (see {@link Writability}), before it is processed; such records are
+ *       written with all their values as text, in a second failure FlowFile.
  *   <li>Content that cannot be read at all (not the reader's format, schema not found, a value the reader cannot
  *       convert), or records the Record Writer cannot write, send the original FlowFile to {@code failure} intact,
  *       with nothing written elsewhere and the enrichment not committed, so a retry of the same FlowFile neither
@@ -60,6 +63,20 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
                     + " NiFi's writers), because this processor adds fields to every record.")
             .identifiesControllerService(RecordSetWriterFactory.class)
             .required(true)
+            .build();
+
+    /** Default of {@link #MAX_MACHINE_ID_LENGTH}. */
+    public static final int DEFAULT_MAX_MACHINE_ID_LENGTH = 128;
+
+    public static final PropertyDescriptor MAX_MACHINE_ID_LENGTH = new PropertyDescriptor.Builder()
+            .name("Maximum Machine ID Length")
+            .description("Longest machine id (in characters, after trimming) a record may carry; a longer one sends"
+                    + " the record to failure, so that stray or hostile ids cannot bloat the per-machine state. A"
+                    + " machine id must be text or a number; a JSON object, array or boolean there also sends the"
+                    + " record to failure.")
+            .required(true)
+            .defaultValue(String.valueOf(DEFAULT_MAX_MACHINE_ID_LENGTH))
+            .addValidator(StandardValidators.createLongValidator(1, 10_000, true))
             .build();
 
     public static final Relationship REL_SUCCESS = new Relationship.Builder()
@@ -146,10 +163,17 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
             long read = 0;
             while ((record = RecordSupport.nextRecord(reader)) != null) {
                 read++;
+                // A value the writer cannot write fails its record here, before it is processed: written later,
+                // it would break the output half-way and fail the whole FlowFile.
+                String unwritable = Writability.problem(record, inputSchema);
+                if (unwritable != null) {
+                    outputs.reject(inputSchema, record, unwritable, false);
+                    continue;
+                }
                 try {
                     enrichment.process(record, emitter);
                 } catch (RecordRejectedException e) {
-                    outputs.reject(inputSchema, record, e.getMessage());
+                    outputs.reject(inputSchema, record, e.getMessage(), true);
                 }
             }
             if (read == 0) {
@@ -204,13 +228,17 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
         }
     }
 
-    /** The child FlowFiles of one incoming FlowFile, one writer per relationship, created on first use. */
+    /**
+     * The child FlowFiles of one incoming FlowFile, one writer per relationship, created on first use; plus, for
+     * rejected records whose values the writer cannot write as read, a second failure FlowFile that writes every
+     * value as text.
+     */
     private final class Outputs {
         private final ProcessSession session;
         private final FlowFile original;
         private final RecordSetWriterFactory writers;
         private final Map<Relationship, Output> open = new LinkedHashMap<>();
-        private String firstError;
+        private Output failureAsText;
 
         Outputs(ProcessSession session, FlowFile original, RecordSetWriterFactory writers) {
             this.session = session;
@@ -222,7 +250,7 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
             try {
                 Output output = open.get(relationship);
                 if (output == null) {
-                    output = new Output(session.create(original), schema);
+                    output = new Output(relationship, session.create(original), schema);
                     open.put(relationship, output);
                 }
                 output.writer.write(record);
@@ -231,24 +259,46 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
             }
         }
 
-        void reject(RecordSchema inputSchema, Record record, String reason) {
-            if (firstError == null) {
-                firstError = RecordSupport.message(reason);
+        /** Sends {@code record} to failure; {@code writable}: whether its values can be written as read. */
+        void reject(RecordSchema inputSchema, Record record, String reason, boolean writable) {
+            try {
+                Output output = writable ? open.get(REL_FAILURE) : failureAsText;
+                if (output == null) {
+                    RecordSchema schema = writable ? inputSchema : Writability.asText(inputSchema);
+                    output = new Output(REL_FAILURE, session.create(original), schema);
+                    if (writable) {
+                        open.put(REL_FAILURE, output);
+                    } else {
+                        failureAsText = output;
+                    }
+                }
+                if (output.firstError == null) {
+                    output.firstError = RecordSupport.message(reason);
+                }
+                output.writer.write(record);
+            } catch (IOException | SchemaNotFoundException | RuntimeException e) {
+                throw new WriteFailure(e);
             }
-            write(REL_FAILURE, inputSchema, record);
+        }
+
+        private List<Output> all() {
+            List<Output> all = new java.util.ArrayList<>(open.values());
+            if (failureAsText != null) {
+                all.add(failureAsText);
+            }
+            return all;
         }
 
         void finish() throws IOException {
-            for (Map.Entry<Relationship, Output> entry : open.entrySet()) {
-                Output output = entry.getValue();
+            for (Output output : all()) {
                 WriteResult result = output.writer.finishRecordSet();
                 String mimeType = output.writer.getMimeType();
                 output.close();
                 Map<String, String> attributes = new HashMap<>(result.getAttributes());
                 attributes.put(TwinFields.RECORD_COUNT_ATTRIBUTE, String.valueOf(result.getRecordCount()));
                 attributes.put(CoreAttributes.MIME_TYPE.key(), mimeType);
-                if (entry.getKey().equals(REL_FAILURE)) {
-                    attributes.put(TwinFields.ERROR_MESSAGE_ATTRIBUTE, firstError);
+                if (output.relationship.equals(REL_FAILURE)) {
+                    attributes.put(TwinFields.ERROR_MESSAGE_ATTRIBUTE, output.firstError);
                     attributes.put(TwinFields.ERROR_COUNT_ATTRIBUTE, String.valueOf(result.getRecordCount()));
                 }
                 output.flowFile = session.putAllAttributes(output.flowFile, attributes);
@@ -256,23 +306,30 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
         }
 
         void transfer() {
-            open.forEach((relationship, output) -> session.transfer(output.flowFile, relationship));
+            for (Output output : all()) {
+                session.transfer(output.flowFile, output.relationship);
+            }
         }
 
         void discard() {
-            for (Output output : open.values()) {
+            for (Output output : all()) {
                 output.closeQuietly();
                 session.remove(output.flowFile);
             }
             open.clear();
+            failureAsText = null;
         }
 
         private final class Output {
+            final Relationship relationship;
             FlowFile flowFile;
             final OutputStream stream;
             final RecordSetWriter writer;
+            String firstError;
 
-            Output(FlowFile flowFile, RecordSchema schema) throws IOException, SchemaNotFoundException {
+            Output(Relationship relationship, FlowFile flowFile, RecordSchema schema)
+                    throws IOException, SchemaNotFoundException {
+                this.relationship = relationship;
                 this.flowFile = flowFile;
                 this.stream = session.write(flowFile);
                 RecordSchema writeSchema = writers.getSchema(original.getAttributes(), schema);

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.serialization.MalformedRecordException;
@@ -46,30 +47,90 @@ public final class RecordSupport {
         return new MapRecord(schema, all);
     }
 
+    /** A plain decimal number: optional sign, digits with an optional fraction, an optional exponent. */
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+
     /**
-     * The numeric value of {@code field}: null when absent or null, NaN kept as NaN (the caller decides), a
-     * numeric string parsed. Anything else (text, a boolean, a nested record) rejects the record.
+     * The numeric value of {@code field}: null when absent, null or blank text; a number or a plain decimal text
+     * otherwise. Anything else rejects the record: text that is not a plain decimal (also "NaN", "Infinity", hex
+     * floats such as "0x1p3"), a number beyond the range of a double ("1e309"), a NaN or infinite value, a
+     * boolean, a nested record.
      */
     public static Double number(Record record, String field) throws RecordRejectedException {
         Object value = record.getValue(field);
         if (value == null) {
             return null;
         }
+        double number;
         if (value instanceof Number n) {
-            return n.doubleValue();
-        }
-        if (value instanceof String s) {
+            number = n.doubleValue();
+        } else if (value instanceof String s) {
             String text = s.trim();
             if (text.isEmpty()) {
                 return null;
             }
-            try {
-                return Double.parseDouble(text);
-            } catch (NumberFormatException e) {
-                throw new RecordRejectedException("Field '" + field + "' is not a number: '" + s + "'");
+            if (text.length() > MAX_VALUE_LENGTH || !DECIMAL.matcher(text).matches()) {
+                throw new RecordRejectedException(
+                        "Field '" + shorten(field) + "' is not a decimal number: '" + shorten(s) + "'");
             }
+            number = Double.parseDouble(text);
+        } else {
+            throw new RecordRejectedException("Field '" + shorten(field) + "' is not a number: " + shorten(value));
         }
-        throw new RecordRejectedException("Field '" + field + "' is not a number: " + value);
+        if (!Double.isFinite(number)) {
+            throw new RecordRejectedException(
+                    "Field '" + shorten(field) + "' is not a finite number: " + shorten(value));
+        }
+        return number;
+    }
+
+    /** {@code value}, or null when it is NaN or infinite: a computed output the writer must be able to write. */
+    public static Double finiteOrNull(Double value) {
+        return value == null || Double.isFinite(value) ? value : null;
+    }
+
+    /**
+     * The identifier in {@code field} (a machine id or type), trimmed: text or a number; null when absent or blank.
+     * A record, array, map or boolean there, or an id longer than {@code maxLength}, rejects the record: taken as
+     * text, each such record would make a new machine.
+     */
+    public static String identifier(Record record, String field, String role, int maxLength)
+            throws RecordRejectedException {
+        Object value = record.getValue(field);
+        if (value == null) {
+            return null;
+        }
+        String id;
+        if (value instanceof String s) {
+            id = s.trim();
+        } else if (value instanceof Number && !(value instanceof Double d && !Double.isFinite(d))) {
+            id = value.toString();
+        } else {
+            throw new RecordRejectedException("Field '" + shorten(field) + "' (the " + role + ") must be text or a"
+                    + " number, not " + kind(value) + ": " + shorten(value));
+        }
+        if (id.length() > maxLength) {
+            throw new RecordRejectedException("Field '" + shorten(field) + "' (the " + role + ") is " + id.length()
+                    + " characters long, more than the Maximum Machine ID Length (" + maxLength + "): "
+                    + shorten(id));
+        }
+        return id.isEmpty() ? null : id;
+    }
+
+    private static String kind(Object value) {
+        if (value instanceof Record) {
+            return "a record";
+        }
+        if (value instanceof Object[]) {
+            return "an array";
+        }
+        if (value instanceof Map<?, ?>) {
+            return "a map";
+        }
+        if (value instanceof Boolean) {
+            return "a boolean";
+        }
+        return "a " + value.getClass().getSimpleName();
     }
 
     /** The text of {@code field}, or null when absent or blank. */
@@ -93,7 +154,7 @@ public final class RecordSupport {
     /**
      * Reads the record fields {@code fields} as numbers into {@code into} (NaN where a field is absent or null).
      *
-     * @throws RecordRejectedException when a value is present but not a number
+     * @throws RecordRejectedException when a value is present but not a finite number (see {@link #number})
      */
     public static void numbers(Record record, List<String> fields, double[] into) throws RecordRejectedException {
         for (int i = 0; i < into.length; i++) {

@@ -298,8 +298,9 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
 
     public static final PropertyDescriptor MISSING_VALUE_STRATEGY = new PropertyDescriptor.Builder()
             .name("Missing Value Strategy")
-            .description("What to do when a feature field is missing, null, blank, NaN or infinite. (A value that"
-                    + " is present but not a number always sends the record to failure.)")
+            .description("What to do when a feature field is missing, null or blank. (A value that is present but"
+                    + " not a finite plain decimal number, such as text, NaN, Infinity, 1e309 or a hex float,"
+                    + " always sends the record to failure.)")
             .required(true)
             .allowableValues(MissingValues.class)
             .defaultValue(MissingValues.IMPUTE_LAST)
@@ -343,6 +344,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             MACHINE_ID_FIELD,
             MACHINE_TYPE_FIELD,
             MACHINE_ID_PATTERN,
+            MAX_MACHINE_ID_LENGTH,
             MISSING_VALUE_STRATEGY,
             RESET_AFTER_MAINTENANCE);
 
@@ -369,7 +371,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             ModelScope scope,
             List<String> fields,
             double threshold,
-            boolean resetAfterMaintenance) {}
+            boolean resetAfterMaintenance,
+            int maxIdLength) {}
 
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
@@ -495,7 +498,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                 scope,
                 spec.fields(),
                 config.threshold(),
-                context.getProperty(RESET_AFTER_MAINTENANCE).asBoolean());
+                context.getProperty(RESET_AFTER_MAINTENANCE).asBoolean(),
+                context.getProperty(MAX_MACHINE_ID_LENGTH).asInteger());
         modelProblem = null;
         String directory = context.getProperty(STATE_DIRECTORY).getValue();
         List<String> modelSettings = learning
@@ -679,18 +683,18 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
 
             @Override
             public void process(Record record, Emitter emitter) throws RecordRejectedException {
-                String machineId = RecordSupport.text(record, s.idField());
+                String machineId = RecordSupport.identifier(record, s.idField(), "machine id", s.maxIdLength());
                 if (machineId == null) {
                     throw new RecordRejectedException("Unknown machine: field '" + s.idField() + "' is missing");
                 }
                 if (s.idPattern() != null && !s.idPattern().matcher(machineId).matches()) {
-                    throw new RecordRejectedException(
-                            "Unknown machine: '" + machineId + "' does not match the Machine ID Pattern "
-                                    + s.idPattern().pattern());
+                    throw new RecordRejectedException("Unknown machine: '" + RecordSupport.shorten(machineId)
+                            + "' does not match the Machine ID Pattern "
+                            + RecordSupport.shorten(s.idPattern().pattern()));
                 }
                 String type = null;
                 if (s.scope() == ModelScope.PER_MACHINE_TYPE) {
-                    type = RecordSupport.text(record, s.typeField());
+                    type = RecordSupport.identifier(record, s.typeField(), "machine type", s.maxIdLength());
                     if (type == null) {
                         throw new RecordRejectedException(
                                 "Unknown machine type: field '" + s.typeField() + "' is missing");

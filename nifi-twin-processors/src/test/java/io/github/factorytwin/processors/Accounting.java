@@ -27,7 +27,11 @@ final class Accounting {
     private Accounting() {}
 
     /** How the one FlowFile of a run was accounted for. */
-    record Outcome(boolean failedWhole, int success, int failure, String firstReason) {}
+    record Outcome(boolean failedWhole, int success, int failure, List<String> reasons) {
+        String firstReason() {
+            return reasons.isEmpty() ? null : reasons.get(0);
+        }
+    }
 
     /**
      * Records at the records level of {@code content} as NiFi's JSON readers see them (objects at the top level or
@@ -61,8 +65,10 @@ final class Accounting {
         assertEquals(0, runner.getQueueSize().getObjectCount(), "the FlowFile was not rolled back");
         List<MockFlowFile> failures = runner.getFlowFilesForRelationship(RecordEnrichmentProcessor.REL_FAILURE);
         List<MockFlowFile> successes = runner.getFlowFilesForRelationship(RecordEnrichmentProcessor.REL_SUCCESS);
+        List<String> reasons = new java.util.ArrayList<>();
         for (MockFlowFile failure : failures) {
             String reason = failure.getAttribute(TwinFields.ERROR_MESSAGE_ATTRIBUTE);
+            reasons.add(reason);
             assertTrue(reason != null && !reason.isBlank(), "every failure says why");
             assertTrue(reason.length() <= RecordSupport.MAX_MESSAGE_LENGTH, "reason of " + reason.length());
         }
@@ -72,18 +78,14 @@ final class Accounting {
         int expected = records(content);
         if (whole) {
             assertEquals(0, successes.size(), "a FlowFile that failed whole has no other output");
-            return new Outcome(true, 0, 0, failures.get(0).getAttribute(TwinFields.ERROR_MESSAGE_ATTRIBUTE));
+            return new Outcome(true, 0, 0, reasons);
         }
         assertTrue(expected > 0, "content that is not all records fails whole");
         assertTrue(failures.size() <= 2, "at most two failure FlowFiles (as read, and with values as text)");
         int success = count(successes);
         int failure = count(failures);
         assertEquals(expected, success + failure, "records in = records out over success and failure");
-        return new Outcome(
-                false,
-                success,
-                failure,
-                failures.isEmpty() ? null : failures.get(0).getAttribute(TwinFields.ERROR_MESSAGE_ATTRIBUTE));
+        return new Outcome(false, success, failure, reasons);
     }
 
     private static int count(List<MockFlowFile> flowFiles) throws IOException {

@@ -131,4 +131,69 @@ class HostileRecordsTest {
         assertTrue(reason.contains("array element [100]"), reason);
         assertFalse(Files.exists(dir.resolve("model.json")));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"score", "health"})
+    void oneBadSensorValueFailsThatRecordAloneNamingFieldAndValue(String processor) throws Exception {
+        for (String bad : List.of(
+                "\"NaN\"",
+                "\"Infinity\"",
+                "\"-Infinity\"",
+                "\"1e309\"",
+                "1e309",
+                "\"0x1p3\"",
+                "\"1.5d\"",
+                "\" 12 apples\"",
+                "true",
+                "{\"x\":1}",
+                "[1,2]")) {
+            TestRunner runner = runner(processor);
+            List<String> records = readings(101);
+            records.set(50, records.get(50).replaceFirst("\"temperature\":[^,]*", "\"temperature\":" + bad));
+            Accounting.Outcome outcome = run(runner, "[" + String.join(",", records) + "]");
+            assertFalse(outcome.failedWhole(), bad);
+            assertEquals(100, outcome.success(), bad + ": " + outcome.firstReason());
+            assertEquals(1, outcome.failure(), bad);
+            assertTrue(outcome.firstReason().startsWith("Field 'temperature'"), outcome.firstReason());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"score", "health"})
+    void anyValueTheWriterCannotWriteFailsItsRecordAloneAndHugeValuesAreShortened(String processor) throws Exception {
+        TestRunner runner = runner(processor);
+        List<String> records = readings(30);
+        records.set(3, records.get(3).replace("{", "{\"note\":1.5,"));
+        records.set(7, records.get(7).replace("{", "{\"note\":\"NaN\","));
+        records.set(9, records.get(9).replace("{", "{\"nested\":{\"a\":[1.5,1e999]},"));
+        String huge = "x".repeat(5_000_000);
+        records.set(11, records.get(11).replaceFirst("\"temperature\":[^,]*", "\"temperature\":\"" + huge + "\""));
+        Accounting.Outcome outcome = run(runner, "[" + String.join(",", records) + "]");
+        assertEquals(27, outcome.success(), outcome.firstReason());
+        assertEquals(3, outcome.failure());
+        List<String> reasons = outcome.reasons();
+        assertTrue(reasons.stream().anyMatch(r -> r.contains("…(5000000 chars)")), reasons.toString());
+        assertTrue(reasons.stream().allMatch(r -> r.length() <= RecordSupport.MAX_MESSAGE_LENGTH));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"score", "health"})
+    void machineIdsMustBeTextOrNumbersWithinTheMaximumLength(String processor) throws Exception {
+        TestRunner runner = runner(processor);
+        runner.setProperty(RecordEnrichmentProcessor.MAX_MACHINE_ID_LENGTH, "20");
+        List<String> records = readings(30);
+        records.set(4, records.get(4).replaceFirst("\"machine_id\":\"M00.\"", "\"machine_id\":{\"id\":\"M001\"}"));
+        records.set(5, records.get(5).replaceFirst("\"machine_id\":\"M00.\"", "\"machine_id\":[\"M001\"]"));
+        records.set(6, records.get(6).replaceFirst("\"machine_id\":\"M00.\"", "\"machine_id\":true"));
+        records.set(7, records.get(7).replaceFirst("\"M00.\"", "\"" + "M".repeat(21) + "\""));
+        records.set(8, records.get(8).replaceFirst("\"M00.\"", "42"));
+        records.set(9, records.get(9).replaceFirst("\"M00.\"", "\"  " + "M".repeat(20) + "  \""));
+        Accounting.Outcome outcome = run(runner, "[" + String.join(",", records) + "]");
+        assertEquals(26, outcome.success(), outcome.reasons().toString());
+        assertEquals(4, outcome.failure());
+        assertTrue(
+                outcome.firstReason()
+                        .startsWith("Field 'machine_id' (the machine id) must be text or a number, not a" + " record"),
+                outcome.firstReason());
+    }
 }

@@ -131,13 +131,28 @@ class RecordEnrichmentProcessorTest {
     }
 
     @Test
-    void recordsTheWriterCannotWriteSendTheOriginalToFailureIntactInsteadOfRollingBackForever() {
-        // The reader infers a numeric type for "note" from 75.5 and 1e300; the writer then cannot write "NaN".
+    void aRecordWithAValueTheWriterCannotWriteFailsAloneAndReachesFailureAsText() throws Exception {
+        // The reader infers a numeric type for "note" from 75.5 and 1e300 and turns "NaN" into a number the JSON
+        // writer cannot write: that record alone fails, before it is processed.
         String content = "[{\"value\":1,\"note\":75.5},{\"value\":2,\"note\":\"NaN\"},{\"value\":3,\"note\":1e300}]";
         runner.enqueue(content);
         runner.run();
 
-        assertTheOriginalFailedWhole(content, "Could not write records");
+        runner.assertTransferCount(RecordEnrichmentProcessor.REL_SUCCESS, 1);
+        runner.assertTransferCount(RecordEnrichmentProcessor.REL_FAILURE, 1);
+        List<JsonNode> good = records(runner.getFlowFilesForRelationship(RecordEnrichmentProcessor.REL_SUCCESS)
+                .get(0));
+        assertEquals(
+                List.of(1, 3), good.stream().map(n -> n.get("value").asInt()).toList());
+        MockFlowFile failure = runner.getFlowFilesForRelationship(RecordEnrichmentProcessor.REL_FAILURE)
+                .get(0);
+        failure.assertAttributeEquals(
+                "record.error.message",
+                "Field 'note' holds NaN, not a finite number (the Record Writer cannot write it)");
+        JsonNode bad = records(failure).get(0);
+        assertEquals("NaN", bad.get("note").asText());
+        assertEquals("2", bad.get("value").asText());
+        assertEquals(1, processor.commits.get());
     }
 
     /** The original alone went to failure, unchanged, with the reason; nothing was committed or left behind. */
