@@ -77,17 +77,6 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
         }
     }
 
-    /**
-     * Thrown by {@link Enrichment#commit} when the FlowFile's work cannot be applied now (for example, a concurrent
-     * task changed the same shared state meanwhile). The outputs are discarded and the session rolled back, so the
-     * original FlowFile returns to the queue unchanged and is processed again; nothing is logged as an error.
-     */
-    public static class RetryException extends RuntimeException {
-        public RetryException(String message) {
-            super(message);
-        }
-    }
-
     /** Where an {@link Enrichment} sends its output records. */
     @FunctionalInterface
     public interface Emitter {
@@ -104,10 +93,17 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
 
         /**
          * Called once every record of the FlowFile was read, before the session commits. Changes to shared state
-         * belong here, not in {@link #process}: a FlowFile whose content turns out unreadable is never committed.
-         * May throw {@link RetryException} to have the FlowFile processed again later, with nothing emitted.
+         * belong here (or in {@link #committed}), not in {@link #process}: a FlowFile whose content turns out
+         * unreadable is never committed.
          */
         default void commit(ProcessSession session) {}
+
+        /**
+         * Called after the session committed this FlowFile's outputs, never when it was rolled back: where work
+         * kept outside the session (in memory, in files of its own) is applied, so it cannot diverge from what
+         * was committed. Must not throw.
+         */
+        default void committed(ProcessSession session) {}
     }
 
     /** Starts the work on one FlowFile whose records have {@code inputSchema}. */
@@ -123,12 +119,14 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
         RecordSetWriterFactory writers =
                 context.getProperty(RECORD_WRITER).asControllerService(RecordSetWriterFactory.class);
         Outputs outputs = new Outputs(session, original, writers);
+        Enrichment enrichment;
         try (InputStream in = session.read(original);
                 RecordReader reader = readers.createRecordReader(original, in, getLogger())) {
             RecordSchema inputSchema = reader.getSchema();
-            Enrichment enrichment = startEnrichment(context, original, inputSchema);
+            Enrichment started = startEnrichment(context, original, inputSchema);
+            enrichment = started;
             Emitter emitter =
-                    (relationship, record) -> outputs.write(relationship, enrichment.schemaFor(relationship), record);
+                    (relationship, record) -> outputs.write(relationship, started.schemaFor(relationship), record);
             Record record;
             while ((record = RecordSupport.nextRecord(reader)) != null) {
                 try {
@@ -153,17 +151,13 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
             original = session.putAttribute(original, TwinFields.ERROR_MESSAGE_ATTRIBUTE, reason);
             session.transfer(original, REL_FAILURE);
             return;
-        } catch (RetryException e) {
-            outputs.discard();
-            getLogger().debug("Processing {} again later: {}", original, e.getMessage());
-            session.rollback();
-            return;
         } catch (RuntimeException e) {
             outputs.discard();
             throw e;
         }
         outputs.transfer();
         session.remove(original);
+        session.commitAsync(() -> enrichment.committed(session));
     }
 
     /** The Record Writer failed on a record: the outputs may hold half a record, so the FlowFile fails whole. */
