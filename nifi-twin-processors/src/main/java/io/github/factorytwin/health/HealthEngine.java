@@ -123,6 +123,24 @@ public final class HealthEngine {
         return MachineState.decode(text, config.sensors().size(), lags, loadIndex);
     }
 
+    /**
+     * Parses a state {@link MachineState#toBytes()} wrote with this engine's configuration.
+     *
+     * @throws IllegalArgumentException when it is not one (another format, sensor count or load model)
+     */
+    public MachineState fromBytes(byte[] bytes) {
+        return MachineState.fromBytes(bytes, config.sensors().size(), lags, loadIndex);
+    }
+
+    /**
+     * What a stored state's bytes depend on (format, sensors, load model): states stored under another layout are
+     * not this engine's.
+     */
+    public String stateLayout() {
+        return "machine-state-" + MachineState.FORMAT + ";sensors=" + String.join(",", config.sensors()) + ";lags="
+                + lags + ";load=" + loadIndex;
+    }
+
     /** Applies one reading of {@code machineId} to {@code state} (unchanged when the reading is late). */
     public Outcome update(String machineId, MachineState state, Reading reading) {
         long ts = reading.timestamp();

@@ -12,7 +12,7 @@ import java.util.Base64;
  */
 public final class MachineState {
 
-    private static final byte FORMAT = 3;
+    static final byte FORMAT = 3;
     private static final Base64.Encoder ENCODER = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getDecoder();
 
@@ -264,8 +264,13 @@ public final class MachineState {
                 + sensors * (4 + 4 * 8);
     }
 
-    /** Compact text form for NiFi's StateManager: Base64 of a fixed binary layout, versioned. */
+    /** Compact text form (as NiFi's StateManager held it): Base64 of {@link #toBytes()}. */
     public String encode() {
+        return ENCODER.encodeToString(toBytes());
+    }
+
+    /** A fixed binary layout, versioned: what the state store keeps in memory and on disk. */
+    public byte[] toBytes() {
         ByteBuffer b = ByteBuffer.allocate(size(sensorCount, lags));
         b.put(FORMAT).put((byte) sensorCount).put((byte) lags).put((byte) loadIndex);
         b.putLong(lastTimestamp)
@@ -299,7 +304,7 @@ public final class MachineState {
             }
         }
         b.put(lagChoice);
-        return ENCODER.encodeToString(b.array());
+        return b.array();
     }
 
     /**
@@ -325,6 +330,15 @@ public final class MachineState {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("not a machine state: " + e.getMessage(), e);
         }
+        return fromBytes(bytes, sensorCount, lags, loadIndex);
+    }
+
+    /**
+     * Parses {@link #toBytes()}'s output of a state with these dimensions.
+     *
+     * @throws IllegalArgumentException when the bytes are not a state of this format with these dimensions
+     */
+    public static MachineState fromBytes(byte[] bytes, int sensorCount, int lags, int loadIndex) {
         if (bytes.length != size(sensorCount, lags)
                 || bytes[0] != FORMAT
                 || bytes[1] != sensorCount

@@ -3,6 +3,7 @@ package io.github.factorytwin.processors;
 import io.github.factorytwin.health.Alert;
 import io.github.factorytwin.health.HealthConfig;
 import io.github.factorytwin.health.HealthEngine;
+import io.github.factorytwin.health.HealthStateStore;
 import io.github.factorytwin.health.MachineState;
 import io.github.factorytwin.health.Reading;
 import io.github.factorytwin.health.RulModel;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,18 +21,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import org.apache.nifi.annotation.behavior.Stateful;
+import org.apache.nifi.annotation.behavior.TriggerSerially;
 import org.apache.nifi.annotation.behavior.WritesAttribute;
 import org.apache.nifi.annotation.behavior.WritesAttributes;
 import org.apache.nifi.annotation.documentation.CapabilityDescription;
 import org.apache.nifi.annotation.documentation.Tags;
 import org.apache.nifi.annotation.documentation.UseCase;
 import org.apache.nifi.annotation.lifecycle.OnScheduled;
+import org.apache.nifi.annotation.lifecycle.OnStopped;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.components.ValidationContext;
 import org.apache.nifi.components.ValidationResult;
@@ -38,7 +39,7 @@ import org.apache.nifi.components.Validator;
 import org.apache.nifi.components.resource.ResourceCardinality;
 import org.apache.nifi.components.resource.ResourceType;
 import org.apache.nifi.components.state.Scope;
-import org.apache.nifi.components.state.StateMap;
+import org.apache.nifi.components.state.StateManager;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
@@ -59,8 +60,9 @@ import org.apache.nifi.serialization.record.RecordSchema;
         + " ScoreAnomaly) with each sensor's drift from the baseline the machine learned from its own first"
         + " readings. Status changes use hysteresis and a minimum dwell time; alerts (RAISED, ESCALATED, RECOVERED,"
         + " one open incident per machine) go to the 'alerts' relationship as records of their own. A record with"
-        + " state = 'maintenance' resets the machine's degradation. Per-machine state is kept in NiFi's local state"
-        + " and checkpointed once per FlowFile.")
+        + " state = 'maintenance' resets the machine's degradation. Per-machine state is kept in memory for at most"
+        + " 'Maximum Machines' machines (the least recently seen evicted) and in the 'State Directory', where each"
+        + " committed FlowFile appends only the machines it changed. Runs one task at a time.")
 @UseCase(
         description = "Turn scored sensor readings into machine health, time to maintenance and de-duplicated alerts.",
         configuration = "Connect ScoreAnomaly's 'success' relationship (or a Kafka consumer of scored readings keyed"
@@ -78,12 +80,13 @@ import org.apache.nifi.serialization.record.RecordSchema;
 })
 @Stateful(
         scopes = Scope.LOCAL,
-        description = "One entry per machine (key 'machine:<id>', a compact Base64 state of about 840 characters"
-                + " for temperature, vibration and rpm: learned baseline and load model, smoothed values, status, open alert, health trend) plus"
-                + " 'config.sensors'. Written once per FlowFile, loaded when the processor is scheduled. LOCAL: in a"
-                + " cluster each node tracks the machines whose readings it receives; a machine whose Kafka"
-                + " partition moves to another node learns its baseline again there. Clearing the state makes"
-                + " every machine learn its baseline again.")
+        description = "Only a token naming the current life of the machine state, whose states live in the State"
+                + " Directory (written when the processor is scheduled). Clearing the state (processor stopped)"
+                + " makes every machine learn its baseline again at the next start. Machine states an earlier"
+                + " version kept here ('machine:<id>' keys) are moved into the State Directory at the first start."
+                + " LOCAL: in a cluster each node tracks the machines whose readings it receives; a machine whose"
+                + " Kafka partition moves to another node learns its baseline again there.")
+@TriggerSerially
 public class ComputeHealthScore extends RecordEnrichmentProcessor {
 
     private static final Validator HEALTH_VALUE = StandardValidators.createNonNegativeFloatingPointValidator(100);
@@ -186,6 +189,31 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
             .identifiesExternalResource(ResourceCardinality.SINGLE, ResourceType.FILE)
             .build();
 
+    public static final PropertyDescriptor MAXIMUM_MACHINES = new PropertyDescriptor.Builder()
+            .name("Maximum Machines")
+            .description("Most machines whose state is kept (in memory, about 0.8 KB each with three sensors, and in"
+                    + " the State Directory). When a new machine would exceed it, the machine seen least recently is"
+                    + " evicted: its state is dropped (counter 'Machines Evicted'), an open incident of it gets no"
+                    + " RECOVERED alert, and if it sends readings again it learns its baseline anew, like a new"
+                    + " machine. Set it above the number of machines this node receives.")
+            .required(true)
+            .defaultValue("100000")
+            .addValidator(StandardValidators.createLongValidator(1, 10_000_000, true))
+            .build();
+
+    public static final PropertyDescriptor STATE_DIRECTORY = new PropertyDescriptor.Builder()
+            .name("State Directory")
+            .description("Directory where the machines' states are kept across restarts, in a sub-directory named"
+                    + " after this processor's id: a snapshot and a journal of the changes since, appended after"
+                    + " each committed FlowFile (so a commit writes only the machines it changed) and folded into"
+                    + " a new snapshot when it outgrows twice the state. A relative path is relative to NiFi's"
+                    + " working directory (the default lies beside NiFi's own local state). NiFi must be able to"
+                    + " write there (or create it); in a cluster each node keeps its own.")
+            .required(true)
+            .defaultValue("./state/compute-health-score")
+            .addValidator(Validation.WRITABLE_DIRECTORY)
+            .build();
+
     public static final Relationship REL_ALERTS = new Relationship.Builder()
             .name("alerts")
             .description("Alert records (alert_id, machine_id, timestamp, severity, alert_event, reason,"
@@ -194,6 +222,8 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
 
     static final String STATE_KEY_PREFIX = "machine:";
     static final String STATE_KEY_SENSORS = "config.sensors";
+    /** The only local-state key now: the token of the state's life, also written in the State Directory's files. */
+    static final String STATE_KEY_TOKEN = "state.token";
 
     public static final RecordSchema ALERT_SCHEMA = new SimpleRecordSchema(List.of(
             new RecordField(TwinFields.ALERT_ID, RecordFieldType.STRING.getDataType(), false),
@@ -223,31 +253,15 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
             MACHINE_ID_FIELD,
             MAX_MACHINE_ID_LENGTH,
             TREND_WINDOW,
-            RUL_MODEL_FILE);
+            RUL_MODEL_FILE,
+            MAXIMUM_MACHINES,
+            STATE_DIRECTORY);
 
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_ALERTS, REL_FAILURE);
 
-    /**
-     * The committed state of one machine. Concurrent tasks never share a {@link MachineState}: a FlowFile works on
-     * its own copies (taken under the machine's lock) and installs them at commit while holding the locks of all
-     * the machines it touched (taken with tryLock, all released and retried on contention, so two commits cannot
-     * deadlock). {@code version} detects a commit that raced with another
-     * FlowFile of the same machine: that FlowFile is rolled back and retried instead of overwriting the other's
-     * update.
-     */
-    private static final class Slot {
-        final ReentrantLock lock = new ReentrantLock();
-        final String key;
-        MachineState state;
-        long version;
-        volatile String encoded;
+    /** The machines' committed states; replaced when scheduled, used by one task at a time (TriggerSerially). */
+    private volatile HealthStateStore store;
 
-        Slot(String machineId) {
-            this.key = STATE_KEY_PREFIX + machineId;
-        }
-    }
-
-    private final ConcurrentHashMap<String, Slot> machines = new ConcurrentHashMap<>();
     private volatile HealthEngine engine;
     private volatile String machineIdField;
     private volatile int maxMachineIdLength = DEFAULT_MAX_MACHINE_ID_LENGTH;
@@ -342,85 +356,157 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
         }
         machineIdField = context.getProperty(MACHINE_ID_FIELD).getValue();
         maxMachineIdLength = context.getProperty(MAX_MACHINE_ID_LENGTH).asInteger();
-        loadState(context.getStateManager().getState(Scope.LOCAL), sensors);
+        closeStore();
+        Path directory =
+                Path.of(context.getProperty(STATE_DIRECTORY).getValue().trim()).resolve(getIdentifier());
+        store = openStore(
+                context.getStateManager(),
+                directory,
+                context.getProperty(MAXIMUM_MACHINES).asInteger(),
+                sensors);
     }
 
-    private void loadState(StateMap stored, List<String> sensors) {
-        machines.clear();
-        Map<String, String> map = stored.toMap();
-        String storedSensors = map.get(STATE_KEY_SENSORS);
+    /**
+     * Opens the machine state in {@code directory}. NiFi's local state holds only the token of the state's life:
+     * without one (a new processor, or an operator cleared its state) every machine starts afresh. Machine states
+     * an earlier version kept in the local state itself ('machine:<id>' keys) are moved into the directory.
+     */
+    private HealthStateStore openStore(StateManager stateManager, Path directory, int maxMachines, List<String> sensors)
+            throws IOException {
+        Map<String, String> local = stateManager.getState(Scope.LOCAL).toMap();
+        String token = local.get(STATE_KEY_TOKEN);
+        boolean fresh = token == null;
+        if (fresh) {
+            token = UUID.randomUUID().toString();
+        }
+        HealthStateStore opened = HealthStateStore.open(directory, engine.stateLayout(), token, maxMachines);
+        if (opened.loadReport() != null && !fresh) {
+            getLogger()
+                    .warn(
+                            "Machine state in {}: {}; those machines learn their baseline again",
+                            directory,
+                            opened.loadReport());
+        }
+        try {
+            migrate(local, opened, sensors);
+            Map<String, String> wanted = Map.of(STATE_KEY_TOKEN, token);
+            if (!local.equals(wanted)) {
+                stateManager.setState(wanted, Scope.LOCAL);
+            }
+        } catch (IOException | RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+        getLogger().debug("Loaded the state of {} machines from {}", opened.size(), directory);
+        return opened;
+    }
+
+    /** Moves the machine states of the former format (one local-state key per machine) into the store. */
+    private void migrate(Map<String, String> local, HealthStateStore target, List<String> sensors) throws IOException {
+        List<Map.Entry<String, MachineState>> states = new ArrayList<>();
+        int unreadable = 0;
+        for (Map.Entry<String, String> entry : local.entrySet()) {
+            if (entry.getKey().startsWith(STATE_KEY_PREFIX)) {
+                try {
+                    states.add(Map.entry(
+                            entry.getKey().substring(STATE_KEY_PREFIX.length()), engine.decode(entry.getValue())));
+                } catch (IllegalArgumentException e) {
+                    unreadable++;
+                }
+            }
+        }
+        if (states.isEmpty() && unreadable == 0) {
+            return;
+        }
+        String storedSensors = local.get(STATE_KEY_SENSORS);
         if (storedSensors != null && !storedSensors.equals(String.join(",", sensors))) {
             getLogger()
                     .warn(
-                            "Sensor Fields changed from [{}] to [{}]: the {} stored machine states are dropped and"
-                                    + " every machine learns its baseline again",
+                            "Sensor Fields changed from [{}] to [{}]: the {} machine states kept in NiFi's local"
+                                    + " state are dropped and those machines learn their baseline again",
                             storedSensors,
                             String.join(",", sensors),
-                            map.size() - 1);
+                            states.size() + unreadable);
             return;
         }
-        int dropped = 0;
-        for (Map.Entry<String, String> entry : map.entrySet()) {
-            if (!entry.getKey().startsWith(STATE_KEY_PREFIX)) {
-                continue;
-            }
-            try {
-                Slot slot = new Slot(entry.getKey().substring(STATE_KEY_PREFIX.length()));
-                slot.state = engine.decode(entry.getValue());
-                slot.encoded = entry.getValue();
-                machines.put(entry.getKey().substring(STATE_KEY_PREFIX.length()), slot);
-            } catch (IllegalArgumentException e) {
-                dropped++;
-            }
+        // Oldest reading first, so that beyond Maximum Machines the machines seen longest ago are dropped.
+        states.sort(Comparator.comparingLong(entry -> entry.getValue().lastTimestamp()));
+        for (Map.Entry<String, MachineState> entry : states) {
+            target.put(entry.getKey(), entry.getValue().toBytes());
         }
-        if (dropped > 0) {
-            getLogger().warn("{} stored machine states could not be read; those machines start again", dropped);
-        }
-        getLogger().debug("Loaded the state of {} machines", machines.size());
+        target.compact();
+        getLogger()
+                .info(
+                        "Moved {} machine states from NiFi's local state into the State Directory ({} unreadable,"
+                                + " {} beyond Maximum Machines dropped)",
+                        states.size(),
+                        unreadable,
+                        target.evicted());
     }
 
-    /** A copy of the committed state of a machine, null when unknown (for tests). */
+    @OnStopped
+    public void onStopped() {
+        HealthStateStore current = store;
+        if (current != null) {
+            try {
+                current.compact(); // a restart then reads one snapshot, no journal
+            } catch (IOException e) {
+                getLogger().error("Could not write the machine state at stop; the journal written so far is kept", e);
+            }
+        }
+        closeStore();
+    }
+
+    private void closeStore() {
+        HealthStateStore current = store;
+        store = null;
+        if (current != null) {
+            try {
+                current.close();
+            } catch (IOException e) {
+                getLogger().warn("Could not close the machine state files", e);
+            }
+        }
+    }
+
+    /** The committed state of a machine, null when unknown (for tests). */
     MachineState stateOf(String machineId) {
-        Slot slot = machines.get(machineId);
-        if (slot == null) {
-            return null;
-        }
-        slot.lock.lock();
-        try {
-            return slot.state == null ? null : slot.state.copy();
-        } finally {
-            slot.lock.unlock();
-        }
+        byte[] bytes = store.get(machineId);
+        return bytes == null ? null : engine.fromBytes(bytes);
     }
 
     /** Number of machines tracked in memory (for tests and monitoring). */
     int machineCount() {
-        return (int)
-                machines.values().stream().filter(slot -> slot.encoded != null).count();
+        return store.size();
     }
 
     @Override
     protected Enrichment startEnrichment(ProcessContext context, FlowFile flowFile, RecordSchema inputSchema) {
         return new HealthEnrichment(
-                engine, machineIdField, maxMachineIdLength, RecordSupport.withFields(inputSchema, ADDED_FIELDS));
+                engine, store, machineIdField, maxMachineIdLength, RecordSupport.withFields(inputSchema, ADDED_FIELDS));
     }
 
     private final class HealthEnrichment implements Enrichment {
         private final HealthEngine engine;
+        private final HealthStateStore store;
         private final String idField;
         private final int maxIdLength;
         private final List<String> sensors;
         private final RecordSchema outSchema;
-        /** This FlowFile's working copies, and the committed version each was copied from. */
-        private final Map<String, Staged> staged = new HashMap<>();
+        /** This FlowFile's working copies of its machines' states, stored only once the session committed. */
+        private final Map<String, MachineState> staged = new LinkedHashMap<>();
+        /** The working copies as bytes, from {@link #commit} on (in first-seen order: the order of recency). */
+        private final Map<String, byte[]> encoded = new LinkedHashMap<>();
 
         private long scored;
         private long alerts;
         private long late;
         private long maintenance;
 
-        HealthEnrichment(HealthEngine engine, String idField, int maxIdLength, RecordSchema outSchema) {
+        HealthEnrichment(
+                HealthEngine engine, HealthStateStore store, String idField, int maxIdLength, RecordSchema outSchema) {
             this.engine = engine;
+            this.store = store;
             this.idField = idField;
             this.maxIdLength = maxIdLength;
             this.sensors = engine.config().sensors();
@@ -450,11 +536,11 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
             }
             boolean isMaintenance = RecordSupport.isMaintenance(record);
 
-            Staged working = staged.get(machineId);
-            if (working == null) {
-                working = checkout(machineId);
+            MachineState state = staged.get(machineId);
+            if (state == null) {
+                state = checkout(machineId);
+                staged.put(machineId, state);
             }
-            MachineState state = working.state;
             HealthEngine.Outcome outcome =
                     engine.update(machineId, state, new Reading(timestamp, values, anomaly, isMaintenance));
             if (outcome.late()) {
@@ -479,40 +565,25 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
         }
 
         /** A private copy of the machine's committed state (a new state for an unknown machine). */
-        private Staged checkout(String machineId) {
-            Slot slot = machines.computeIfAbsent(machineId, Slot::new);
-            MachineState copy;
-            long version;
-            slot.lock.lock();
-            try {
-                copy = slot.state == null ? engine.newState() : slot.state.copy();
-                version = slot.version;
-            } finally {
-                slot.lock.unlock();
+        private MachineState checkout(String machineId) {
+            byte[] committed = store.get(machineId);
+            if (committed != null) {
+                try {
+                    return engine.fromBytes(committed);
+                } catch (IllegalArgumentException e) {
+                    getLogger()
+                            .warn(
+                                    "The state of machine {} could not be read ({}); it starts afresh",
+                                    machineId,
+                                    e.getMessage());
+                }
             }
-            Staged working = new Staged(copy, version, slot);
-            staged.put(machineId, working);
-            return working;
+            return engine.newState();
         }
 
         @Override
         public void commit(ProcessSession session) {
-            if (!staged.isEmpty()) {
-                install();
-                Map<String, String> checkpoint = new HashMap<>(machines.size() * 4 / 3 + 2);
-                checkpoint.put(STATE_KEY_SENSORS, String.join(",", sensors));
-                for (Slot slot : machines.values()) {
-                    String encoded = slot.encoded;
-                    if (encoded != null) {
-                        checkpoint.put(slot.key, encoded);
-                    }
-                }
-                try {
-                    session.setState(checkpoint, Scope.LOCAL);
-                } catch (IOException e) {
-                    throw new ProcessException("Could not checkpoint the machine states", e);
-                }
-            }
+            staged.forEach((machineId, state) -> encoded.put(machineId, state.toBytes()));
             if (scored > 0) {
                 session.adjustCounter("Records Scored", scored, false);
             }
@@ -527,55 +598,27 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
             }
         }
 
-        /** Installs the working copies, or throws (nothing installed) when another FlowFile got there first. */
-        private void install() {
-            int n = staged.size();
-            Staged[] work = staged.values().toArray(Staged[]::new);
-            String[] encoded = new String[n];
-            for (int i = 0; i < n; i++) {
-                encoded[i] = work[i].state.encode(); // outside any lock
+        /** The session committed: the new states become the committed ones and are written out. */
+        @Override
+        public void committed(ProcessSession session) {
+            if (encoded.isEmpty()) {
+                return;
             }
-            // Take every touched machine's lock without blocking; on contention release them all and try again, so
-            // no lock order is needed and two FlowFiles cannot deadlock.
-            for (int attempt = 0; ; attempt++) {
-                int locked = 0;
-                while (locked < n && work[locked].slot.lock.tryLock()) {
-                    locked++;
-                }
-                if (locked == n) {
-                    try {
-                        for (Staged w : work) {
-                            if (w.slot.version != w.version) {
-                                throw new RetryException("A machine of this FlowFile was updated by a concurrent task"
-                                        + " meanwhile; the FlowFile is rolled back and processed again");
-                            }
-                        }
-                        for (int i = 0; i < n; i++) {
-                            Slot slot = work[i].slot;
-                            slot.state = work[i].state;
-                            slot.version++;
-                            slot.encoded = encoded[i];
-                        }
-                    } finally {
-                        for (Staged w : work) {
-                            w.slot.lock.unlock();
-                        }
-                    }
-                    return;
-                }
-                for (int i = 0; i < locked; i++) {
-                    work[i].slot.lock.unlock();
-                }
-                if (attempt >= 10_000) {
-                    throw new RetryException("Could not lock the machines of this FlowFile; it is processed again");
-                }
-                LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(1_000, 100_000));
+            long evicted = 0;
+            for (Map.Entry<String, byte[]> entry : encoded.entrySet()) {
+                evicted += store.put(entry.getKey(), entry.getValue());
+            }
+            if (evicted > 0) {
+                session.adjustCounter("Machines Evicted", evicted, true);
+            }
+            try {
+                store.flush();
+            } catch (IOException | RuntimeException e) {
+                // The states stay in memory; the next commit (or the stop) writes them all out again.
+                getLogger().error("Could not write the machine state to the State Directory", e);
             }
         }
     }
-
-    /** A FlowFile's working copy of a machine's state and the committed version it was copied from. */
-    private record Staged(MachineState state, long version, Slot slot) {}
 
     private static Record alertRecord(Alert alert) {
         Map<String, Object> values = new LinkedHashMap<>();

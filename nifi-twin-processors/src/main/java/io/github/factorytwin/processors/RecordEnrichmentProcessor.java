@@ -97,17 +97,6 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
         }
     }
 
-    /**
-     * Thrown by {@link Enrichment#commit} when the FlowFile's work cannot be applied now (for example, a concurrent
-     * task changed the same shared state meanwhile). The outputs are discarded and the session rolled back, so the
-     * original FlowFile returns to the queue unchanged and is processed again; nothing is logged as an error.
-     */
-    public static class RetryException extends RuntimeException {
-        public RetryException(String message) {
-            super(message);
-        }
-    }
-
     /** Where an {@link Enrichment} sends its output records. */
     @FunctionalInterface
     public interface Emitter {
@@ -124,10 +113,17 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
 
         /**
          * Called once every record of the FlowFile was read, before the session commits. Changes to shared state
-         * belong here, not in {@link #process}: a FlowFile whose content turns out unreadable is never committed.
-         * May throw {@link RetryException} to have the FlowFile processed again later, with nothing emitted.
+         * belong here (or in {@link #committed}), not in {@link #process}: a FlowFile whose content turns out
+         * unreadable is never committed.
          */
         default void commit(ProcessSession session) {}
+
+        /**
+         * Called after the session committed this FlowFile's outputs, never when it was rolled back: where work
+         * kept outside the session (in memory, in files of its own) is applied, so it cannot diverge from what
+         * was committed. Must not throw.
+         */
+        default void committed(ProcessSession session) {}
     }
 
     /** Starts the work on one FlowFile whose records have {@code inputSchema}. */
@@ -153,12 +149,14 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
             failWhole(session, original, "Could not read records: " + RecordSupport.describe(e), e);
             return;
         }
+        Enrichment enrichment;
         try (InputStream in = session.read(original);
                 RecordReader reader = readers.createRecordReader(original, in, getLogger())) {
             RecordSchema inputSchema = reader.getSchema();
-            Enrichment enrichment = startEnrichment(context, original, inputSchema);
+            Enrichment started = startEnrichment(context, original, inputSchema);
+            enrichment = started;
             Emitter emitter =
-                    (relationship, record) -> outputs.write(relationship, enrichment.schemaFor(relationship), record);
+                    (relationship, record) -> outputs.write(relationship, started.schemaFor(relationship), record);
             Record record;
             long read = 0;
             while ((record = RecordSupport.nextRecord(reader)) != null) {
@@ -196,17 +194,13 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
                     "Could not write records: " + RecordSupport.describe(e.getCause()),
                     e.getCause());
             return;
-        } catch (RetryException e) {
-            outputs.discard();
-            getLogger().debug("Processing {} again later: {}", original, e.getMessage());
-            session.rollback();
-            return;
         } catch (RuntimeException e) {
             outputs.discard();
             throw e;
         }
         outputs.transfer();
         session.remove(original);
+        session.commitAsync(() -> enrichment.committed(session));
     }
 
     /** Sends the original, unchanged, to failure with {@code reason}; nothing else of it is kept. */

@@ -2,7 +2,6 @@ package io.github.factorytwin.processors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,16 +11,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.factorytwin.health.RulModel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.nifi.components.ValidationResult;
 import org.apache.nifi.components.state.Scope;
+import org.apache.nifi.processor.exception.ProcessException;
 import org.apache.nifi.util.MockFlowFile;
 import org.apache.nifi.util.MockProcessContext;
+import org.apache.nifi.util.MockProcessSession;
+import org.apache.nifi.util.SharedSessionState;
 import org.apache.nifi.util.TestRunner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,8 +39,13 @@ class ComputeHealthScoreTest {
     private static final long T0 = 1_700_000_000_000L;
     private static final long STEP = 2_000;
 
+    /** Each runner keeps its machine state in a sub-directory named after its processor's id. */
+    @TempDir
+    static Path stateRoot;
+
     static TestRunner newRunner() throws Exception {
         TestRunner runner = JsonTestRunners.runner(new ComputeHealthScore(), true);
+        runner.setProperty(ComputeHealthScore.STATE_DIRECTORY, stateRoot.toString());
         runner.setProperty(ComputeHealthScore.BASELINE_SIZE, "50");
         runner.setProperty(ComputeHealthScore.MINIMUM_DWELL_TIME, "10 sec");
         return runner;
@@ -280,7 +292,7 @@ class ComputeHealthScoreTest {
     }
 
     @Test
-    void stateSurvivesARestartAndIsCheckpointedOncePerFlowFile() throws Exception {
+    void stateSurvivesARestart() throws Exception {
         // Reference: one processor sees everything.
         TestRunner reference = newRunner();
         enqueue(reference, degrading("M006", 0, 100, new Random(9)));
@@ -290,17 +302,10 @@ class ComputeHealthScoreTest {
 
         TestRunner first = newRunner();
         enqueue(first, degrading("M006", 0, 100, new Random(9)));
-        first.run();
-        long versionBefore = stateVersion(first);
         enqueue(first, degrading("M006", 100, 200, new Random(19)));
-        first.run();
-        var stored = first.getStateManager().getState(Scope.LOCAL);
-        assertEquals(versionBefore + 1, stateVersion(first), "100 records, one checkpoint");
-        Map<String, String> state = stored.toMap();
-        assertNotNull(state.get("machine:M006"));
+        first.run(2, false, true); // not stopped: as if NiFi died, the journal is what is left
 
-        TestRunner second = newRunner(); // a new processor instance, as after a NiFi restart
-        second.getStateManager().setState(state, Scope.LOCAL);
+        TestRunner second = restarted(first);
         enqueue(second, degrading("M006", 200, 400, new Random(10)));
         second.run();
 
@@ -311,9 +316,155 @@ class ComputeHealthScoreTest {
         assertFalse(actual.get(199).get("estimated_time_to_maintenance").isNull());
     }
 
-    static long stateVersion(TestRunner runner) throws Exception {
-        return Long.parseLong(
-                runner.getStateManager().getState(Scope.LOCAL).getStateVersion().orElseThrow());
+    /**
+     * A new processor instance with the old one's local state and files, as after a NiFi restart (which keeps the
+     * processor's id; the mock gives a new one, so its files move to the new id's sub-directory).
+     */
+    static TestRunner restarted(TestRunner old) throws Exception {
+        TestRunner fresh = newRunner();
+        fresh.getStateManager()
+                .setState(old.getStateManager().getState(Scope.LOCAL).toMap(), Scope.LOCAL);
+        Files.move(
+                stateRoot.resolve(old.getProcessor().getIdentifier()),
+                stateRoot.resolve(fresh.getProcessor().getIdentifier()));
+        return fresh;
+    }
+
+    static ComputeHealthScore processor(TestRunner runner) {
+        return (ComputeHealthScore) runner.getProcessor();
+    }
+
+    static Path journal(TestRunner runner) {
+        return stateRoot.resolve(runner.getProcessor().getIdentifier()).resolve("machines.journal");
+    }
+
+    @Test
+    void aCommitWritesOnlyTheMachinesItChanged() throws Exception {
+        TestRunner runner = newRunner();
+        Random noise = new Random(3);
+        List<ObjectNode> fleet = new ArrayList<>();
+        for (int m = 0; m < 2_000; m++) {
+            fleet.add(reading("F" + m, T0, VIB_MEAN, 0.45, noise));
+        }
+        enqueue(runner, fleet);
+        runner.run(1, false, true);
+        assertEquals(2_000, processor(runner).machineCount());
+        long fleetBytes = Files.size(journal(runner));
+
+        enqueue(runner, List.of(reading("F7", T0 + STEP, VIB_MEAN, 0.45, noise)));
+        runner.run(1, false, false);
+        long oneMachine = Files.size(journal(runner)) - fleetBytes;
+        assertTrue(oneMachine > 0 && oneMachine * 1_000 < fleetBytes, oneMachine + " bytes for one machine");
+        assertEquals(2, processor(runner).stateOf("F7").readings());
+    }
+
+    @Test
+    void theLeastRecentlySeenMachineIsEvictedAndLearnsAnewWhenItReturns() throws Exception {
+        TestRunner runner = newRunner();
+        runner.setProperty(ComputeHealthScore.MAXIMUM_MACHINES, "3");
+        Random noise = new Random(4);
+        enqueue(runner, List.of(reading("A", T0, VIB_MEAN, 0.45, noise), reading("B", T0, VIB_MEAN, 0.45, noise)));
+        enqueue(
+                runner,
+                List.of(reading("C", T0, VIB_MEAN, 0.45, noise), reading("A", T0 + STEP, VIB_MEAN, 0.45, noise)));
+        enqueue(runner, List.of(reading("D", T0 + STEP, VIB_MEAN, 0.45, noise)));
+        runner.run(3, false, true);
+        ComputeHealthScore processor = processor(runner);
+        assertEquals(3, processor.machineCount());
+        assertNull(processor.stateOf("B"), "B was seen least recently");
+        assertEquals(2, processor.stateOf("A").readings());
+        assertEquals(1L, runner.getCounterValue("Machines Evicted"));
+
+        enqueue(runner, List.of(reading("B", T0 + 2 * STEP, VIB_MEAN, 0.45, noise)));
+        runner.run(1, false, false);
+        assertEquals(1, processor.stateOf("B").readings(), "B starts afresh");
+        assertNull(processor.stateOf("C"));
+        assertEquals(2L, runner.getCounterValue("Machines Evicted"));
+        runner.assertTransferCount(ComputeHealthScore.REL_FAILURE, 0);
+
+        // The eviction is in the files too: a restart with a smaller limit keeps the most recently seen.
+        runner.stop();
+        TestRunner second = restarted(runner);
+        second.setProperty(ComputeHealthScore.MAXIMUM_MACHINES, "2");
+        second.run(1, false, true);
+        assertNull(processor(second).stateOf("C"));
+        assertNull(processor(second).stateOf("A"));
+        assertEquals(1, processor(second).stateOf("D").readings());
+        assertEquals(1, processor(second).stateOf("B").readings());
+    }
+
+    @Test
+    void aSessionThatDoesNotCommitChangesNoState() throws Exception {
+        TestRunner runner = newRunner();
+        Random noise = new Random(5);
+        enqueue(runner, List.of(reading("R", T0, VIB_MEAN, 0.45, noise)));
+        runner.run(1, false, true);
+        long journalBytes = Files.size(journal(runner));
+
+        ComputeHealthScore processor = processor(runner);
+        SharedSessionState shared = new SharedSessionState(processor, new AtomicLong());
+        MockProcessSession failing = new MockProcessSession(shared, processor) {
+            @Override
+            public void commitAsync(Runnable onSuccess, Consumer<Throwable> onFailure) {
+                throw new ProcessException("the repository refused the commit");
+            }
+        };
+        MockFlowFile flowFile = new MockFlowFile(1_000_000); // an id the session's own FlowFiles do not use
+        flowFile.setData(("[" + reading("R", T0 + STEP, VIB_MEAN, 0.45, noise) + ","
+                        + reading("S", T0 + STEP, VIB_MEAN, 0.45, noise) + "]")
+                .getBytes(StandardCharsets.UTF_8));
+        shared.getFlowFileQueue().offer(flowFile);
+        assertThrows(ProcessException.class, () -> processor.onTrigger(runner.getProcessContext(), failing));
+
+        assertEquals(1, processor.stateOf("R").readings(), "the rolled-back reading is not counted");
+        assertNull(processor.stateOf("S"));
+        assertEquals(journalBytes, Files.size(journal(runner)), "nothing written");
+    }
+
+    @Test
+    void statesKeptInNiFisLocalStateByTheFormerVersionAreMovedIntoTheStateDirectory() throws Exception {
+        TestRunner reference = newRunner();
+        enqueue(reference, degrading("M020", 0, 100, new Random(21)));
+        enqueue(reference, degrading("M020", 100, 300, new Random(22)));
+        reference.run(2);
+
+        // What the former version left in the local state after the first 100 readings.
+        TestRunner before = newRunner();
+        enqueue(before, degrading("M020", 0, 100, new Random(21)));
+        before.run(1, false, true);
+        Map<String, String> former = Map.of(
+                "config.sensors", "temperature,vibration,rpm",
+                "machine:M020", processor(before).stateOf("M020").encode(),
+                "machine:M021", "not a state");
+
+        TestRunner upgraded = newRunner();
+        upgraded.getStateManager().setState(former, Scope.LOCAL);
+        enqueue(upgraded, degrading("M020", 100, 300, new Random(22)));
+        upgraded.run();
+        assertEquals(successes(reference).subList(100, 300), successes(upgraded));
+        Map<String, String> local =
+                upgraded.getStateManager().getState(Scope.LOCAL).toMap();
+        assertEquals(Set.of(ComputeHealthScore.STATE_KEY_TOKEN), local.keySet(), "the machines left local state");
+    }
+
+    @Test
+    void clearingTheProcessorsStateStartsEveryMachineAfresh() throws Exception {
+        TestRunner runner = newRunner();
+        Random noise = new Random(6);
+        enqueue(runner, List.of(reading("Z", T0, VIB_MEAN, 0.45, noise)));
+        runner.run(1, false, true);
+        assertEquals(1, processor(runner).stateOf("Z").readings());
+        runner.stop();
+        runner.run(1, false, true); // restarted: it continues
+        enqueue(runner, List.of(reading("Z", T0 + STEP, VIB_MEAN, 0.45, noise)));
+        runner.run(1, false, false);
+        assertEquals(2, processor(runner).stateOf("Z").readings());
+        runner.stop();
+
+        runner.getStateManager().clear(Scope.LOCAL); // what 'Clear State' does while the processor is stopped
+        enqueue(runner, List.of(reading("Z", T0 + 2 * STEP, VIB_MEAN, 0.45, noise)));
+        runner.run(1, false, true);
+        assertEquals(1, processor(runner).stateOf("Z").readings());
     }
 
     @Test
@@ -396,12 +547,12 @@ class ComputeHealthScoreTest {
         TestRunner runner = newRunner();
         String content = "[{\"machine_id\":\"M010\",\"timestamp\":1},{\"machine_id\": oops";
         runner.enqueue(content);
-        runner.run();
+        runner.run(1, false, true);
         runner.assertAllFlowFilesTransferred(ComputeHealthScore.REL_FAILURE, 1);
         runner.getFlowFilesForRelationship(ComputeHealthScore.REL_FAILURE)
                 .get(0)
                 .assertContentEquals(content);
-        runner.getStateManager().assertStateNotSet(Scope.LOCAL);
+        assertEquals(0, processor(runner).machineCount());
     }
 
     @Test
@@ -438,36 +589,6 @@ class ComputeHealthScoreTest {
             messages.append(t.getMessage()).append(" / ");
         }
         assertTrue(messages.toString().contains("trained on sensors"), messages.toString());
-    }
-
-    @Test
-    void concurrentTasksNeitherLoseNorDoubleCountReadings() throws Exception {
-        ComputeHealthScore processor = new ComputeHealthScore();
-        TestRunner runner = JsonTestRunners.runner(processor, true);
-        runner.setProperty(ComputeHealthScore.LATE_RECORD_TOLERANCE, "1 day"); // tasks finish in any order
-        runner.setThreadCount(4);
-        Random noise = new Random(13);
-        int flowFiles = 60;
-        for (int f = 0; f < flowFiles; f++) {
-            List<ObjectNode> list = new ArrayList<>();
-            for (int m = 0; m < 5; m++) {
-                list.add(reading("C" + m, T0 + f * STEP, VIB_MEAN, 0.45, noise));
-            }
-            enqueue(runner, list);
-        }
-        runner.run(flowFiles, false, true);
-        for (int round = 0; round < 50 && runner.getQueueSize().getObjectCount() > 0; round++) {
-            // FlowFiles rolled back after a conflicting commit come back (penalized) and are processed again.
-            runner.clearProvenanceEvents();
-            Thread.sleep(50);
-            runner.run(runner.getQueueSize().getObjectCount(), false, false);
-        }
-        assertEquals(0, runner.getQueueSize().getObjectCount());
-        runner.assertTransferCount(ComputeHealthScore.REL_FAILURE, 0);
-        assertEquals(5 * flowFiles, successes(runner).size(), "every record out exactly once");
-        for (int m = 0; m < 5; m++) {
-            assertEquals(flowFiles, processor.stateOf("C" + m).readings(), "every reading counted exactly once");
-        }
     }
 
     @Test

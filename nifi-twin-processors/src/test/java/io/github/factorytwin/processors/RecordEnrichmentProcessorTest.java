@@ -18,6 +18,7 @@ import org.apache.nifi.serialization.record.RecordField;
 import org.apache.nifi.serialization.record.RecordFieldType;
 import org.apache.nifi.serialization.record.RecordSchema;
 import org.apache.nifi.util.MockFlowFile;
+import org.apache.nifi.util.MockProcessSession;
 import org.apache.nifi.util.TestRunner;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,10 +29,13 @@ class RecordEnrichmentProcessorTest {
     private static final Relationship HIGH =
             new Relationship.Builder().name("high").build();
 
-    /** Doubles "value"; rejects records without it; copies values above 10 to "high"; counts commits. */
+    /**
+     * Doubles "value"; rejects records without it; copies values above 10 to "high"; counts commits, and the
+     * committed callbacks with the FlowFiles the session had transferred by then.
+     */
     static class Doubler extends RecordEnrichmentProcessor {
         final AtomicInteger commits = new AtomicInteger();
-        final AtomicInteger retriesWanted = new AtomicInteger();
+        final AtomicInteger committed = new AtomicInteger();
 
         @Override
         protected List<org.apache.nifi.components.PropertyDescriptor> getSupportedPropertyDescriptors() {
@@ -69,10 +73,13 @@ class RecordEnrichmentProcessorTest {
 
                 @Override
                 public void commit(ProcessSession session) {
-                    if (retriesWanted.getAndDecrement() > 0) {
-                        throw new RetryException("conflict");
-                    }
                     commits.incrementAndGet();
+                }
+
+                @Override
+                public void committed(ProcessSession session) {
+                    ((MockProcessSession) session).assertCommitted();
+                    committed.incrementAndGet();
                 }
             };
         }
@@ -175,24 +182,13 @@ class RecordEnrichmentProcessorTest {
     }
 
     @Test
-    void aRetryFromCommitRollsBackQuietlyAndTheFlowFileIsProcessedAgain() throws Exception {
-        processor.retriesWanted.set(1);
+    void committedIsCalledOnlyOnceTheSessionCommitted() throws Exception {
         runner.enqueue("[{\"id\":1,\"value\":2},{\"id\":2}]");
-        runner.run();
-        runner.assertTransferCount(RecordEnrichmentProcessor.REL_SUCCESS, 0);
-        runner.assertTransferCount(RecordEnrichmentProcessor.REL_FAILURE, 0);
-        assertEquals(1, runner.getQueueSize().getObjectCount(), "the FlowFile is back in the queue");
-        assertEquals(0, processor.commits.get());
-
-        runner.run();
+        runner.enqueue("[{\"id\":1,\"value\": oops");
+        runner.run(2);
         runner.assertTransferCount(RecordEnrichmentProcessor.REL_SUCCESS, 1);
-        runner.assertTransferCount(RecordEnrichmentProcessor.REL_FAILURE, 1);
-        assertEquals(
-                1,
-                records(runner.getFlowFilesForRelationship(RecordEnrichmentProcessor.REL_SUCCESS)
-                                .get(0))
-                        .size());
+        runner.assertTransferCount(RecordEnrichmentProcessor.REL_FAILURE, 2);
         assertEquals(1, processor.commits.get());
-        assertEquals(0, runner.getQueueSize().getObjectCount());
+        assertEquals(1, processor.committed.get(), "not for the unreadable FlowFile");
     }
 }

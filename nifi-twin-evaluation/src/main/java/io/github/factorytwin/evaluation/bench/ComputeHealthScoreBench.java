@@ -1,21 +1,27 @@
 package io.github.factorytwin.evaluation.bench;
 
 import io.github.factorytwin.processors.ComputeHealthScore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import org.apache.nifi.components.state.Scope;
+import java.util.stream.Stream;
 import org.apache.nifi.processor.Processor;
 import org.apache.nifi.util.TestRunner;
 
 /**
  * Throughput of ComputeHealthScore with NiFi's real JSON reader and writer, 10,000 machines interleaved (every
  * FlowFile holds one reading of each machine, so every record touches a different machine's state), beside the
- * pass-through baseline on the same input in the same run; and the heap that 100,000 machines' state takes.
+ * pass-through baseline on the same input in the same run. (Memory and commit cost of the machine state: {@link
+ * HealthStateBench}.)
  *
  * <p>Input: readings as ScoreAnomaly emits them (sensor values, ground truth, anomaly fields), timestamps moving on
  * 2 s per FlowFile. 'Baseline Size' is 5 here so that the warm-up brings every machine to the full code path
@@ -31,10 +37,15 @@ public final class ComputeHealthScoreBench {
 
     /** JSON content of one FlowFile: one reading of each machine at {@code timestamp}. */
     static byte[] flowFile(int machines, long timestamp, Random random) {
+        return flowFile(0, machines, timestamp, random);
+    }
+
+    /** One reading of each of the machines {@code first .. first + machines - 1} at {@code timestamp}. */
+    static byte[] flowFile(int first, int machines, long timestamp, Random random) {
         StringBuilder json = new StringBuilder(machines * 420);
         json.append('[');
-        for (int m = 0; m < machines; m++) {
-            if (m > 0) {
+        for (int m = first; m < first + machines; m++) {
+            if (m > first) {
                 json.append(',');
             }
             double temperature = 70 + 2 * random.nextGaussian();
@@ -80,7 +91,29 @@ public final class ComputeHealthScoreBench {
     static TestRunner healthRunner() {
         TestRunner runner = JsonRecordRunners.newRunner(new ComputeHealthScore());
         runner.setProperty(ComputeHealthScore.BASELINE_SIZE, "5");
+        runner.setProperty(
+                ComputeHealthScore.STATE_DIRECTORY, temporaryDirectory().toString());
         return runner;
+    }
+
+    /** A directory for the machine state files, deleted when the JVM exits. */
+    static Path temporaryDirectory() {
+        try {
+            Path directory = Files.createTempDirectory("health-bench");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(directory)));
+            return directory;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void deleteTree(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // best effort: a temporary directory
+        }
     }
 
     static Throughput.Result run(String name, TestRunner runner, int warmups, int iterations, int machines)
@@ -111,42 +144,7 @@ public final class ComputeHealthScoreBench {
         return run("PassThrough", JsonRecordRunners.newRunner(passThrough), warmups, iterations, MACHINES);
     }
 
-    /** Heap retained by ComputeHealthScore's in-memory state of {@code machines} machines, in bytes. */
-    public static long heapForMachines(int machines) throws Exception {
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        List<byte[]> content = new ArrayList<>();
-        Random random = new Random(7);
-        for (int start = 0; start < machines; start += 10_000) {
-            content.add(flowFile(Math.min(10_000, machines - start), T0, random));
-        }
-        // Distinct machine ids per chunk: rewrite the ids of chunk k to start at k * 10,000.
-        List<byte[]> distinct = new ArrayList<>();
-        for (int k = 0; k < content.size(); k++) {
-            String json = new String(content.get(k), StandardCharsets.UTF_8);
-            if (k > 0) {
-                json = json.replace("\"machine_id\":\"M", "\"machine_id\":\"C" + k + "-M");
-            }
-            distinct.add(json.getBytes(StandardCharsets.UTF_8));
-        }
-        content = null;
-        TestRunner runner = healthRunner();
-        runner.run(1, false, true); // schedule: loads the (empty) state
-        long before = usedAfterGc(memory);
-        for (byte[] flowFile : distinct) {
-            runner.enqueue(flowFile);
-            runner.run(1, false, false);
-            runner.clearTransferState();
-            runner.clearProvenanceEvents();
-        }
-        distinct = null;
-        // NiFi's state manager keeps its own copy; measure what the processor holds.
-        runner.getStateManager().clear(Scope.LOCAL);
-        long after = usedAfterGc(memory);
-        runner.shutdown();
-        return after - before;
-    }
-
-    private static long usedAfterGc(MemoryMXBean memory) throws InterruptedException {
+    static long usedAfterGc(MemoryMXBean memory) throws InterruptedException {
         for (int i = 0; i < 3; i++) {
             System.gc();
             Thread.sleep(100);
@@ -261,8 +259,11 @@ public final class ComputeHealthScoreBench {
         System.out.printf(
                 "ratio to pass-through: %.1f%% wall-clock, %.1f%% per CPU-second (target >= 70%%)%n",
                 100 * c.ratio(), 100 * c.cpuRatio());
-        long heap = heapForMachines(100_000);
+        HealthStateBench.Row state = HealthStateBench.measure(100_000);
         System.out.printf(
-                "heap for 100,000 machines' state: %.1f MB (%d bytes per machine)%n", heap / 1e6, heap / 100_000);
+                Locale.ROOT,
+                "heap for 100,000 machines' state: %.1f MB (%.0f bytes per machine)%n",
+                state.heapBytesPerMachine() * 100_000 / 1e6,
+                state.heapBytesPerMachine());
     }
 }

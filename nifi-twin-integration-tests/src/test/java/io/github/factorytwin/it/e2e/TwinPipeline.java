@@ -15,6 +15,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -109,15 +111,26 @@ final class TwinPipeline {
             assertTrue(names.contains(name), processorClass + " has no property '" + name + "' (contract)");
             runner.setProperty(name, value);
         });
+        if (processorClass.equals(HEALTH) && !properties.containsKey(STATE_DIRECTORY)) {
+            // Not the default (relative to the working directory): a directory of this test run.
+            runner.setProperty(STATE_DIRECTORY, HEALTH_STATE.toString());
+        }
         runner.assertValid();
         return runner;
     }
 
+    static final String STATE_DIRECTORY = "State Directory";
+    /** Where the health processors of this JVM keep their machine state (a sub-directory per processor id). */
+    static final Path HEALTH_STATE = Path.of("target", "e2e", "health-state").toAbsolutePath();
+
     /**
      * A new runner for the same processor class and properties: a restart. A processor that declares LOCAL state
-     * ({@code @Stateful}) gets the old runner's state, as NiFi's state provider would give it back.
+     * ({@code @Stateful}) gets the old runner's state, as NiFi's state provider would give it back. ComputeHealthScore
+     * keeps its machines in '{@code State Directory}/<processor id>'; NiFi keeps a processor's id across a restart,
+     * the mock gives the new runner a new one, so those files move to the new id.
      */
     static TestRunner restart(TestRunner old, String processorClass, Map<String, String> properties) {
+        old.stop();
         TestRunner fresh = runner(processorClass, properties);
         Stateful stateful = old.getProcessor().getClass().getAnnotation(Stateful.class);
         try {
@@ -126,10 +139,16 @@ final class TwinPipeline {
                         old.getStateManager().getState(Scope.LOCAL).toMap();
                 fresh.getStateManager().setState(state, Scope.LOCAL);
             }
+            if (processorClass.equals(HEALTH)) {
+                Path root = Path.of(
+                        fresh.getProcessContext().getProperty(STATE_DIRECTORY).getValue());
+                Files.move(
+                        root.resolve(old.getProcessor().getIdentifier()),
+                        root.resolve(fresh.getProcessor().getIdentifier()));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        old.stop();
         return fresh;
     }
 
