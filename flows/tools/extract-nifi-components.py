@@ -77,6 +77,37 @@ CONDITIONAL = {
 }
 
 
+# Defaults given as enum constants: the enum's getValue() for the constant, read by hand from the enum's source at
+# the tag (the enums live outside the component's files). Check them when the tag changes.
+ENUM_VALUES = {
+    "FailureStrategy": {"ROUTE_TO_FAILURE": "Route to Failure"},
+    "DeliveryGuarantee": {"DELIVERY_REPLICATED": "all"},
+    "PartitionStrategy": {"DEFAULT_PARTITIONER": "org.apache.kafka.clients.producer.internals.DefaultPartitioner"},
+    "PublishStrategy": {"USE_VALUE": "USE_VALUE"},
+    "KeyEncoding": {"UTF8": "utf-8"},
+    "RecordMetadataStrategy": {"FROM_PROPERTIES": "FROM_PROPERTIES"},
+    "AutoOffsetReset": {"LATEST": "latest"},
+    "ProcessingStrategy": {"FLOW_FILE": "FLOW_FILE"},
+    "OutputStrategy": {"USE_VALUE": "USE_VALUE"},
+    "KeyFormat": {"BYTE_ARRAY": "byte-array"},
+    "SaslMechanism": {"GSSAPI": "GSSAPI"},
+    "IsolationLevel": {"READ_COMMITTED": "read_committed"},
+    "Operation": {"Index": "index"},
+    "AuthorizationScheme": {"BASIC": "BASIC"},
+    "UpdateMethod": {"UPDATE_ONE": "one"},
+    "StartingFieldStrategy": {"ROOT_NODE": "ROOT_NODE"},
+    "SchemaApplicationStrategy": {"SELECTED_PART": "SELECTED_PART"},
+    "SecurityProtocol": {"PLAINTEXT": "PLAINTEXT"},
+    "StandardCharsets": {"UTF_8": "UTF-8"},
+}
+# (type, property name) -> default, where the default comes from an overridden method, read by hand at the tag.
+OVERRIDES = {
+    ("org.apache.nifi.json.JsonTreeReader", "schema-access-strategy"): "infer-schema",  # JsonTreeReader override
+    ("org.apache.nifi.json.JsonRecordSetWriter", "schema-access-strategy"): "inherit-record-schema",
+    ("org.apache.nifi.json.JsonRecordSetWriter", "Schema Write Strategy"): "no-schema",
+}
+
+
 def git_show(repo, tag, path):
     return subprocess.run(["git", "-C", repo, "show", f"{tag}:{path}"], check=True, capture_output=True, text=True).stdout
 
@@ -162,9 +193,47 @@ class Source:
         d = {"name": self.arg(body, "name"), "displayName": self.arg(body, "displayName"),
              "controllerService": ".identifiesControllerService(" in body,
              "base": base.group(1).split(".")[-1] if base else None}
+        d["default"] = self.default(body)
         req = re.search(r"\.required\((true|false)\)", body)
         d["required"] = None if req is None else req.group(1) == "true"
         return d
+
+    def default(self, body):
+        """The descriptor's default value as NiFi exports it (a string), None without one, UNRESOLVED if unreadable."""
+        m = re.search(r"\.\s*defaultValue\(", body)
+        if not m:
+            return None
+        expr = balanced(body, body.index("(", m.start())).strip()
+        return self.value_of(expr)
+
+    def value_of(self, expr):
+        expr = expr.strip()
+        if re.fullmatch(r'"(?:[^"\\]|\\.)*"', expr):
+            return bytes(expr[1:-1], "utf-8").decode("unicode_escape")
+        m = re.fullmatch(r"(?:String\.valueOf|Integer\.toString|Long\.toString|Boolean\.toString)\((.+)\)", expr)
+        if m:
+            return self.value_of(m.group(1))
+        if re.fullmatch(r"-?\d+[LlDdFf]?", expr):
+            return expr.rstrip("LlDdFf")
+        if expr in ("true", "false", "Boolean.TRUE.toString()", "Boolean.FALSE.toString()",
+                    "Boolean.TRUE", "Boolean.FALSE"):
+            return "true" if "rue" in expr.split(".")[-1] or "TRUE" in expr else "false"
+        m = re.fullmatch(r"(?:([\w.]+)\.)?(\w+)(?:\.getValue\(\)|\.name\(\)|\.displayName\(\))?", expr)
+        if m:
+            ident = m.group(2)
+            owner = (m.group(1) or "").split(".")[-1]
+            if owner in ENUM_VALUES and ident in ENUM_VALUES[owner]:
+                return ENUM_VALUES[owner][ident]
+            if ident in self.strings:
+                return self.strings[ident]
+            for t in self.texts:
+                av = re.search(r"AllowableValue\s+" + ident + r"\s*=\s*new\s+AllowableValue\(\s*([^,)]+)", t)
+                if av:
+                    return self.value_of(av.group(1))
+                num = re.search(r"\b(?:int|long|Integer|Long)\s+" + ident + r"\s*=\s*(-?\d+)[Ll]?\s*;", t)
+                if num:
+                    return num.group(1)
+        return "UNRESOLVED: " + expr
 
     def resolve(self, ident, seen=(), table=None):
         d = dict((table or self.descriptors)[ident])
@@ -175,7 +244,7 @@ class Source:
         else:
             b = None
         if b is not None:
-            for k in ("name", "displayName", "required"):
+            for k in ("name", "displayName", "required", "default"):
                 if d[k] is None:
                     d[k] = b[k]
             d["controllerService"] = d["controllerService"] or b["controllerService"]
@@ -276,8 +345,13 @@ def extract(repo, tag, version):
             if p["name"] in seen:
                 continue
             seen.add(p["name"])
+            if (type_, p["name"]) in OVERRIDES:
+                p["default"] = OVERRIDES[(type_, p["name"])]
+            if p.get("default") is not None and p["default"].startswith("UNRESOLVED"):
+                raise SystemExit(f"{type_}.{p['name']}: {p['default']} (add it to ENUM_VALUES or OVERRIDES)")
             properties.append({"name": p["name"], "displayName": p["displayName"] or p["name"],
-                               "controllerService": p["controllerService"], "required": p["required"]})
+                               "controllerService": p["controllerService"], "required": p["required"],
+                               "default": p.get("default")})
         entry = {"type": type_, "kind": kind,
                  "bundle": {"group": "org.apache.nifi", "artifact": artifact, "version": version},
                  "source": [f"{tag}:{p}" for p in paths], "properties": properties}

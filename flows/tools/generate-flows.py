@@ -18,6 +18,25 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 CONTEXT = "Factory Twin"
 
 
+with open(os.path.join(OUT, f"nifi-{NIFI}-components.json")) as _f:
+    COMPONENTS = {c["type"]: c for c in json.load(_f)["components"]}
+
+
+def complete(component):
+    """NiFi's components carry every property they have, unset ones with NiFi's default (null without one), as NiFi
+    exports them: a property the file lacks may be added by NiFi's migration with another value (JsonRecordSetWriter's
+    'Allow Scientific Notation' became true), and the deployed group would be LOCALLY_MODIFIED from the start."""
+    listed = COMPONENTS.get(component["type"])
+    if listed is None:
+        return
+    names = [p["name"] for p in listed["properties"]]
+    unknown = set(component["properties"]) - set(names)
+    assert not unknown, f"{component['name']}: not properties of {component['type']}: {unknown}"
+    full = {p["name"]: p["default"] for p in listed["properties"]}
+    full.update(component["properties"])
+    component["properties"] = full
+
+
 def uid(*parts):
     return str(uuid.uuid5(NS, "/".join(parts)))
 
@@ -267,6 +286,8 @@ class Flow:
         # Only the services some component of this flow uses.
         used_ids = {v for c in self.processors + self.services for v in c["properties"].values()}
         self.services = [s for s in self.services if s["identifier"] in used_ids]
+        for c in self.processors + self.services:
+            complete(c)
         # Every flow carries the whole context: NiFi shares a parameter context between imports by name.
         used = {k: PARAMETERS[k] for k in sorted(PARAMETERS)}
         doc = {
