@@ -123,6 +123,7 @@ public final class Scorecard {
                     ScorecardReport.fmt(ours, 2),
                     "published " + ScorecardReport.fmt(published, 2));
         }
+        rates("nab.reference.numenta.", "reproduced numenta HTM", reproduction);
         Map<String, String> published = new LinkedHashMap<>();
         for (String profile : NabProfile.NAMES) {
             StringBuilder text = new StringBuilder("published: ");
@@ -136,6 +137,8 @@ public final class Scorecard {
             }
             published.put(profile, text.toString());
         }
+
+        flagEverything(corpus);
 
         Optional<NabDetector> twin = TwinDetectors.nab();
         if (twin.isEmpty()) {
@@ -179,6 +182,37 @@ public final class Scorecard {
                     ScorecardReport.fmt(r.normalizedScore(), 2),
                     published.get(profile) + "; threshold " + ScorecardReport.fmt(r.threshold(), 4));
         }
+        rates(prefix, label, result);
+    }
+
+    /**
+     * Row-level precision, recall, F1, false-alarm and missed-alarm rate at the standard profile's threshold (a row
+     * inside a labelled window is abnormal; probationary rows are not counted).
+     */
+    private void rates(String prefix, String label, NabEvaluation.Result result) {
+        NabEvaluation.ProfileResult standard = result.profiles().get("standard");
+        DetectionCounts counts = standard.counts();
+        counts.report(report, prefix + "rows.");
+        report.row(
+                "NAB",
+                label + ": " + DetectionCounts.RATES,
+                counts.rates(),
+                "rows at the standard threshold " + ScorecardReport.fmt(standard.threshold(), 4) + "; "
+                        + counts.tp() + " TP, " + counts.fp() + " FP, " + counts.fn() + " FN, " + counts.tn()
+                        + " TN");
+    }
+
+    /** The trivial detector that flags every row: what any figure must be compared with. */
+    private void flagEverything(NabCorpus corpus) throws IOException {
+        NabEvaluation.Result result = NabEvaluation.flagEverything(corpus);
+        StringBuilder scores = new StringBuilder();
+        for (String profile : NabProfile.NAMES) {
+            double score = result.normalized(profile);
+            report.number("nab.flag_everything." + profile, score);
+            scores.append(scores.isEmpty() ? "" : " / ").append(ScorecardReport.fmt(score, 2));
+        }
+        report.row("NAB", "flag every row: score standard / low FP / low FN", scores.toString(), "trivial detector");
+        rates("nab.flag_everything.", "flag every row", result);
     }
 
     // ---------------------------------------------------------------- simulator

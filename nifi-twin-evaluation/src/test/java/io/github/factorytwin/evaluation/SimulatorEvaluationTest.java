@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.factorytwin.evaluation.simulator.AlertGroundTruth;
+import io.github.factorytwin.evaluation.simulator.EnginePipeline;
 import io.github.factorytwin.simulator.MachineCondition;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -19,9 +20,10 @@ class SimulatorEvaluationTest {
         java.util.Map<String, MachineCondition> last = new java.util.HashMap<>();
         SimulatorEvaluation.Pipeline oracle = new SimulatorEvaluation.Pipeline() {
             @Override
-            public boolean raisesAlert(io.github.factorytwin.simulator.Reading r) {
+            public EnginePipeline.Verdict observe(io.github.factorytwin.simulator.Reading r) {
                 MachineCondition previous = last.put(r.machineId(), r.condition());
-                return r.condition() == MachineCondition.DEGRADING && previous != MachineCondition.DEGRADING;
+                boolean degrading = r.condition() == MachineCondition.DEGRADING;
+                return new EnginePipeline.Verdict(degrading && previous != MachineCondition.DEGRADING, degrading);
             }
 
             @Override
@@ -38,6 +40,24 @@ class SimulatorEvaluationTest {
         assertTrue(r.recall() > 0.8, r.toString());
         assertTrue(r.medianLeadSeconds() > 0, r.toString());
         assertEquals(10 * (24 - 1), r.machineDays() * 24, 0.01, r.toString());
+        // in alarm exactly while degrading: no reading is a false or a missed alarm
+        assertEquals(0.0, r.readings().falseAlarmRate(), 1e-12, r.toString());
+        assertEquals(0.0, r.readings().missedAlarmRate(), 1e-12, r.toString());
+        assertEquals(1.0, r.readings().f1(), 1e-12, r.toString());
+    }
+
+    @Test
+    void flaggingEverythingFindsEveryFailureAndRaisesAFalseAlarmOnEveryNormalReading() {
+        AlertGroundTruth.Result r = SimulatorEvaluation.run(
+                SimulatorEvaluation.Fleet.of(1.0), SimulatorEvaluation.flagEverything(), 0, QUIET);
+        assertTrue(r.failures() >= 10, r.toString());
+        assertEquals(1.0, r.recall(), 1e-12, r.toString());
+        assertEquals(0.0, r.missedFailureRate(), 1e-12, r.toString());
+        assertEquals(1.0, r.readings().falseAlarmRate(), 1e-12, r.toString());
+        assertEquals(0.0, r.readings().missedAlarmRate(), 1e-12, r.toString());
+        assertTrue(r.readings().tp() > 0 && r.readings().fp() > r.readings().tp(), r.toString());
+        // one alert per reading: 43,200 readings a machine-day at 2 s, nearly all while normal
+        assertTrue(r.falseAlertsPerMachineDay() > 30_000, r.toString());
     }
 
     @Test

@@ -1,7 +1,9 @@
 package io.github.factorytwin.evaluation.nab;
 
+import io.github.factorytwin.evaluation.DetectionCounts;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +24,17 @@ public final class NabEvaluation {
             double nullScore,
             double perfectScore,
             double normalizedScore,
-            List<NabScorer.FileScore> files) {}
+            List<NabScorer.FileScore> files) {
+
+        /** Row counts over the scored (non-probationary) rows of every file at this profile's threshold. */
+        public DetectionCounts counts() {
+            DetectionCounts sum = DetectionCounts.NONE;
+            for (NabScorer.FileScore f : files) {
+                sum = sum.plus(new DetectionCounts(f.tp(), f.fp(), f.fn(), f.tn()));
+            }
+            return sum;
+        }
+    }
 
     /** The results of one detector, by profile name in NAB's order. */
     public record Result(String detector, Map<String, ProfileResult> profiles) {
@@ -52,6 +64,21 @@ public final class NabEvaluation {
             swept.add(NabScorer.sweep(file, data.timestamps(), scores, data.windows()));
         }
         return evaluate(corpus.profiles(), corpus.windowCount(), detector, swept, thresholds);
+    }
+
+    /** The trivial detector that flags every row, scored at threshold 1 (NAB's optimiser would detect nothing). */
+    public static Result flagEverything(NabCorpus corpus) throws IOException {
+        Map<String, double[]> ones = new LinkedHashMap<>();
+        for (String file : corpus.files()) {
+            double[] scores = new double[corpus.load(file).size()];
+            Arrays.fill(scores, 1.0);
+            ones.put(file, scores);
+        }
+        Map<String, Double> thresholds = new LinkedHashMap<>();
+        for (String profile : NabProfile.NAMES) {
+            thresholds.put(profile, 1.0);
+        }
+        return evaluate(corpus, "flag everything", ones, thresholds);
     }
 
     /** Scores already-swept files; {@code labelledWindows} is the corpus's total window count. */

@@ -1,5 +1,6 @@
 package io.github.factorytwin.evaluation.simulator;
 
+import io.github.factorytwin.evaluation.DetectionCounts;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -25,6 +26,10 @@ import java.util.Map;
  *       positive, but not false either.
  *   <li>precision = true-positive alerts / (true-positive + false + late alerts); recall = detected
  *       failures / failures; false alerts per machine-day over the evaluated time.
+ *   <li>Readings: a reading is <b>in alarm</b> when the machine's health status after it is not HEALTHY (an
+ *       incident is open). Over the scored {@code normal} (negative) and {@code degrading} (positive) readings
+ *       ({@code failed} and {@code maintenance} ones are neither) this gives reading-level counts: the false-alarm
+ *       rate is the share of normal readings in alarm, the missed-alarm rate the share of degrading ones not.
  *   <li>Readings before {@code evaluateFrom} (the detectors' warm-up) are fed to the detectors but not
  *       scored: no alert, failure or machine time before it counts. A degradation still under way when
  *       the run ends has no failure yet: its alerts are reported as pending and left out.
@@ -64,7 +69,19 @@ public final class AlertGroundTruth {
             double recall,
             double falseAlertsPerMachineDay,
             double medianLeadSeconds,
-            List<Double> leadSeconds) {}
+            List<Double> leadSeconds,
+            DetectionCounts readings) {
+
+        /** F1 of alert precision and failure recall. */
+        public double f1() {
+            return precision + recall > 0 ? 2 * precision * recall / (precision + recall) : Double.NaN;
+        }
+
+        /** Failures without a warning, as a share of all failures (1 - recall). */
+        public double missedFailureRate() {
+            return failures == 0 ? Double.NaN : (double) (failures - detectedFailures) / failures;
+        }
+    }
 
     private static final class Machine {
         State state;
@@ -82,6 +99,7 @@ public final class AlertGroundTruth {
     private int falseAlerts;
     private int lateAlerts;
     private final List<Double> leads = new ArrayList<>();
+    private DetectionCounts readings = DetectionCounts.NONE;
 
     /** @param evaluateFrom epoch millis from which readings, alerts and failures are scored */
     public AlertGroundTruth(long evaluateFrom) {
@@ -89,14 +107,14 @@ public final class AlertGroundTruth {
     }
 
     /**
-     * One reading in time order per machine: its ground-truth state and whether the detectors raised a
-     * new alert on it.
+     * One reading in time order per machine: its ground-truth state, whether the detectors raised a new alert on
+     * it, and whether the machine is in alarm after it.
      */
-    public void observe(String machineId, long timestamp, String state, boolean alertRaised) {
-        observe(machineId, timestamp, State.of(state), alertRaised);
+    public void observe(String machineId, long timestamp, String state, boolean alertRaised, boolean inAlarm) {
+        observe(machineId, timestamp, State.of(state), alertRaised, inAlarm);
     }
 
-    public void observe(String machineId, long timestamp, State state, boolean alertRaised) {
+    public void observe(String machineId, long timestamp, State state, boolean alertRaised, boolean inAlarm) {
         Machine m = machines.computeIfAbsent(machineId, id -> new Machine());
         boolean scored = timestamp >= evaluateFrom;
         if (scored) {
@@ -119,6 +137,9 @@ public final class AlertGroundTruth {
             m.pending.clear();
         } else if (state == State.NORMAL || state == State.MAINTENANCE) {
             m.pending.clear(); // a degradation that did not end in failure (not produced by the simulator)
+        }
+        if (scored && (state == State.NORMAL || state == State.DEGRADING)) {
+            readings = readings.plus(state == State.DEGRADING, inAlarm);
         }
         if (!alertRaised || !scored) {
             return;
@@ -158,6 +179,7 @@ public final class AlertGroundTruth {
                 failures == 0 ? Double.NaN : (double) detected / failures,
                 machineDays == 0 ? Double.NaN : falseAlerts / machineDays,
                 median,
-                List.copyOf(sorted));
+                List.copyOf(sorted),
+                readings);
     }
 }

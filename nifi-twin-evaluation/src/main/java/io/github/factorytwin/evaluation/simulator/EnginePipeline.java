@@ -7,6 +7,7 @@ import io.github.factorytwin.anomaly.MissingValueStrategy;
 import io.github.factorytwin.health.Alert;
 import io.github.factorytwin.health.HealthConfig;
 import io.github.factorytwin.health.HealthEngine;
+import io.github.factorytwin.health.HealthStatus;
 import io.github.factorytwin.health.MachineState;
 import io.github.factorytwin.simulator.MachineCondition;
 import io.github.factorytwin.simulator.Reading;
@@ -63,8 +64,11 @@ public final class EnginePipeline {
         return description;
     }
 
-    /** Feeds one reading through both engines; true when the health engine RAISED a new alert. */
-    public boolean raisesAlert(Reading reading) {
+    /** What the detectors said about one reading: a new alert RAISED, and whether the machine is in alarm after it. */
+    public record Verdict(boolean raised, boolean inAlarm) {}
+
+    /** Feeds one reading through both engines. */
+    public Verdict observe(Reading reading) {
         String machine = reading.machineId();
         double[] sensors = {reading.temperature(), reading.vibration(), reading.rpm()};
         boolean maintenance = reading.condition() == MachineCondition.MAINTENANCE;
@@ -86,11 +90,12 @@ public final class EnginePipeline {
                 machine,
                 state,
                 new io.github.factorytwin.health.Reading(reading.timestamp(), sensors, score, maintenance));
+        boolean raised = false;
         for (Alert alert : outcome.alerts()) {
-            if (alert.event() == Alert.Event.RAISED) {
-                return true;
-            }
+            raised |= alert.event() == Alert.Event.RAISED;
         }
-        return false;
+        // a late reading has no status; the simulator writes none (its readings are in time order)
+        HealthStatus status = outcome.status();
+        return new Verdict(raised, status != null && status != HealthStatus.HEALTHY);
     }
 }

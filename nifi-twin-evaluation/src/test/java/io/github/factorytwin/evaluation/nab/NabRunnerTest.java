@@ -3,6 +3,7 @@ package io.github.factorytwin.evaluation.nab;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.factorytwin.evaluation.DetectionCounts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -160,5 +161,19 @@ class NabRunnerTest {
         assertEquals(1.0, scores[0]);
         assertEquals(0.0, scores[1]);
         assertEquals(0.0, scores[2]);
+    }
+
+    @Test
+    void flaggingEveryRowRecallsEveryWindowRowAndFlagsEveryNormalOne() throws IOException {
+        NabEvaluation.Result result = NabEvaluation.flagEverything(corpus);
+        DetectionCounts counts = result.profiles().get("standard").counts();
+        // a: rows 30..199 scored (probation 30), window 140..159; b: rows 45..299 scored, window 210..239
+        assertEquals(new DetectionCounts(20 + 30, 150 + 225, 0, 0), counts);
+        assertEquals(1.0, counts.recall(), 1e-12);
+        assertEquals(1.0, counts.falseAlarmRate(), 1e-12);
+        assertEquals(0.0, counts.missedAlarmRate(), 1e-12);
+        assertEquals(50.0 / 425, counts.precision(), 1e-12);
+        // every window is found at its first row, but every other row costs a false positive
+        assertTrue(result.normalized("standard") < 0, "" + result.normalized("standard"));
     }
 }
