@@ -1,13 +1,15 @@
 package io.github.factorytwin.anomaly;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -32,6 +34,8 @@ import java.util.function.Supplier;
  * the Kafka key does) for exact derived features.
  */
 public final class AnomalyDetector {
+
+    private static final int INITIAL_SAMPLE = 16;
 
     /** Which readings share a model when learning from the stream. */
     public enum Scope {
@@ -65,6 +69,7 @@ public final class AnomalyDetector {
      * @param threshold score at or above which a reading is anomalous
      * @param seed seed of the fits; null for a random seed per fit
      * @param sampleSize readings in the sliding sample that retraining fits on (at least {@code warmUpSize})
+     * @param maxMachines machines (and scope keys) kept in memory; the least recently seen is dropped beyond it
      */
     public record Config(
             FeatureSpec spec,
@@ -76,7 +81,34 @@ public final class AnomalyDetector {
             int subsampleSize,
             double threshold,
             Long seed,
-            int sampleSize) {
+            int sampleSize,
+            int maxMachines) {
+
+        /** A configuration that keeps every machine (no limit). */
+        public Config(
+                FeatureSpec spec,
+                MissingValueStrategy missing,
+                Scope scope,
+                int warmUpSize,
+                int retrainInterval,
+                int trees,
+                int subsampleSize,
+                double threshold,
+                Long seed,
+                int sampleSize) {
+            this(
+                    spec,
+                    missing,
+                    scope,
+                    warmUpSize,
+                    retrainInterval,
+                    trees,
+                    subsampleSize,
+                    threshold,
+                    seed,
+                    sampleSize,
+                    Integer.MAX_VALUE);
+        }
 
         /** A configuration whose retraining sample is as large as the warm-up. */
         public Config(
@@ -98,6 +130,9 @@ public final class AnomalyDetector {
             Objects.requireNonNull(scope, "scope");
             if (warmUpSize < 2) {
                 throw new IllegalArgumentException("Warm-up size must be at least 2");
+            }
+            if (maxMachines < 1) {
+                throw new IllegalArgumentException("At least one machine must be kept");
             }
             if (sampleSize < warmUpSize) {
                 throw new IllegalArgumentException("The retraining sample must hold at least the warm-up readings");
@@ -141,12 +176,33 @@ public final class AnomalyDetector {
 
     private final Config config;
     private final Supplier<IsolationForestModel> fixedModel;
-    private final ConcurrentHashMap<String, MachineState> machines = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Learner> learners = new ConcurrentHashMap<>();
+    private final RecentlyUsed<MachineState> machines;
+    private final RecentlyUsed<Learner> learners;
+    private final AtomicLong evictions = new AtomicLong();
+    private volatile Consumer<String> evictionListener = id -> {};
 
     private AnomalyDetector(Config config, Supplier<IsolationForestModel> fixedModel) {
         this.config = config;
         this.fixedModel = fixedModel;
+        this.machines = new RecentlyUsed<>(config.maxMachines());
+        this.learners = new RecentlyUsed<>(config.maxMachines());
+        machines.onEvict(id -> {
+            evictions.incrementAndGet();
+            evictionListener.accept(id);
+        });
+    }
+
+    /**
+     * Sets who is told the id of a machine dropped from memory for exceeding the configured maximum (least
+     * recently seen first), e.g. to drop its other per-machine state; called under a lock: keep it short.
+     */
+    public void onEvict(Consumer<String> listener) {
+        this.evictionListener = listener == null ? id -> {} : listener;
+    }
+
+    /** Machines dropped since the last call. */
+    public long takeEvictions() {
+        return evictions.getAndSet(0);
     }
 
     /** A detector that learns its models from the stream. */
@@ -217,7 +273,7 @@ public final class AnomalyDetector {
 
     /** A snapshot of the committed per-machine feature state (each state is immutable once published). */
     public Map<String, MachineState> machineStates() {
-        return new HashMap<>(machines);
+        return machines.snapshot();
     }
 
     /** Restores the committed feature state of machines (e.g. saved before a restart). */
@@ -367,7 +423,19 @@ public final class AnomalyDetector {
 
         Learner(String key) {
             this.key = key;
-            this.sample = new double[config.sampleSize()][];
+            // grows as rows arrive (doubling), so a key costs what it has seen, not the configured size
+            this.sample = new double[Math.min(INITIAL_SAMPLE, config.sampleSize())][];
+        }
+
+        /** Adds a row to the sample: appended while it grows, then replacing the oldest. */
+        private void add(double[] row) {
+            int capacity = config.sampleSize();
+            if (filled == sample.length && sample.length < capacity) {
+                sample = Arrays.copyOf(sample, (int) Math.min(capacity, 2L * sample.length));
+            }
+            sample[next] = row; // while growing, next == filled < sample.length
+            next = next + 1 == capacity ? 0 : next + 1;
+            filled = Math.min(filled + 1, capacity);
         }
 
         /** Takes what was saved for this key, once (before any row is learned). */
@@ -397,9 +465,7 @@ public final class AnomalyDetector {
                 if (sample == null) {
                     return;
                 }
-                sample[next] = row;
-                next = (next + 1) % sample.length;
-                filled = Math.min(filled + 1, sample.length);
+                add(row);
                 if (model == null) {
                     if (filled >= config.warmUpSize() && --untilAttempt <= 0) {
                         fit(refused);

@@ -110,6 +110,11 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
     static final String COUNTER_SCORED = "Records Scored";
     static final String COUNTER_ANOMALIES = "Anomalies Found";
     static final String COUNTER_FITS_REFUSED = "Model Fits Refused";
+    static final String COUNTER_EVICTED = "Machines Evicted";
+
+    /** Largest Warm-up Size: a sample of a million readings per scope key is already a lot of memory. */
+    static final int MAX_WARM_UP = 1_000_000;
+
     static final String WARMING_UP = "model warming up: no score yet";
 
     /** With a Model File: readings of a machine its score post-processing learns from before it reports. */
@@ -156,11 +161,25 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             .name("Warm-up Size")
             .description("Readings collected (per Model Scope key) before the first model is fitted. They pass to"
                     + " success with a null 'anomaly_score' and 'is_anomaly' false. Also the size of the sliding"
-                    + " sample that retraining uses.")
+                    + " sample that retraining uses. The sample grows with the readings seen (it is not allocated"
+                    + " at this size up front); at most " + MAX_WARM_UP + ".")
             .required(true)
             .defaultValue("1000")
-            .addValidator(StandardValidators.createLongValidator(10, 10_000_000, true))
+            .addValidator(StandardValidators.createLongValidator(10, MAX_WARM_UP, true))
             .dependsOn(MODEL_SOURCE, ModelSource.LEARN_FROM_STREAM)
+            .build();
+
+    public static final PropertyDescriptor MAXIMUM_MACHINES = new PropertyDescriptor.Builder()
+            .name("Maximum Machines")
+            .description("Most machines whose state is kept in memory (feature state, score post-processing, and"
+                    + " with Model Scope PER_MACHINE their model and learning sample; with PER_MACHINE_TYPE, at"
+                    + " most this many types). A reading of a new machine beyond it drops the machine seen least"
+                    + " recently (counted in 'Machines Evicted'): if it comes back it starts afresh, except that a"
+                    + " model saved in the State Directory is read again. Bounds memory against stray or hostile"
+                    + " machine ids; see the additional details for the memory per machine.")
+            .required(true)
+            .defaultValue("100000")
+            .addValidator(StandardValidators.createLongValidator(1, 100_000_000, true))
             .build();
 
     public static final PropertyDescriptor MODEL_SCOPE = new PropertyDescriptor.Builder()
@@ -333,6 +352,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             MODEL_FILE,
             STATE_DIRECTORY,
             WARM_UP_SIZE,
+            MAXIMUM_MACHINES,
             MODEL_SCOPE,
             RETRAIN_INTERVAL,
             NUMBER_OF_TREES,
@@ -480,7 +500,9 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                 learning
                         ? AnomalyProperties.seed(
                                 context.getProperty(RANDOM_SEED).getValue())
-                        : null);
+                        : null,
+                learning ? context.getProperty(WARM_UP_SIZE).asInteger() : MODEL_FILE_START_UP,
+                context.getProperty(MAXIMUM_MACHINES).asInteger());
         String pattern = context.getProperty(MACHINE_ID_PATTERN).getValue();
         PostProcessing post = context.getProperty(SCORE_POST_PROCESSING).asAllowableValue(PostProcessing.class);
         String toleranceText = context.getProperty(RANGE_TOLERANCE).getValue();
@@ -526,6 +548,10 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
         }
         if (stateDirectory != null) {
             restore(started, stateDirectory);
+        }
+        ScorePostProcessing.PerMachine machinesPost = postProcessing;
+        if (machinesPost != null) {
+            started.onEvict(machinesPost::reset); // an evicted machine's post-processing goes with it
         }
         store = stateDirectory;
         detector = started;
@@ -668,7 +694,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
     @Override
     protected Enrichment startEnrichment(ProcessContext context, FlowFile flowFile, RecordSchema inputSchema) {
         refreshModel();
-        AnomalyDetector.Batch batch = detector.begin();
+        AnomalyDetector current = detector;
+        AnomalyDetector.Batch batch = current.begin();
         Settings s = settings;
         ScorePostProcessing.PerMachine.Batch post = postProcessing == null ? null : postProcessing.begin();
         long[] postAnomalies = new long[1];
@@ -778,6 +805,10 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                 if (!batch.refusedFits().isEmpty()) {
                     session.adjustCounter(
                             COUNTER_FITS_REFUSED, batch.refusedFits().size(), false);
+                }
+                long evicted = current.takeEvictions();
+                if (evicted > 0) {
+                    session.adjustCounter(COUNTER_EVICTED, evicted, false);
                 }
                 if (post != null) {
                     post.commit();
