@@ -89,6 +89,10 @@ class HostileRecordsTest {
         assertTrue(outcome.firstReason().startsWith("Content mixes records with other values: array element [10]"));
         assertTrue(outcome.firstReason().contains("is a number"), outcome.firstReason());
 
+        outcome = run(runner, "\"NaN\"[" + reading(0) + "," + reading(1) + "]");
+        assertTrue(outcome.failedWhole(), "found by fuzzing: a scalar before the records");
+        assertTrue(outcome.firstReason().contains("top-level value 1"), outcome.firstReason());
+
         for (String junk : List.of("null", "\"x\"", "true", "[1]")) {
             outcome = run(runner, reading(0) + "\n" + junk + "\n" + reading(1));
             assertTrue(outcome.failedWhole(), junk);
