@@ -141,15 +141,25 @@ public final class HealthEngine {
                 + lags + ";load=" + loadIndex;
     }
 
-    /** Applies one reading of {@code machineId} to {@code state} (unchanged when the reading is late). */
+    /** Applies one reading of {@code machineId} to {@code state}, without a wall clock (replays, evaluations). */
     public Outcome update(String machineId, MachineState state, Reading reading) {
+        return update(machineId, state, reading, Long.MAX_VALUE);
+    }
+
+    /**
+     * Applies one reading of {@code machineId} to {@code state} (unchanged when the reading is late). Lateness is
+     * measured against the machine's newest timestamp, but never against one beyond {@code wallClock}: a reading
+     * stamped in the future moves the machine's clock, yet cannot make every later reading of it late. Any long
+     * is a valid timestamp here: time differences saturate instead of overflowing.
+     */
+    public Outcome update(String machineId, MachineState state, Reading reading, long wallClock) {
         long ts = reading.timestamp();
         long previous = state.lastTimestamp;
         if (state.isNew()) {
             state.lastTimestamp = ts;
             state.resetTimestamp = ts;
             state.trendOrigin = ts;
-        } else if (ts < state.lastTimestamp - config.lateToleranceMillis()) {
+        } else if (ts < minus(Math.min(state.lastTimestamp, wallClock), config.lateToleranceMillis())) {
             return Outcome.lateRecord();
         }
         long now = Math.max(state.lastTimestamp, ts);
@@ -160,7 +170,7 @@ public final class HealthEngine {
         if (state.readings < Integer.MAX_VALUE) {
             state.readings++;
         }
-        learn(state, reading, previous == Long.MIN_VALUE ? 0 : Math.max(0, ts - previous) / 1000.0);
+        learn(state, reading, previous == Long.MIN_VALUE ? 0 : Math.max(0, minus(ts, previous)) / 1000.0);
 
         // Health from the anomaly score and the most drifted sensor.
         double a = anomalyPenalty(state);
@@ -477,7 +487,7 @@ public final class HealthEngine {
     }
 
     private void addTrendPoint(MachineState s, long ts, long now, double health) {
-        double shift = (now - s.trendOrigin) / 1000.0;
+        double shift = minus(now, s.trendOrigin) / 1000.0;
         if (shift != 0) {
             // Re-express the sums with time measured from the new origin: t' = t - shift.
             s.stt = s.stt - 2 * shift * s.st + shift * shift * s.s0;
@@ -491,7 +501,7 @@ public final class HealthEngine {
         s.stt *= lambda;
         s.sth *= lambda;
         s.shh *= lambda;
-        double t = (ts - now) / 1000.0;
+        double t = minus(ts, now) / 1000.0;
         s.s0 += 1;
         s.st += t;
         s.sh += health;
@@ -573,7 +583,7 @@ public final class HealthEngine {
             s.pendingSince = now;
         }
         s.pending = target;
-        if (now - s.pendingSince < config.minDwellMillis()) {
+        if (minus(now, s.pendingSince) < config.minDwellMillis()) {
             return null;
         }
         s.status = target;
@@ -624,6 +634,16 @@ public final class HealthEngine {
 
     static String alertId(String machineId, long raisedAt) {
         return machineId + "-" + raisedAt;
+    }
+
+    /** {@code a - b}, saturated at the ends of the long range instead of wrapping around. */
+    static long minus(long a, long b) {
+        long difference = a - b;
+        // Overflow only when a and b have different signs and the result's sign differs from a's.
+        if (((a ^ b) & (a ^ difference)) < 0) {
+            return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return difference;
     }
 
     private static double clamp(double x) {

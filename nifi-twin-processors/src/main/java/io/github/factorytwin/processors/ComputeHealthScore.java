@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.apache.nifi.annotation.behavior.Stateful;
 import org.apache.nifi.annotation.behavior.TriggerSerially;
 import org.apache.nifi.annotation.behavior.WritesAttribute;
@@ -154,9 +155,22 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
             .name("Late Record Tolerance")
             .description("A record older than its machine's newest timestamp minus this is late: it goes to"
                     + " failure with the reason and changes nothing. Records out of order within the tolerance are"
-                    + " processed.")
+                    + " processed. A newest timestamp ahead of the wall clock counts as the wall clock here, so a"
+                    + " record stamped in the future cannot make every later record of its machine late.")
             .required(true)
             .defaultValue("30 sec")
+            .addValidator(StandardValidators.TIME_PERIOD_VALIDATOR)
+            .build();
+
+    public static final PropertyDescriptor FUTURE_TIMESTAMP_TOLERANCE = new PropertyDescriptor.Builder()
+            .name("Future Timestamp Tolerance")
+            .description("How far ahead of this node's wall clock a record's timestamp may lie; a record further in"
+                    + " the future goes to failure with the reason and changes nothing, so a wrong clock or a"
+                    + " corrupt value cannot become its machine's clock. Records before 1970 or beyond the range"
+                    + " of epoch milliseconds always go to failure. Raise it to replay data stamped in the future"
+                    + " (for example GenerateSensorReadings running AS_FAST_AS_POSSIBLE for long).")
+            .required(true)
+            .defaultValue("1 day")
             .addValidator(StandardValidators.TIME_PERIOD_VALIDATOR)
             .build();
 
@@ -250,6 +264,7 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
             MINIMUM_DWELL_TIME,
             BASELINE_SIZE,
             LATE_RECORD_TOLERANCE,
+            FUTURE_TIMESTAMP_TOLERANCE,
             MACHINE_ID_FIELD,
             MAX_MACHINE_ID_LENGTH,
             TREND_WINDOW,
@@ -265,6 +280,13 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
     private volatile HealthEngine engine;
     private volatile String machineIdField;
     private volatile int maxMachineIdLength = DEFAULT_MAX_MACHINE_ID_LENGTH;
+    private volatile long futureToleranceMillis;
+    private volatile LongSupplier clock = System::currentTimeMillis;
+
+    /** For tests: the wall clock. */
+    void setClock(LongSupplier clock) {
+        this.clock = clock;
+    }
 
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
@@ -356,6 +378,7 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
         }
         machineIdField = context.getProperty(MACHINE_ID_FIELD).getValue();
         maxMachineIdLength = context.getProperty(MAX_MACHINE_ID_LENGTH).asInteger();
+        futureToleranceMillis = context.getProperty(FUTURE_TIMESTAMP_TOLERANCE).asTimePeriod(TimeUnit.MILLISECONDS);
         closeStore();
         Path directory =
                 Path.of(context.getProperty(STATE_DIRECTORY).getValue().trim()).resolve(getIdentifier());
@@ -524,7 +547,8 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
             if (machineId == null) {
                 throw new RecordRejectedException("Field '" + idField + "' (the machine id) is missing");
             }
-            long timestamp = timestamp(record);
+            long now = clock.getAsLong();
+            long timestamp = Timestamps.epochMillis(record, TwinFields.TIMESTAMP, now, futureToleranceMillis);
             double[] values = new double[sensors.size()];
             for (int i = 0; i < values.length; i++) {
                 values[i] = finiteOrMissing(record, sensors.get(i));
@@ -542,12 +566,12 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
                 staged.put(machineId, state);
             }
             HealthEngine.Outcome outcome =
-                    engine.update(machineId, state, new Reading(timestamp, values, anomaly, isMaintenance));
+                    engine.update(machineId, state, new Reading(timestamp, values, anomaly, isMaintenance), now);
             if (outcome.late()) {
                 late++;
                 throw new RecordRejectedException("Late record: timestamp " + timestamp + " is more than the Late"
-                        + " Record Tolerance older than machine " + machineId + "'s newest reading ("
-                        + state.lastTimestamp() + ")");
+                        + " Record Tolerance older than machine " + RecordSupport.shorten(machineId)
+                        + "'s newest reading (" + Math.min(state.lastTimestamp(), now) + ")");
             }
             scored++;
             if (isMaintenance) {
@@ -642,24 +666,5 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
     private static double finiteOrMissing(Record record, String field) throws RecordRejectedException {
         Double value = RecordSupport.number(record, field);
         return value == null ? Double.NaN : value;
-    }
-
-    private static long timestamp(Record record) throws RecordRejectedException {
-        Object value = record.getValue(TwinFields.TIMESTAMP);
-        if (value == null) {
-            throw new RecordRejectedException("Field '" + TwinFields.TIMESTAMP + "' is missing");
-        }
-        if (value instanceof Date date) {
-            return date.getTime();
-        }
-        if (value instanceof Number n && !(value instanceof Double) && !(value instanceof Float)) {
-            return n.longValue();
-        }
-        Double number = RecordSupport.number(record, TwinFields.TIMESTAMP);
-        if (number == null || !Double.isFinite(number) || number != Math.rint(number)) {
-            throw new RecordRejectedException(
-                    "Field '" + TwinFields.TIMESTAMP + "' is not epoch milliseconds: " + value);
-        }
-        return number.longValue();
     }
 }

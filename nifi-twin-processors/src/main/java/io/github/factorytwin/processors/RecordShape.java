@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -17,8 +18,8 @@ import java.io.InputStream;
  * levels, skipping the inside of every object unread (memory stays bounded by the parser's buffer whatever the
  * content), and names the first value there that is not a record, so the FlowFile can fail whole instead.
  *
- * <p>Content that does not start as a JSON object or array (CSV, Avro, a bare JSON scalar) or that stops being
- * valid JSON is not judged here: the reader reports it (a bare scalar yields no records).
+ * <p>Content that is not JSON (CSV, Avro), holds JSON scalars only, or stops being valid JSON is not judged here:
+ * the reader reports it (scalars yield no records).
  */
 final class RecordShape {
 
@@ -33,12 +34,23 @@ final class RecordShape {
     static String problem(InputStream in) throws IOException {
         try (JsonParser parser = JSON.createParser(in)) {
             JsonToken first = parser.nextToken();
+            if (first == null) {
+                return null;
+            }
             if (first != JsonToken.START_OBJECT && first != JsonToken.START_ARRAY) {
+                // Top-level scalars alone are not judged (no records: the reader finds none; or another format,
+                // such as a one-column CSV). Followed by an object or array, the reader would skip one record.
+                JsonLocation at = parser.currentTokenLocation();
+                for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                    if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+                        return describe(first, "top-level value 1", at, 1);
+                    }
+                }
                 return null;
             }
             return walk(parser, first);
-        } catch (JsonProcessingException e) {
-            return null; // not JSON (or not all of it): the reader reports unreadable content
+        } catch (JsonProcessingException | CharConversionException e) {
+            return null; // not JSON (or not all of it, or not in a JSON encoding): the reader reports it
         }
     }
 

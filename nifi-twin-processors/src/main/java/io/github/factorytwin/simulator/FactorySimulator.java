@@ -27,6 +27,9 @@ public final class FactorySimulator {
     /** Per machine: "machine." + machine id. */
     public static final String MACHINE_KEY_PREFIX = "machine.";
 
+    /** The last millisecond of year 9999: a saved clock beyond it (or before 1970) is corrupt. */
+    static final long LATEST_CLOCK = 253_402_300_799_999L;
+
     private final SimulationSettings settings;
     private final Machine[] machines;
     private final long seed;
@@ -58,7 +61,8 @@ public final class FactorySimulator {
      * version. Machines of the fleet that are not in the state join as new machines; saved machines no longer in
      * the fleet are dropped.
      *
-     * @throws IllegalArgumentException if the state is corrupt
+     * @throws IllegalArgumentException if the state is corrupt (its clock outside 1970..9999 included); the caller
+     *     then starts a new factory from now
      */
     public static FactorySimulator restore(
             SimulationSettings settings, Map<String, String> state, long newSeed, long startMillis) {
@@ -68,6 +72,10 @@ public final class FactorySimulator {
         try {
             long seed = Long.parseLong(state.get(KEY_SEED));
             long clock = Long.parseLong(state.get(KEY_CLOCK));
+            if (clock < 0 || clock > LATEST_CLOCK) {
+                // Also what a clock that ran (or wrapped) out of range looks like: nothing can continue from it.
+                throw new IllegalArgumentException("the simulated clock " + clock + " is outside 1970..9999");
+            }
             int cursor = Integer.parseInt(state.get(KEY_CURSOR));
             long generation = Long.parseLong(state.getOrDefault(KEY_GENERATION, "0"));
             List<MachineSpec> specs = settings.fleet().machines();

@@ -263,4 +263,41 @@ class HealthEngineTest {
                 IllegalArgumentException.class,
                 () -> new HealthEngine(HealthConfig.of(List.of("vibration"), 70, 40, 5, 0, 10, 0, 120), model));
     }
+
+    @Test
+    void timeArithmeticSaturatesForAnyLong() {
+        HealthEngine engine = engine(3);
+        long[] extremes = {Long.MIN_VALUE + 1, Long.MAX_VALUE, 0, Long.MIN_VALUE + 1, -1, Long.MAX_VALUE - 1, 1};
+        for (long first : extremes) {
+            MachineState state = engine.newState();
+            for (int i = 0; i < 200; i++) {
+                long ts = i % 3 == 0 ? extremes[i % extremes.length] : first;
+                HealthEngine.Outcome outcome = engine.update(
+                        "M1", state, new Reading(ts, new double[] {70, 1, 3000}, 0.4, i % 50 == 49), 1_000);
+                assertTrue(outcome.late() || outcome.health() >= 0 && outcome.health() <= 100, "health of " + ts);
+            }
+        }
+        assertEquals(Long.MAX_VALUE, HealthEngine.minus(Long.MAX_VALUE, -1));
+        assertEquals(Long.MIN_VALUE, HealthEngine.minus(Long.MIN_VALUE, 1));
+        assertEquals(-2, HealthEngine.minus(-1, 1));
+    }
+
+    @Test
+    void aReadingStampedInTheFutureCannotMakeItsMachinesLaterReadingsLate() {
+        HealthEngine engine = engine(3);
+        long now = 1_700_000_000_000L;
+        MachineState state = engine.newState();
+        double[] values = {70, 1, 3000};
+        engine.update("M1", state, new Reading(now - 10_000, values, 0.4, false), now);
+        engine.update("M1", state, new Reading(Long.MAX_VALUE, values, 0.4, false), now);
+        assertEquals(Long.MAX_VALUE, state.lastTimestamp());
+        assertTrue(!engine.update("M1", state, new Reading(now, values, 0.4, false), now + 1)
+                .late());
+        assertTrue(!engine.update("M1", state, new Reading(now - 29_000, values, 0.4, true), now)
+                .late());
+        assertTrue(
+                engine.update("M1", state, new Reading(now - 31_000, values, 0.4, false), now)
+                        .late(),
+                "late against the wall clock when the machine's clock is ahead of it");
+    }
 }

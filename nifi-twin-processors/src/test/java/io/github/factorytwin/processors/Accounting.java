@@ -53,7 +53,7 @@ final class Accounting {
                 }
             }
             return records;
-        } catch (JsonProcessingException e) {
+        } catch (JsonProcessingException | java.io.CharConversionException e) {
             return -1;
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -270,6 +270,29 @@ class GenerateSensorReadingsTest {
         assertEquals("1", runner.getStateManager().getState(Scope.LOCAL).get("generation"), "the new one is saved");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {"-1", "-9223372036854775808", "253402300800000", "9223372036854775807"})
+    void aSavedClockOutside1970To9999RestartsTheFactoryFromNow(String clock) throws IOException {
+        fast(runner, 10);
+        List<JsonNode> first = records(runner, 1);
+        Map<String, String> saved = new java.util.HashMap<>(
+                runner.getStateManager().getState(Scope.LOCAL).toMap());
+        saved.put("clock", clock);
+        saved.put("generation", "99");
+        runner.getStateManager().setState(saved, Scope.LOCAL);
+        runner.clearTransferState();
+        runner.run(1, false, false);
+        List<JsonNode> records = parse(runner.getFlowFilesForRelationship(GenerateSensorReadings.REL_SUCCESS)
+                .get(0));
+        assertEquals(10, first.size());
+        assertEquals(START, records.get(0).get(TwinFields.TIMESTAMP).asLong(), "a new factory, started now");
+        assertTrue(
+                runner.getLogger().getErrorMessages().stream()
+                        .anyMatch(m -> m.getMsg().contains("outside 1970..9999")),
+                "the operator is told");
+    }
+
     @Test
     void realTimeWritesWhatIsDueAndYieldsOtherwise() {
         runner.setProperty(GenerateSensorReadings.MACHINE_COUNT, "3");

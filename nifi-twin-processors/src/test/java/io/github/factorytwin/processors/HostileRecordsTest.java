@@ -89,6 +89,10 @@ class HostileRecordsTest {
         assertTrue(outcome.firstReason().startsWith("Content mixes records with other values: array element [10]"));
         assertTrue(outcome.firstReason().contains("is a number"), outcome.firstReason());
 
+        outcome = run(runner, "\"NaN\"[" + reading(0) + "," + reading(1) + "]");
+        assertTrue(outcome.failedWhole(), "found by fuzzing: a scalar before the records");
+        assertTrue(outcome.firstReason().contains("top-level value 1"), outcome.firstReason());
+
         for (String junk : List.of("null", "\"x\"", "true", "[1]")) {
             outcome = run(runner, reading(0) + "\n" + junk + "\n" + reading(1));
             assertTrue(outcome.failedWhole(), junk);
@@ -195,5 +199,43 @@ class HostileRecordsTest {
                 outcome.firstReason()
                         .startsWith("Field 'machine_id' (the machine id) must be text or a number, not a" + " record"),
                 outcome.firstReason());
+    }
+
+    @org.junit.jupiter.api.Test
+    void implausibleTimestampsFailTheirRecordAloneAndAFutureOneCannotBlindItsMachine() throws Exception {
+        TestRunner runner = runner("health");
+        long now = T0 + 1_000_000;
+        ((ComputeHealthScore) runner.getProcessor()).setClock(() -> now);
+        List<String> records = readings(40);
+        String[] bad = {
+            "99999999999999999999",
+            "-5",
+            String.valueOf(now + 86_400_001L),
+            "9223372036854775807",
+            "\"-9223372036854775808\"",
+            "1.5",
+            "\"0x10\"",
+            "\"yesterday\"",
+            "1e300",
+            "\"1e999999999999\"",
+            "null"
+        };
+        for (int i = 0; i < bad.length; i++) {
+            records.set(
+                    2 + 3 * i, records.get(2 + 3 * i).replaceFirst("\"timestamp\":\\d+", "\"timestamp\":" + bad[i]));
+        }
+        Accounting.Outcome outcome = run(runner, "[" + String.join(",", records) + "]");
+        assertEquals(bad.length, outcome.failure(), outcome.reasons().toString());
+        assertEquals(40 - bad.length, outcome.success(), outcome.reasons().toString());
+
+        // ISO-8601 is read; a reading 23 hours ahead is accepted but does not make the next ones late.
+        String iso = java.time.Instant.ofEpochMilli(T0 + 50_000).toString();
+        String ahead = reading(41).replaceFirst("\"timestamp\":\\d+", "\"timestamp\":" + (now + 23 * 3_600_000L));
+        String next = reading(42).replaceFirst("\"timestamp\":\\d+", "\"timestamp\":\"" + iso + "\"");
+        outcome = run(
+                runner,
+                "[" + reading(39).replace("M000", "M001") + "," + ahead.replace("M000", "M001") + ","
+                        + next.replace("M000", "M001") + "]");
+        assertEquals(3, outcome.success(), outcome.reasons().toString());
     }
 }
