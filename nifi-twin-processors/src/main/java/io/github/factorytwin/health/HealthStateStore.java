@@ -75,6 +75,9 @@ public final class HealthStateStore implements Closeable {
     private long liveBytes;
 
     private long evicted;
+    /** Records replayed from the journal at load; -1 when there was none of the snapshot's generation. */
+    private long journalRecords = -1;
+
     private boolean needsCompaction;
     private String loadReport;
 
@@ -111,7 +114,14 @@ public final class HealthStateStore implements Closeable {
         HealthStateStore store = new HealthStateStore(directory, layout, token, maxMachines);
         store.load();
         store.evicted = 0; // what did not fit at start is counted in the report, not as evictions
-        store.compact();
+        if (store.loadReport == null && store.journalRecords == 0) {
+            store.dirty.clear(); // as after a stop: the snapshot is what memory holds, the journal continues
+            Path journalFile = directory.resolve(JOURNAL_FILE);
+            store.journal = FileChannel.open(journalFile, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            store.journalBytes = Files.size(journalFile);
+        } else {
+            store.compact();
+        }
         return store;
     }
 
@@ -319,7 +329,9 @@ public final class HealthStateStore implements Closeable {
                 if (fileGeneration != generation) {
                     return;
                 }
+                journalRecords = 0;
                 for (Record record; (record = in.next()) != null; ) {
+                    journalRecords++;
                     if (record.type == PUT) {
                         put(record.id, record.state);
                     } else if (record.type == REMOVE) {
