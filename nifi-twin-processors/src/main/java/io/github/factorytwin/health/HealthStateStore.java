@@ -66,7 +66,7 @@ public final class HealthStateStore implements Closeable {
     /** Order of the last put (a put moves a machine to the end): the eldest is the least recently seen machine. */
     private final LinkedHashMap<String, byte[]> machines;
     /** Machines changed since the last flush: their new state, or null when evicted. */
-    private final LinkedHashMap<String, byte[]> dirty = new LinkedHashMap<>();
+    private LinkedHashMap<String, byte[]> dirty = new LinkedHashMap<>();
 
     private long generation;
     private FileChannel journal;
@@ -75,6 +75,9 @@ public final class HealthStateStore implements Closeable {
     private long liveBytes;
 
     private long evicted;
+    /** Records replayed from the journal at load; -1 when there was none of the snapshot's generation. */
+    private long journalRecords = -1;
+
     private boolean needsCompaction;
     private String loadReport;
 
@@ -111,7 +114,14 @@ public final class HealthStateStore implements Closeable {
         HealthStateStore store = new HealthStateStore(directory, layout, token, maxMachines);
         store.load();
         store.evicted = 0; // what did not fit at start is counted in the report, not as evictions
-        store.compact();
+        if (store.loadReport == null && store.journalRecords == 0) {
+            store.clearDirty(); // as after a stop: the snapshot is what memory holds, the journal continues
+            Path journalFile = directory.resolve(JOURNAL_FILE);
+            store.journal = FileChannel.open(journalFile, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            store.journalBytes = Files.size(journalFile);
+        } else {
+            store.compact();
+        }
         return store;
     }
 
@@ -194,7 +204,7 @@ public final class HealthStateStore implements Closeable {
             throw e;
         }
         journalBytes += size;
-        dirty.clear();
+        clearDirty();
         if (journalBytes > Math.max(MIN_COMPACT_BYTES, 2 * liveBytes)) {
             compact();
         }
@@ -226,8 +236,13 @@ public final class HealthStateStore implements Closeable {
         journal =
                 FileChannel.open(directory.resolve(JOURNAL_FILE), StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         journalBytes = journalHeader.length;
-        dirty.clear();
+        clearDirty();
         needsCompaction = false;
+    }
+
+    /** A new map rather than clear(): clearing costs the capacity its largest batch (a load: every machine) left. */
+    private void clearDirty() {
+        dirty = new LinkedHashMap<>();
     }
 
     @Override
@@ -319,7 +334,9 @@ public final class HealthStateStore implements Closeable {
                 if (fileGeneration != generation) {
                     return;
                 }
+                journalRecords = 0;
                 for (Record record; (record = in.next()) != null; ) {
+                    journalRecords++;
                     if (record.type == PUT) {
                         put(record.id, record.state);
                     } else if (record.type == REMOVE) {

@@ -7,8 +7,8 @@ import java.util.Base64;
 /**
  * Everything the engine remembers about one machine: a fixed number of numbers per configured sensor, no history
  * buffers, so its size is bounded (about 150 bytes plus 36 per sensor in binary, and with a load model about 232
- * plus 73 per sensor more; {@link #encode()} gives Base64 of that: about 840 characters for temperature, vibration
- * and rpm with the load model). Not thread-safe: the caller owns an instance or copies it.
+ * plus 73 per sensor more: {@link #toBytes()} is 630 bytes for temperature, vibration and rpm with the load model).
+ * Not thread-safe: the caller owns an instance ({@link HealthEngine#fromBytes} makes a fresh one).
  */
 public final class MachineState {
 
@@ -196,47 +196,6 @@ public final class MachineState {
         return readings;
     }
 
-    public MachineState copy() {
-        MachineState c = new MachineState(sensorCount, lags, loadIndex);
-        c.loadPrevious1 = loadPrevious1;
-        c.loadPrevious2 = loadPrevious2;
-        System.arraycopy(lagLoad, 0, c.lagLoad, 0, lags);
-        System.arraycopy(lagMean, 0, c.lagMean, 0, lags);
-        System.arraycopy(lagM2, 0, c.lagM2, 0, lags);
-        System.arraycopy(lagCo, 0, c.lagCo, 0, lagCo.length);
-        System.arraycopy(lagChoice, 0, c.lagChoice, 0, lagChoice.length);
-        System.arraycopy(slope, 0, c.slope, 0, slope.length);
-        System.arraycopy(residualSd, 0, c.residualSd, 0, residualSd.length);
-        c.lastTimestamp = lastTimestamp;
-        c.resetTimestamp = resetTimestamp;
-        c.baselineReadings = baselineReadings;
-        c.readings = readings;
-        System.arraycopy(baselineCount, 0, c.baselineCount, 0, sensorCount);
-        System.arraycopy(baselineMean, 0, c.baselineMean, 0, sensorCount);
-        System.arraycopy(baselineM2, 0, c.baselineM2, 0, sensorCount);
-        System.arraycopy(fast, 0, c.fast, 0, sensorCount);
-        System.arraycopy(slow, 0, c.slow, 0, sensorCount);
-        c.anomaly = anomaly;
-        c.anomalyCount = anomalyCount;
-        c.anomalyMean = anomalyMean;
-        c.anomalyM2 = anomalyM2;
-        c.health = health;
-        c.status = status;
-        c.pending = pending;
-        c.pendingSince = pendingSince;
-        c.incidentStart = incidentStart;
-        c.incidentSeverity = incidentSeverity;
-        c.trendOrigin = trendOrigin;
-        c.trendPoints = trendPoints;
-        c.s0 = s0;
-        c.st = st;
-        c.sh = sh;
-        c.stt = stt;
-        c.sth = sth;
-        c.shh = shh;
-        return c;
-    }
-
     private static int size(int sensors, int lags) {
         int load = lags == 0 ? 0 : 2 * 8 + lags * 3 * 8 + (sensors - 1) * lags * 8 + sensors;
         return 1
@@ -264,7 +223,10 @@ public final class MachineState {
                 + sensors * (4 + 4 * 8);
     }
 
-    /** Compact text form (as NiFi's StateManager held it): Base64 of {@link #toBytes()}. */
+    /**
+     * The text form the former versions kept in NiFi's local state (Base64 of {@link #toBytes()}); read back by
+     * {@link #decode} when their state is migrated.
+     */
     public String encode() {
         return ENCODER.encodeToString(toBytes());
     }

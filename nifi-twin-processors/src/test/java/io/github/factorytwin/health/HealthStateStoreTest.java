@@ -57,6 +57,31 @@ class HealthStateStoreTest {
     }
 
     @Test
+    void afterACleanStopTheJournalContinuesWithoutANewSnapshot() throws IOException {
+        HealthStateStore store = open(10);
+        store.put("a", state("A1"));
+        store.compact(); // what the processor does when it stops
+        store.close();
+        long snapshotTime = Files.getLastModifiedTime(dir.resolve(HealthStateStore.SNAPSHOT_FILE))
+                .toMillis();
+        byte[] snapshot = Files.readAllBytes(dir.resolve(HealthStateStore.SNAPSHOT_FILE));
+
+        HealthStateStore reopened = open(10);
+        assertNull(reopened.loadReport());
+        assertArrayEquals(snapshot, Files.readAllBytes(dir.resolve(HealthStateStore.SNAPSHOT_FILE)), "not rewritten");
+        assertEquals(
+                snapshotTime,
+                Files.getLastModifiedTime(dir.resolve(HealthStateStore.SNAPSHOT_FILE))
+                        .toMillis());
+        reopened.put("b", state("B1"));
+        reopened.flush();
+
+        HealthStateStore third = open(10);
+        assertArrayEquals(state("A1"), third.get("a"));
+        assertArrayEquals(state("B1"), third.get("b"));
+    }
+
+    @Test
     void aFlushAppendsOnlyWhatChanged() throws IOException {
         HealthStateStore store = open(100_000);
         byte[] big = new byte[600];

@@ -1,13 +1,19 @@
 package io.github.factorytwin.evaluation.bench;
 
+import io.github.factorytwin.health.HealthStateStore;
 import io.github.factorytwin.processors.ComputeHealthScore;
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.nifi.components.state.Scope;
@@ -33,8 +39,8 @@ import org.apache.nifi.util.TestRunner;
 public final class HealthStateBench {
 
     static final int CHUNK = 10_000;
-    static final int WARMUPS = 50;
-    static final int SAMPLES = 300;
+    static final int WARMUPS = 300;
+    static final int SAMPLES = 1_000;
 
     private HealthStateBench() {}
 
@@ -43,7 +49,10 @@ public final class HealthStateBench {
             int machines,
             double heapBytesPerMachine,
             double commitMedianMillis,
+            double commitP90Millis,
             double commitP99Millis,
+            double storeWriteMicros,
+            double wholeMapMillis,
             double journalBytesPerCommit,
             long fileBytes,
             double snapshotSeconds,
@@ -58,11 +67,14 @@ public final class HealthStateBench {
                 + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB)");
         System.out.printf(
                 Locale.ROOT,
-                "%10s %14s %16s %13s %16s %11s %13s %10s%n",
+                "%10s %14s %16s %13s %13s %14s %14s %16s %11s %13s %10s%n",
                 "machines",
                 "heap/machine",
                 "commit median",
+                "commit p90",
                 "commit p99",
+                "state write",
+                "whole map",
                 "journal/commit",
                 "files",
                 "snapshot",
@@ -71,11 +83,14 @@ public final class HealthStateBench {
             Row row = measure(size);
             System.out.printf(
                     Locale.ROOT,
-                    "%10d %12.0f B %13.3f ms %10.3f ms %14.0f B %8.1f MB %11.2f s %8.2f s%n",
+                    "%10d %12.0f B %13.3f ms %10.3f ms %10.3f ms %11.1f us %11.1f ms %14.0f B %8.1f MB %11.2f s %8.2f s%n",
                     row.machines(),
                     row.heapBytesPerMachine(),
                     row.commitMedianMillis(),
+                    row.commitP90Millis(),
                     row.commitP99Millis(),
+                    row.storeWriteMicros(),
+                    row.wholeMapMillis(),
                     row.journalBytesPerCommit(),
                     row.fileBytes() / 1e6,
                     row.snapshotSeconds(),
@@ -136,16 +151,76 @@ public final class HealthStateBench {
         restarted.run(1, false, true);
         double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
         restarted.stop();
+        restarted = null;
         ComputeHealthScoreBench.deleteTree(directory);
+        double[] store = storeAlone(machines);
         return new Row(
                 machines,
                 heapPerMachine,
                 millis[SAMPLES / 2],
+                millis[(int) (SAMPLES * 0.9)],
                 millis[(int) (SAMPLES * 0.99)],
+                store[0],
+                store[1],
                 journalPerCommit,
                 fileBytes,
                 snapshotSeconds,
                 loadSeconds);
+    }
+
+    /**
+     * The state write alone, without NiFi: {@code [0]} the median microseconds of {@link HealthStateStore#put} +
+     * {@link HealthStateStore#flush} of one machine's 630-byte state with {@code machines} machines stored (what a
+     * one-record commit writes now); {@code [1]} the median milliseconds of serialising the whole map as the former
+     * design did per commit (every machine's Base64 state under 'machine:<id>' written with writeUTF, as NiFi's
+     * local state provider writes a component's map per update, without its fsync): an estimate of what a commit
+     * cost before, not a measurement of NiFi.
+     */
+    static double[] storeAlone(int machines) throws IOException {
+        Path directory = ComputeHealthScoreBench.temporaryDirectory();
+        byte[] state = new byte[630];
+        new Random(5).nextBytes(state);
+        double[] put = new double[SAMPLES];
+        try (HealthStateStore store = HealthStateStore.open(directory, "bench", "bench", machines)) {
+            for (int m = 0; m < machines; m++) {
+                store.put(String.format(Locale.ROOT, "M%05d", m), state.clone());
+            }
+            store.flush();
+            Random random = new Random(6);
+            for (int i = -WARMUPS; i < SAMPLES; i++) {
+                String id = String.format(Locale.ROOT, "M%05d", random.nextInt(machines));
+                long start = System.nanoTime();
+                store.put(id, state.clone());
+                store.flush();
+                long end = System.nanoTime();
+                if (i >= 0) {
+                    put[i] = (end - start) / 1e3;
+                }
+            }
+        }
+        Arrays.sort(put);
+        String encoded = Base64.getEncoder().withoutPadding().encodeToString(state);
+        int samples = Math.max(3, Math.min(21, 2_000_000 / machines));
+        double[] whole = new double[samples];
+        Path file = directory.resolve("whole-map");
+        for (int i = 0; i < samples; i++) {
+            long start = System.nanoTime();
+            Map<String, String> map = new HashMap<>(machines * 4 / 3 + 2);
+            for (int m = 0; m < machines; m++) {
+                map.put("machine:" + String.format(Locale.ROOT, "M%05d", m), encoded);
+            }
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
+                out.writeInt(map.size());
+                for (Map.Entry<String, String> entry : map.entrySet()) {
+                    out.writeUTF(entry.getKey());
+                    out.writeUTF(entry.getValue());
+                }
+            }
+            whole[i] = (System.nanoTime() - start) / 1e6;
+        }
+        Arrays.sort(whole);
+        ComputeHealthScoreBench.deleteTree(directory);
+        return new double[] {put[SAMPLES / 2], whole[samples / 2]};
     }
 
     /**
