@@ -4,19 +4,39 @@
 # Idempotent: an existing bucket, flow, client or process group is reused; a flow file whose content is already
 # the latest version (same sha256, kept in the version comment) is not imported again.
 #
+# Secured or not: it asks NiFi (GET /nifi-api/authentication/configuration) whether it offers a login. A secured
+# NiFi (single-user, HTTPS) is logged into with NIFI_USERNAME/NIFI_PASSWORD (POST /access/token); an unsecured one
+# (plain HTTP, anonymous) is used without a token. It says which it found.
+#
+# Upgrade: a group already on the canvas stays on its version unless asked: `import-flows.sh --upgrade` or
+# UPGRADE_FLOWS=true moves it to the newest version in the Registry. NiFi keeps the values the operator gave the
+# parameter context (an upgrade only adds parameters the new version brings). A group with local changes
+# (LOCALLY_MODIFIED) is refused: commit or revert them in NiFi first.
+#
 # Needs: bash, curl, jq, sha256sum (all in the apache/nifi image, which the compose job uses).
+# Usage: import-flows.sh [--upgrade]
 # Environment (defaults suit docker-compose.yml):
-#   NIFI_URL            https://nifi:8443            NiFi (single-user HTTPS; self-signed certificate accepted)
-#   NIFI_USERNAME       (required)                   NiFi single-user credentials
-#   NIFI_PASSWORD       (required)
+#   NIFI_URL            https://nifi:8443            NiFi (self-signed certificate accepted)
+#   NIFI_USERNAME       (required if NiFi is secured) NiFi single-user credentials
+#   NIFI_PASSWORD       (required if NiFi is secured)
 #   REGISTRY_URL        http://nifi-registry:18080   NiFi Registry as this script reaches it
 #   REGISTRY_CLIENT_URL ${REGISTRY_URL}              NiFi Registry as NiFi reaches it
 #   BUCKET              factory-twin                 Registry bucket
 #   FLOWS_DIR           <repo>/flows                 where the *.json flow definitions are
 #   DEPLOY_FLOWS        factory-twin                 flows (file names without .json) to place on NiFi's canvas
 #   START_FLOWS         factory-twin                 of those, the ones to start
+#   UPGRADE_FLOWS       false                        true: as --upgrade
 #   WAIT_SECONDS        300                          how long to wait for NiFi and the Registry
 set -euo pipefail
+
+UPGRADE_FLOWS="${UPGRADE_FLOWS:-false}"
+for arg in "$@"; do
+    case "$arg" in
+        --upgrade) UPGRADE_FLOWS=true ;;
+        -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        *) echo "import-flows: unknown argument $arg (see --help)" >&2; exit 2 ;;
+    esac
+done
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 NIFI_URL="${NIFI_URL:-https://nifi:8443}"
@@ -35,8 +55,7 @@ die() { log "ERROR: $*"; exit 1; }
 for tool in curl jq sha256sum; do
     command -v "$tool" >/dev/null || die "$tool is not installed"
 done
-[ -n "${NIFI_USERNAME:-}" ] || die "NIFI_USERNAME is not set"
-[ -n "${NIFI_PASSWORD:-}" ] || die "NIFI_PASSWORD is not set"
+case "$UPGRADE_FLOWS" in true | false) ;; *) die "UPGRADE_FLOWS must be true or false, not '$UPGRADE_FLOWS'" ;; esac
 [ -d "$FLOWS_DIR" ] || die "no flows directory at $FLOWS_DIR"
 
 # curl wrapper: prints the body, fails with the HTTP status and body on anything but 2xx.
@@ -116,17 +135,37 @@ for file in "${files[@]}"; do
     versions[$name]="$version"
 done
 
-# ---------------------------------------------------------------- NiFi: login, registry client
+# ---------------------------------------------------------------- NiFi: secured or not, login, registry client
 wait_for "NiFi" "$NIFI_URL/nifi-api/authentication/configuration"
 nifi="$NIFI_URL/nifi-api"
-deadline=$((SECONDS + WAIT_SECONDS))
-until token="$(curl -sS -k -f -X POST "$nifi/access/token" \
-    --data-urlencode "username=$NIFI_USERNAME" --data-urlencode "password=$NIFI_PASSWORD" 2>/dev/null)"; do
-    [ "$SECONDS" -lt "$deadline" ] || die "cannot log in to NiFi as $NIFI_USERNAME (wrong SINGLE_USER credentials?)"
-    log "waiting for NiFi login"
-    sleep 5
-done
-auth=(-H "Authorization: Bearer $token")
+auth=()
+login_supported="$(call GET "$nifi/authentication/configuration" | jq -r '.authenticationConfiguration.loginSupported // false')"
+if [ "$login_supported" = "true" ]; then
+    log "NiFi at $NIFI_URL is secured (login offered): logging in as ${NIFI_USERNAME:-?}"
+    [ -n "${NIFI_USERNAME:-}" ] || die "NiFi is secured: set NIFI_USERNAME"
+    [ -n "${NIFI_PASSWORD:-}" ] || die "NiFi is secured: set NIFI_PASSWORD"
+    deadline=$((SECONDS + WAIT_SECONDS))
+    while :; do
+        out="$(mktemp)"
+        status="$(curl -sS -k -o "$out" -w '%{http_code}' -X POST "$nifi/access/token" \
+            --data-urlencode "username=$NIFI_USERNAME" --data-urlencode "password=$NIFI_PASSWORD" 2>/dev/null)" || status=000
+        body="$(cat "$out")"
+        rm -f "$out"
+        case "$status" in
+            2??) token="$body"; break ;;
+            409) # "Access tokens are only issued over HTTPS": this NiFi has no login after all
+                log "NiFi answered $status ($(printf '%s' "$body" | head -c 200)): treating it as unsecured"
+                token=""; break ;;
+            400 | 401 | 403) die "NiFi refused the login of $NIFI_USERNAME (HTTP $status): wrong SINGLE_USER credentials?" ;;
+        esac
+        [ "$SECONDS" -lt "$deadline" ] || die "cannot log in to NiFi as $NIFI_USERNAME (last answer HTTP $status)"
+        log "waiting for NiFi login (HTTP $status)"
+        sleep 5
+    done
+    [ -z "$token" ] || auth=(-H "Authorization: Bearer $token")
+else
+    log "NiFi at $NIFI_URL is unsecured (no login offered): using it anonymously"
+fi
 
 client_id="$(call GET "$nifi/flow/registries" "${auth[@]}" | jq -r --arg n "$CLIENT_NAME" '.registries[] | select(.component.name == $n) | .id' | head -n 1)"
 if [ -z "$client_id" ]; then
@@ -141,6 +180,50 @@ else
 fi
 
 # ---------------------------------------------------------------- NiFi: deploy, enable, start
+# Reports a deployed group's version state; with UPGRADE_FLOWS=true moves it to $latest, keeping the parameter values.
+bring_up_to_date() {
+    local name="$1" pg_id="$2" registry_id="$3" bucket="$4" flow="$5" latest="$6"
+    local vci state version body request_id update complete failure deadline
+    vci="$(call GET "$nifi/versions/process-groups/$pg_id" "${auth[@]}")" || die "cannot read the version of $name"
+    state="$(jq -r '.versionControlInformation.state // "NOT_VERSIONED"' <<<"$vci")"
+    version="$(jq -r '.versionControlInformation.version // empty' <<<"$vci")"
+    log "$name: version ${version:-none} deployed, ${latest} is the newest; NiFi says $state"
+    case "$state" in
+        LOCALLY_MODIFIED | LOCALLY_MODIFIED_AND_STALE)
+            if [ "$UPGRADE_FLOWS" = "true" ] && [ "$version" != "$latest" ]; then
+                die "$name has local changes in NiFi ($state): not upgrading over them. Commit them to the Registry or revert them (NiFi: Version > Revert local changes), then run again"
+            fi
+            log "WARNING: $name has local changes in NiFi ($state)"
+            return 0 ;;
+        NOT_VERSIONED)
+            log "WARNING: $name is not under version control; left as it is"
+            return 0 ;;
+    esac
+    [ "$version" != "$latest" ] || return 0
+    if [ "$UPGRADE_FLOWS" != "true" ]; then
+        log "$name: version $latest is available; run with --upgrade (or UPGRADE_FLOWS=true) to move to it"
+        return 0
+    fi
+    body="$(jq -n --argjson rev "$(jq '.processGroupRevision' <<<"$vci")" --arg g "$pg_id" --arg r "$registry_id" \
+        --arg b "$bucket" --arg f "$flow" --arg v "$latest" '{
+          processGroupRevision: $rev,
+          versionControlInformation: {groupId: $g, registryId: $r, bucketId: $b, flowId: $f, version: $v}}')"
+    request_id="$(call POST "$nifi/versions/update-requests/process-groups/$pg_id" "${auth[@]}" "${json[@]}" -d "$body" \
+        | jq -r '.request.requestId')" || die "NiFi refused to upgrade $name to version $latest"
+    deadline=$((SECONDS + WAIT_SECONDS))
+    while :; do
+        update="$(call GET "$nifi/versions/update-requests/$request_id" "${auth[@]}")" || die "lost the upgrade request of $name"
+        complete="$(jq -r '.request.complete' <<<"$update")"
+        [ "$complete" = "true" ] && break
+        [ "$SECONDS" -lt "$deadline" ] || die "upgrade of $name did not complete within ${WAIT_SECONDS}s"
+        sleep 2
+    done
+    failure="$(jq -r '.request.failureReason // empty' <<<"$update")"
+    call DELETE "$nifi/versions/update-requests/$request_id" "${auth[@]}" >/dev/null || true
+    [ -z "$failure" ] || die "upgrade of $name to version $latest failed: $failure"
+    log "$name: upgraded from version $version to $latest (parameter values kept)"
+}
+
 root_id="$(call GET "$nifi/flow/process-groups/root" "${auth[@]}" | jq -r .processGroupFlow.id)"
 x=0
 for name in $DEPLOY_FLOWS; do
@@ -160,8 +243,10 @@ for name in $DEPLOY_FLOWS; do
                           versionControlInformation: {registryId: $r, bucketId: $b, flowId: $f, version: $v}}}')" \
             | jq -r .id)" || die "NiFi could not import $name from the Registry (see nifi-app.log)"
         log "deployed $name as process group $pg_id"
+        bring_up_to_date "$name" "$pg_id" "$client_id" "$bucket_id" "$flow_id" "${versions[$name]}"
     else
         log "$name is already on the canvas ($pg_id)"
+        bring_up_to_date "$name" "$pg_id" "$client_id" "$bucket_id" "$flow_id" "${versions[$name]}"
     fi
     x=$((x + 800))
 
