@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The scorecard: NAB detection quality, simulator ground truth, C-MAPSS FD001 time to maintenance,
+# The scorecard: NAB detection quality, simulator ground truth, C-MAPSS FD001-FD003 time to maintenance,
 # throughput. Builds the evaluation module (tests skipped), then runs
 # io.github.factorytwin.evaluation.Scorecard. Options: --help.
 # Prints a table and writes nifi-twin-evaluation/target/scorecard.json.

@@ -193,13 +193,17 @@ public final class Scorecard {
         NabEvaluation.ProfileResult standard = result.profiles().get("standard");
         DetectionCounts counts = standard.counts();
         counts.report(report, prefix + "rows.");
+        // Per row, a detector that fires once per window has almost no recall; per window it found them all.
+        int[] missed = standard.missedWindows();
+        report.number(
+                prefix + "windows.missed_alarm_rate", missed[1] == 0 ? Double.NaN : (double) missed[0] / missed[1]);
         report.row(
                 "NAB",
                 label + ": " + DetectionCounts.RATES,
                 counts.rates(),
                 "rows at the standard threshold " + ScorecardReport.fmt(standard.threshold(), 4) + "; "
                         + counts.tp() + " TP, " + counts.fp() + " FP, " + counts.fn() + " FN, " + counts.tn()
-                        + " TN");
+                        + " TN; windows without any detection: " + missed[0] + " of " + missed[1]);
     }
 
     /** The trivial detector that flags every row: what any figure must be compared with. */

@@ -34,6 +34,17 @@ public final class NabEvaluation {
             }
             return sum;
         }
+
+        /** Labelled windows with a scored row, and how many of them have no detection at all. */
+        public int[] missedWindows() {
+            int windows = 0;
+            int detected = 0;
+            for (NabScorer.FileScore f : files) {
+                windows += f.windows();
+                detected += f.detectedWindows();
+            }
+            return new int[] {windows - detected, windows};
+        }
     }
 
     /** The results of one detector, by profile name in NAB's order. */

@@ -173,14 +173,26 @@ public final class NabScorer {
     /**
      * The score of one file at one threshold, with NAB's row counts: TP/TN/FP/FN count the scored
      * (non-probationary) rows, {@code total} counts all rows of the file, as NAB's published
-     * results files do.
+     * results files do; {@code windows} counts the windows with a scored row, {@code detectedWindows} those of
+     * them with at least one detection.
      */
-    public record FileScore(String file, double threshold, double score, int tp, int tn, int fp, int fn, int total) {}
+    public record FileScore(
+            String file,
+            double threshold,
+            double score,
+            int tp,
+            int tn,
+            int fp,
+            int fn,
+            int total,
+            int windows,
+            int detectedWindows) {}
 
     /** Scores one file at {@code threshold}: detections are rows with {@code anomaly score >= threshold}. */
     public static FileScore score(SweptFile file, NabProfile profile, double threshold) {
         double[] best = new double[file.windowCount];
         boolean[] present = new boolean[file.windowCount];
+        boolean[] detected = new boolean[file.windowCount];
         Arrays.fill(best, -profile.fnWeight());
         double fpScore = 0;
         int tp = 0;
@@ -192,16 +204,17 @@ public final class NabScorer {
             if (w == PROBATIONARY) {
                 continue;
             }
-            boolean detected = file.anomalyScores[i] >= threshold;
+            boolean detection = file.anomalyScores[i] >= threshold;
             if (w >= 0) {
                 present[w] = true;
-                if (detected) {
+                if (detection) {
+                    detected[w] = true;
                     tp++;
                     best[w] = Math.max(best[w], file.weighted(i, profile));
                 } else {
                     fn++;
                 }
-            } else if (detected) {
+            } else if (detection) {
                 fp++;
                 fpScore += file.weighted(i, profile);
             } else {
@@ -209,12 +222,16 @@ public final class NabScorer {
             }
         }
         double score = fpScore;
+        int windows = 0;
+        int detectedWindows = 0;
         for (int w = 0; w < best.length; w++) {
             if (present[w]) {
                 score += best[w];
+                windows++;
+                detectedWindows += detected[w] ? 1 : 0;
             }
         }
-        return new FileScore(file.name(), threshold, score, tp, tn, fp, fn, file.rows());
+        return new FileScore(file.name(), threshold, score, tp, tn, fp, fn, file.rows(), windows, detectedWindows);
     }
 
     /** The threshold NAB's optimiser picks for a corpus, and the total raw score it gives. */

@@ -1,5 +1,6 @@
 package io.github.factorytwin.evaluation.nab;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,8 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -173,7 +176,28 @@ class NabRunnerTest {
         assertEquals(1.0, counts.falseAlarmRate(), 1e-12);
         assertEquals(0.0, counts.missedAlarmRate(), 1e-12);
         assertEquals(50.0 / 425, counts.precision(), 1e-12);
+        assertArrayEquals(new int[] {0, 2}, result.profiles().get("standard").missedWindows());
         // every window is found at its first row, but every other row costs a false positive
         assertTrue(result.normalized("standard") < 0, "" + result.normalized("standard"));
+    }
+
+    @Test
+    void aDetectorThatNeverFiresMissesEveryWindowAndRaisesNoFalseAlarm() throws IOException {
+        Map<String, double[]> zeros = new LinkedHashMap<>();
+        for (String file : corpus.files()) {
+            zeros.put(file, new double[corpus.load(file).size()]);
+        }
+        NabEvaluation.ProfileResult standard = NabEvaluation.evaluate(
+                        corpus,
+                        "never",
+                        zeros,
+                        Map.of("standard", 0.5, "reward_low_FP_rate", 0.5, "reward_low_FN_rate", 0.5))
+                .profiles()
+                .get("standard");
+        assertArrayEquals(new int[] {2, 2}, standard.missedWindows());
+        assertEquals(new DetectionCounts(0, 0, 50, 375), standard.counts());
+        assertEquals(0.0, standard.counts().falseAlarmRate(), 1e-12);
+        assertEquals(1.0, standard.counts().missedAlarmRate(), 1e-12);
+        assertEquals(0.0, standard.normalizedScore(), 1e-9); // NAB's null detector
     }
 }
