@@ -222,7 +222,8 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
                     + " each committed FlowFile (so a commit writes only the machines it changed) and folded into"
                     + " a new snapshot when it outgrows twice the state. A relative path is relative to NiFi's"
                     + " working directory (the default lies beside NiFi's own local state). NiFi must be able to"
-                    + " write there (or create it); in a cluster each node keeps its own.")
+                    + " write there (or create it). In a cluster each node needs a directory of its own (not shared storage:"
+                    + " the nodes share the processor id).")
             .required(true)
             .defaultValue("./state/compute-health-score")
             .addValidator(Validation.WRITABLE_DIRECTORY)
