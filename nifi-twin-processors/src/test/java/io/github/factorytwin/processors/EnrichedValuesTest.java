@@ -53,4 +53,13 @@ class EnrichedValuesTest {
         assertEquals(Boolean.FALSE, values.get("is_anomaly"));
         assertTrue(values.containsKey("anomaly_score"));
     }
+
+    @Test
+    void nonFiniteOutputsBecomeNullSoTheWriterCanWriteThem() {
+        EnrichedValues values = new EnrichedValues(
+                Map.of("machine_id", "M1"), Double.NaN, true, "vibration", Double.POSITIVE_INFINITY, "text");
+        assertNull(values.get("anomaly_score"));
+        assertNull(values.get("anomaly_feature_value"));
+        assertEquals("vibration", values.get("anomaly_feature"));
+    }
 }
