@@ -191,6 +191,82 @@ class StackFilesTest {
         }
     }
 
+    /** Issue 13 §8: nothing is published beyond this host unless .env says so. */
+    @Test
+    void hostPortsBindToLoopbackUnlessTheEnvironmentSaysOtherwise() throws IOException {
+        List<String> open = new ArrayList<>();
+        compose().path("services").properties().forEach(service -> service.getValue()
+                .path("ports")
+                .forEach(port -> {
+                    if (!port.asText().startsWith("${TWIN_BIND_ADDRESS:-127.0.0.1}:")) {
+                        open.add(service.getKey() + ": " + port.asText());
+                    }
+                }));
+        assertTrue(open.isEmpty(), "ports not bound to ${TWIN_BIND_ADDRESS:-127.0.0.1}: " + open);
+        assertEquals("127.0.0.1", envExample().get("TWIN_BIND_ADDRESS"));
+    }
+
+    @Test
+    void everyServiceWaitsForTheSecretsCheck() throws IOException {
+        JsonNode services = compose().path("services");
+        assertEquals(
+                "bash /twin/check-secrets.sh",
+                String.join(
+                        " ", YAML.convertValue(services.path("check-secrets").path("entrypoint"), List.class)));
+        services.properties().forEach(e -> {
+            if (!e.getKey().equals("check-secrets")) {
+                assertEquals(
+                        "service_completed_successfully",
+                        condition(services, e.getKey(), "check-secrets"),
+                        e.getKey() + " waits for check-secrets");
+            }
+        });
+    }
+
+    record Check(int code, String output) {}
+
+    static Check checkSecrets(Map<String, String> env) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(
+                        "bash", root().resolve("docker/check-secrets.sh").toString())
+                .redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        pb.environment().putAll(env);
+        Process process = pb.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "check-secrets.sh finishes");
+        return new Check(process.exitValue(), output);
+    }
+
+    @Test
+    void theSecretsCheckRefusesPlaceholdersAndShortSecrets() throws Exception {
+        List<String> secrets = List.of(
+                "NIFI_PASSWORD",
+                "NIFI_SENSITIVE_PROPS_KEY",
+                "SUPERSET_SECRET_KEY",
+                "SUPERSET_ADMIN_PASSWORD",
+                "GRAFANA_ADMIN_PASSWORD");
+        Check placeholders = checkSecrets(envExample());
+        assertNotEquals(0, placeholders.code(), "the placeholders of .env.example must not start the stack");
+        for (String name : secrets) {
+            assertTrue(placeholders.output().contains(name + " is still the placeholder"), placeholders.output());
+        }
+        Map<String, String> real = new LinkedHashMap<>();
+        for (String name : secrets) {
+            real.put(name, "x7Qp2LrV9sKd4WmZ8tBn3YhF6cJg1NaE");
+        }
+        Check ok = checkSecrets(real);
+        assertEquals(0, ok.code(), ok.output());
+        Map<String, String> shortOne = new LinkedHashMap<>(real);
+        shortOne.put("NIFI_PASSWORD", "short");
+        Check tooShort = checkSecrets(shortOne);
+        assertNotEquals(0, tooShort.code());
+        assertTrue(tooShort.output().contains("NIFI_PASSWORD has 5 characters"), tooShort.output());
+        Map<String, String> unset = new LinkedHashMap<>(real);
+        unset.remove("SUPERSET_SECRET_KEY");
+        assertNotEquals(0, checkSecrets(unset).code(), "an unset secret");
+    }
+
     /** The condition on which compose service {@code service} waits for {@code dependency}. */
     private static String condition(JsonNode services, String service, String dependency) {
         return services.path(service)
