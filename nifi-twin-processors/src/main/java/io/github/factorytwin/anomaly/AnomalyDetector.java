@@ -271,6 +271,21 @@ public final class AnomalyDetector {
         this.savedState = state;
     }
 
+    /**
+     * The learning samples not yet used up, oldest row first, by scope key: the unfinished warm-ups, and with a
+     * retrain interval the sliding samples (e.g. to save them before a restart).
+     */
+    public Map<String, List<double[]>> learningSamples() {
+        Map<String, List<double[]>> samples = new HashMap<>();
+        learners.snapshot().forEach((key, learner) -> {
+            List<double[]> rows = learner.rows();
+            if (!rows.isEmpty()) {
+                samples.put(key, rows);
+            }
+        });
+        return samples;
+    }
+
     /** A snapshot of the committed per-machine feature state (each state is immutable once published). */
     public Map<String, MachineState> machineStates() {
         return machines.snapshot();
@@ -458,6 +473,26 @@ public final class AnomalyDetector {
                     sample = null;
                 }
             }
+            if (saved.sample() != null && sample != null) {
+                for (double[] row : saved.sample()) {
+                    if (row.length == config.spec().dimension() && IsolationForestModel.isFinite(row)) {
+                        add(row);
+                    }
+                }
+            }
+        }
+
+        /** The sample's rows, oldest first (empty when there is no sample). */
+        synchronized List<double[]> rows() {
+            if (sample == null || filled == 0) {
+                return List.of();
+            }
+            List<double[]> rows = new ArrayList<>(filled);
+            int start = filled < config.sampleSize() ? 0 : next; // once full, next is the oldest
+            for (int i = 0; i < filled; i++) {
+                rows.add(sample[(start + i) % filled]);
+            }
+            return rows;
         }
 
         synchronized void learn(List<double[]> rows, List<String> refused) {

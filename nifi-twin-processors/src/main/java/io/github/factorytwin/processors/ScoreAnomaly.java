@@ -543,7 +543,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             started = AnomalyDetector.learning(config);
         }
         if (stateDirectory != null) {
-            restore(started, stateDirectory);
+            restore(started, stateDirectory, config.retrainInterval() > 0);
         }
         ScorePostProcessing.PerMachine machinesPost = postProcessing;
         if (machinesPost != null) {
@@ -554,7 +554,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
     }
 
     /** Loads what a previous run saved; whatever cannot be used is logged and learned anew. */
-    private void restore(AnomalyDetector started, StateDirectory stateDirectory) {
+    private void restore(AnomalyDetector started, StateDirectory stateDirectory, boolean retrains) {
         try {
             for (Path stale : stateDirectory.markUsedAndDeleteStale(Instant.now(), StateDirectory.STALE_AFTER)) {
                 getLogger()
@@ -588,9 +588,10 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                                 e);
             }
             started.restoreFrom(key -> {
+                IsolationForestModel model = null;
+                List<double[]> sample = null;
                 try {
-                    IsolationForestModel model = stateDirectory.loadModel(key);
-                    return model == null ? null : new AnomalyDetector.Saved(model, null);
+                    model = stateDirectory.loadModel(key);
                 } catch (IOException | RuntimeException e) {
                     getLogger()
                             .warn(
@@ -598,12 +599,25 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                                     key,
                                     stateDirectory.directory(),
                                     ModelFileWatcher.reason(e));
-                    return null;
                 }
+                try {
+                    sample = stateDirectory.loadSample(key);
+                } catch (IOException | RuntimeException e) {
+                    getLogger()
+                            .warn(
+                                    "Ignoring the saved learning sample of '{}' in {}: {}",
+                                    key,
+                                    stateDirectory.directory(),
+                                    ModelFileWatcher.reason(e));
+                }
+                return new AnomalyDetector.Saved(model, sample);
             });
             started.onFit((key, model) -> {
                 try {
                     stateDirectory.saveModel(key, model);
+                    if (!retrains) {
+                        stateDirectory.saveSample(key, List.of()); // the warm-up is used up
+                    }
                 } catch (IOException | RuntimeException e) {
                     getLogger()
                             .error("Cannot save the learned model of '{}' to {}", key, stateDirectory.directory(), e);
@@ -644,6 +658,21 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                 stateDirectory.saveMachines(stopped.machineStates());
             } catch (IOException | RuntimeException e) {
                 getLogger().error("Cannot save the machine state to {}", stateDirectory.directory(), e);
+            }
+            if (stopped.learns()) {
+                // unfinished warm-ups (and sliding samples) continue after the restart
+                stopped.learningSamples().forEach((key, rows) -> {
+                    try {
+                        stateDirectory.saveSample(key, rows);
+                    } catch (IOException | RuntimeException e) {
+                        getLogger()
+                                .error(
+                                        "Cannot save the learning sample of '{}' to {}",
+                                        key,
+                                        stateDirectory.directory(),
+                                        e);
+                    }
+                });
             }
             if (post != null) {
                 try {
