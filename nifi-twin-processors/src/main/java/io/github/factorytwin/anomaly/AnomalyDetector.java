@@ -271,6 +271,21 @@ public final class AnomalyDetector {
         this.savedState = state;
     }
 
+    /**
+     * The learning samples not yet used up, oldest row first, by scope key: the unfinished warm-ups, and with a
+     * retrain interval the sliding samples (e.g. to save them before a restart).
+     */
+    public Map<String, List<double[]>> learningSamples() {
+        Map<String, List<double[]>> samples = new HashMap<>();
+        learners.snapshot().forEach((key, learner) -> {
+            List<double[]> rows = learner.rows();
+            if (!rows.isEmpty()) {
+                samples.put(key, rows);
+            }
+        });
+        return samples;
+    }
+
     /** A snapshot of the committed per-machine feature state (each state is immutable once published). */
     public Map<String, MachineState> machineStates() {
         return machines.snapshot();
@@ -292,6 +307,11 @@ public final class AnomalyDetector {
         private final Map<String, MachineState> touched = new HashMap<>();
         private final Map<Learner, List<double[]>> toLearn = new IdentityHashMap<>();
         private final Map<String, Learner> batchLearners = new HashMap<>();
+        /** Warm-up models fitted in this batch, installed at commit. */
+        private final Map<Learner, IsolationForestModel> fittedHere = new IdentityHashMap<>();
+        /** After a refused fit in this batch: the number of pending rows at which to try again. */
+        private final Map<Learner, Integer> retryAfter = new IdentityHashMap<>();
+
         private final List<String> refused = new ArrayList<>(0);
         private long scored;
         private long anomalies;
@@ -328,10 +348,15 @@ public final class AnomalyDetector {
             } else {
                 learner = learner(scopeKey);
                 model = learner.model;
+                if (model == null) {
+                    model = fittedHere.get(learner);
+                }
             }
             if (model == null) {
                 if (learnable(features)) {
-                    toLearn.computeIfAbsent(learner, l -> new ArrayList<>()).add(features.values());
+                    List<double[]> pending = toLearn.computeIfAbsent(learner, l -> new ArrayList<>());
+                    pending.add(features.values());
+                    fitIfWarm(learner, pending);
                 }
                 return new Result(null, false, features, null);
             }
@@ -353,6 +378,32 @@ public final class AnomalyDetector {
          */
         public void forgetMachine(String machineId) {
             touched.put(machineId, new MachineState(config.spec()));
+        }
+
+        /**
+         * Fits the key's model within the batch once its committed sample and the batch's rows complete the
+         * warm-up, so the batch's later readings are scored; the model is installed only when the batch commits.
+         * A refused fit is tried again after another tenth of a warm-up.
+         */
+        private void fitIfWarm(Learner learner, List<double[]> pending) {
+            Integer retryAt = retryAfter.get(learner);
+            if (retryAt != null && pending.size() < retryAt) {
+                return;
+            }
+            Learner.Fit fit = learner.warmUpFit(pending);
+            if (fit == null) {
+                return;
+            }
+            try {
+                fittedHere.put(
+                        learner,
+                        IsolationForestModel.fit(
+                                config.spec().names(), fit.rows(), config.trees(), config.subsampleSize(), fit.seed()));
+                retryAfter.remove(learner);
+            } catch (RuntimeException e) {
+                retryAfter.put(learner, pending.size() + retryGap());
+                refused.add(learner.refusal(fit.rows().length, e, false));
+            }
         }
 
         /** The learner of a scope key, restored from the saved state when first seen. */
@@ -384,8 +435,11 @@ public final class AnomalyDetector {
         public void commit() {
             machines.putAll(touched);
             touched.clear();
-            toLearn.forEach((learner, rows) -> learner.learn(rows, refused));
+            toLearn.forEach((learner, rows) ->
+                    learner.learn(rows, refused, fittedHere.get(learner), retryAfter.containsKey(learner)));
             toLearn.clear();
+            fittedHere.clear();
+            retryAfter.clear();
         }
 
         /** Why fits during {@link #commit()} were refused (e.g. too few distinct readings), one line per fit. */
@@ -458,16 +512,75 @@ public final class AnomalyDetector {
                     sample = null;
                 }
             }
+            if (saved.sample() != null && sample != null) {
+                for (double[] row : saved.sample()) {
+                    if (row.length == config.spec().dimension() && IsolationForestModel.isFinite(row)) {
+                        add(row);
+                    }
+                }
+            }
         }
 
-        synchronized void learn(List<double[]> rows, List<String> refused) {
+        /** The sample's rows, oldest first (empty when there is no sample). */
+        synchronized List<double[]> rows() {
+            if (sample == null || filled == 0) {
+                return List.of();
+            }
+            List<double[]> rows = new ArrayList<>(filled);
+            int start = filled < config.sampleSize() ? 0 : next; // once full, next is the oldest
+            for (int i = 0; i < filled; i++) {
+                rows.add(sample[(start + i) % filled]);
+            }
+            return rows;
+        }
+
+        /** A warm-up fit's rows (the committed sample, then the batch's) and seed. */
+        record Fit(double[][] rows, long seed) {}
+
+        /** The fit that completes the warm-up with {@code pending} rows, or null when it is not complete. */
+        synchronized Fit warmUpFit(List<double[]> pending) {
+            if (model != null || sample == null || filled + pending.size() < config.warmUpSize()) {
+                return null;
+            }
+            List<double[]> rows = new ArrayList<>(rows());
+            rows.addAll(pending);
+            List<double[]> last = rows.subList(Math.max(0, rows.size() - config.sampleSize()), rows.size());
+            return new Fit(last.toArray(double[][]::new), seed());
+        }
+
+        private long seed() {
+            return config.seed() == null
+                    ? ThreadLocalRandom.current().nextLong()
+                    : mix(config.seed(), key.hashCode(), fits);
+        }
+
+        String refusal(int rows, Exception e, boolean hasModel) {
+            return "No model fitted for '" + key + "' on " + rows + " readings: " + e.getMessage()
+                    + (hasModel ? "; the previous model stays" : "; still warming up");
+        }
+
+        /**
+         * Adds a committed batch's rows. {@code fittedInBatch}: the warm-up model the batch fitted (installed
+         * when the warm-up is still open); {@code refusedInBatch}: the batch's own fit was refused (so it is not
+         * tried again at once).
+         */
+        synchronized void learn(
+                List<double[]> rows, List<String> refused, IsolationForestModel fittedInBatch, boolean refusedInBatch) {
             for (double[] row : rows) {
                 if (sample == null) {
                     return;
                 }
                 add(row);
                 if (model == null) {
-                    if (filled >= config.warmUpSize() && --untilAttempt <= 0) {
+                    if (filled < config.warmUpSize()) {
+                        continue;
+                    }
+                    if (fittedInBatch != null) {
+                        install(fittedInBatch);
+                    } else if (refusedInBatch) {
+                        untilAttempt = retryGap();
+                        refusedInBatch = false;
+                    } else if (--untilAttempt <= 0) {
                         fit(refused);
                     }
                 } else if (++sinceFit >= config.retrainInterval() && filled >= config.warmUpSize()) {
@@ -483,20 +596,22 @@ public final class AnomalyDetector {
         private void fit(List<String> refused) {
             double[][] data = new double[filled][];
             System.arraycopy(sample, 0, data, 0, filled);
-            long seed = config.seed() == null
-                    ? ThreadLocalRandom.current().nextLong()
-                    : mix(config.seed(), key.hashCode(), fits);
+            long seed = seed();
             sinceFit = 0;
             IsolationForestModel fitted;
             try {
                 fitted = IsolationForestModel.fit(
                         config.spec().names(), data, config.trees(), config.subsampleSize(), seed);
             } catch (RuntimeException e) {
-                untilAttempt = Math.max(1, config.warmUpSize() / 10);
-                refused.add("No model fitted for '" + key + "' on " + filled + " readings: " + e.getMessage()
-                        + (model == null ? "; still warming up" : "; the previous model stays"));
+                untilAttempt = retryGap();
+                refused.add(refusal(filled, e, model != null));
                 return;
             }
+            install(fitted);
+        }
+
+        private void install(IsolationForestModel fitted) {
+            sinceFit = 0;
             model = fitted;
             fits++;
             if (config.retrainInterval() == 0) {
@@ -507,6 +622,11 @@ public final class AnomalyDetector {
                 listener.fitted(key, model);
             }
         }
+    }
+
+    /** Rows to wait after a refused warm-up fit before trying again. */
+    private int retryGap() {
+        return Math.max(1, config.warmUpSize() / 10);
     }
 
     private static long mix(long seed, int key, int fits) {

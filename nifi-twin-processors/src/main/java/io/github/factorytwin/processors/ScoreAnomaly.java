@@ -112,12 +112,15 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
     static final String COUNTER_FITS_REFUSED = "Model Fits Refused";
     static final String COUNTER_EVICTED = "Machines Evicted";
 
+    /** The series of the readings without a machine id (Model Scope GLOBAL); no real id is empty. */
+    static final String NO_MACHINE = "";
+
     /** Largest Warm-up Size: a sample of a million readings per scope key is already a lot of memory. */
     static final int MAX_WARM_UP = 1_000_000;
 
     static final String WARMING_UP = "model warming up: no score yet";
 
-    /** With a Model File: readings of a machine its score post-processing learns from before it reports. */
+    /** With a Model File: the detector's warm-up setting, which nothing then uses (no model is learned). */
     static final int MODEL_FILE_START_UP = 1000;
 
     public static final PropertyDescriptor FEATURE_FIELDS = AnomalyProperties.FEATURE_FIELDS;
@@ -248,8 +251,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                     + " Field, whatever the Model Scope). NONE: the raw score. LIKELIHOOD: how unlikely the"
                     + " machine's recent raw scores are against its own score history, log-scaled to 0..1 (0.5 ="
                     + " likelihood 0.99999); a sustained shift scores high once, when it starts, instead of on"
-                    + " every reading. The likelihood learns from the first 'Warm-up Size' scored readings of each"
-                    + " machine (1000 with a Model File) and reports 0 (nothing unusual) until then; use an"
+                    + " every reading. The likelihood learns from the first 'Post-processing Learning Period'"
+                    + " readings of each machine and reports 0 (nothing unusual) until then; use an"
                     + " Anomaly Threshold of about " + LIKELIHOOD_THRESHOLD + ". Kept across restarts with a State"
                     + " Directory.")
             .required(true)
@@ -271,13 +274,25 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
         return Validation.result(subject, input, problem);
     };
 
+    public static final PropertyDescriptor POST_PROCESSING_LEARNING_PERIOD = new PropertyDescriptor.Builder()
+            .name("Post-processing Learning Period")
+            .description("Readings of each machine that its score post-processing (Score Post-processing"
+                    + " LIKELIHOOD, Range Tolerance) learns from before it reports: until then LIKELIHOOD reports 0"
+                    + " (nothing unusual) and the range check stays silent. Its own setting, independent of Warm-up"
+                    + " Size (and of the Model Source): a machine learns this long after its first reading and after"
+                    + " a maintenance reset.")
+            .required(true)
+            .defaultValue("1000")
+            .addValidator(StandardValidators.createLongValidator(4, 1_000_000, true))
+            .build();
+
     public static final PropertyDescriptor RANGE_TOLERANCE = new PropertyDescriptor.Builder()
             .name("Range Tolerance")
             .description("Optional range check per machine: a reading whose raw feature value leaves the running"
                     + " minimum..maximum of everything the machine has shown so far (warm-up included) by more than"
                     + " this fraction of that range scores 1 whatever the model says, and the explanation names"
-                    + " that feature. 0.05 is Numenta's choice. A machine's first 'Warm-up Size' readings (1000 with"
-                    + " a Model File) only teach it the range. Works with either Score Post-processing. Empty = no"
+                    + " that feature. 0.05 is Numenta's choice. A machine's first 'Post-processing Learning Period'"
+                    + " readings only teach it the range. Works with either Score Post-processing. Empty = no"
                     + " range check. Kept across restarts with a State Directory.")
             .required(false)
             .addValidator(RANGE_TOLERANCE_VALIDATOR)
@@ -359,6 +374,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             SUBSAMPLE_SIZE,
             ANOMALY_THRESHOLD,
             SCORE_POST_PROCESSING,
+            POST_PROCESSING_LEARNING_PERIOD,
             RANGE_TOLERANCE,
             RANDOM_SEED,
             MACHINE_ID_FIELD,
@@ -509,7 +525,10 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
         double tolerance = toleranceText == null || toleranceText.isBlank()
                 ? Double.NaN
                 : Double.parseDouble(toleranceText.trim());
-        ScorePostProcessing postSettings = new ScorePostProcessing(post.mode(), config.warmUpSize(), tolerance);
+        ScorePostProcessing postSettings = new ScorePostProcessing(
+                post.mode(),
+                context.getProperty(POST_PROCESSING_LEARNING_PERIOD).asInteger(),
+                tolerance);
         postProcessing = postSettings.isOff() ? null : postSettings.perMachine();
         settings = new Settings(
                 context.getProperty(MACHINE_ID_FIELD).getValue(),
@@ -547,7 +566,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             started = AnomalyDetector.learning(config);
         }
         if (stateDirectory != null) {
-            restore(started, stateDirectory);
+            restore(started, stateDirectory, config.retrainInterval() > 0);
         }
         ScorePostProcessing.PerMachine machinesPost = postProcessing;
         if (machinesPost != null) {
@@ -558,7 +577,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
     }
 
     /** Loads what a previous run saved; whatever cannot be used is logged and learned anew. */
-    private void restore(AnomalyDetector started, StateDirectory stateDirectory) {
+    private void restore(AnomalyDetector started, StateDirectory stateDirectory, boolean retrains) {
         try {
             for (Path stale : stateDirectory.markUsedAndDeleteStale(Instant.now(), StateDirectory.STALE_AFTER)) {
                 getLogger()
@@ -592,9 +611,10 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                                 e);
             }
             started.restoreFrom(key -> {
+                IsolationForestModel model = null;
+                List<double[]> sample = null;
                 try {
-                    IsolationForestModel model = stateDirectory.loadModel(key);
-                    return model == null ? null : new AnomalyDetector.Saved(model, null);
+                    model = stateDirectory.loadModel(key);
                 } catch (IOException | RuntimeException e) {
                     getLogger()
                             .warn(
@@ -602,12 +622,25 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                                     key,
                                     stateDirectory.directory(),
                                     ModelFileWatcher.reason(e));
-                    return null;
                 }
+                try {
+                    sample = stateDirectory.loadSample(key);
+                } catch (IOException | RuntimeException e) {
+                    getLogger()
+                            .warn(
+                                    "Ignoring the saved learning sample of '{}' in {}: {}",
+                                    key,
+                                    stateDirectory.directory(),
+                                    ModelFileWatcher.reason(e));
+                }
+                return new AnomalyDetector.Saved(model, sample);
             });
             started.onFit((key, model) -> {
                 try {
                     stateDirectory.saveModel(key, model);
+                    if (!retrains) {
+                        stateDirectory.saveSample(key, List.of()); // the warm-up is used up
+                    }
                 } catch (IOException | RuntimeException e) {
                     getLogger()
                             .error("Cannot save the learned model of '{}' to {}", key, stateDirectory.directory(), e);
@@ -648,6 +681,21 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                 stateDirectory.saveMachines(stopped.machineStates());
             } catch (IOException | RuntimeException e) {
                 getLogger().error("Cannot save the machine state to {}", stateDirectory.directory(), e);
+            }
+            if (stopped.learns()) {
+                // unfinished warm-ups (and sliding samples) continue after the restart
+                stopped.learningSamples().forEach((key, rows) -> {
+                    try {
+                        stateDirectory.saveSample(key, rows);
+                    } catch (IOException | RuntimeException e) {
+                        getLogger()
+                                .error(
+                                        "Cannot save the learning sample of '{}' to {}",
+                                        key,
+                                        stateDirectory.directory(),
+                                        e);
+                    }
+                });
             }
             if (post != null) {
                 try {
@@ -712,9 +760,12 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             public void process(Record record, Emitter emitter) throws RecordRejectedException {
                 String machineId = RecordSupport.identifier(record, s.idField(), "machine id", s.maxIdLength());
                 if (machineId == null) {
-                    throw new RecordRejectedException("Unknown machine: field '" + s.idField() + "' is missing");
-                }
-                if (s.idPattern() != null && !s.idPattern().matcher(machineId).matches()) {
+                    if (s.scope() != ModelScope.GLOBAL) {
+                        throw new RecordRejectedException("Unknown machine: field '" + s.idField() + "' is missing");
+                    }
+                    machineId = NO_MACHINE; // with one model for all, readings without an id are one series
+                } else if (s.idPattern() != null
+                        && !s.idPattern().matcher(machineId).matches()) {
                     throw new RecordRejectedException("Unknown machine: '" + RecordSupport.shorten(machineId)
                             + "' does not match the Machine ID Pattern "
                             + RecordSupport.shorten(s.idPattern().pattern()));

@@ -57,6 +57,15 @@ final class AnomalyTestData {
         return this;
     }
 
+    /** Records [from, to) in order. */
+    List<JsonNode> records(int from, int to) {
+        List<JsonNode> out = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            out.add(records.get(i));
+        }
+        return out;
+    }
+
     String json() {
         return records.toString();
     }

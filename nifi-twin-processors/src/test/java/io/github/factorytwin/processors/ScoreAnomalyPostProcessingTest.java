@@ -26,6 +26,7 @@ class ScoreAnomalyPostProcessingTest {
         runner.setProperty(ScoreAnomaly.FEATURE_FIELDS, "value");
         runner.setProperty(ScoreAnomaly.MODEL_SCOPE, "PER_MACHINE");
         runner.setProperty(ScoreAnomaly.WARM_UP_SIZE, String.valueOf(WARM_UP));
+        runner.setProperty(ScoreAnomaly.POST_PROCESSING_LEARNING_PERIOD, String.valueOf(WARM_UP));
         runner.setProperty(ScoreAnomaly.RETRAIN_INTERVAL, "50");
         runner.setProperty(ScoreAnomaly.RANDOM_SEED, "3");
         runner.setProperty(ScoreAnomaly.ANOMALY_THRESHOLD, threshold);
@@ -163,6 +164,7 @@ class ScoreAnomalyPostProcessingTest {
         plain.setProperty(ScoreAnomaly.FEATURE_FIELDS, "value");
         plain.setProperty(ScoreAnomaly.MODEL_SCOPE, "PER_MACHINE");
         plain.setProperty(ScoreAnomaly.WARM_UP_SIZE, String.valueOf(WARM_UP));
+        plain.setProperty(ScoreAnomaly.POST_PROCESSING_LEARNING_PERIOD, String.valueOf(WARM_UP));
         plain.setProperty(ScoreAnomaly.RETRAIN_INTERVAL, "50");
         plain.setProperty(ScoreAnomaly.RANDOM_SEED, "3");
         List<JsonNode> byDefault = feed(plain, "S1", series);

@@ -135,4 +135,63 @@ class ScoreAnomalyRestartTest {
         assertTrue(scores.stream().allMatch(s -> s == null), "a damaged model is not used");
         assertNotEquals(0, after.getLogger().getWarnMessages().size(), "and it is reported");
     }
+
+    /** Readings [from, to) of one stream of M001 and M002 readings, as JSON. */
+    private static String stream(int from, int to) {
+        AnomalyTestData all = new AnomalyTestData(31);
+        for (int i = 0; i < 700; i++) {
+            all.normal("M001", 1).normal("M002", 1);
+        }
+        return AnomalyTestData.JSON
+                .createArrayNode()
+                .addAll(all.records(from, to))
+                .toString();
+    }
+
+    private static TestRunner warmingUp(Path directory) throws Exception {
+        TestRunner runner = runner(directory, "GLOBAL");
+        runner.setProperty(ScoreAnomaly.WARM_UP_SIZE, "1000");
+        return runner;
+    }
+
+    @Test
+    void anUnfinishedWarmUpSurvivesARestart() throws Exception {
+        TestRunner reference = warmingUp(null);
+        reference.enqueue(stream(0, 710));
+        reference.run(1, false, true);
+        reference.enqueue(stream(710, 1000));
+        reference.run(1, false, false);
+        reference.clearTransferState();
+        reference.enqueue(stream(1000, 1400));
+        reference.run(1, true, false);
+        List<Double> expected = scores(reference);
+        assertFalse(expected.contains(null), "the warm-up of 1,000 readings is complete");
+
+        TestRunner before = warmingUp(directory);
+        before.enqueue(stream(0, 710));
+        before.run(1, true, true); // 710 readings learned, then stop
+        TestRunner after = warmingUp(directory);
+        after.enqueue(stream(710, 1000));
+        after.run(1, false, true);
+        assertTrue(scores(after).stream().allMatch(s -> s == null), "290 more readings complete the warm-up");
+        after.enqueue(stream(1000, 1400));
+        after.run(1, true, false);
+        assertEquals(expected, scores(after), "710 + restart + 290 readings learn the same model as 1,000");
+    }
+
+    @Test
+    void machineIdsOfAnyLengthAreSavedAndRestored() throws Exception {
+        String longId = "M".repeat(300) + "/../é";
+        TestRunner before = runner(directory, "PER_MACHINE");
+        AnomalyTestData data = new AnomalyTestData(5).normal(longId, 150);
+        before.enqueue(data.json());
+        before.run(1, true, true);
+        TestRunner after = runner(directory, "PER_MACHINE");
+        after.enqueue(new AnomalyTestData(6).normal(longId, 5).json());
+        after.run(1, true, true);
+        assertFalse(scores(after).contains(null), "the machine's saved model is found after the restart");
+        assertTrue(
+                after.getLogger().getErrorMessages().isEmpty(),
+                after.getLogger().getErrorMessages().toString());
+    }
 }

@@ -127,6 +127,7 @@ class ScoreAnomalyTest {
     @Test
     void malformedMissingAndUnknownRecordsGoToFailureAndNothingIsLost() throws Exception {
         runner.setProperty(ScoreAnomaly.WARM_UP_SIZE, "100");
+        runner.setProperty(ScoreAnomaly.MODEL_SCOPE, "PER_MACHINE"); // (under GLOBAL a missing id is one series)
         runner.setProperty(ScoreAnomaly.MACHINE_ID_PATTERN, "M\\d{3}");
         AnomalyTestData data = new AnomalyTestData(3).normal("M001", 100);
         runner.enqueue(data.json());

@@ -46,7 +46,7 @@ public final class ProcessorNabDetector implements NabDetector {
     /**
      * The NAB configuration of NAB-EXPERIMENTS.md in processor terms: value + DELTA, PER_MACHINE, Warm-up Size
      * {@code warmUp}, Retrain Interval 100, 100 trees, Subsample Size 128, Random Seed {@code seed}, Score
-     * Post-processing LIKELIHOOD, Range Tolerance 0.05, Anomaly Threshold 0.5 (NAB optimises its own threshold over
+     * Post-processing LIKELIHOOD with a learning period of {@code warmUp}, Range Tolerance 0.05, Anomaly Threshold 0.5 (NAB optimises its own threshold over
      * the scores; the property only decides is_anomaly).
      */
     public static ProcessorNabDetector likelihood(int warmUp, long seed) {
@@ -62,6 +62,8 @@ public final class ProcessorNabDetector implements NabDetector {
         p.put(ScoreAnomaly.RANDOM_SEED.getName(), String.valueOf(seed));
         p.put(ScoreAnomaly.MISSING_VALUE_STRATEGY.getName(), "IMPUTE_LAST");
         p.put(ScoreAnomaly.SCORE_POST_PROCESSING.getName(), "LIKELIHOOD");
+        // the engine's NAB configuration learns the likelihood for as long as the model warms up
+        p.put(ScoreAnomaly.POST_PROCESSING_LEARNING_PERIOD.getName(), String.valueOf(warmUp));
         p.put(ScoreAnomaly.RANGE_TOLERANCE.getName(), "0.05");
         p.put(ScoreAnomaly.ANOMALY_THRESHOLD.getName(), ScoreAnomaly.LIKELIHOOD_THRESHOLD);
         return new ProcessorNabDetector(p);
