@@ -14,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -87,6 +89,30 @@ class ShippedNarTest {
                     declared,
                     "the processors the bundle declares");
             assertEquals(declared, documented);
+        }
+    }
+
+    /** Processors that read or write files an operator names are restricted components, as NiFi's file processors. */
+    @Test
+    void processorsThatTouchFilesAreRestricted() throws IOException {
+        try (ZipFile zip = new ZipFile(nar.toFile())) {
+            String manifest = read(zip, zip.getEntry("META-INF/docs/extension-manifest.xml"));
+            Map<String, String> byProcessor = new TreeMap<>();
+            for (String extension : manifest.split("<extension>")) {
+                Matcher name = Pattern.compile("<name>io\\.github\\.factorytwin\\.processors\\.(\\w+)</name>")
+                        .matcher(extension);
+                if (name.find()) {
+                    byProcessor.put(name.group(1), extension);
+                }
+            }
+            for (String restricted : List.of("ScoreAnomaly", "TrainAnomalyModel", "ComputeHealthScore")) {
+                assertTrue(
+                        byProcessor.get(restricted).contains("write filesystem"),
+                        restricted + " must declare the write-filesystem restriction");
+            }
+            assertTrue(byProcessor.get("ScoreAnomaly").contains("read filesystem"));
+            assertTrue(byProcessor.get("ComputeHealthScore").contains("read filesystem"));
+            assertFalse(byProcessor.get("GenerateSensorReadings").contains("<restricted>"));
         }
     }
 

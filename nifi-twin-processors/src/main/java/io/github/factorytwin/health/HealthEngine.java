@@ -2,6 +2,7 @@ package io.github.factorytwin.health;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The health engine: turns one machine's readings, one at a time, into its health score, status, time to
@@ -232,10 +233,16 @@ public final class HealthEngine {
 
         public String text(HealthConfig config) {
             if (anomalyPenalty >= driftPenalty) {
-                return anomalyPenalty > 0 ? String.format("%s: smoothed %.2f", ANOMALY_REASON, anomaly) : "none";
+                return anomalyPenalty > 0
+                        ? String.format(Locale.ROOT, "%s: smoothed %.2f", ANOMALY_REASON, anomaly)
+                        : "none";
             }
             return String.format(
-                    "%s: %.1f sigma %s baseline", config.sensors().get(sensor), Math.abs(z), z > 0 ? "above" : "below");
+                    Locale.ROOT,
+                    "%s: %.1f sigma %s baseline",
+                    config.sensors().get(sensor),
+                    Math.abs(z),
+                    z > 0 ? "above" : "below");
         }
     }
 

@@ -23,16 +23,21 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.apache.nifi.annotation.behavior.InputRequirement;
+import org.apache.nifi.annotation.behavior.Restricted;
+import org.apache.nifi.annotation.behavior.Restriction;
 import org.apache.nifi.annotation.behavior.Stateful;
 import org.apache.nifi.annotation.behavior.TriggerSerially;
 import org.apache.nifi.annotation.behavior.WritesAttribute;
 import org.apache.nifi.annotation.behavior.WritesAttributes;
 import org.apache.nifi.annotation.documentation.CapabilityDescription;
+import org.apache.nifi.annotation.documentation.SeeAlso;
 import org.apache.nifi.annotation.documentation.Tags;
 import org.apache.nifi.annotation.documentation.UseCase;
 import org.apache.nifi.annotation.lifecycle.OnScheduled;
 import org.apache.nifi.annotation.lifecycle.OnStopped;
 import org.apache.nifi.components.PropertyDescriptor;
+import org.apache.nifi.components.RequiredPermission;
 import org.apache.nifi.components.ValidationContext;
 import org.apache.nifi.components.ValidationResult;
 import org.apache.nifi.components.Validator;
@@ -86,6 +91,17 @@ import org.apache.nifi.serialization.record.RecordSchema;
                 + " version kept here ('machine:<id>' keys) are moved into the State Directory at the first start."
                 + " LOCAL: in a cluster each node tracks the machines whose readings it receives; a machine whose"
                 + " Kafka partition moves to another node learns its baseline again there.")
+@InputRequirement(InputRequirement.Requirement.INPUT_REQUIRED)
+@SeeAlso(ScoreAnomaly.class)
+@Restricted(
+        restrictions = {
+            @Restriction(
+                    requiredPermission = RequiredPermission.READ_FILESYSTEM,
+                    explanation = "Reads the RUL Model File and the machine states in the State Directory."),
+            @Restriction(
+                    requiredPermission = RequiredPermission.WRITE_FILESYSTEM,
+                    explanation = "Writes the machine states into the State Directory, a path an operator chooses.")
+        })
 @TriggerSerially
 public class ComputeHealthScore extends RecordEnrichmentProcessor {
 

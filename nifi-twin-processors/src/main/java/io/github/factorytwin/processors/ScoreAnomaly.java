@@ -24,6 +24,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.nifi.annotation.behavior.InputRequirement;
+import org.apache.nifi.annotation.behavior.Restricted;
+import org.apache.nifi.annotation.behavior.Restriction;
 import org.apache.nifi.annotation.behavior.WritesAttribute;
 import org.apache.nifi.annotation.behavior.WritesAttributes;
 import org.apache.nifi.annotation.documentation.CapabilityDescription;
@@ -33,6 +35,7 @@ import org.apache.nifi.annotation.documentation.UseCase;
 import org.apache.nifi.annotation.lifecycle.OnScheduled;
 import org.apache.nifi.annotation.lifecycle.OnStopped;
 import org.apache.nifi.components.PropertyDescriptor;
+import org.apache.nifi.components.RequiredPermission;
 import org.apache.nifi.components.ValidationContext;
 import org.apache.nifi.components.ValidationResult;
 import org.apache.nifi.components.Validator;
@@ -59,6 +62,16 @@ import org.apache.nifi.serialization.record.RecordSchema;
         + " the learned models and each machine's state survive restarts; a record with state 'maintenance' starts"
         + " its machine afresh.")
 @InputRequirement(InputRequirement.Requirement.INPUT_REQUIRED)
+@Restricted(
+        restrictions = {
+            @Restriction(
+                    requiredPermission = RequiredPermission.READ_FILESYSTEM,
+                    explanation =
+                            "Reads the Model File and the files in the State Directory, paths an operator chooses."),
+            @Restriction(
+                    requiredPermission = RequiredPermission.WRITE_FILESYSTEM,
+                    explanation = "Writes learned models and per-machine state into the State Directory.")
+        })
 @SeeAlso(TrainAnomalyModel.class)
 @WritesAttributes({
     @WritesAttribute(attribute = TwinFields.RECORD_COUNT_ATTRIBUTE, description = "Records in the outgoing FlowFile"),

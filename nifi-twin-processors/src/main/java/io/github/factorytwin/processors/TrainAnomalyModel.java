@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.nifi.annotation.behavior.InputRequirement;
+import org.apache.nifi.annotation.behavior.Restricted;
+import org.apache.nifi.annotation.behavior.Restriction;
 import org.apache.nifi.annotation.behavior.WritesAttribute;
 import org.apache.nifi.annotation.behavior.WritesAttributes;
 import org.apache.nifi.annotation.documentation.CapabilityDescription;
@@ -27,6 +29,7 @@ import org.apache.nifi.annotation.documentation.SeeAlso;
 import org.apache.nifi.annotation.documentation.Tags;
 import org.apache.nifi.annotation.documentation.UseCase;
 import org.apache.nifi.components.PropertyDescriptor;
+import org.apache.nifi.components.RequiredPermission;
 import org.apache.nifi.components.ValidationContext;
 import org.apache.nifi.components.ValidationResult;
 import org.apache.nifi.flowfile.FlowFile;
@@ -47,6 +50,12 @@ import org.apache.nifi.serialization.record.Record;
         + " Source MODEL_FILE) loads and hot-reloads. The FlowFile passes unchanged to success with the model's"
         + " details as attributes. Records with a missing or non-numeric feature value are skipped and counted.")
 @InputRequirement(InputRequirement.Requirement.INPUT_REQUIRED)
+@Restricted(
+        restrictions = {
+            @Restriction(
+                    requiredPermission = RequiredPermission.WRITE_FILESYSTEM,
+                    explanation = "Writes the trained model to the Model File, a path an operator chooses.")
+        })
 @SeeAlso(ScoreAnomaly.class)
 @WritesAttributes({
     @WritesAttribute(attribute = "model.path", description = "Absolute path of the model file written"),
