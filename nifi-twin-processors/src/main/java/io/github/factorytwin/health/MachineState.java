@@ -7,7 +7,9 @@ import java.util.Base64;
 /**
  * Everything the engine remembers about one machine: a fixed number of numbers per configured sensor, no history
  * buffers, so its size is bounded (about 150 bytes plus 36 per sensor in binary, and with a load model about 232
- * plus 73 per sensor more: {@link #toBytes()} is 630 bytes for temperature, vibration and rpm with the load model).
+ * plus 73 per sensor more: {@link #toBytes()} is 630 bytes for temperature, vibration and rpm with the load model;
+ * with operating regimes 11 bytes plus, per regime found, 4 + 8 per context field + 20 per sensor, at most {@link
+ * #maxRegimes} regimes).
  * Not thread-safe: the caller owns an instance ({@link HealthEngine#fromBytes} makes a fresh one).
  */
 public final class MachineState {

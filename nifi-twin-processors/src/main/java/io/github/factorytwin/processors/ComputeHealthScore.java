@@ -72,6 +72,14 @@ import org.apache.nifi.serialization.record.RecordSchema;
                 + " a JsonRecordSetWriter that inherits the record schema. Keep 'Sensor Fields' as the simulator's"
                 + " temperature,vibration,rpm. Send 'success' to the readings index and 'alerts' to the alerts topic"
                 + " or index; route 'failure' to a dead-letter queue.")
+@UseCase(
+        description = "Health of machines that run in several operating conditions (set-points, flight or process"
+                + " settings), where a change of condition must not read as degradation.",
+        configuration = "Set 'Operating Context Fields' to the fields that say how the machine is run (e.g."
+                + " setting1,setting2,setting3) and 'Operating Context Model' to 'Operating Regimes'. Keep 'Regime"
+                + " Distance' at 0.1 unless two conditions differ by less than 10% in every field; set 'Maximum"
+                + " Regimes' to at least the number of conditions. 'Baseline Size' should cover each condition a few"
+                + " times.")
 @WritesAttributes({
     @WritesAttribute(attribute = TwinFields.RECORD_COUNT_ATTRIBUTE, description = "Records in the outgoing FlowFile."),
     @WritesAttribute(attribute = "mime.type", description = "The Record Writer's MIME type."),
