@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Random;
 import org.apache.nifi.components.ValidationResult;
+import org.apache.nifi.components.state.Scope;
 import org.apache.nifi.util.MockFlowFile;
 import org.apache.nifi.util.MockProcessContext;
 import org.apache.nifi.util.TestRunner;
@@ -92,6 +94,34 @@ class ComputeHealthScoreContextTest {
                 alerts.get(0).get("reason").asText().startsWith("temperature:"),
                 alerts.get(0).toString());
         assertTrue(alerts.get(0).get("timestamp").asLong() >= T0 + 2_000L * 250);
+    }
+
+    @Test
+    void regimesSurviveARestart() throws Exception {
+        List<ObjectNode> records = setpointChanges(250, 2);
+        TestRunner reference = runner(true);
+        ComputeHealthScoreTest.enqueue(reference, records.subList(0, 200));
+        ComputeHealthScoreTest.enqueue(reference, records.subList(200, 400));
+        reference.run(2);
+
+        TestRunner first = runner(true);
+        ComputeHealthScoreTest.enqueue(first, records.subList(0, 200));
+        first.run(1, false, true); // not stopped: as if NiFi died, the journal is what is left
+        TestRunner second = runner(true);
+        second.getStateManager()
+                .setState(first.getStateManager().getState(Scope.LOCAL).toMap(), Scope.LOCAL);
+        Files.move(
+                stateRoot.resolve(first.getProcessor().getIdentifier()),
+                stateRoot.resolve(second.getProcessor().getIdentifier()));
+        ComputeHealthScoreTest.enqueue(second, records.subList(200, 400));
+        second.run(1, false);
+        assertEquals(2, ComputeHealthScoreTest.processor(second).stateOf("M1").regimeCount());
+        assertEquals(
+                ComputeHealthScoreTest.successes(reference).subList(200, 400),
+                ComputeHealthScoreTest.successes(second),
+                "a restart changes nothing");
+        assertEquals(ComputeHealthScoreTest.alerts(reference), ComputeHealthScoreTest.alerts(second));
+        assertFalse(ComputeHealthScoreTest.alerts(second).isEmpty());
     }
 
     @Test
