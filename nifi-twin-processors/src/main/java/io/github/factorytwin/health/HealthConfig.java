@@ -21,8 +21,11 @@ import java.util.List;
  * @param anomalyCeiling smoothed anomaly score at or above which the anomaly penalty is 1
  * @param driftFreeSigmas drift of the smoothed value (in baseline standard deviations) that costs nothing
  * @param driftSpanSigmas further standard deviations over which the drift penalty grows from 0 to 1
- * @param loadSensor the sensor that measures the machine's load (its speed), or null: the other sensors' drift is
- *     then measured from a baseline that follows the load, and the load itself is not a drift symptom
+ * @param context the operating context (see {@link OperatingContext}); null means none: plain baselines. With
+ *     {@link OperatingContext.Model#LOAD_FOLLOWING} and a context field that is one of the sensors, that sensor is
+ *     the load: the other sensors' drift is measured from a baseline that follows the load, and the load itself
+ *     is not a drift symptom. With {@link OperatingContext.Model#OPERATING_REGIMES} every sensor that is not a
+ *     context field has a baseline per regime.
  */
 public record HealthConfig(
         List<String> sensors,
@@ -40,7 +43,7 @@ public record HealthConfig(
         double anomalyCeiling,
         double driftFreeSigmas,
         double driftSpanSigmas,
-        String loadSensor) {
+        OperatingContext context) {
 
     public static final int DEFAULT_TREND_WINDOW = 120;
     public static final double DEFAULT_FAST_ALPHA = 0.1;
@@ -50,7 +53,7 @@ public record HealthConfig(
     public static final double DEFAULT_ANOMALY_CEILING = 0.9;
     public static final double DEFAULT_DRIFT_FREE_SIGMAS = 1.0;
     public static final double DEFAULT_DRIFT_SPAN_SIGMAS = 5.0;
-    /** The sensor {@link #of} takes as the load when it is among the sensors. */
+    /** The context field {@link #of} takes (Load Following): the load when it is among the sensors. */
     public static final String DEFAULT_LOAD_SENSOR = "rpm";
 
     public HealthConfig {
@@ -64,13 +67,25 @@ public record HealthConfig(
         if (baselineSize < 2 || trendWindow < 5 || minDwellMillis < 0 || lateToleranceMillis < 0 || hysteresis < 0) {
             throw new IllegalArgumentException("invalid health configuration");
         }
-        if (loadSensor != null && !sensors.contains(loadSensor)) {
-            throw new IllegalArgumentException("the load sensor " + loadSensor + " is not one of the sensors");
+        if (context == null) {
+            context = OperatingContext.loadFollowing(List.of());
         }
     }
 
-    /** These settings without a load sensor: every sensor's baseline is a plain mean and standard deviation. */
-    public HealthConfig withoutLoadSensor() {
+    /**
+     * The load sensor of Load Following: the context field when it is one of the sensors; null otherwise (also
+     * with Operating Regimes).
+     */
+    public String loadSensor() {
+        if (context.regimesModelled() || context.fields().isEmpty()) {
+            return null;
+        }
+        String field = context.fields().get(0);
+        return sensors.contains(field) ? field : null;
+    }
+
+    /** These settings with another operating context. */
+    public HealthConfig withContext(OperatingContext newContext) {
         return new HealthConfig(
                 sensors,
                 warningThreshold,
@@ -87,17 +102,23 @@ public record HealthConfig(
                 anomalyCeiling,
                 driftFreeSigmas,
                 driftSpanSigmas,
-                null);
+                newContext);
+    }
+
+    /** These settings without a load sensor: every sensor's baseline is a plain mean and standard deviation. */
+    public HealthConfig withoutLoadSensor() {
+        return withContext(OperatingContext.loadFollowing(List.of()));
     }
 
     /** Index of the load sensor in {@link #sensors()}, -1 when there is none. */
     public int loadIndex() {
-        return loadSensor == null ? -1 : sensors.indexOf(loadSensor);
+        String load = loadSensor();
+        return load == null ? -1 : sensors.indexOf(load);
     }
 
     /**
-     * The processor's settings with the documented defaults for the rest; the sensor named {@value
-     * #DEFAULT_LOAD_SENSOR}, when configured, is the load.
+     * The processor's settings with the documented defaults for the rest; the context is Load Following on {@value
+     * #DEFAULT_LOAD_SENSOR} (the load when it is one of the sensors).
      */
     public static HealthConfig of(
             List<String> sensors,
@@ -124,6 +145,6 @@ public record HealthConfig(
                 DEFAULT_ANOMALY_CEILING,
                 DEFAULT_DRIFT_FREE_SIGMAS,
                 DEFAULT_DRIFT_SPAN_SIGMAS,
-                sensors.contains(DEFAULT_LOAD_SENSOR) ? DEFAULT_LOAD_SENSOR : null);
+                OperatingContext.loadFollowing(List.of(DEFAULT_LOAD_SENSOR)));
     }
 }

@@ -21,6 +21,17 @@ import java.util.Locale;
  *       variance over the baseline (running sums: means, M2s and co-moments, no buffers). Such a sensor's drift is
  *       measured on its residual, against the residual standard deviation widened by {@link #GAIN_TOLERANCE} of
  *       the load effect. The load enters the filters through a median of three (one-reading spikes removed).
+ *   <li>Operating regimes (when {@link OperatingContext#model()} is {@link
+ *       OperatingContext.Model#OPERATING_REGIMES}): each reading joins the regime whose centre (running mean of
+ *       the context fields of its readings) is nearest in {@link #regimeDistance}; farther than {@link
+ *       OperatingContext#regimeDistance()} from all, it opens a new one while fewer than {@link
+ *       OperatingContext#maxRegimes()} exist (then it joins the nearest). Every sensor that is not a context
+ *       field learns a mean per regime (Welford) over the machine's baseline, and a regime first seen later over
+ *       its first {@link #regimeBaseline} readings; its standard deviation is pooled over the regimes (within-regime
+ *       spread, with many more degrees of freedom than one regime has). Such a sensor's smoothed value is that of
+ *       {@code (value - regime mean) / pooled std}: a change of regime moves the raw value, not this one, while
+ *       drift within a regime does. A reading whose context is incomplete, or that is still learned as its new
+ *       regime's normal, leaves the smoothed values as they are.
  *   <li>Drift per sensor: {@code z = |EWMA(value) - baseline mean| / baseline std} (EWMA weight {@code fastAlpha});
  *       penalty {@code clamp((z - driftFreeSigmas) / driftSpanSigmas, 0, 1)}. Smoothing first means one spike
  *       moves the EWMA by only {@code fastAlpha} of its size, and a value enters the EWMA clipped to the current
@@ -83,8 +94,25 @@ public final class HealthEngine {
     private static final double INSTANT_PREFERENCE = 0.75;
     static final double GAIN_TOLERANCE = 0.1;
 
+    /** Running-mean memory of a regime centre: beyond this many readings it follows slowly (an EWMA). */
+    static final int CENTRE_MEMORY = 1000;
+    /** Least readings a regime first seen after the baseline learns as its normal. */
+    static final int MIN_REGIME_BASELINE = 3;
+    /**
+     * A context field near zero is measured against this share of the context's largest magnitude, so that noise
+     * around zero (an unused setting) does not open regimes.
+     */
+    static final double ZERO_SCALE = 0.01;
+
     private final HealthConfig config;
     private final RulModel rulModel;
+    private final int contextCount;
+    private final int maxRegimes;
+    private final long contextSensors;
+    private final double regimeLimit;
+    /** Readings a regime first seen after the baseline learns as its normal. */
+    private final int regimeBaseline;
+
     private final double lambda;
     private final int minTrendPoints;
     private final int loadIndex;
@@ -101,6 +129,24 @@ public final class HealthEngine {
         this.minTrendPoints = Math.max(10, config.trendWindow() / 4);
         this.loadIndex = config.loadIndex();
         this.lags = loadIndex >= 0 ? LOAD_LAG_SECONDS.length : 0;
+        OperatingContext context = config.context();
+        if (context.regimesModelled()) {
+            contextCount = context.fields().size();
+            maxRegimes = context.maxRegimes();
+            long mask = 0;
+            for (int i = 0; i < config.sensors().size(); i++) {
+                if (context.fields().contains(config.sensors().get(i))) {
+                    mask |= 1L << i;
+                }
+            }
+            contextSensors = mask;
+        } else {
+            contextCount = 0;
+            maxRegimes = 0;
+            contextSensors = 0;
+        }
+        this.regimeLimit = context.regimeDistance();
+        this.regimeBaseline = Math.max(MIN_REGIME_BASELINE, config.baselineSize() / Math.max(1, maxRegimes));
         if (rulModel != null && !rulModel.sensors().equals(config.sensors())) {
             throw new IllegalArgumentException("The RUL model was trained on sensors " + rulModel.sensors()
                     + " but the configured sensors are " + config.sensors());
@@ -112,7 +158,7 @@ public final class HealthEngine {
     }
 
     public MachineState newState() {
-        return new MachineState(config.sensors().size(), lags, loadIndex);
+        return new MachineState(config.sensors().size(), lags, loadIndex, contextCount, maxRegimes, contextSensors);
     }
 
     /**
@@ -121,7 +167,7 @@ public final class HealthEngine {
      * @throws IllegalArgumentException when it is not one (another format, sensor count or load model)
      */
     public MachineState decode(String text) {
-        return MachineState.decode(text, config.sensors().size(), lags, loadIndex);
+        return fromBytes(MachineState.decodeText(text));
     }
 
     /**
@@ -130,7 +176,8 @@ public final class HealthEngine {
      * @throws IllegalArgumentException when it is not one (another format, sensor count or load model)
      */
     public MachineState fromBytes(byte[] bytes) {
-        return MachineState.fromBytes(bytes, config.sensors().size(), lags, loadIndex);
+        return MachineState.fromBytes(
+                bytes, config.sensors().size(), lags, loadIndex, contextCount, maxRegimes, contextSensors);
     }
 
     /**
@@ -138,6 +185,11 @@ public final class HealthEngine {
      * not this engine's.
      */
     public String stateLayout() {
+        if (maxRegimes > 0) {
+            // Format 4; the regime distance is not part of it: regimes found with another one stay meaningful.
+            return "machine-state-" + MachineState.REGIME_FORMAT + ";sensors=" + String.join(",", config.sensors())
+                    + ";context=" + String.join(",", config.context().fields()) + ";regimes=" + maxRegimes;
+        }
         return "machine-state-" + MachineState.FORMAT + ";sensors=" + String.join(",", config.sensors()) + ";lags="
                 + lags + ";load=" + loadIndex;
     }
@@ -180,8 +232,8 @@ public final class HealthEngine {
         double zArg = 0;
         if (baselineLearned(state)) {
             for (int i = 0; i < state.sensorCount; i++) {
-                if (i == loadIndex) {
-                    continue; // the load is what the machine is asked to do, not a symptom
+                if (i == loadIndex || (contextSensors & (1L << i)) != 0) {
+                    continue; // the load (context) is what the machine is asked to do, not a symptom
                 }
                 double z = zScore(state, i, state.fast[i]);
                 if (Double.isNaN(z)) {
@@ -268,6 +320,7 @@ public final class HealthEngine {
     private void learn(MachineState state, Reading reading, double dtSeconds) {
         boolean learning = !baselineLearned(state);
         double[] values = reading.sensors();
+        int regime = maxRegimes > 0 ? regimeOf(state, reading.context()) : -1;
         if (lags > 0) {
             filterLoad(state, values[loadIndex], dtSeconds);
             if (learning) {
@@ -275,7 +328,9 @@ public final class HealthEngine {
             }
         } else if (learning) {
             for (int i = 0; i < state.sensorCount; i++) {
-                learnSensor(state, i, values[i]);
+                if (!state.regimeModelled(i)) {
+                    learnSensor(state, i, values[i]);
+                }
             }
         }
         if (learning) {
@@ -290,7 +345,14 @@ public final class HealthEngine {
                 continue;
             }
             double sd = Double.NaN;
-            if (state.loadModelled(i)) {
+            if (state.regimeModelled(i)) {
+                // Measured in the regime's own normal: its mean, the pooled within-regime spread.
+                x = regimeZ(state, regime, i, x, learning);
+                if (Double.isNaN(x)) {
+                    continue;
+                }
+                sd = 1;
+            } else if (state.loadModelled(i)) {
                 // Drift of a load-following sensor is measured on its residual from the load model.
                 x = residual(state, i, x);
                 sd = state.residualSd[i];
@@ -329,6 +391,95 @@ public final class HealthEngine {
                 state.anomalyCount = n;
             }
         }
+    }
+
+    /**
+     * The regime a reading with context {@code context} belongs to (a new one if it is farther than the regime
+     * distance from all and there is room), its centre moved towards the reading; -1 when the context is
+     * incomplete.
+     */
+    private int regimeOf(MachineState state, double[] context) {
+        if (context.length != contextCount) {
+            return -1;
+        }
+        for (double v : context) {
+            if (!Double.isFinite(v)) {
+                return -1;
+            }
+        }
+        int best = -1;
+        double bestDistance = Double.POSITIVE_INFINITY;
+        for (int r = 0; r < state.regimeCount; r++) {
+            double d = regimeDistance(state.regimeCentre, r * contextCount, context);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = r;
+            }
+        }
+        if ((best < 0 || bestDistance > regimeLimit) && state.regimeCount < maxRegimes) {
+            best = state.addRegime(context);
+        }
+        int n = Math.min(CENTRE_MEMORY, state.regimeSize[best] + 1);
+        if (state.regimeSize[best] < Integer.MAX_VALUE) {
+            state.regimeSize[best]++;
+        }
+        int base = best * contextCount;
+        for (int f = 0; f < contextCount; f++) {
+            state.regimeCentre[base + f] += (context[f] - state.regimeCentre[base + f]) / n;
+        }
+        return best;
+    }
+
+    /**
+     * How far context {@code x} is from the centre at {@code centre[offset..]}: the largest over the fields of
+     * {@code |x - c| / max(|c|, |x|, ZERO_SCALE * largest |c| of the centre)}, i.e. relative to each field's
+     * magnitude, a field near zero measured against a hundredth of the context's largest magnitude.
+     */
+    static double regimeDistance(double[] centre, int offset, double[] x) {
+        double largest = 0;
+        for (int f = 0; f < x.length; f++) {
+            largest = Math.max(largest, Math.abs(centre[offset + f]));
+        }
+        double floor = Math.max(ZERO_SCALE * largest, Double.MIN_NORMAL);
+        double d = 0;
+        for (int f = 0; f < x.length; f++) {
+            double c = centre[offset + f];
+            double scale = Math.max(floor, Math.max(Math.abs(c), Math.abs(x[f])));
+            d = Math.max(d, Math.abs(x[f] - c) / scale);
+        }
+        return d;
+    }
+
+    /**
+     * Sensor {@code i}'s value in pooled standard deviations from its regime's mean; NaN when the reading is
+     * learned as the regime's normal instead (during the baseline, or among a new regime's first readings), or
+     * when the regime's normal is not known yet.
+     */
+    private double regimeZ(MachineState state, int regime, int i, double x, boolean learning) {
+        if (regime < 0) {
+            return Double.NaN;
+        }
+        int at = regime * state.sensorCount + i;
+        if (learning || state.regimeN[at] < regimeBaseline) {
+            double learned = x;
+            double sd = state.pooledSd(i);
+            if (state.regimeN[at] > 0 && state.pooledDof(i) >= ROBUST_AFTER) {
+                double m = state.regimeMean[at];
+                learned = Math.max(m - CLIP_SIGMAS * sd, Math.min(m + CLIP_SIGMAS * sd, x));
+            }
+            int n = state.regimeN[at] + 1;
+            double delta = learned - state.regimeMean[at];
+            state.regimeMean[at] += delta / n;
+            state.regimeM2[at] += delta * (learned - state.regimeMean[at]);
+            state.regimeN[at] = n;
+            return Double.NaN;
+        }
+        double sd = state.pooledSd(i);
+        if (state.regimeN[at] == 0 || Double.isNaN(sd)) {
+            return Double.NaN;
+        }
+        double mean = state.regimeMean[at];
+        return (x - mean) / Math.max(sd, 1e-9 + 1e-4 * Math.abs(mean));
     }
 
     /** Welford update of one sensor's baseline mean and M2, the value clipped once 10 values are known. */
@@ -477,6 +628,9 @@ public final class HealthEngine {
 
     /** Standard deviations of {@code value} from sensor {@code i}'s baseline; NaN when unknown. */
     static double zScore(MachineState state, int i, double value) {
+        if (state.regimeModelled(i)) {
+            return value; // already in pooled standard deviations from the regime's mean
+        }
         int n = state.baselineCount[i];
         if (n < 2 || Double.isNaN(value)) {
             return Double.NaN;

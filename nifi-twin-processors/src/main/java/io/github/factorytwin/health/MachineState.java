@@ -7,12 +7,18 @@ import java.util.Base64;
 /**
  * Everything the engine remembers about one machine: a fixed number of numbers per configured sensor, no history
  * buffers, so its size is bounded (about 150 bytes plus 36 per sensor in binary, and with a load model about 232
- * plus 73 per sensor more: {@link #toBytes()} is 630 bytes for temperature, vibration and rpm with the load model).
+ * plus 73 per sensor more: {@link #toBytes()} is 630 bytes for temperature, vibration and rpm with the load model;
+ * with operating regimes 11 bytes plus, per regime found, 4 + 8 per context field + 20 per sensor, at most {@link
+ * #maxRegimes} regimes).
  * Not thread-safe: the caller owns an instance ({@link HealthEngine#fromBytes} makes a fresh one).
  */
 public final class MachineState {
 
+    /** The format of a state without regimes (unchanged since the load model was added). */
     static final byte FORMAT = 3;
+    /** The format of a state with operating regimes: format 3's fields followed by the regimes. */
+    static final byte REGIME_FORMAT = 4;
+
     private static final Base64.Encoder ENCODER = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getDecoder();
 
@@ -88,7 +94,39 @@ public final class MachineState {
 
     final double[] residualSd;
 
+    /**
+     * Operating regimes (only with {@link OperatingContext.Model#OPERATING_REGIMES}; {@code maxRegimes} = 0
+     * otherwise). Per regime: how many readings joined it (saturating) and its centre in the context fields
+     * ({@code regimeCentre[regime * contextCount + field]}); per regime and sensor ({@code [regime * sensorCount +
+     * sensor]}) the Welford count, mean and sum of squared deviations of the readings learned as its normal. The
+     * arrays grow with the regimes found, up to {@code maxRegimes}.
+     */
+    final int contextCount;
+
+    final int maxRegimes;
+    /** Bit {@code i} set: sensor {@code i} is also a context field (not a symptom, plain baseline). */
+    final long contextSensors;
+
+    int regimeCount;
+    int[] regimeSize = new int[0];
+    double[] regimeCentre = new double[0];
+    int[] regimeN = new int[0];
+    double[] regimeMean = new double[0];
+    double[] regimeM2 = new double[0];
+
     public MachineState(int sensorCount, int lags, int loadIndex) {
+        this(sensorCount, lags, loadIndex, 0, 0, 0L);
+    }
+
+    /** A state with room for up to {@code maxRegimes} regimes of {@code contextCount} context fields. */
+    public MachineState(
+            int sensorCount, int lags, int loadIndex, int contextCount, int maxRegimes, long contextSensors) {
+        if ((maxRegimes > 0) && (lags > 0 || contextCount < 1 || maxRegimes > OperatingContext.REGIME_LIMIT)) {
+            throw new IllegalArgumentException("regimes need context fields and no load lags");
+        }
+        this.contextCount = maxRegimes > 0 ? contextCount : 0;
+        this.maxRegimes = maxRegimes;
+        this.contextSensors = maxRegimes > 0 ? contextSensors : 0L;
         if ((lags == 0) != (loadIndex < 0) || loadIndex >= sensorCount) {
             throw new IllegalArgumentException("load lags need a load sensor");
         }
@@ -132,6 +170,12 @@ public final class MachineState {
         Arrays.fill(lagCo, 0);
         Arrays.fill(lagChoice, (byte) -1);
         deriveLoadModel();
+        regimeCount = 0;
+        regimeSize = new int[0];
+        regimeCentre = new double[0];
+        regimeN = new int[0];
+        regimeMean = new double[0];
+        regimeM2 = new double[0];
         readings = 0;
         resetTimestamp = now;
         anomaly = Double.NaN;
@@ -179,6 +223,54 @@ public final class MachineState {
         return Math.max(0, baselineM2[i] - sxy * sxy / sxx);
     }
 
+    /** True when the sensor's drift is measured per operating regime (in pooled standard deviations). */
+    boolean regimeModelled(int sensor) {
+        return maxRegimes > 0 && (contextSensors & (1L << sensor)) == 0;
+    }
+
+    /** Adds a regime centred on {@code context}; returns its index. The caller checks {@code maxRegimes}. */
+    int addRegime(double[] context) {
+        int r = regimeCount++;
+        regimeSize = Arrays.copyOf(regimeSize, regimeCount);
+        regimeCentre = Arrays.copyOf(regimeCentre, regimeCount * contextCount);
+        regimeN = Arrays.copyOf(regimeN, regimeCount * sensorCount);
+        regimeMean = Arrays.copyOf(regimeMean, regimeCount * sensorCount);
+        regimeM2 = Arrays.copyOf(regimeM2, regimeCount * sensorCount);
+        System.arraycopy(context, 0, regimeCentre, r * contextCount, contextCount);
+        return r;
+    }
+
+    /**
+     * Sensor {@code i}'s within-regime standard deviation, pooled over the regimes (each regime's squared
+     * deviations from its own mean over the degrees of freedom left); NaN with fewer than 2 degrees of freedom.
+     */
+    double pooledSd(int i) {
+        double m2 = 0;
+        int dof = 0;
+        for (int r = 0; r < regimeCount; r++) {
+            int n = regimeN[r * sensorCount + i];
+            if (n > 1) {
+                m2 += regimeM2[r * sensorCount + i];
+                dof += n - 1;
+            }
+        }
+        return dof < 2 ? Double.NaN : Math.sqrt(m2 / dof);
+    }
+
+    /** Degrees of freedom of {@link #pooledSd}. */
+    int pooledDof(int i) {
+        int dof = 0;
+        for (int r = 0; r < regimeCount; r++) {
+            dof += Math.max(0, regimeN[r * sensorCount + i] - 1);
+        }
+        return dof;
+    }
+
+    /** Regimes found so far. */
+    public int regimeCount() {
+        return regimeCount;
+    }
+
     /** True when the sensor's drift is measured as a residual from its load model. */
     boolean loadModelled(int sensor) {
         return lags > 0 && lagChoice[sensor] >= 0;
@@ -194,6 +286,10 @@ public final class MachineState {
 
     public int readings() {
         return readings;
+    }
+
+    private int regimeBytes() {
+        return maxRegimes == 0 ? 0 : 1 + 1 + 1 + 8 + regimeCount * (4 + contextCount * 8 + sensorCount * (4 + 2 * 8));
     }
 
     private static int size(int sensors, int lags) {
@@ -233,8 +329,11 @@ public final class MachineState {
 
     /** A fixed binary layout, versioned: what the state store keeps in memory and on disk. */
     public byte[] toBytes() {
-        ByteBuffer b = ByteBuffer.allocate(size(sensorCount, lags));
-        b.put(FORMAT).put((byte) sensorCount).put((byte) lags).put((byte) loadIndex);
+        ByteBuffer b = ByteBuffer.allocate(size(sensorCount, lags) + regimeBytes());
+        b.put(maxRegimes == 0 ? FORMAT : REGIME_FORMAT)
+                .put((byte) sensorCount)
+                .put((byte) lags)
+                .put((byte) loadIndex);
         b.putLong(lastTimestamp)
                 .putLong(resetTimestamp)
                 .putInt(baselineReadings)
@@ -266,6 +365,19 @@ public final class MachineState {
             }
         }
         b.put(lagChoice);
+        if (maxRegimes > 0) {
+            b.put((byte) contextCount).put((byte) maxRegimes).put((byte) regimeCount);
+            b.putLong(contextSensors);
+            for (int r = 0; r < regimeCount; r++) {
+                b.putInt(regimeSize[r]);
+                for (int f = 0; f < contextCount; f++) {
+                    b.putDouble(regimeCentre[r * contextCount + f]);
+                }
+                for (int i = r * sensorCount; i < (r + 1) * sensorCount; i++) {
+                    b.putInt(regimeN[i]).putDouble(regimeMean[i]).putDouble(regimeM2[i]);
+                }
+            }
+        }
         return b.array();
     }
 
@@ -286,13 +398,16 @@ public final class MachineState {
      * @throws IllegalArgumentException when the text is not a state of this format with these dimensions
      */
     public static MachineState decode(String text, int sensorCount, int lags, int loadIndex) {
-        byte[] bytes;
+        return fromBytes(decodeText(text), sensorCount, lags, loadIndex);
+    }
+
+    /** The bytes of {@link #encode()}'s text. */
+    static byte[] decodeText(String text) {
         try {
-            bytes = DECODER.decode(text);
+            return DECODER.decode(text);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("not a machine state: " + e.getMessage(), e);
         }
-        return fromBytes(bytes, sensorCount, lags, loadIndex);
     }
 
     /**
@@ -301,16 +416,36 @@ public final class MachineState {
      * @throws IllegalArgumentException when the bytes are not a state of this format with these dimensions
      */
     public static MachineState fromBytes(byte[] bytes, int sensorCount, int lags, int loadIndex) {
-        if (bytes.length != size(sensorCount, lags)
-                || bytes[0] != FORMAT
+        return fromBytes(bytes, sensorCount, lags, loadIndex, 0, 0, 0L);
+    }
+
+    /**
+     * Parses {@link #toBytes()}'s output of a state with these dimensions: format {@value #FORMAT} when {@code
+     * maxRegimes} is 0, else format {@value #REGIME_FORMAT} with these context dimensions.
+     *
+     * @throws IllegalArgumentException when the bytes are not a state of that format with these dimensions
+     */
+    public static MachineState fromBytes(
+            byte[] bytes,
+            int sensorCount,
+            int lags,
+            int loadIndex,
+            int contextCount,
+            int maxRegimes,
+            long contextSensors) {
+        int fixed = size(sensorCount, lags);
+        byte format = maxRegimes == 0 ? FORMAT : REGIME_FORMAT;
+        if (bytes.length < fixed
+                || (maxRegimes == 0 && bytes.length != fixed)
+                || bytes[0] != format
                 || bytes[1] != sensorCount
                 || bytes[2] != lags
                 || bytes[3] != loadIndex) {
-            throw new IllegalArgumentException("not a machine state of format " + FORMAT + " with " + sensorCount
+            throw new IllegalArgumentException("not a machine state of format " + format + " with " + sensorCount
                     + " sensors and " + lags + " load lags (" + bytes.length + " bytes)");
         }
         ByteBuffer b = ByteBuffer.wrap(bytes, 4, bytes.length - 4);
-        MachineState s = new MachineState(sensorCount, lags, loadIndex);
+        MachineState s = new MachineState(sensorCount, lags, loadIndex, contextCount, maxRegimes, contextSensors);
         s.lastTimestamp = b.getLong();
         s.resetTimestamp = b.getLong();
         s.baselineReadings = b.getInt();
@@ -361,10 +496,48 @@ public final class MachineState {
             }
         }
         s.deriveLoadModel();
+        if (maxRegimes > 0) {
+            readRegimes(b, s);
+        }
         if (s.status == null) {
             throw new IllegalArgumentException("not a machine state: no status");
         }
         return s;
+    }
+
+    private static void readRegimes(ByteBuffer b, MachineState s) {
+        try {
+            int contexts = b.get();
+            int max = b.get();
+            int count = b.get();
+            long mask = b.getLong();
+            if (contexts != s.contextCount || max != s.maxRegimes || mask != s.contextSensors) {
+                throw new IllegalArgumentException("not a machine state of these operating context settings");
+            }
+            if (count < 0 || count > max || b.remaining() != s.copyRegimeSize(count)) {
+                throw new IllegalArgumentException("not a machine state: " + count + " regimes");
+            }
+            double[] centre = new double[s.contextCount];
+            for (int r = 0; r < count; r++) {
+                int size = b.getInt();
+                for (int f = 0; f < centre.length; f++) {
+                    centre[f] = b.getDouble();
+                }
+                s.addRegime(centre);
+                s.regimeSize[r] = size;
+                for (int i = r * s.sensorCount; i < (r + 1) * s.sensorCount; i++) {
+                    s.regimeN[i] = b.getInt();
+                    s.regimeMean[i] = b.getDouble();
+                    s.regimeM2[i] = b.getDouble();
+                }
+            }
+        } catch (java.nio.BufferUnderflowException e) {
+            throw new IllegalArgumentException("not a machine state: the regimes are cut short", e);
+        }
+    }
+
+    private int copyRegimeSize(int count) {
+        return count * (4 + contextCount * 8 + sensorCount * (4 + 2 * 8));
     }
 
     private static byte code(HealthStatus status) {

@@ -8,7 +8,9 @@ package io.github.factorytwin.health;
  * <p>Layout {@value #LAYOUT}: readings since the last reset, health, health trend slope (points per second, 0 when
  * unknown), fitted health now (the health when unknown); then per sensor: fast EWMA, slow EWMA, fast EWMA in
  * baseline standard deviations from the baseline mean, slow EWMA likewise (0 when unknown). For a sensor measured
- * against a load model (see {@link HealthEngine}) the EWMAs are of its residual once the baseline is learned.
+ * against a load model (see {@link HealthEngine}) the EWMAs are of its residual once the baseline is learned; for
+ * one measured per operating regime they are its level in the machine's first regime (see {@link #level}), and
+ * the z features are in the pooled within-regime standard deviation.
  */
 public final class RulFeatures {
 
@@ -29,12 +31,27 @@ public final class RulFeatures {
         x[3] = trend == null ? s.health : trend[1];
         for (int i = 0; i < s.sensorCount; i++) {
             int k = 4 + 4 * i;
-            x[k] = orZero(s.fast[i]);
-            x[k + 1] = orZero(s.slow[i]);
+            x[k] = orZero(level(s, i, s.fast[i]));
+            x[k + 1] = orZero(level(s, i, s.slow[i]));
             x[k + 2] = orZero(HealthEngine.zScore(s, i, s.fast[i]));
             x[k + 3] = orZero(HealthEngine.zScore(s, i, s.slow[i]));
         }
         return x;
+    }
+
+    /**
+     * The smoothed value as a sensor level. A sensor measured per operating regime keeps its smoothed value in
+     * pooled standard deviations from the regime's mean; it is expressed here in the machine's first regime (mean
+     * + value * pooled std), so that one operating condition gives the same level features as a plain baseline.
+     */
+    private static double level(MachineState s, int i, double smoothed) {
+        if (!s.regimeModelled(i)) {
+            return smoothed;
+        }
+        if (s.regimeCount == 0 || s.regimeN[i] == 0) {
+            return Double.NaN;
+        }
+        return s.regimeMean[i] + smoothed * s.pooledSd(i);
     }
 
     private static double orZero(double v) {

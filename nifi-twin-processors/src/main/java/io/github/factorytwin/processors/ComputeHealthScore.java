@@ -5,6 +5,7 @@ import io.github.factorytwin.health.HealthConfig;
 import io.github.factorytwin.health.HealthEngine;
 import io.github.factorytwin.health.HealthStateStore;
 import io.github.factorytwin.health.MachineState;
+import io.github.factorytwin.health.OperatingContext;
 import io.github.factorytwin.health.Reading;
 import io.github.factorytwin.health.RulModel;
 import io.github.factorytwin.records.TwinFields;
@@ -36,6 +37,7 @@ import org.apache.nifi.annotation.documentation.Tags;
 import org.apache.nifi.annotation.documentation.UseCase;
 import org.apache.nifi.annotation.lifecycle.OnScheduled;
 import org.apache.nifi.annotation.lifecycle.OnStopped;
+import org.apache.nifi.components.AllowableValue;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.components.RequiredPermission;
 import org.apache.nifi.components.ValidationContext;
@@ -75,6 +77,14 @@ import org.apache.nifi.serialization.record.RecordSchema;
                 + " a JsonRecordSetWriter that inherits the record schema. Keep 'Sensor Fields' as the simulator's"
                 + " temperature,vibration,rpm. Send 'success' to the readings index and 'alerts' to the alerts topic"
                 + " or index; route 'failure' to a dead-letter queue.")
+@UseCase(
+        description = "Health of machines that run in several operating conditions (set-points, flight or process"
+                + " settings), where a change of condition must not read as degradation.",
+        configuration = "Set 'Operating Context Fields' to the fields that say how the machine is run (e.g."
+                + " setting1,setting2,setting3) and 'Operating Context Model' to 'Operating Regimes'. Keep 'Regime"
+                + " Distance' at 0.1 unless two conditions differ by less than 10% in every field; set 'Maximum"
+                + " Regimes' to at least the number of conditions. 'Baseline Size' should cover each condition a few"
+                + " times.")
 @WritesAttributes({
     @WritesAttribute(attribute = TwinFields.RECORD_COUNT_ATTRIBUTE, description = "Records in the outgoing FlowFile."),
     @WritesAttribute(attribute = "mime.type", description = "The Record Writer's MIME type."),
@@ -117,6 +127,65 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
             .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
             .build();
 
+    public static final PropertyDescriptor OPERATING_CONTEXT_FIELDS = new PropertyDescriptor.Builder()
+            .name("Operating Context Fields")
+            .description("Comma-separated numeric fields that describe how the machine is being run (load, speed,"
+                    + " set-points, operational settings). They are never drift symptoms: the baselines are"
+                    + " conditioned on them as 'Operating Context Model' says. A field may also be one of the Sensor"
+                    + " Fields. A record missing a context value is still scored, with its sensors' drift"
+                    + " measured as before it (Operating Regimes).")
+            .required(true)
+            .defaultValue(TwinFields.RPM)
+            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .build();
+
+    static final AllowableValue LOAD_FOLLOWING = new AllowableValue(
+            "Load Following",
+            "Load Following",
+            "One context field, when it is also one of the Sensor Fields, is the load: every other sensor's"
+                    + " baseline is a line on the load, filtered with a learned time constant (thermal inertia)."
+                    + " When the field is not a sensor, every sensor has a plain mean and standard deviation.");
+
+    static final AllowableValue OPERATING_REGIMES = new AllowableValue(
+            "Operating Regimes",
+            "Operating Regimes",
+            "Regimes are found from the stream by leader clustering of the context fields ('Regime Distance',"
+                    + " 'Maximum Regimes'); every sensor has a mean per regime and a within-regime spread, so a"
+                    + " change of regime is not a symptom while drift within one is. Suits conditions that"
+                    + " settle within a reading (no thermal lag is modelled).");
+
+    public static final PropertyDescriptor OPERATING_CONTEXT_MODEL = new PropertyDescriptor.Builder()
+            .name("Operating Context Model")
+            .description("How the baselines follow the Operating Context Fields.")
+            .required(true)
+            .allowableValues(LOAD_FOLLOWING, OPERATING_REGIMES)
+            .defaultValue(LOAD_FOLLOWING.getValue())
+            .build();
+
+    public static final PropertyDescriptor REGIME_DISTANCE = new PropertyDescriptor.Builder()
+            .name("Regime Distance")
+            .description("A reading whose context differs from every known regime's centre by more than this"
+                    + " fraction in at least one field opens a new regime (while fewer than Maximum Regimes exist)."
+                    + " Each field is measured relative to its own magnitude (0.1: 10%, so set-points 1500 and 1800"
+                    + " rpm are two regimes); a field near zero is measured against 1% of the context's largest"
+                    + " magnitude, so noise around zero does not open regimes.")
+            .required(true)
+            .defaultValue(String.valueOf(OperatingContext.DEFAULT_REGIME_DISTANCE))
+            .addValidator(StandardValidators.NUMBER_VALIDATOR)
+            .dependsOn(OPERATING_CONTEXT_MODEL, OPERATING_REGIMES)
+            .build();
+
+    public static final PropertyDescriptor MAXIMUM_REGIMES = new PropertyDescriptor.Builder()
+            .name("Maximum Regimes")
+            .description("Most regimes per machine (1 to " + OperatingContext.REGIME_LIMIT + "); once reached, a"
+                    + " reading joins the nearest regime. Each regime adds about 4 + 8 x context fields + 20 x"
+                    + " sensors bytes to the machine's state.")
+            .required(true)
+            .defaultValue(String.valueOf(OperatingContext.DEFAULT_MAX_REGIMES))
+            .addValidator(StandardValidators.createLongValidator(1, OperatingContext.REGIME_LIMIT, true))
+            .dependsOn(OPERATING_CONTEXT_MODEL, OPERATING_REGIMES)
+            .build();
+
     public static final PropertyDescriptor WARNING_THRESHOLD = new PropertyDescriptor.Builder()
             .name("Warning Threshold")
             .description("Health score (0..100) below which a machine becomes WARNING.")
@@ -155,9 +224,8 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
     public static final PropertyDescriptor BASELINE_SIZE = new PropertyDescriptor.Builder()
             .name("Baseline Size")
             .description("Number of a machine's first readings (and first readings after each maintenance) that"
-                    + " learn its own baseline (per-sensor mean and standard deviation; with 'rpm' among the Sensor"
-                    + " Fields, the other sensors' baseline is a line on the rpm, filtered with a learned time"
-                    + " constant, and the rpm itself is the load, not a drift symptom). It should span the machine's"
+                    + " learn its own baseline (per-sensor mean and standard deviation, conditioned on the operating"
+                    + " context as 'Operating Context Model' says). It should span the machine's"
                     + " normal operating regimes (the default, 1800, is one hour at one reading per 2 seconds), or"
                     + " a normal change of regime looks like drift. Until then health reflects the anomaly score"
                     + " only and the time to maintenance is null.")
@@ -274,6 +342,10 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
             RECORD_READER,
             RECORD_WRITER,
             SENSOR_FIELDS,
+            OPERATING_CONTEXT_FIELDS,
+            OPERATING_CONTEXT_MODEL,
+            REGIME_DISTANCE,
+            MAXIMUM_REGIMES,
             WARNING_THRESHOLD,
             CRITICAL_THRESHOLD,
             HYSTERESIS,
@@ -350,6 +422,34 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
                         "Sensor Fields must name 1 to 64 distinct fields, separated by commas"));
             }
         }
+        String contextFields = context.getProperty(OPERATING_CONTEXT_FIELDS).getValue();
+        if (contextFields != null) {
+            List<String> fields = sensorFields(contextFields);
+            boolean regimes = OPERATING_REGIMES
+                    .getValue()
+                    .equals(context.getProperty(OPERATING_CONTEXT_MODEL).getValue());
+            String problem = null;
+            if (fields.isEmpty()
+                    || fields.size() > OperatingContext.FIELD_LIMIT
+                    || new HashSet<>(fields).size() != fields.size()) {
+                problem = "must name 1 to " + OperatingContext.FIELD_LIMIT + " distinct fields, separated by commas";
+            } else if (!regimes && fields.size() > 1) {
+                problem = "Load Following follows one load field, but " + fields.size() + " are named; name one,"
+                        + " or set Operating Context Model to Operating Regimes for several";
+            }
+            if (problem != null) {
+                results.add(Validation.result(OPERATING_CONTEXT_FIELDS.getDisplayName(), contextFields, problem));
+            }
+            if (regimes) {
+                Double distance = context.getProperty(REGIME_DISTANCE).asDouble();
+                if (distance != null && !(distance > 0 && distance <= 10)) {
+                    results.add(Validation.result(
+                            REGIME_DISTANCE.getDisplayName(),
+                            String.valueOf(distance),
+                            "must be above 0 and at most 10 (a fraction of each context field's magnitude)"));
+                }
+            }
+        }
         String rulFile = context.getProperty(RUL_MODEL_FILE).getValue();
         if (rulFile != null && !rulFile.isBlank()) {
             String problem;
@@ -374,14 +474,15 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
     public void onScheduled(ProcessContext context) throws IOException {
         List<String> sensors = sensorFields(context.getProperty(SENSOR_FIELDS).getValue());
         HealthConfig config = HealthConfig.of(
-                sensors,
-                context.getProperty(WARNING_THRESHOLD).asDouble(),
-                context.getProperty(CRITICAL_THRESHOLD).asDouble(),
-                context.getProperty(HYSTERESIS).asDouble(),
-                context.getProperty(MINIMUM_DWELL_TIME).asTimePeriod(TimeUnit.MILLISECONDS),
-                context.getProperty(BASELINE_SIZE).asInteger(),
-                context.getProperty(LATE_RECORD_TOLERANCE).asTimePeriod(TimeUnit.MILLISECONDS),
-                context.getProperty(TREND_WINDOW).asInteger());
+                        sensors,
+                        context.getProperty(WARNING_THRESHOLD).asDouble(),
+                        context.getProperty(CRITICAL_THRESHOLD).asDouble(),
+                        context.getProperty(HYSTERESIS).asDouble(),
+                        context.getProperty(MINIMUM_DWELL_TIME).asTimePeriod(TimeUnit.MILLISECONDS),
+                        context.getProperty(BASELINE_SIZE).asInteger(),
+                        context.getProperty(LATE_RECORD_TOLERANCE).asTimePeriod(TimeUnit.MILLISECONDS),
+                        context.getProperty(TREND_WINDOW).asInteger())
+                .withContext(operatingContext(context));
         RulModel model = null;
         String modelFile = context.getProperty(RUL_MODEL_FILE).getValue();
         if (modelFile != null && !modelFile.isBlank()) {
@@ -403,6 +504,21 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
                 directory,
                 context.getProperty(MAXIMUM_MACHINES).asInteger(),
                 sensors);
+    }
+
+    /** The operating context the properties describe. */
+    static OperatingContext operatingContext(ProcessContext context) {
+        List<String> fields =
+                sensorFields(context.getProperty(OPERATING_CONTEXT_FIELDS).getValue());
+        if (OPERATING_REGIMES
+                .getValue()
+                .equals(context.getProperty(OPERATING_CONTEXT_MODEL).getValue())) {
+            return OperatingContext.regimes(
+                    fields,
+                    context.getProperty(REGIME_DISTANCE).asDouble(),
+                    context.getProperty(MAXIMUM_REGIMES).asInteger());
+        }
+        return OperatingContext.loadFollowing(fields);
     }
 
     /**
@@ -531,6 +647,9 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
         private final String idField;
         private final int maxIdLength;
         private final List<String> sensors;
+        /** The context fields the engine reads from the record (Operating Regimes); empty otherwise. */
+        private final List<String> contextFields;
+
         private final RecordSchema outSchema;
         /** This FlowFile's working copies of its machines' states, stored only once the session committed. */
         private final Map<String, MachineState> staged = new LinkedHashMap<>();
@@ -549,6 +668,8 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
             this.idField = idField;
             this.maxIdLength = maxIdLength;
             this.sensors = engine.config().sensors();
+            OperatingContext operating = engine.config().context();
+            this.contextFields = operating.regimesModelled() ? operating.fields() : List.of();
             this.outSchema = outSchema;
         }
 
@@ -569,6 +690,10 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
             for (int i = 0; i < values.length; i++) {
                 values[i] = finiteOrMissing(record, sensors.get(i));
             }
+            double[] contextValues = new double[contextFields.size()];
+            for (int i = 0; i < contextValues.length; i++) {
+                contextValues[i] = finiteOrMissing(record, contextFields.get(i));
+            }
             double anomaly = finiteOrMissing(record, TwinFields.ANOMALY_SCORE);
             if (!Double.isNaN(anomaly) && (anomaly < 0 || anomaly > 1)) {
                 throw new RecordRejectedException(
@@ -581,8 +706,8 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
                 state = checkout(machineId);
                 staged.put(machineId, state);
             }
-            HealthEngine.Outcome outcome =
-                    engine.update(machineId, state, new Reading(timestamp, values, anomaly, isMaintenance), now);
+            HealthEngine.Outcome outcome = engine.update(
+                    machineId, state, new Reading(timestamp, values, anomaly, isMaintenance, contextValues), now);
             if (outcome.late()) {
                 late++;
                 throw new RecordRejectedException("Late record: timestamp " + timestamp + " is more than the Late"

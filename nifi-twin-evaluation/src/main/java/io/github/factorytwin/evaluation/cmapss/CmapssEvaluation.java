@@ -3,6 +3,7 @@ package io.github.factorytwin.evaluation.cmapss;
 import io.github.factorytwin.health.HealthConfig;
 import io.github.factorytwin.health.HealthEngine;
 import io.github.factorytwin.health.MachineState;
+import io.github.factorytwin.health.OperatingContext;
 import io.github.factorytwin.health.Reading;
 import io.github.factorytwin.health.RulFeatures;
 import io.github.factorytwin.health.RulModel;
@@ -39,9 +40,11 @@ import smile.regression.RegressionTree;
  * <ol>
  *   <li>Every engine is a machine and every cycle a reading (timestamp = cycle seconds), replayed in order through
  *       {@link HealthEngine#update} with the 14 sensors that vary in FD001 (s2, s3, s4, s7, s8, s9, s11, s12, s13,
- *       s14, s15, s17, s20, s21) and a baseline of the first 20 cycles. The health engine's only context is one
- *       load sensor, which the three operational settings cannot fill (see {@link #config}): the baseline of an
- *       engine in a multi-condition subset (FD002) mixes its conditions.
+ *       s14, s15, s17, s20, s21) and a baseline of the first 20 cycles. The three operational settings are the
+ *       operating context (ComputeHealthScore's 'Operating Context Fields' setting1,setting2,setting3 with
+ *       'Operating Context Model' Operating Regimes, Regime Distance 0.1, Maximum Regimes 8, see {@link
+ *       #config}): each engine finds its regimes from its own stream and measures every sensor against the mean
+ *       of the regime it is in, so FD002's six conditions are not taken for drift.
  *   <li>Training: after every cycle of the subset's training engines (once the baseline is learned) the streaming
  *       feature vector {@link RulFeatures} of the machine's state is recorded with the piece-wise linear target
  *       {@code min(remaining cycles, 125)}. A Smile random forest is fitted to these rows and exported to the
@@ -91,6 +94,12 @@ public final class CmapssEvaluation {
     public record Estimator(RulModel model, FleetPrior prior) {}
 
     static final List<Integer> SENSOR_COLUMNS = List.of(2, 3, 4, 7, 8, 9, 11, 12, 13, 14, 15, 17, 20, 21);
+    /** The operational settings, the engine's operating context; a row holds them after the sensors. */
+    static final List<String> CONTEXT_FIELDS = List.of("setting1", "setting2", "setting3");
+    /** The processor's Operating Regimes settings, one configuration for every subset. */
+    static final OperatingContext CONTEXT = OperatingContext.regimes(
+            CONTEXT_FIELDS, OperatingContext.DEFAULT_REGIME_DISTANCE, OperatingContext.DEFAULT_MAX_REGIMES);
+
     static final int CAP = 125;
     static final long SEED = 20_260_125L;
     private static final Pattern SUBSET = Pattern.compile("FD\\d{3}");
@@ -102,11 +111,9 @@ public final class CmapssEvaluation {
     }
 
     /**
-     * The health engine's settings. The engine's only context is a single load sensor (one of the sensors, with a
-     * linear baseline on it); C-MAPSS's operating condition is three settings whose six combinations in FD002 no
-     * single linear load describes, so no load is named. Measured 2026-12-03 with one setting appended as the load
-     * sensor (same options otherwise): FD002 RMSE 37.01 with setting 1 (altitude), 37.28 with setting 3 (throttle),
-     * against 34.28 without; FD001 14.83 with setting 1 (its noise taken for a load) against 13.56.
+     * The health engine's settings: the three operational settings as the operating context, with Operating
+     * Regimes ({@link #CONTEXT}). Before the engine had regimes (a single load sensor with a linear baseline, which
+     * no setting fits, so no context was named) the figures were FD001 RMSE 13.56, FD002 34.28, FD003 15.86.
      */
     static HealthConfig config(Options o) {
         return new HealthConfig(
@@ -125,7 +132,7 @@ public final class CmapssEvaluation {
                 HealthConfig.DEFAULT_ANOMALY_CEILING,
                 HealthConfig.DEFAULT_DRIFT_FREE_SIGMAS,
                 HealthConfig.DEFAULT_DRIFT_SPAN_SIGMAS,
-                null);
+                CONTEXT);
     }
 
     static Path file(Path dir, String kind, String subset) {
@@ -171,7 +178,7 @@ public final class CmapssEvaluation {
         return null;
     }
 
-    /** Each engine's rows (cycle order), sensor values only. */
+    /** Each engine's rows (cycle order): the {@link #SENSOR_COLUMNS} values, then the three settings. */
     static Map<Integer, List<double[]>> read(Path file) throws IOException {
         Map<Integer, List<double[]>> engines = new LinkedHashMap<>();
         for (String line : Files.readAllLines(file)) {
@@ -184,18 +191,29 @@ public final class CmapssEvaluation {
                 throw new IOException(file + ": expected 26 columns, found " + cols.length + ": " + line);
             }
             int unit = Integer.parseInt(cols[0]);
-            double[] sensors = new double[SENSOR_COLUMNS.size()];
-            for (int i = 0; i < sensors.length; i++) {
+            int count = SENSOR_COLUMNS.size();
+            double[] sensors = new double[count + CONTEXT_FIELDS.size()];
+            for (int i = 0; i < count; i++) {
                 // columns: unit, cycle, 3 settings, s1..s21 -> sensor k is column 4 + k
                 sensors[i] = Double.parseDouble(cols[4 + SENSOR_COLUMNS.get(i)]);
+            }
+            for (int f = 0; f < CONTEXT_FIELDS.size(); f++) {
+                sensors[count + f] = Double.parseDouble(cols[2 + f]);
             }
             engines.computeIfAbsent(unit, k -> new ArrayList<>()).add(sensors);
         }
         return engines;
     }
 
-    static Reading reading(int cycle, double[] sensors) {
-        return new Reading(cycle * 1000L, sensors, Double.NaN, false);
+    /** A cycle's reading: the sensors, and the settings (the row's last three values) as its context. */
+    static Reading reading(int cycle, double[] row) {
+        int count = SENSOR_COLUMNS.size();
+        return new Reading(
+                cycle * 1000L,
+                Arrays.copyOf(row, count),
+                Double.NaN,
+                false,
+                Arrays.copyOfRange(row, count, count + CONTEXT_FIELDS.size()));
     }
 
     /** Trains on the subset's training engines: the forest on their streaming features, and the fleet prior. */
@@ -398,7 +416,9 @@ public final class CmapssEvaluation {
                 (int) Arrays.stream(estimates).filter(e -> !e.fromModel()).count();
         int shortest = engines.stream().mapToInt(List::size).min().orElse(0);
         String method = "ComputeHealthScore's HealthEngine replayed cycle by cycle (features " + RulFeatures.LAYOUT
-                + " of each engine's streaming state: 14 sensors, no load/context field, baseline "
+                + " of each engine's streaming state: 14 sensors, context " + String.join(",", CONTEXT_FIELDS)
+                + " as Operating Regimes (distance " + CONTEXT.regimeDistance() + ", at most "
+                + CONTEXT.maxRegimes() + "), baseline "
                 + DEFAULT.baseline() + " cycles, EWMA " + DEFAULT.fastAlpha() + "/" + DEFAULT.slowAlpha()
                 + ", trend window " + DEFAULT.trendWindow() + ") + Smile random forest ("
                 + estimator.model().trees() + " trees, node size " + DEFAULT.nodeSize() + ") trained on the "

@@ -28,6 +28,9 @@ public final class EnginePipeline {
     private final AnomalyDetector anomaly;
     private final AnomalyDetector.Scope scope;
     private final HealthEngine health;
+    /** Where each Operating Regimes context field is among the sensors; empty otherwise. */
+    private final int[] contextIndex;
+
     private final Map<String, MachineState> states = new HashMap<>();
     private final String description;
 
@@ -35,6 +38,16 @@ public final class EnginePipeline {
         this.anomaly = AnomalyDetector.learning(anomalyConfig);
         this.scope = anomalyConfig.scope();
         this.health = new HealthEngine(healthConfig, null);
+        // As ComputeHealthScore reads them: the Operating Regimes context fields, here among the simulator's sensors.
+        var context = healthConfig.context();
+        this.contextIndex = context.regimesModelled()
+                ? context.fields().stream().mapToInt(SENSORS::indexOf).toArray()
+                : new int[0];
+        for (int index : contextIndex) {
+            if (index < 0) {
+                throw new IllegalArgumentException("context fields must be among " + SENSORS + ": " + context.fields());
+            }
+        }
         this.description = "ScoreAnomaly engine (" + anomalyConfig.scope() + ", warm-up "
                 + anomalyConfig.warmUpSize() + ", derived "
                 + anomalyConfig.spec().derived() + ", threshold "
@@ -89,7 +102,8 @@ public final class EnginePipeline {
         HealthEngine.Outcome outcome = health.update(
                 machine,
                 state,
-                new io.github.factorytwin.health.Reading(reading.timestamp(), sensors, score, maintenance));
+                new io.github.factorytwin.health.Reading(
+                        reading.timestamp(), sensors, score, maintenance, contextOf(sensors)));
         boolean raised = false;
         for (Alert alert : outcome.alerts()) {
             raised |= alert.event() == Alert.Event.RAISED;
@@ -97,5 +111,13 @@ public final class EnginePipeline {
         // a late reading has no status; the simulator writes none (its readings are in time order)
         HealthStatus status = outcome.status();
         return new Verdict(raised, status != null && status != HealthStatus.HEALTHY);
+    }
+
+    private double[] contextOf(double[] sensors) {
+        double[] context = new double[contextIndex.length];
+        for (int i = 0; i < context.length; i++) {
+            context[i] = sensors[contextIndex[i]];
+        }
+        return context;
     }
 }

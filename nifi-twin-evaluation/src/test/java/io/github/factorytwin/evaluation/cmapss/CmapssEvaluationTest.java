@@ -24,8 +24,11 @@ class CmapssEvaluationTest {
         List<double[]> rows = new ArrayList<>();
         for (int c = 1; c <= cycles; c++) {
             double worn = (double) c / life;
-            double[] sensors = new double[CmapssEvaluation.SENSOR_COLUMNS.size()];
-            for (int i = 0; i < sensors.length; i++) {
+            int count = CmapssEvaluation.SENSOR_COLUMNS.size();
+            // the sensors, then the three settings (one operating condition: 0, 0, 100)
+            double[] sensors = new double[count + CmapssEvaluation.CONTEXT_FIELDS.size()];
+            sensors[count + 2] = 100;
+            for (int i = 0; i < count; i++) {
                 sensors[i] = 100 + 10 * (i + 1) * worn * worn + random.nextGaussian();
             }
             rows.add(sensors);
