@@ -85,7 +85,8 @@ PARAMETERS = {
                                      "AS_FAST_AS_POSSIBLE it is also the step of the simulated clock per run."),
     "Machine Count": ("10", "Simulated machines."),
     "Reading Interval": ("2 sec", "Simulated time between two readings of one machine."),
-    "Pacing": ("REAL_TIME", "REAL_TIME or AS_FAST_AS_POSSIBLE."),
+    "Pacing": ("REAL_TIME", "REAL_TIME or AS_FAST_AS_POSSIBLE. AS_FAST_AS_POSSIBLE runs simulated time ahead of the "
+                            "wall clock: raise Future Timestamp Tolerance for runs longer than a simulated day."),
     "Mean Time Between Failures": ("8 hours", "Simulated mean time between machine failures."),
     "Sensor Fault Probability": ("0.001", "Chance per reading of an injected sensor fault."),
     "Include Ground Truth": ("true", "Write state, failure_mode, remaining_useful_life, sensor_fault."),
@@ -107,6 +108,10 @@ PARAMETERS = {
     "Hysteresis": ("5", "Health points a machine must recover past a threshold before its status improves."),
     "Minimum Dwell Time": ("1 min", "Time a status must hold before an alert is raised or cleared."),
     "Late Record Tolerance": ("30 sec", "How late (event time) a reading may arrive and still count."),
+    "Future Timestamp Tolerance": ("1 day", "How far ahead of the wall clock a reading's timestamp may lie before "
+                                            "ComputeHealthScore sends it to failure. Simulated readings with Pacing "
+                                            "AS_FAST_AS_POSSIBLE run ahead (10 machines every 2 sec: a simulated day per "
+                                            "432,000 readings): raise it (e.g. 3650 days) for such backfills."),
     "Training Batch Size": ("20000", "Readings per model-training run."),
     "Training Max Wait": ("15 min", "Train on what has arrived after this long, even if fewer readings."),
     "MongoDB URI": ("mongodb://mongodb:27017", "MongoDB connection string (optional sink)."),
@@ -355,6 +360,7 @@ def factory_twin():
                           "Critical Threshold": f.p("Critical Threshold"), "Hysteresis": f.p("Hysteresis"),
                           "Minimum Dwell Time": f.p("Minimum Dwell Time"),
                           "Late Record Tolerance": f.p("Late Record Tolerance"),
+                          "Future Timestamp Tolerance": f.p("Future Timestamp Tolerance"),
                           "Machine ID Field": "machine_id"}, 0, 1000)
     f.connect(score, ["success"], health)
     f.connect(score, ["failure"], dl, name="Not scored")
