@@ -77,8 +77,10 @@ PARAMETERS = {
     "Alerts Index": ("twin-alerts", "Index of alert events."),
     "Current Alerts Index": ("twin-alerts-current",
                              "One document per machine, its latest alert event: what is open now."),
-    "Elasticsearch Batch Size": ("2000", "Records per bulk request (a reading is ~0.5 KB: ~1 MB per bulk). Indexing "
-                                         "is the bottleneck of the real flow; fewer, bigger bulks cost less."),
+    "Elasticsearch Batch Size": ("10000", "Records per bulk request (a reading is ~0.5 KB: ~5 MB per bulk). Keep it at "
+                                          "least Kafka Max Poll Records: in NiFi 2.6.0 PutElasticsearchRecord re-reads "
+                                          "a FlowFile that holds more records than this, fails on the closed stream and "
+                                          "retries, indexing the first bulks again."),
     "Kafka Max Poll Records": ("10000", "Records one Kafka poll may return (Kafka's max.poll.records); "
                                         "ConsumeKafka writes a poll's records of one partition into one FlowFile."),
     "Generator Batch Size": ("1000", "Most readings GenerateSensorReadings writes per FlowFile; with Pacing "
