@@ -204,6 +204,9 @@ bring_up_to_date() {
         log "$name: version $latest is available; run with --upgrade (or UPGRADE_FLOWS=true) to move to it"
         return 0
     fi
+    quiesce "$name" "$pg_id"
+    # quiescing changed the group's revision: ask again
+    vci="$(call GET "$nifi/versions/process-groups/$pg_id" "${auth[@]}")" || die "cannot read the version of $name"
     body="$(jq -n --argjson rev "$(jq '.processGroupRevision' <<<"$vci")" --arg g "$pg_id" --arg r "$registry_id" \
         --arg b "$bucket" --arg f "$flow" --arg v "$latest" '{
           processGroupRevision: $rev,
@@ -224,6 +227,37 @@ bring_up_to_date() {
     log "$name: upgraded from version $version to $latest (parameter values kept)"
 }
 
+# Stops the group and disables its controller services before an upgrade: NiFi 2.6.0 refuses to change the
+# configuration of an enabled service during an update request ("currently not disabled"). A group that was running
+# is started again afterwards, whatever START_FLOWS says.
+quiesce() {
+    local name="$1" pg_id="$2" deadline running threads pending
+    running="$(call GET "$nifi/flow/process-groups/$pg_id/status?recursive=true" "${auth[@]}" \
+        | jq '.processGroupStatus.aggregateSnapshot.runningCount // 0')"
+    [ "$running" = "0" ] || was_running[$name]=1
+    call PUT "$nifi/flow/process-groups/$pg_id" "${auth[@]}" "${json[@]}" \
+        -d "$(jq -n --arg id "$pg_id" '{id: $id, state: "STOPPED"}')" >/dev/null || die "cannot stop $name for the upgrade"
+    deadline=$((SECONDS + WAIT_SECONDS))
+    while :; do
+        threads="$(call GET "$nifi/flow/process-groups/$pg_id/status?recursive=true" "${auth[@]}" \
+            | jq '.processGroupStatus.aggregateSnapshot.activeThreadCount // 0')"
+        [ "$threads" = "0" ] && break
+        [ "$SECONDS" -lt "$deadline" ] || die "$name still has $threads active thread(s) ${WAIT_SECONDS}s after stopping"
+        sleep 1
+    done
+    call PUT "$nifi/flow/process-groups/$pg_id/controller-services" "${auth[@]}" "${json[@]}" \
+        -d "$(jq -n --arg id "$pg_id" '{id: $id, state: "DISABLED"}')" >/dev/null || die "cannot disable services of $name"
+    while :; do
+        pending="$(call GET "$nifi/flow/process-groups/$pg_id/controller-services?includeAncestorGroups=false" "${auth[@]}" \
+            | jq '[.controllerServices[] | select(.component.state != "DISABLED")] | length')"
+        [ "$pending" = "0" ] && break
+        [ "$SECONDS" -lt "$deadline" ] || die "$pending controller service(s) of $name did not disable"
+        sleep 1
+    done
+    log "$name: stopped and its controller services disabled for the upgrade"
+}
+
+declare -A was_running=()
 root_id="$(call GET "$nifi/flow/process-groups/root" "${auth[@]}" | jq -r .processGroupFlow.id)"
 x=0
 for name in $DEPLOY_FLOWS; do
@@ -262,7 +296,7 @@ for name in $DEPLOY_FLOWS; do
     done
     log "$name: controller services enabled"
 
-    if [[ " $START_FLOWS " == *" $name "* ]]; then
+    if [[ " $START_FLOWS " == *" $name "* ]] || [ -n "${was_running[$name]:-}" ]; then
         call PUT "$nifi/flow/process-groups/$pg_id" "${auth[@]}" "${json[@]}" \
             -d "$(jq -n --arg id "$pg_id" '{id: $id, state: "RUNNING"}')" >/dev/null || die "cannot start $name"
         invalid="$(call GET "$nifi/flow/process-groups/$pg_id/status?recursive=true" "${auth[@]}" \

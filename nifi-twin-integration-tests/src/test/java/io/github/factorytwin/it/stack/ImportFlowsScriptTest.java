@@ -135,6 +135,9 @@ class ImportFlowsScriptTest {
         assertEquals("2", group.version, upgrade.output);
         assertTrue(upgrade.output.contains("upgraded from version 1 to 2"), upgrade.output);
         assertTrue(fake.deletedRequests > 0, "the update request is cleaned up");
+        // NiFi 2.6.0 refuses to change an enabled service in an update request (seen in a real NiFi)
+        assertTrue(upgrade.output.contains("controller services disabled for the upgrade"), upgrade.output);
+        assertEquals("ENABLED", fake.serviceStates.get(group.id), "services are enabled again after the upgrade");
         assertFalse(
                 fake.requests.stream().anyMatch(r -> r.contains("parameter-contexts")),
                 "the operator's parameter values are left to NiFi's upgrade, which keeps them");
@@ -200,6 +203,7 @@ class ImportFlowsScriptTest {
         boolean tokenOverHttps = true;
         int unauthorized;
         int deletedRequests;
+        final Map<String, String> serviceStates = new java.util.HashMap<>();
         int ids;
 
         FakeNiFi() throws IOException {
@@ -356,10 +360,17 @@ class ImportFlowsScriptTest {
             if ((m = Pattern.compile("/flow/process-groups/([^/]+)/controller-services")
                             .matcher(p))
                     .matches()) {
-                return Map.of("controllerServices", List.of(Map.of("component", Map.of("state", "ENABLED"))));
+                if (method.equals("PUT")) {
+                    serviceStates.put(
+                            m.group(1), JSON.readTree(body).path("state").asText());
+                }
+                String state = serviceStates.getOrDefault(m.group(1), "ENABLED");
+                return Map.of("controllerServices", List.of(Map.of("component", Map.of("state", state))));
             }
             if ((m = Pattern.compile("/flow/process-groups/([^/]+)/status").matcher(p)).matches()) {
-                return Map.of("processGroupStatus", Map.of());
+                return Map.of(
+                        "processGroupStatus",
+                        Map.of("aggregateSnapshot", Map.of("runningCount", 0, "activeThreadCount", 0)));
             }
             if ((m = Pattern.compile("/versions/process-groups/([^/]+)").matcher(p)).matches()) {
                 Group g = groups.get(m.group(1));
