@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The deployable stack as files: docker-compose.yml validates with docker-compose and pins the versions the build
@@ -51,8 +52,12 @@ class StackFilesTest {
 
     /** KEY=value lines of .env.example. */
     static Map<String, String> envExample() throws IOException {
+        return envFile(root().resolve(".env.example"));
+    }
+
+    static Map<String, String> envFile(Path file) throws IOException {
         Map<String, String> env = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(root().resolve(".env.example"), StandardCharsets.UTF_8)) {
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             String l = line.trim();
             if (!l.isEmpty() && !l.startsWith("#") && l.contains("=")) {
                 env.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1));
@@ -265,6 +270,34 @@ class StackFilesTest {
         Map<String, String> unset = new LinkedHashMap<>(real);
         unset.remove("SUPERSET_SECRET_KEY");
         assertNotEquals(0, checkSecrets(unset).code(), "an unset secret");
+    }
+
+    /** README's first command: docker/new-env.sh writes a .env whose generated secrets the check accepts. */
+    @Test
+    void newEnvWritesSecretsTheCheckAccepts(@TempDir Path dir) throws Exception {
+        Path env = dir.resolve(".env");
+        Process process = new ProcessBuilder(
+                        "bash", root().resolve("docker/new-env.sh").toString(), env.toString())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "new-env.sh finishes");
+        assertEquals(0, process.exitValue(), output);
+        Map<String, String> written = envFile(env);
+        assertEquals(envExample().keySet(), written.keySet(), "every variable of .env.example, no more");
+        Check check = checkSecrets(written);
+        assertEquals(0, check.code(), check.output());
+        assertNotEquals(
+                written.get("NIFI_PASSWORD"),
+                envFile(runNewEnv(dir.resolve("second"))).get("NIFI_PASSWORD"),
+                "every .env gets secrets of its own");
+    }
+
+    private static Path runNewEnv(Path env) throws Exception {
+        Process process =
+                new ProcessBuilder("bash", root().resolve("docker/new-env.sh").toString(), env.toString()).start();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "new-env.sh finishes");
+        return env;
     }
 
     /** The condition on which compose service {@code service} waits for {@code dependency}. */
