@@ -227,11 +227,28 @@ bring_up_to_date() {
     log "$name: upgraded from version $version to $latest (parameter values kept)"
 }
 
+# Puts the group's controller services in STATE (ENABLED or DISABLED) and waits until every one is there.
+set_services() {
+    local name="$1" pg_id="$2" state="$3" deadline pending
+    call PUT "$nifi/flow/process-groups/$pg_id/controller-services" "${auth[@]}" "${json[@]}" \
+        -d "$(jq -n --arg id "$pg_id" --arg s "$state" '{id: $id, state: $s}')" >/dev/null \
+        || die "cannot set the controller services of $name to $state"
+    deadline=$((SECONDS + WAIT_SECONDS))
+    while :; do
+        pending="$(call GET "$nifi/flow/process-groups/$pg_id/controller-services?includeAncestorGroups=false" "${auth[@]}" \
+            | jq --arg s "$state" '[.controllerServices[] | select(.component.state != $s)] | length')"
+        [ "$pending" = "0" ] && break
+        [ "$SECONDS" -lt "$deadline" ] \
+            || die "$pending controller service(s) of $name did not become $state: check their validation errors in NiFi"
+        sleep 1
+    done
+}
+
 # Stops the group and disables its controller services before an upgrade: NiFi 2.6.0 refuses to change the
 # configuration of an enabled service during an update request ("currently not disabled"). A group that was running
 # is started again afterwards, whatever START_FLOWS says.
 quiesce() {
-    local name="$1" pg_id="$2" deadline running threads pending
+    local name="$1" pg_id="$2" deadline running threads
     running="$(call GET "$nifi/flow/process-groups/$pg_id/status?recursive=true" "${auth[@]}" \
         | jq '.processGroupStatus.aggregateSnapshot.runningCount // 0')"
     [ "$running" = "0" ] || was_running[$name]=1
@@ -245,15 +262,7 @@ quiesce() {
         [ "$SECONDS" -lt "$deadline" ] || die "$name still has $threads active thread(s) ${WAIT_SECONDS}s after stopping"
         sleep 1
     done
-    call PUT "$nifi/flow/process-groups/$pg_id/controller-services" "${auth[@]}" "${json[@]}" \
-        -d "$(jq -n --arg id "$pg_id" '{id: $id, state: "DISABLED"}')" >/dev/null || die "cannot disable services of $name"
-    while :; do
-        pending="$(call GET "$nifi/flow/process-groups/$pg_id/controller-services?includeAncestorGroups=false" "${auth[@]}" \
-            | jq '[.controllerServices[] | select(.component.state != "DISABLED")] | length')"
-        [ "$pending" = "0" ] && break
-        [ "$SECONDS" -lt "$deadline" ] || die "$pending controller service(s) of $name did not disable"
-        sleep 1
-    done
+    set_services "$name" "$pg_id" DISABLED
     log "$name: stopped and its controller services disabled for the upgrade"
 }
 
@@ -284,16 +293,7 @@ for name in $DEPLOY_FLOWS; do
     fi
     x=$((x + 800))
 
-    call PUT "$nifi/flow/process-groups/$pg_id/controller-services" "${auth[@]}" "${json[@]}" \
-        -d "$(jq -n --arg id "$pg_id" '{id: $id, state: "ENABLED"}')" >/dev/null || die "cannot enable services of $name"
-    deadline=$((SECONDS + WAIT_SECONDS))
-    while :; do
-        pending="$(call GET "$nifi/flow/process-groups/$pg_id/controller-services?includeAncestorGroups=false" "${auth[@]}" \
-            | jq '[.controllerServices[] | select(.component.state != "ENABLED")] | length')"
-        [ "$pending" = "0" ] && break
-        [ "$SECONDS" -lt "$deadline" ] || die "$pending controller service(s) of $name did not enable: check their validation errors in NiFi"
-        sleep 2
-    done
+    set_services "$name" "$pg_id" ENABLED
     log "$name: controller services enabled"
 
     if [[ " $START_FLOWS " == *" $name "* ]] || [ -n "${was_running[$name]:-}" ]; then

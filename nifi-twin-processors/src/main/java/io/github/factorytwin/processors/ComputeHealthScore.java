@@ -687,14 +687,11 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
             long now = clock.getAsLong();
             long timestamp = Timestamps.epochMillis(record, TwinFields.TIMESTAMP, now, futureToleranceMillis);
             double[] values = new double[sensors.size()];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = finiteOrMissing(record, sensors.get(i));
-            }
+            RecordSupport.numbers(record, sensors, values);
             double[] contextValues = new double[contextFields.size()];
-            for (int i = 0; i < contextValues.length; i++) {
-                contextValues[i] = finiteOrMissing(record, contextFields.get(i));
-            }
-            double anomaly = finiteOrMissing(record, TwinFields.ANOMALY_SCORE);
+            RecordSupport.numbers(record, contextFields, contextValues);
+            Double score = RecordSupport.number(record, TwinFields.ANOMALY_SCORE);
+            double anomaly = score == null ? Double.NaN : score;
             if (!Double.isNaN(anomaly) && (anomaly < 0 || anomaly > 1)) {
                 throw new RecordRejectedException(
                         "Field '" + TwinFields.ANOMALY_SCORE + "' must be between 0 and 1: " + anomaly);
@@ -804,8 +801,4 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
     }
 
     /** The value of a numeric field; NaN when absent or null. Text, NaN and infinity reject the record. */
-    private static double finiteOrMissing(Record record, String field) throws RecordRejectedException {
-        Double value = RecordSupport.number(record, field);
-        return value == null ? Double.NaN : value;
-    }
 }
