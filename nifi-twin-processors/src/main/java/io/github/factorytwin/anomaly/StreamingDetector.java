@@ -7,7 +7,7 @@ import java.util.Set;
 /**
  * ScoreAnomaly's {@link AnomalyEngine} for one series: feed the readings of one machine (one row of values per
  * reading, in order) and get a score per reading. It drives the engine's one entry point as ScoreAnomaly does for
- * one machine with Model Source LEARN_FROM_STREAM and Model Scope GLOBAL, so benchmarks such as the Numenta Anomaly
+ * one machine with Model Source LEARN_FROM_STREAM and Model Scope PER_MACHINE (machine id {@value #SERIES}), so benchmarks such as the Numenta Anomaly
  * Benchmark measure the processor's own engine.
  *
  * <pre>{@code
@@ -39,7 +39,8 @@ import java.util.Set;
  */
 public final class StreamingDetector {
 
-    private static final String SERIES = "series";
+    /** The id of the one machine, and so the key of its model (whose random seed mixes in the key). */
+    public static final String SERIES = "series";
 
     private final AnomalyEngine engine;
     private final double[] recent;
@@ -100,7 +101,7 @@ public final class StreamingDetector {
 
     /** The model currently in use, or null while warming up. */
     public IsolationForestModel model() {
-        return engine.models().learnedModel(AnomalyDetector.Scope.GLOBAL_KEY);
+        return engine.models().learnedModel(SERIES);
     }
 
     /** Settings; the defaults are those of ScoreAnomaly. */
@@ -196,7 +197,8 @@ public final class StreamingDetector {
             AnomalyDetector.Config config = new AnomalyDetector.Config(
                     new FeatureSpec(fields, derived, windowSize),
                     MissingValueStrategy.IMPUTE_LAST,
-                    AnomalyDetector.Scope.GLOBAL,
+                    // the series is one machine with a model of its own, keyed by its id as in ScoreAnomaly
+                    AnomalyDetector.Scope.PER_MACHINE,
                     warmUp,
                     retrainInterval,
                     trees,
