@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -38,6 +39,7 @@ import org.apache.nifi.annotation.documentation.UseCase;
 import org.apache.nifi.annotation.lifecycle.OnScheduled;
 import org.apache.nifi.annotation.lifecycle.OnStopped;
 import org.apache.nifi.components.AllowableValue;
+import org.apache.nifi.components.ConfigVerificationResult;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.components.RequiredPermission;
 import org.apache.nifi.components.ValidationContext;
@@ -48,9 +50,11 @@ import org.apache.nifi.components.resource.ResourceType;
 import org.apache.nifi.components.state.Scope;
 import org.apache.nifi.components.state.StateManager;
 import org.apache.nifi.flowfile.FlowFile;
+import org.apache.nifi.logging.ComponentLog;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
+import org.apache.nifi.processor.VerifiableProcessor;
 import org.apache.nifi.processor.exception.ProcessException;
 import org.apache.nifi.processor.util.StandardValidators;
 import org.apache.nifi.serialization.SimpleRecordSchema;
@@ -87,7 +91,7 @@ import org.apache.nifi.serialization.record.RecordSchema;
                 + " times.")
 @WritesAttributes({
     @WritesAttribute(attribute = TwinFields.RECORD_COUNT_ATTRIBUTE, description = "Records in the outgoing FlowFile."),
-    @WritesAttribute(attribute = "mime.type", description = "The Record Writer's MIME type."),
+    @WritesAttribute(attribute = TwinFields.MIME_TYPE_ATTRIBUTE, description = "The Record Writer's MIME type."),
     @WritesAttribute(
             attribute = TwinFields.ERROR_MESSAGE_ATTRIBUTE,
             description = "On failure: why the (first) record could not be processed, e.g. a late record."),
@@ -113,7 +117,7 @@ import org.apache.nifi.serialization.record.RecordSchema;
                     explanation = "Writes the machine states into the State Directory, a path an operator chooses.")
         })
 @TriggerSerially
-public class ComputeHealthScore extends RecordEnrichmentProcessor {
+public class ComputeHealthScore extends RecordEnrichmentProcessor implements VerifiableProcessor {
 
     private static final Validator HEALTH_VALUE = StandardValidators.createNonNegativeFloatingPointValidator(100);
 
@@ -171,7 +175,7 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
                     + " magnitude, so noise around zero does not open regimes.")
             .required(true)
             .defaultValue(String.valueOf(OperatingContext.DEFAULT_REGIME_DISTANCE))
-            .addValidator(StandardValidators.NUMBER_VALIDATOR)
+            .addValidator(Validation.decimalRange(0, false, 10, true, "a fraction of each context field's magnitude"))
             .dependsOn(OPERATING_CONTEXT_MODEL, OPERATING_REGIMES)
             .build();
 
@@ -279,9 +283,10 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
             .description("Optional remaining-useful-life model (JSON tree ensemble, e.g. trained by the"
                     + " evaluation module's CmapssEvaluation). When set, the time to maintenance is this model's"
                     + " prediction from the machine's streaming state instead of the trend extrapolation. Its"
-                    + " sensors must equal 'Sensor Fields'. The file holds numbers only; no code is deserialized. It is read"
-                    + " at validation: a file that is missing, larger than 32 MB, not JSON, not a valid model or"
-                    + " trained on other sensors makes the processor invalid, with the reason.")
+                    + " sensors must equal 'Sensor Fields'. The file holds numbers only; no code is deserialized. A"
+                    + " missing file makes the processor invalid; 'Verify Properties' reads the file and says"
+                    + " whether it is a usable model of these sensors. A file larger than 32 MB, not JSON, not a"
+                    + " valid model or trained on other sensors keeps the processor from starting, with the reason.")
             .required(false)
             .identifiesExternalResource(ResourceCardinality.SINGLE, ResourceType.FILE)
             .build();
@@ -440,34 +445,56 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
             if (problem != null) {
                 results.add(Validation.result(OPERATING_CONTEXT_FIELDS.getDisplayName(), contextFields, problem));
             }
-            if (regimes) {
-                Double distance = context.getProperty(REGIME_DISTANCE).asDouble();
-                if (distance != null && !(distance > 0 && distance <= 10)) {
-                    results.add(Validation.result(
-                            REGIME_DISTANCE.getDisplayName(),
-                            String.valueOf(distance),
-                            "must be above 0 and at most 10 (a fraction of each context field's magnitude)"));
-                }
-            }
-        }
-        String rulFile = context.getProperty(RUL_MODEL_FILE).getValue();
-        if (rulFile != null && !rulFile.isBlank()) {
-            String problem;
-            try {
-                RulModel model = RulModel.read(Path.of(rulFile.trim()));
-                problem = sensors == null || model.sensors().equals(sensorFields(sensors))
-                        ? null
-                        : "was trained on sensors " + model.sensors() + " but Sensor Fields are "
-                                + sensorFields(sensors) + "; set the same sensors or train another model";
-            } catch (IOException | RuntimeException e) {
-                problem = "cannot be used: "
-                        + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage());
-            }
-            if (problem != null) {
-                results.add(Validation.result(RUL_MODEL_FILE.getDisplayName(), rulFile, problem));
-            }
         }
         return results;
+    }
+
+    static final String VERIFY_RUL_MODEL_FILE = "Load RUL Model File";
+    static final String VERIFY_STATE_DIRECTORY = "Check State Directory";
+
+    @Override
+    public List<ConfigVerificationResult> verify(
+            ProcessContext context, ComponentLog verificationLogger, Map<String, String> attributes) {
+        String directory = context.getProperty(STATE_DIRECTORY).getValue();
+        return List.of(
+                verifyRulModel(context),
+                Verifications.stateDirectory(
+                        VERIFY_STATE_DIRECTORY,
+                        directory,
+                        Path.of(directory.trim()).resolve(getIdentifier()),
+                        "It holds this processor's saved machine states: a start continues from them."));
+    }
+
+    private static ConfigVerificationResult verifyRulModel(ProcessContext context) {
+        String file = context.getProperty(RUL_MODEL_FILE).getValue();
+        if (file == null || file.isBlank()) {
+            return Verifications.skipped(
+                    VERIFY_RUL_MODEL_FILE, "No RUL Model File: the time to maintenance is the trend's extrapolation");
+        }
+        List<String> sensors = sensorFields(context.getProperty(SENSOR_FIELDS).getValue());
+        try {
+            RulModel model = RulModel.read(Path.of(file.trim()));
+            if (!model.sensors().equals(sensors)) {
+                return Verifications.failed(
+                        VERIFY_RUL_MODEL_FILE,
+                        file.trim() + " was trained on sensors " + model.sensors() + " but Sensor Fields are " + sensors
+                                + "; set the same sensors or train another model");
+            }
+            return Verifications.successful(
+                    VERIFY_RUL_MODEL_FILE,
+                    String.format(
+                            Locale.ROOT,
+                            "%s holds a model of %d trees over the sensors %s",
+                            file.trim(),
+                            model.trees(),
+                            model.sensors()));
+        } catch (IOException | RuntimeException e) {
+            String reason = e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage();
+            return Verifications.failed(
+                    VERIFY_RUL_MODEL_FILE,
+                    file.trim() + " cannot be used: " + reason + ". Point RUL Model File to a model trained on the"
+                            + " Sensor Fields (e.g. written by CmapssEvaluation --models), or leave it empty");
+        }
     }
 
     @OnScheduled
@@ -486,7 +513,12 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
         RulModel model = null;
         String modelFile = context.getProperty(RUL_MODEL_FILE).getValue();
         if (modelFile != null && !modelFile.isBlank()) {
-            model = RulModel.read(Path.of(modelFile.trim()));
+            try {
+                model = RulModel.read(Path.of(modelFile.trim()));
+            } catch (IOException e) {
+                throw new ProcessException(
+                        "RUL Model File " + modelFile.trim() + " cannot be used: " + e.getMessage(), e);
+            }
         }
         try {
             engine = new HealthEngine(config, model);

@@ -74,7 +74,9 @@ import org.apache.nifi.serialization.record.RecordSchema;
     @WritesAttribute(
             attribute = TwinFields.RECORD_COUNT_ATTRIBUTE,
             description = "The number of readings in the FlowFile."),
-    @WritesAttribute(attribute = "mime.type", description = "The MIME type given by the Record Writer."),
+    @WritesAttribute(
+            attribute = TwinFields.MIME_TYPE_ATTRIBUTE,
+            description = "The MIME type given by the Record Writer."),
     @WritesAttribute(
             attribute = GenerateSensorReadings.MACHINE_COUNT_ATTRIBUTE,
             description = "The number of machines in the simulated fleet.")

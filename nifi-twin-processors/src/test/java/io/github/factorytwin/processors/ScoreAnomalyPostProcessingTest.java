@@ -276,7 +276,7 @@ class ScoreAnomalyPostProcessingTest {
         runner.setProperty(ScoreAnomaly.ANOMALY_THRESHOLD, "0.5");
         runner.setProperty(ScoreAnomaly.RANGE_TOLERANCE, "-0.1");
         messages = ScoreAnomalyTest.messages(runner.validate());
-        assertTrue(messages.contains("must be a non-negative number"), messages);
+        assertTrue(messages.contains("must be at least 0 (a fraction of the machine's range"), messages);
         runner.setProperty(ScoreAnomaly.RANGE_TOLERANCE, "abc");
         runner.assertNotValid();
         runner.setProperty(ScoreAnomaly.RANGE_TOLERANCE, "0.05");
