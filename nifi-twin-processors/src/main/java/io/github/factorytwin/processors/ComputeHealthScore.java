@@ -269,6 +269,25 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
             .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
             .build();
 
+    public static final PropertyDescriptor TIMESTAMP_FIELD = new PropertyDescriptor.Builder()
+            .name("Timestamp Field")
+            .description("The field with the reading's event time: epoch milliseconds, or a timestamp the Record Reader"
+                    + " reads as one. Records without it go to failure. Alert records carry it as 'timestamp'.")
+            .required(true)
+            .defaultValue(TwinFields.TIMESTAMP)
+            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .build();
+
+    public static final PropertyDescriptor ANOMALY_SCORE_FIELD = new PropertyDescriptor.Builder()
+            .name("Anomaly Score Field")
+            .description("The field with the reading's anomaly score, 0..1 (ScoreAnomaly writes 'anomaly_score')."
+                    + " A missing or null score (a model still warming up) leaves health to the sensors' drift; a"
+                    + " score outside 0..1 sends the record to failure.")
+            .required(true)
+            .defaultValue(TwinFields.ANOMALY_SCORE)
+            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .build();
+
     public static final PropertyDescriptor TREND_WINDOW = new PropertyDescriptor.Builder()
             .name("Trend Window")
             .description("Effective number of recent readings the health trend (and so the time to maintenance)"
@@ -360,6 +379,9 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
             FUTURE_TIMESTAMP_TOLERANCE,
             MACHINE_ID_FIELD,
             MAX_MACHINE_ID_LENGTH,
+            TIMESTAMP_FIELD,
+            ANOMALY_SCORE_FIELD,
+            STATE_FIELD,
             TREND_WINDOW,
             RUL_MODEL_FILE,
             MAXIMUM_MACHINES,
@@ -372,6 +394,9 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
 
     private volatile HealthEngine engine;
     private volatile String machineIdField;
+    private volatile String timestampField;
+    private volatile String anomalyScoreField;
+    private volatile String stateField;
     private volatile int maxMachineIdLength = DEFAULT_MAX_MACHINE_ID_LENGTH;
     private volatile long futureToleranceMillis;
     private volatile LongSupplier clock = System::currentTimeMillis;
@@ -526,6 +551,9 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
             throw new ProcessException(e.getMessage(), e);
         }
         machineIdField = context.getProperty(MACHINE_ID_FIELD).getValue();
+        timestampField = context.getProperty(TIMESTAMP_FIELD).getValue();
+        anomalyScoreField = context.getProperty(ANOMALY_SCORE_FIELD).getValue();
+        stateField = context.getProperty(STATE_FIELD).getValue();
         maxMachineIdLength = context.getProperty(MAX_MACHINE_ID_LENGTH).asInteger();
         futureToleranceMillis = context.getProperty(FUTURE_TIMESTAMP_TOLERANCE).asTimePeriod(TimeUnit.MILLISECONDS);
         closeStore();
@@ -717,18 +745,18 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
                 throw new RecordRejectedException("Field '" + idField + "' (the machine id) is missing");
             }
             long now = clock.getAsLong();
-            long timestamp = Timestamps.epochMillis(record, TwinFields.TIMESTAMP, now, futureToleranceMillis);
+            long timestamp = Timestamps.epochMillis(record, timestampField, now, futureToleranceMillis);
             double[] values = new double[sensors.size()];
             RecordSupport.numbers(record, sensors, values);
             double[] contextValues = new double[contextFields.size()];
             RecordSupport.numbers(record, contextFields, contextValues);
-            Double score = RecordSupport.number(record, TwinFields.ANOMALY_SCORE);
+            Double score = RecordSupport.number(record, anomalyScoreField);
             double anomaly = score == null ? Double.NaN : score;
             if (!Double.isNaN(anomaly) && (anomaly < 0 || anomaly > 1)) {
                 throw new RecordRejectedException(
-                        "Field '" + TwinFields.ANOMALY_SCORE + "' must be between 0 and 1: " + anomaly);
+                        "Field '" + anomalyScoreField + "' must be between 0 and 1: " + anomaly);
             }
-            boolean isMaintenance = RecordSupport.isMaintenance(record);
+            boolean isMaintenance = RecordSupport.isMaintenance(record, stateField);
 
             MachineState state = staged.get(machineId);
             if (state == null) {

@@ -343,7 +343,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
 
     public static final PropertyDescriptor RESET_AFTER_MAINTENANCE = new PropertyDescriptor.Builder()
             .name("Reset After Maintenance")
-            .description("Whether a record whose '" + TwinFields.STATE + "' field is '" + RecordSupport.MAINTENANCE
+            .description("Whether a record whose State Field is '" + RecordSupport.MAINTENANCE
                     + "' starts its machine afresh: its derived features forget the readings before the repair,"
                     + " and its score post-processing (likelihood, range) learns the repaired machine's behaviour"
                     + " again, during which it reports nothing unusual. GenerateSensorReadings writes such a record"
@@ -352,6 +352,11 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
             .required(true)
             .allowableValues("true", "false")
             .defaultValue("true")
+            .build();
+
+    public static final PropertyDescriptor STATE_FIELD = new PropertyDescriptor.Builder()
+            .fromPropertyDescriptor(RecordEnrichmentProcessor.STATE_FIELD)
+            .dependsOn(RESET_AFTER_MAINTENANCE, "true")
             .build();
 
     public static final Relationship REL_ANOMALOUS = new Relationship.Builder()
@@ -383,7 +388,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
             MACHINE_ID_PATTERN,
             MAX_MACHINE_ID_LENGTH,
             MISSING_VALUE_STRATEGY,
-            RESET_AFTER_MAINTENANCE);
+            RESET_AFTER_MAINTENANCE,
+            STATE_FIELD);
 
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_ANOMALOUS, REL_FAILURE);
 
@@ -409,6 +415,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
             List<String> fields,
             double threshold,
             boolean resetAfterMaintenance,
+            String stateField,
             int maxIdLength) {}
 
     @Override
@@ -583,6 +590,9 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
                 spec.fields(),
                 config.threshold(),
                 context.getProperty(RESET_AFTER_MAINTENANCE).asBoolean(),
+                context.getProperty(RESET_AFTER_MAINTENANCE).asBoolean()
+                        ? context.getProperty(STATE_FIELD).getValue()
+                        : null,
                 context.getProperty(MAX_MACHINE_ID_LENGTH).asInteger());
         modelProblem = null;
         String directory = context.getProperty(STATE_DIRECTORY).getValue();
@@ -828,7 +838,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
                     }
                 }
                 String scopeKey = s.scope().scope().key(machineId, type);
-                if (s.resetAfterMaintenance() && RecordSupport.isMaintenance(record)) {
+                if (s.resetAfterMaintenance() && RecordSupport.isMaintenance(record, s.stateField())) {
                     batch.forgetMachine(machineId);
                     if (post != null) {
                         post.reset(machineId);
