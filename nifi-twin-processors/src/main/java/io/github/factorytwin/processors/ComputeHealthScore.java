@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import org.apache.nifi.annotation.behavior.InputRequirement;
 import org.apache.nifi.annotation.behavior.Restricted;
 import org.apache.nifi.annotation.behavior.Restriction;
@@ -399,12 +398,6 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
     private volatile String stateField;
     private volatile int maxMachineIdLength = DEFAULT_MAX_MACHINE_ID_LENGTH;
     private volatile long futureToleranceMillis;
-    private volatile LongSupplier clock = System::currentTimeMillis;
-
-    /** For tests: the wall clock. */
-    void setClock(LongSupplier clock) {
-        this.clock = clock;
-    }
 
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
@@ -744,7 +737,7 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
             if (machineId == null) {
                 throw new RecordRejectedException("Field '" + idField + "' (the machine id) is missing");
             }
-            long now = clock.getAsLong();
+            long now = System.currentTimeMillis();
             long timestamp = Timestamps.epochMillis(record, timestampField, now, futureToleranceMillis);
             double[] values = new double[sensors.size()];
             RecordSupport.numbers(record, sensors, values);
