@@ -38,8 +38,10 @@ import java.util.Set;
  * child {@code right[n]} ({@code -1} for a leaf, whose path length is {@code value[n]}); an inner node sends
  * {@code z} left when {@code dot(z, planes[n*d .. n*d+d)) < value[n]} (summed left to right, as the trees were
  * grown), so scoring follows no object pointers and gives bit for bit the score of walking each tree node by node
- * (which is how Smile's {@code IsolationForest.score} scores its own trees). That is the form of the model file; in memory the model keeps only the walking layout of the same nodes (see {@code layOutForWalking}) and
- * rebuilds the file's arrays when it is written.
+ * (which is how Smile's {@code IsolationForest.score} scores its own trees). That is the form of the model file
+ * (files of trees grown by Smile itself, as earlier versions did, load and score as before); in memory the model
+ * keeps only the walking layout of the same nodes (see {@code layOutForWalking}) and rebuilds the file's arrays
+ * when it is written.
  */
 public final class IsolationForestModel {
 
