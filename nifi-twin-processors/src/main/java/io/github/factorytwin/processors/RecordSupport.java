@@ -1,7 +1,6 @@
 package io.github.factorytwin.processors;
 
 import io.github.factorytwin.processors.RecordEnrichmentProcessor.RecordRejectedException;
-import io.github.factorytwin.records.TwinFields;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -146,9 +145,9 @@ public final class RecordSupport {
     /** The {@code state} of the record written after a repair (GenerateSensorReadings writes one per repair). */
     public static final String MAINTENANCE = "maintenance";
 
-    /** Whether the record marks a maintenance: its {@code state} field is {@value #MAINTENANCE} (any case). */
-    public static boolean isMaintenance(Record record) {
-        return MAINTENANCE.equalsIgnoreCase(text(record, TwinFields.STATE));
+    /** Whether the record marks a maintenance: its {@code stateField} is {@value #MAINTENANCE} (any case). */
+    public static boolean isMaintenance(Record record, String stateField) {
+        return MAINTENANCE.equalsIgnoreCase(text(record, stateField));
     }
 
     /**

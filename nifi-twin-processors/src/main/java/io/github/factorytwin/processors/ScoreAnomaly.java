@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -36,15 +37,21 @@ import org.apache.nifi.annotation.documentation.Tags;
 import org.apache.nifi.annotation.documentation.UseCase;
 import org.apache.nifi.annotation.lifecycle.OnScheduled;
 import org.apache.nifi.annotation.lifecycle.OnStopped;
+import org.apache.nifi.components.ConfigVerificationResult;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.components.RequiredPermission;
 import org.apache.nifi.components.ValidationContext;
 import org.apache.nifi.components.ValidationResult;
 import org.apache.nifi.components.Validator;
+import org.apache.nifi.components.resource.ResourceCardinality;
+import org.apache.nifi.components.resource.ResourceType;
 import org.apache.nifi.flowfile.FlowFile;
+import org.apache.nifi.logging.ComponentLog;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
+import org.apache.nifi.processor.VerifiableProcessor;
+import org.apache.nifi.processor.exception.ProcessException;
 import org.apache.nifi.processor.util.StandardValidators;
 import org.apache.nifi.serialization.record.MapRecord;
 import org.apache.nifi.serialization.record.Record;
@@ -77,7 +84,7 @@ import org.apache.nifi.serialization.record.RecordSchema;
 @SeeAlso(TrainAnomalyModel.class)
 @WritesAttributes({
     @WritesAttribute(attribute = TwinFields.RECORD_COUNT_ATTRIBUTE, description = "Records in the outgoing FlowFile"),
-    @WritesAttribute(attribute = "mime.type", description = "The Record Writer's MIME type"),
+    @WritesAttribute(attribute = TwinFields.MIME_TYPE_ATTRIBUTE, description = "The Record Writer's MIME type"),
     @WritesAttribute(
             attribute = TwinFields.ERROR_MESSAGE_ATTRIBUTE,
             description = "On failure: why the (first) record could not be scored"),
@@ -117,7 +124,7 @@ import org.apache.nifi.serialization.record.RecordSchema;
                 to 0.5. A series' readings must reach the processor in time order (one series per Kafka key).
                 This configuration scores about 60 (standard profile) on the Numenta Anomaly Benchmark.
                 """)
-public class ScoreAnomaly extends RecordEnrichmentProcessor {
+public class ScoreAnomaly extends RecordEnrichmentProcessor implements VerifiableProcessor {
 
     /** Default Anomaly Threshold; see the additional details for why. */
     public static final String DEFAULT_THRESHOLD = "0.65";
@@ -152,11 +159,13 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
     public static final PropertyDescriptor MODEL_FILE = new PropertyDescriptor.Builder()
             .name("Model File")
             .description("Path of a model file written by TrainAnomalyModel. Checked at most once per trigger"
-                    + " (one file-attribute read) and reloaded when its modification time or size changes. A file"
-                    + " that cannot be read makes the processor invalid; a replacement that cannot be read while"
-                    + " running is reported as an error and the previous model stays in use.")
+                    + " (one file-attribute read) and reloaded when its modification time or size changes. A missing"
+                    + " file makes the processor invalid; 'Verify Properties' loads the file and says whether it"
+                    + " suits the Feature Fields and Derived Features. A file that cannot be used keeps the processor"
+                    + " from starting; a replacement that cannot be read while running is reported as an error and"
+                    + " the previous model stays in use.")
             .required(true)
-            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .identifiesExternalResource(ResourceCardinality.SINGLE, ResourceType.FILE)
             .dependsOn(MODEL_SOURCE, ModelSource.MODEL_FILE)
             .build();
 
@@ -231,18 +240,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             .dependsOn(MODEL_SOURCE, ModelSource.LEARN_FROM_STREAM)
             .build();
 
-    static final Validator THRESHOLD_VALIDATOR = (subject, input, context) -> {
-        String problem = null;
-        try {
-            double value = Double.parseDouble(input.trim());
-            if (!(value > 0 && value <= 1)) {
-                problem = "must be a number greater than 0 and at most 1 (scores lie in 0..1), not " + input;
-            }
-        } catch (NumberFormatException | NullPointerException e) {
-            problem = "must be a number greater than 0 and at most 1, e.g. " + DEFAULT_THRESHOLD + ", not " + input;
-        }
-        return Validation.result(subject, input, problem);
-    };
+    static final Validator THRESHOLD_VALIDATOR =
+            Validation.decimalRange(0, false, 1, true, "scores lie in 0..1; the default is " + DEFAULT_THRESHOLD);
 
     public static final PropertyDescriptor ANOMALY_THRESHOLD = new PropertyDescriptor.Builder()
             .name("Anomaly Threshold")
@@ -275,19 +274,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             .defaultValue(PostProcessing.NONE)
             .build();
 
-    static final Validator RANGE_TOLERANCE_VALIDATOR = (subject, input, context) -> {
-        String problem = null;
-        try {
-            double value = Double.parseDouble(input.trim());
-            if (!(value >= 0) || Double.isInfinite(value)) {
-                problem = "must be a non-negative number (a fraction of the machine's range, e.g. 0.05), not " + input;
-            }
-        } catch (NumberFormatException | NullPointerException e) {
-            problem = "must be a non-negative number (a fraction of the machine's range, e.g. 0.05), or empty for"
-                    + " no range check, not " + input;
-        }
-        return Validation.result(subject, input, problem);
-    };
+    static final Validator RANGE_TOLERANCE_VALIDATOR = Validation.decimalRange(
+            0, true, Double.POSITIVE_INFINITY, false, "a fraction of the machine's range, e.g. 0.05; empty for none");
 
     public static final PropertyDescriptor POST_PROCESSING_LEARNING_PERIOD = new PropertyDescriptor.Builder()
             .name("Post-processing Learning Period")
@@ -357,7 +345,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
 
     public static final PropertyDescriptor RESET_AFTER_MAINTENANCE = new PropertyDescriptor.Builder()
             .name("Reset After Maintenance")
-            .description("Whether a record whose '" + TwinFields.STATE + "' field is '" + RecordSupport.MAINTENANCE
+            .description("Whether a record whose State Field is '" + RecordSupport.MAINTENANCE
                     + "' starts its machine afresh: its derived features forget the readings before the repair,"
                     + " and its score post-processing (likelihood, range) learns the repaired machine's behaviour"
                     + " again, during which it reports nothing unusual. GenerateSensorReadings writes such a record"
@@ -366,6 +354,11 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             .required(true)
             .allowableValues("true", "false")
             .defaultValue("true")
+            .build();
+
+    public static final PropertyDescriptor STATE_FIELD = new PropertyDescriptor.Builder()
+            .fromPropertyDescriptor(RecordEnrichmentProcessor.STATE_FIELD)
+            .dependsOn(RESET_AFTER_MAINTENANCE, "true")
             .build();
 
     public static final Relationship REL_ANOMALOUS = new Relationship.Builder()
@@ -397,7 +390,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             MACHINE_ID_PATTERN,
             MAX_MACHINE_ID_LENGTH,
             MISSING_VALUE_STRATEGY,
-            RESET_AFTER_MAINTENANCE);
+            RESET_AFTER_MAINTENANCE,
+            STATE_FIELD);
 
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_ANOMALOUS, REL_FAILURE);
 
@@ -426,6 +420,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             Pattern idPattern,
             List<String> features,
             boolean readsMaintenance,
+            String stateField,
             int maxIdLength) {}
 
     @Override
@@ -491,20 +486,62 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                         null,
                         "is required when Model Source is MODEL_FILE: set it to the path of a model written by"
                                 + " TrainAnomalyModel"));
-            } else {
-                try {
-                    ModelFileWatcher.load(Path.of(file.trim()), names);
-                } catch (IOException | RuntimeException e) {
-                    String reason = ModelFileWatcher.reason(e);
-                    results.add(Validation.result(
-                            MODEL_FILE.getDisplayName(),
-                            file,
-                            "cannot be used: " + reason + ". Point it to a model written by TrainAnomalyModel with"
-                                    + " the same Feature Fields and Derived Features"));
-                }
             }
         }
         return results;
+    }
+
+    static final String VERIFY_MODEL_FILE = "Load Model File";
+    static final String VERIFY_STATE_DIRECTORY = "Check State Directory";
+
+    @Override
+    public List<ConfigVerificationResult> verify(
+            ProcessContext context, ComponentLog verificationLogger, Map<String, String> attributes) {
+        return List.of(verifyModelFile(context), verifyStateDirectory(context));
+    }
+
+    private static ConfigVerificationResult verifyModelFile(ProcessContext context) {
+        if (context.getProperty(MODEL_SOURCE).asAllowableValue(ModelSource.class) != ModelSource.MODEL_FILE) {
+            return Verifications.skipped(VERIFY_MODEL_FILE, "Model Source is Learn from Stream: no file is read");
+        }
+        String file = context.getProperty(MODEL_FILE).getValue();
+        try {
+            List<String> names = AnomalyProperties.featureNames(
+                    context.getProperty(FEATURE_FIELDS).getValue(),
+                    context.getProperty(DERIVED_FEATURES).asAllowableValue(DerivedFeatures.class));
+            IsolationForestModel model = ModelFileWatcher.load(Path.of(file.trim()), names);
+            return Verifications.successful(
+                    VERIFY_MODEL_FILE,
+                    String.format(
+                            Locale.ROOT,
+                            "%s holds a model of %d trees over %s, trained on %d readings",
+                            file.trim(),
+                            model.numberOfTrees(),
+                            model.featureNames(),
+                            model.trainingCount()));
+        } catch (IOException | RuntimeException e) {
+            return Verifications.failed(VERIFY_MODEL_FILE, modelFileProblem(file, ModelFileWatcher.reason(e)));
+        }
+    }
+
+    private static String modelFileProblem(String file, String reason) {
+        return file + " cannot be used: " + reason + ". Point Model File to a model written by TrainAnomalyModel with"
+                + " the same Feature Fields and Derived Features";
+    }
+
+    private static ConfigVerificationResult verifyStateDirectory(ProcessContext context) {
+        String directory = context.getProperty(STATE_DIRECTORY).getValue();
+        if (directory == null || directory.isBlank()) {
+            return Verifications.skipped(
+                    VERIFY_STATE_DIRECTORY,
+                    "No State Directory: what is learned lives in memory, and a restart learns anew");
+        }
+        return Verifications.stateDirectory(
+                VERIFY_STATE_DIRECTORY,
+                directory,
+                Path.of(directory.trim()),
+                "It holds state saved by an earlier run: a start continues from the part saved with the present"
+                        + " feature and model settings.");
     }
 
     @OnScheduled
@@ -559,6 +596,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                 pattern == null || pattern.isEmpty() ? null : Pattern.compile(pattern),
                 spec.fields(),
                 resetAfterMaintenance,
+                resetAfterMaintenance ? context.getProperty(STATE_FIELD).getValue() : null,
                 context.getProperty(MAX_MACHINE_ID_LENGTH).asInteger());
         modelProblem = null;
         String directory = context.getProperty(STATE_DIRECTORY).getValue();
@@ -579,6 +617,12 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                     Path.of(context.getProperty(MODEL_FILE).getValue().trim()), spec.names());
             watcher = fileWatcher;
             refreshModel();
+            if (fileWatcher.get() == null) {
+                // nothing could be scored: the processor does not start (NiFi retries) rather than fail every record
+                watcher = null;
+                throw new ProcessException(modelProblem + ". Point Model File to a model written by TrainAnomalyModel"
+                        + " with the same Feature Fields and Derived Features");
+            }
             started = AnomalyEngine.withModel(engineSettings, fileWatcher);
         } else {
             watcher = null;
@@ -850,7 +894,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                         "Unknown machine type: field '" + fields.typeField() + "' is missing");
             }
         }
-        boolean maintenance = fields.readsMaintenance() && RecordSupport.isMaintenance(record);
+        boolean maintenance = fields.readsMaintenance() && RecordSupport.isMaintenance(record, fields.stateField());
         RecordSupport.numbers(record, fields.features(), raw);
         return new AnomalyEngine.Reading(machineId, type, null, maintenance, raw);
     }
