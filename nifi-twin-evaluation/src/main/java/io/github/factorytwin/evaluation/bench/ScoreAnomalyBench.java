@@ -128,7 +128,8 @@ public final class ScoreAnomalyBench {
     /**
      * Interleaved rounds: each round times one pass-through iteration and one ScoreAnomaly iteration back to back, so
      * both see the same machine load (this machine is shared); reports each one's median and the median of the
-     * per-round ratios.
+     * per-round ratios, of wall-clock rates and of rates per CPU second of the JVM (less sensitive to other work on a
+     * loaded machine, which stretches the wall clock more than the CPU time a round uses).
      */
     public static void main(String[] args) throws Exception {
         int warmups = args.length > 0 ? Integer.parseInt(args[0]) : 5;
@@ -150,12 +151,15 @@ public final class ScoreAnomalyBench {
         List<Double> passRates = new ArrayList<>();
         List<Double> scoreRates = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
+        List<Double> cpuRatios = new ArrayList<>();
         for (int i = 0; i < rounds; i++) {
             double pass = rate(passIteration);
+            double passCpu = lastCpuRate;
             double scored = rate(scoreIteration);
             passRates.add(pass);
             scoreRates.add(scored);
             ratios.add(scored / pass);
+            cpuRatios.add(lastCpuRate / passCpu);
         }
         double[] engine = engineRates(5);
         System.out.printf(
@@ -174,14 +178,29 @@ public final class ScoreAnomalyBench {
                 median(ratios),
                 ratios.stream().mapToDouble(Double::doubleValue).min().orElseThrow(),
                 ratios.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
+        System.out.printf(
+                Locale.ROOT,
+                "%-24s %14.2f %14.2f %14.2f%n",
+                "ratio of CPU time",
+                median(cpuRatios),
+                cpuRatios.stream().mapToDouble(Double::doubleValue).min().orElseThrow(),
+                cpuRatios.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
         System.out.printf(Locale.ROOT, "%-24s %,14.0f points/s (best of 5)%n", "Smile score() alone", engine[0]);
         System.out.printf(Locale.ROOT, "%-24s %,14.0f points/s (best of 5)%n", "flattened score() alone", engine[1]);
     }
 
+    /** Records per second of this JVM's CPU time in the last {@link #rate} (all its threads: GC and JIT too). */
+    private static double lastCpuRate;
+
     private static double rate(Throughput.Iteration iteration) throws Exception {
+        var os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu = os.getProcessCpuTime();
         long start = System.nanoTime();
         long records = iteration.run();
-        return records * 1e9 / (System.nanoTime() - start);
+        long elapsed = System.nanoTime() - start;
+        lastCpuRate = records * 1e9 / Math.max(1, os.getProcessCpuTime() - cpu);
+        return records * 1e9 / elapsed;
     }
 
     private static double median(List<Double> values) {
