@@ -10,6 +10,7 @@ import io.github.factorytwin.processors.ComputeHealthScore;
 import io.github.factorytwin.simulator.FactorySimulator;
 import io.github.factorytwin.simulator.FleetDefinition;
 import io.github.factorytwin.simulator.Reading;
+import io.github.factorytwin.simulator.Scenarios;
 import io.github.factorytwin.simulator.SensorRange;
 import io.github.factorytwin.simulator.SimulationSettings;
 import java.io.PrintStream;
@@ -33,9 +34,20 @@ final class SimulatorEvaluation {
     }
 
     /** The evaluated fleet: the flow's settings (10 machines, 2 s, MTBF 8 h, fault 0.001). */
-    record Fleet(int machines, long intervalMillis, long mtbfMillis, double faultProbability, long seed, double days) {
+    record Fleet(
+            int machines,
+            long intervalMillis,
+            long mtbfMillis,
+            double faultProbability,
+            long seed,
+            double days,
+            Scenarios scenarios) {
         static Fleet of(double days) {
-            return new Fleet(10, 2_000, 8 * 3_600_000L, 0.001, 42, days);
+            return new Fleet(10, 2_000, 8 * 3_600_000L, 0.001, 42, days, Scenarios.NONE);
+        }
+
+        Fleet with(Scenarios scenarios) {
+            return new Fleet(machines, intervalMillis, mtbfMillis, faultProbability, seed, days, scenarios);
         }
 
         SimulationSettings settings() {
@@ -48,7 +60,8 @@ final class SimulatorEvaluation {
                             new SensorRange(1000, 5000)),
                     intervalMillis,
                     mtbfMillis,
-                    faultProbability);
+                    faultProbability,
+                    scenarios);
         }
     }
 
@@ -68,9 +81,10 @@ final class SimulatorEvaluation {
             truth.observe(
                     reading.machineId(),
                     reading.timestamp(),
-                    reading.condition().token(),
+                    AlertGroundTruth.State.of(reading.condition().token()),
                     verdict.raised(),
-                    verdict.inAlarm());
+                    verdict.inAlarm(),
+                    verdict.anomalous());
             count++;
         }
         log.printf(Locale.ROOT, "scorecard: simulator: %,d readings through %s%n", count, pipeline.description());

@@ -83,7 +83,7 @@ public final class FactorySimulator {
             for (int i = 0; i < machines.length; i++) {
                 MachineSpec spec = specs.get(i);
                 String saved = state.get(MACHINE_KEY_PREFIX + spec.id());
-                machines[i] = saved == null ? Machine.create(spec, seed, clock, settings) : Machine.decode(spec, saved);
+                machines[i] = saved == null ? Machine.create(spec, seed, clock, settings) : Machine.decode(spec, saved, seed);
             }
             if (cursor < 0 || cursor >= machines.length) {
                 cursor = 0;

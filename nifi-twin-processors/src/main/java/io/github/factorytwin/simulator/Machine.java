@@ -22,6 +22,7 @@ package io.github.factorytwin.simulator;
  *       the machine restarts healthy.
  *   <li>Measurement noise on every sensor; sensor faults (stuck, dropout, spike) distort what is reported, never
  *       the machine.
+ *   <li>{@link Scenarios}, when set: ambient drift, duty changes and faults that clear before failure.
  * </ul>
  */
 final class Machine {
@@ -50,6 +51,12 @@ final class Machine {
     private final Rng rng;
     /** Sensor faults draw from their own stream, so switching them on does not change the machine's life. */
     private final Rng faultRng;
+    /** Scenario draws (faults that clear) have their own stream too, for the same reason. */
+    private final Rng scenarioRng;
+    /** Offsets this machine's duty changes from the other machines' (not state: derived from the id). */
+    private final long dutyPhase;
+    /** The ambient drift at the current reading, as a fraction of the temperature range (not state: from the clock). */
+    private double ambientShift;
 
     private long lastMillis = Long.MIN_VALUE;
     private double setpoint;
@@ -61,13 +68,15 @@ final class Machine {
     private long failAt;
     /** Long.MIN_VALUE while running; the end of the repair while failed. */
     private long repairEnd = Long.MIN_VALUE;
+    /** When this life's fault clears by itself (scenario "faults that end"); Long.MIN_VALUE when it does not. */
+    private long clearAt = Long.MIN_VALUE;
 
     private SensorFault fault = SensorFault.NONE;
     private int faultSensor;
     private int faultRemaining;
     private double stuckValue;
 
-    private Machine(MachineSpec spec, long rngState, long faultRngState) {
+    private Machine(MachineSpec spec, long rngState, long faultRngState, long scenarioRngState) {
         this.spec = spec;
         this.profile = spec.profile();
         this.tMin = spec.temperature().min();
@@ -88,17 +97,35 @@ final class Machine {
         }
         this.rng = new Rng(rngState);
         this.faultRng = new Rng(faultRngState);
+        this.scenarioRng = new Rng(scenarioRngState);
+        this.dutyPhase = Rng.derive(0, spec.id()) & Long.MAX_VALUE;
     }
 
     /** A new machine at {@code now}, somewhere random in its first life (so a new fleet is not all brand new). */
     static Machine create(MachineSpec spec, long factorySeed, long now, SimulationSettings settings) {
-        Machine machine =
-                new Machine(spec, Rng.derive(factorySeed, spec.id()), Rng.derive(factorySeed, spec.id() + "/sensors"));
+        Machine machine = new Machine(
+                spec,
+                Rng.derive(factorySeed, spec.id()),
+                Rng.derive(factorySeed, spec.id() + "/sensors"),
+                scenarioSeed(factorySeed, spec));
+        machine.ambientShift = settings.scenarios().ambientOffset(now);
         machine.startLife(now, true, settings);
         return machine;
     }
 
+    private static long scenarioSeed(long factorySeed, MachineSpec spec) {
+        return Rng.derive(factorySeed, spec.id() + "/scenarios");
+    }
+
     private void startLife(long now, boolean randomAge, SimulationSettings settings) {
+        drawLife(now, randomAge, settings);
+        newRegime(now, settings);
+        rpm = setpoint;
+        temperature = equilibriumTemperature(load(rpm), wear(now), 1.0);
+    }
+
+    /** Draws a life (failure mode, onset, failure, and whether the fault clears first); the physics go on as they are. */
+    private void drawLife(long now, boolean randomAge, SimulationSettings settings) {
         mode = pickMode();
         double mtbf = settings.mtbfMillis();
         double meanDegrading = mtbf * mode.degradationFraction();
@@ -114,9 +141,12 @@ final class Machine {
             onset = Math.min(onset, now);
         }
         repairEnd = Long.MIN_VALUE;
-        newRegime(now);
-        rpm = setpoint;
-        temperature = equilibriumTemperature(load(rpm), wear(now), 1.0);
+        clearAt = Long.MIN_VALUE;
+        double share = settings.scenarios().transientFaultShare();
+        if (share > 0 && scenarioRng.nextDouble() < share) {
+            long clear = onset + (long) ((failAt - onset) * scenarioRng.uniform(0.3, 0.8));
+            clearAt = clear > now ? clear : Long.MIN_VALUE; // a random age past it: this life's fault does not clear
+        }
     }
 
     private FailureMode pickMode() {
@@ -130,8 +160,9 @@ final class Machine {
         return modes[modes.length - 1];
     }
 
-    private void newRegime(long now) {
-        setpoint = rMin + rSpan * rng.uniform(0.10, 0.90);
+    private void newRegime(long now, SimulationSettings settings) {
+        double[] band = Scenarios.DUTY_BANDS[duty(now, settings)];
+        setpoint = rMin + rSpan * rng.uniform(band[0], band[1]);
         regimeEnd = now + Math.max(1L, (long) (rng.exponential(profile.regimeMeanSeconds) * 1000.0));
     }
 
@@ -154,12 +185,16 @@ final class Machine {
         return w > 1 ? 1 : w;
     }
 
+    private int duty(long now, SimulationSettings settings) {
+        return settings.scenarios().duty(now, dutyPhase);
+    }
+
     private double ambient() {
-        return tMin - 0.9 * tSpan;
+        return tMin - 0.9 * tSpan + tSpan * ambientShift;
     }
 
     private double equilibriumTemperature(double load, double w, double running) {
-        double heat = tMin + tSpan * (0.20 + 0.50 * load);
+        double heat = tMin + tSpan * (0.20 + ambientShift + 0.50 * load);
         if (w > 0) {
             if (mode == FailureMode.OVERHEATING) {
                 heat += tSpan * 0.90 * w;
@@ -176,7 +211,7 @@ final class Machine {
     }
 
     private double trueVibration(double shaftRpm, double w) {
-        double v = vMin + vSpan * (0.10 + 0.35 * load(shaftRpm));
+        double v = vMin + vSpan * (0.10 + 0.10 * ambientShift + 0.35 * load(shaftRpm));
         if (w > 0) {
             if (mode == FailureMode.BEARING_WEAR) {
                 v += vSpan * 1.60 * bearing(w);
@@ -194,6 +229,8 @@ final class Machine {
         if (dt < 0) {
             dt = 0;
         }
+        boolean dutyChanged = lastMillis != Long.MIN_VALUE && duty(lastMillis, settings) != duty(now, settings);
+        ambientShift = settings.scenarios().ambientOffset(now);
         lastMillis = now;
         out.timestamp = now;
         out.machine = spec;
@@ -225,8 +262,11 @@ final class Machine {
             advance(setpoint, w, dt);
             out.condition = MachineCondition.FAILED;
         } else {
-            if (now >= regimeEnd) {
-                newRegime(now);
+            if (clearAt != Long.MIN_VALUE && now >= clearAt) {
+                drawLife(now, false, settings); // the fault clears by itself: no failure, no maintenance record
+            }
+            if (now >= regimeEnd || dutyChanged) {
+                newRegime(now, settings);
             }
             w = wear(now);
             advance(setpoint, w, dt);
@@ -320,11 +360,17 @@ final class Machine {
         regimeEnd += delta;
         onset += delta;
         failAt += delta;
+        if (clearAt != Long.MIN_VALUE) {
+            clearAt += delta;
+        }
     }
 
     // ---- persistence ----
 
-    private static final int FIELDS = 15;
+    /** Fields of a state saved before the scenarios (still read: the scenario fields start fresh). */
+    private static final int FIELDS_WITHOUT_SCENARIOS = 15;
+
+    private static final int FIELDS = 17;
 
     /** The machine's whole state as one compact string (exact: doubles are stored as their bits). */
     String encode() {
@@ -343,18 +389,22 @@ final class Machine {
         sb.append(fault.ordinal()).append(',');
         sb.append(faultSensor).append(',');
         sb.append(faultRemaining).append(',');
-        sb.append(d(stuckValue));
+        sb.append(d(stuckValue)).append(',');
+        sb.append(l(scenarioRng.state())).append(',');
+        sb.append(l(clearAt));
         return sb.toString();
     }
 
-    /** The machine {@code spec} as {@link #encode()} saved it. */
-    static Machine decode(MachineSpec spec, String encoded) {
+    /** The machine {@code spec} as {@link #encode()} saved it; {@code seed} is the factory's. */
+    static Machine decode(MachineSpec spec, String encoded, long seed) {
         String[] f = encoded.split(",", -1);
-        if (f.length != FIELDS) {
+        if (f.length != FIELDS && f.length != FIELDS_WITHOUT_SCENARIOS) {
             throw new IllegalArgumentException(
                     "machine " + spec.id() + ": expected " + FIELDS + " fields, found " + f.length);
         }
-        Machine m = new Machine(spec, pl(f[0]), pl(f[1]));
+        boolean scenarios = f.length == FIELDS;
+        Machine m = new Machine(spec, pl(f[0]), pl(f[1]), scenarios ? pl(f[15]) : scenarioSeed(seed, spec));
+        m.clearAt = scenarios ? pl(f[16]) : Long.MIN_VALUE;
         m.lastMillis = pl(f[2]);
         m.setpoint = pd(f[3]);
         m.regimeEnd = pl(f[4]);
