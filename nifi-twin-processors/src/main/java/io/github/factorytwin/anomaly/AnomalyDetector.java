@@ -192,8 +192,8 @@ public final class AnomalyDetector {
             }
         }
 
-        /** This configuration with the retraining guard at {@code learningGuard} (see the class comment). */
-        public Config withLearningThreshold(double learningGuard) {
+        /** This configuration with the retraining guard {@code learningGuard} (see the class comment). */
+        public Config withLearningGuard(double learningGuard) {
             return new Config(
                     spec,
                     missing,
