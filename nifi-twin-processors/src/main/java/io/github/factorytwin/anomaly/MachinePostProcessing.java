@@ -1,5 +1,6 @@
 package io.github.factorytwin.anomaly;
 
+import io.github.factorytwin.state.StateInput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 
@@ -75,7 +76,7 @@ public final class MachinePostProcessing {
     }
 
     /** Reads a state {@link #write} wrote with the same settings, checking every count. */
-    static MachinePostProcessing read(ScorePostProcessing settings, SizedInput in) throws IOException {
+    static MachinePostProcessing read(ScorePostProcessing settings, StateInput in) throws IOException {
         MachinePostProcessing state = new MachinePostProcessing(settings);
         state.readings = in.readLong();
         if (state.readings < 0) {

@@ -1,5 +1,6 @@
 package io.github.factorytwin.anomaly;
 
+import io.github.factorytwin.state.StateInput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.HashMap;
@@ -174,7 +175,7 @@ public record ScorePostProcessing(Mode mode, int startUp, double rangeTolerance)
             out.writeDouble(settings.rangeTolerance);
             out.writeInt(machines.size());
             for (Map.Entry<String, MachinePostProcessing> entry : machines.entrySet()) {
-                SizedInput.writeText(out, entry.getKey());
+                StateInput.writeText(out, entry.getKey());
                 entry.getValue().write(out); // published states are never changed, only replaced
             }
             out.writeInt(machines.size());
@@ -186,7 +187,7 @@ public record ScorePostProcessing(Mode mode, int startUp, double rangeTolerance)
          * @throws SettingsChangedException when they were written with other settings (nothing is replaced)
          * @throws ModelFormatException when the data is damaged (nothing is replaced)
          */
-        public void read(SizedInput in) throws IOException {
+        public void read(StateInput in) throws IOException {
             String mode = in.readUTF();
             int startUp = in.readInt();
             double tolerance = in.readDouble();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.factorytwin.state.StateFormatException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -61,10 +62,10 @@ class StateDirectoryTest {
         byte[] bytes = Files.readAllBytes(file);
         Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 5));
         ScorePostProcessing.PerMachine restored = settings.perMachine();
-        assertThrows(ModelFormatException.class, () -> directory.loadPostProcessing(restored));
+        assertThrows(StateFormatException.class, () -> directory.loadPostProcessing(restored));
         assertEquals(0, restored.size());
         Files.writeString(file, "garbage that is long enough");
-        assertThrows(ModelFormatException.class, () -> directory.loadPostProcessing(restored));
+        assertThrows(StateFormatException.class, () -> directory.loadPostProcessing(restored));
     }
 
     @Test

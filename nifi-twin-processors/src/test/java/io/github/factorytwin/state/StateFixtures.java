@@ -32,8 +32,8 @@ final class StateFixtures {
 
     static final String DIRECTORY = "/io/github/factorytwin/state/fixtures/";
     static final List<String> SENSORS = List.of("temperature", "vibration", "rpm");
-    static final FeatureSpec FEATURES =
-            new FeatureSpec(List.of("temperature", "vibration", "rpm"), EnumSet.of(DerivedFeature.DELTA, DerivedFeature.WINDOW));
+    static final FeatureSpec FEATURES = new FeatureSpec(
+            List.of("temperature", "vibration", "rpm"), EnumSet.of(DerivedFeature.DELTA, DerivedFeature.WINDOW));
     static final List<String> SETTINGS = List.of("fixture");
     static final String SCOPE_KEY = "M001";
     static final long START = 1_700_000_000_000L;
@@ -67,7 +67,8 @@ final class StateFixtures {
 
     /** No context at all: plain baselines. */
     static HealthEngine plainEngine() {
-        return new HealthEngine(HealthConfig.of(SENSORS, 70, 40, 5, 0, 50, 0, 120).withoutLoadSensor(), null);
+        return new HealthEngine(
+                HealthConfig.of(SENSORS, 70, 40, 5, 0, 50, 0, 120).withoutLoadSensor(), null);
     }
 
     /** A machine's state after {@code count} readings of a drifting pump at two speeds (seeded). */
@@ -80,16 +81,19 @@ final class StateFixtures {
             double[] sensors = {
                 40 + rpm / 100 + drift + random.nextGaussian(), 0.5 + rpm / 10_000 + 0.02 * random.nextGaussian(), rpm
             };
-            engine.update(machineId, state, new Reading(START + 2_000L * i, sensors, 0.4 + 0.05 * random.nextDouble(),
-                    false, new double[] {rpm}));
+            engine.update(
+                    machineId,
+                    state,
+                    new Reading(
+                            START + 2_000L * i, sensors, 0.4 + 0.05 * random.nextDouble(), false, new double[] {rpm}));
         }
         return state;
     }
 
     static SimulationSettings simulatorSettings() {
         return new SimulationSettings(
-                FleetDefinition.simple(4, "M", new SensorRange(60, 100), new SensorRange(0.1, 1.5),
-                        new SensorRange(1000, 5000)),
+                FleetDefinition.simple(
+                        4, "M", new SensorRange(60, 100), new SensorRange(0.1, 1.5), new SensorRange(1000, 5000)),
                 2_000,
                 8 * HOUR,
                 0.01);
@@ -137,8 +141,14 @@ final class StateFixtures {
         Random random = new Random(seed);
         try {
             for (int i = 0; i < count; i++) {
-                state.extract(FEATURES, new double[] {70 + random.nextGaussian(), 0.5 + 0.01 * random.nextGaussian(),
-                        3000 + 10 * random.nextGaussian()}, MissingValueStrategy.IMPUTE_LAST);
+                state.extract(
+                        FEATURES,
+                        new double[] {
+                            70 + random.nextGaussian(),
+                            0.5 + 0.01 * random.nextGaussian(),
+                            3000 + 10 * random.nextGaussian()
+                        },
+                        MissingValueStrategy.IMPUTE_LAST);
             }
         } catch (MissingFeatureException e) {
             throw new IllegalStateException(e);

@@ -1,0 +1,93 @@
+package io.github.factorytwin.state;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.factorytwin.anomaly.IsolationForestModel;
+import io.github.factorytwin.anomaly.MachineState;
+import io.github.factorytwin.anomaly.MissingValueStrategy;
+import io.github.factorytwin.anomaly.ModelFormat;
+import io.github.factorytwin.anomaly.ScorePostProcessing;
+import io.github.factorytwin.anomaly.StateDirectory;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * State written by the version before the common state pattern (fixtures, see their README) is still read, and
+ * holds what the same scenario computes afresh.
+ */
+class SavedStateCompatibilityTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void modelFileVersion1GivesTheScoresItGaveWhenWritten() throws Exception {
+        IsolationForestModel model =
+                ModelFormat.read(new ByteArrayInputStream(StateFixtures.resource("model-v1.model")));
+        String[] lines = new String(StateFixtures.resource("model-v1.scores.txt"), StandardCharsets.UTF_8).split("\n");
+        double[][] rows = StateFixtures.rows(5, 9);
+        assertEquals(rows.length, lines.length);
+        for (int i = 0; i < rows.length; i++) {
+            String expected = lines[i].substring(lines[i].lastIndexOf(' ') + 1);
+            assertEquals(Double.parseDouble(expected), model.score(rows[i]), 0.0, "row " + i);
+        }
+        java.io.ByteArrayOutputStream again = new java.io.ByteArrayOutputStream();
+        ModelFormat.write(model, again);
+        assertArrayEquals(StateFixtures.resource("model-v1.model"), again.toByteArray(), "written the same way");
+    }
+
+    @Test
+    void stateDirectoryFilesVersion2AreReadAsTheyWereSaved() throws Exception {
+        StateDirectory directory = new StateDirectory(dir, StateFixtures.FEATURES, StateFixtures.SETTINGS);
+        Path sub = Files.createDirectories(directory.directory());
+        Files.write(sub.resolve("machines.state"), StateFixtures.resource("anomaly-machines-v2.state"));
+        Files.write(sub.resolve("postprocessing.state"), StateFixtures.resource("anomaly-postprocessing-v2.state"));
+        String hash = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(StateFixtures.SCOPE_KEY.getBytes(StandardCharsets.UTF_8)));
+        Files.write(sub.resolve("s-" + hash + ".sample"), StateFixtures.resource("anomaly-sample-v2.sample"));
+
+        Map<String, MachineState> machines = directory.loadMachines();
+        assertEquals(2, machines.size());
+        assertSameFeatures(StateFixtures.anomalyMachine(30, 1), machines.get("M001"));
+        assertSameFeatures(StateFixtures.anomalyMachine(3, 2), machines.get("M002"));
+
+        ScorePostProcessing.PerMachine loaded = StateFixtures.POST_PROCESSING.perMachine();
+        assertTrue(directory.loadPostProcessing(loaded));
+        ScorePostProcessing.PerMachine fresh = StateFixtures.postProcessing(90);
+        Random random = new Random(5);
+        for (int i = 0; i < 30; i++) {
+            double score = 0.4 + 0.2 * random.nextGaussian();
+            double value = 10 + 3 * random.nextGaussian();
+            String machine = "M" + (i % 3);
+            assertEquals(fresh.process(machine, score, value), loaded.process(machine, score, value), 0.0);
+        }
+
+        List<double[]> sample = directory.loadSample(StateFixtures.SCOPE_KEY);
+        assertArrayEquals(StateFixtures.rows(30, 4), sample.toArray(double[][]::new));
+    }
+
+    /** Both states give the same features for the same next readings. */
+    private static void assertSameFeatures(MachineState expected, MachineState actual) throws Exception {
+        Random random = new Random(3);
+        for (int i = 0; i < 12; i++) {
+            double[] raw = {70 + random.nextGaussian(), i == 4 ? Double.NaN : 0.5, 3000 + random.nextGaussian()};
+            assertArrayEquals(
+                    expected.extract(StateFixtures.FEATURES, raw, MissingValueStrategy.IMPUTE_LAST)
+                            .values(),
+                    actual.extract(StateFixtures.FEATURES, raw, MissingValueStrategy.IMPUTE_LAST)
+                            .values());
+        }
+    }
+}
