@@ -2,6 +2,7 @@ package io.github.factorytwin.state;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.factorytwin.anomaly.IsolationForestModel;
@@ -10,6 +11,9 @@ import io.github.factorytwin.anomaly.MissingValueStrategy;
 import io.github.factorytwin.anomaly.ModelFormat;
 import io.github.factorytwin.anomaly.ScorePostProcessing;
 import io.github.factorytwin.anomaly.StateDirectory;
+import io.github.factorytwin.health.HealthEngine;
+import io.github.factorytwin.health.HealthStateStore;
+import io.github.factorytwin.health.Reading;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -88,6 +92,49 @@ class SavedStateCompatibilityTest {
                             .values(),
                     actual.extract(StateFixtures.FEATURES, raw, MissingValueStrategy.IMPUTE_LAST)
                             .values());
+        }
+    }
+
+    @Test
+    void healthStatesOfFormats3And4AreReadAndContinueAsTheStateComputedAfresh() {
+        check(StateFixtures.loadEngine(), "health-load-format3.bin", 3);
+        check(StateFixtures.plainEngine(), "health-plain-format3.bin", 3);
+        check(StateFixtures.regimesEngine(), "health-regimes-format4.bin", 4);
+    }
+
+    private static void check(HealthEngine engine, String fixture, int format) {
+        byte[] old = StateFixtures.resource(fixture);
+        assertEquals(format, old[0]);
+        io.github.factorytwin.health.MachineState read = engine.fromBytes(old);
+        io.github.factorytwin.health.MachineState fresh = StateFixtures.healthState(engine, "M1", 300);
+        assertArrayEquals(fresh.toBytes(), read.toBytes(), fixture);
+        assertEquals(5, read.toBytes()[0], "written in the current format");
+        Random random = new Random(4);
+        for (int i = 0; i < 50; i++) {
+            double rpm = i % 2 == 0 ? 1500 : 3000;
+            Reading next = new Reading(
+                    StateFixtures.START + 2_000L * (300 + i),
+                    new double[] {70 + 5 * random.nextGaussian(), 0.8, rpm},
+                    0.6,
+                    false,
+                    new double[] {rpm});
+            assertEquals(engine.update("M1", fresh, next), engine.update("M1", read, next), fixture + " " + i);
+        }
+    }
+
+    @Test
+    void aHealthSnapshotAndJournalOfTheFormerFormatAreLoaded() throws Exception {
+        HealthEngine engine = StateFixtures.loadEngine();
+        Files.write(dir.resolve("machines.snapshot"), StateFixtures.resource("health-machines.snapshot"));
+        Files.write(dir.resolve("machines.journal"), StateFixtures.resource("health-machines.journal"));
+        try (HealthStateStore store = HealthStateStore.open(dir, engine.stateLayout(), "fixture-token", 100)) {
+            assertNull(store.loadReport(), store.loadReport());
+            assertEquals(4, store.size());
+            Map<String, Integer> readings = Map.of("M1", 100, "M2", 200, "M3", 100, "M4", 150);
+            readings.forEach((machine, count) -> assertArrayEquals(
+                    StateFixtures.healthState(engine, machine, count).toBytes(),
+                    engine.fromBytes(store.get(machine)).toBytes(),
+                    machine));
         }
     }
 }
