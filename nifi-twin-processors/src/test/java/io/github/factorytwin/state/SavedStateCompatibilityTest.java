@@ -14,6 +14,7 @@ import io.github.factorytwin.anomaly.StateDirectory;
 import io.github.factorytwin.health.HealthEngine;
 import io.github.factorytwin.health.HealthStateStore;
 import io.github.factorytwin.health.Reading;
+import io.github.factorytwin.simulator.FactorySimulator;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -136,5 +137,26 @@ class SavedStateCompatibilityTest {
                     engine.fromBytes(store.get(machine)).toBytes(),
                     machine));
         }
+    }
+
+    @Test
+    void aSimulatorStateOfVersion1ContinuesExactlyAndIsSavedAsVersion2() {
+        Map<String, String> old = new java.util.HashMap<>();
+        for (String line :
+                new String(StateFixtures.resource("simulator-v1.state"), StandardCharsets.UTF_8).split("\n")) {
+            old.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+        }
+        assertEquals("1", old.get(FactorySimulator.KEY_VERSION));
+        FactorySimulator restored = FactorySimulator.restore(
+                StateFixtures.simulatorSettings(), old, 99, StateFixtures.START + 5 * StateFixtures.HOUR);
+        assertEquals(7, restored.seed(), "the saved factory, not a new one");
+        FactorySimulator fresh = StateFixtures.simulator(1001);
+        assertEquals(StateFixtures.readings(fresh, 400), StateFixtures.readings(restored, 400));
+
+        Map<String, String> saved = restored.toState();
+        assertEquals("2", saved.get(FactorySimulator.KEY_VERSION));
+        FactorySimulator again =
+                FactorySimulator.restore(StateFixtures.simulatorSettings(), saved, 99, StateFixtures.START);
+        assertEquals(StateFixtures.readings(fresh, 400), StateFixtures.readings(again, 400));
     }
 }
