@@ -3,13 +3,12 @@ package io.github.factorytwin.state;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.factorytwin.anomaly.FeatureState;
 import io.github.factorytwin.anomaly.IsolationForestModel;
-import io.github.factorytwin.anomaly.MachineState;
 import io.github.factorytwin.anomaly.MissingValueStrategy;
 import io.github.factorytwin.anomaly.ModelFormat;
-import io.github.factorytwin.anomaly.ScorePostProcessing;
+import io.github.factorytwin.anomaly.PostProcessingState;
 import io.github.factorytwin.anomaly.StateDirectory;
 import io.github.factorytwin.health.HealthEngine;
 import io.github.factorytwin.health.HealthStateStore;
@@ -63,20 +62,23 @@ class SavedStateCompatibilityTest {
                         .digest(StateFixtures.SCOPE_KEY.getBytes(StandardCharsets.UTF_8)));
         Files.write(sub.resolve("s-" + hash + ".sample"), StateFixtures.resource("anomaly-sample-v2.sample"));
 
-        Map<String, MachineState> machines = directory.loadMachines();
+        Map<String, FeatureState> machines = directory.loadMachines();
         assertEquals(2, machines.size());
         assertSameFeatures(StateFixtures.anomalyMachine(30, 1), machines.get("M001"));
         assertSameFeatures(StateFixtures.anomalyMachine(3, 2), machines.get("M002"));
 
-        ScorePostProcessing.PerMachine loaded = StateFixtures.POST_PROCESSING.perMachine();
-        assertTrue(directory.loadPostProcessing(loaded));
-        ScorePostProcessing.PerMachine fresh = StateFixtures.postProcessing(90);
+        Map<String, PostProcessingState> loaded = directory.loadPostProcessing(StateFixtures.POST_PROCESSING);
+        Map<String, PostProcessingState> fresh = StateFixtures.postProcessing(90);
+        assertEquals(fresh.keySet(), loaded.keySet());
         Random random = new Random(5);
         for (int i = 0; i < 30; i++) {
             double score = 0.4 + 0.2 * random.nextGaussian();
             double value = 10 + 3 * random.nextGaussian();
             String machine = "M" + (i % 3);
-            assertEquals(fresh.process(machine, score, value), loaded.process(machine, score, value), 0.0);
+            assertEquals(
+                    fresh.get(machine).process(score, value),
+                    loaded.get(machine).process(score, value),
+                    0.0);
         }
 
         List<double[]> sample = directory.loadSample(StateFixtures.SCOPE_KEY);
@@ -84,7 +86,7 @@ class SavedStateCompatibilityTest {
     }
 
     /** Both states give the same features for the same next readings. */
-    private static void assertSameFeatures(MachineState expected, MachineState actual) throws Exception {
+    private static void assertSameFeatures(FeatureState expected, FeatureState actual) throws Exception {
         Random random = new Random(3);
         for (int i = 0; i < 12; i++) {
             double[] raw = {70 + random.nextGaussian(), i == 4 ? Double.NaN : 0.5, 3000 + random.nextGaussian()};

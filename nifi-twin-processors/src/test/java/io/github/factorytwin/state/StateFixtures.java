@@ -2,10 +2,11 @@ package io.github.factorytwin.state;
 
 import io.github.factorytwin.anomaly.DerivedFeature;
 import io.github.factorytwin.anomaly.FeatureSpec;
+import io.github.factorytwin.anomaly.FeatureState;
 import io.github.factorytwin.anomaly.IsolationForestModel;
-import io.github.factorytwin.anomaly.MachineState;
 import io.github.factorytwin.anomaly.MissingFeatureException;
 import io.github.factorytwin.anomaly.MissingValueStrategy;
+import io.github.factorytwin.anomaly.PostProcessingState;
 import io.github.factorytwin.anomaly.ScorePostProcessing;
 import io.github.factorytwin.health.HealthConfig;
 import io.github.factorytwin.health.HealthEngine;
@@ -20,7 +21,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -136,8 +139,8 @@ final class StateFixtures {
     }
 
     /** A ScoreAnomaly machine's feature state after {@code count} readings. */
-    static MachineState anomalyMachine(int count, long seed) {
-        MachineState state = new MachineState(FEATURES);
+    static FeatureState anomalyMachine(int count, long seed) {
+        FeatureState state = new FeatureState(FEATURES);
         Random random = new Random(seed);
         try {
             for (int i = 0; i < count; i++) {
@@ -158,11 +161,13 @@ final class StateFixtures {
 
     static final ScorePostProcessing POST_PROCESSING = ScorePostProcessing.likelihoodAndRange(20);
 
-    static ScorePostProcessing.PerMachine postProcessing(int count) {
-        ScorePostProcessing.PerMachine post = POST_PROCESSING.perMachine();
+    /** Machines M0..M2's post-processing states after {@code count} readings taken in turn. */
+    static Map<String, PostProcessingState> postProcessing(int count) {
+        Map<String, PostProcessingState> post = new HashMap<>();
         Random random = new Random(2);
         for (int i = 0; i < count; i++) {
-            post.process("M" + (i % 3), 0.4 + 0.05 * random.nextGaussian(), 10 + random.nextGaussian());
+            post.computeIfAbsent("M" + (i % 3), id -> POST_PROCESSING.newState())
+                    .process(0.4 + 0.05 * random.nextGaussian(), 10 + random.nextGaussian());
         }
         return post;
     }
