@@ -123,8 +123,7 @@ final class SimulatorEvaluation {
 
     /** The flow's settings, retraining without the guard (Learning Guard 1: every reading is learned). */
     static EnginePipeline withoutGuard() {
-        return new EnginePipeline(
-                flowAnomalyConfig().withLearningGuard(AnomalyDetector.Config.NO_GUARD), flowHealth());
+        return new EnginePipeline(flowAnomalyConfig().withLearningGuard(AnomalyDetector.Config.NO_GUARD), flowHealth());
     }
 
     private static AnomalyDetector.Config flowAnomalyConfig() {
@@ -221,7 +220,8 @@ final class SimulatorEvaluation {
             List<Variant> variants = new ArrayList<>(List.of(
                     new Variant(base, on + "flow settings", of(flowDefaults()), 2 * 3_600_000L),
                     new Variant(base + ".no_adaptation", on + "no retraining", of(withoutAdaptation()), 2 * 3_600_000L),
-                    new Variant(base + ".no_guard", on + "retraining without guard", of(withoutGuard()), 2 * 3_600_000L)));
+                    new Variant(
+                            base + ".no_guard", on + "retraining without guard", of(withoutGuard()), 2 * 3_600_000L)));
             if (plain) {
                 variants.add(new Variant(
                         "simulator.long_baseline", "3 h per-machine learning", of(longBaseline()), 4 * 3_600_000L));
@@ -229,13 +229,26 @@ final class SimulatorEvaluation {
                         "simulator.flag_everything", "flag every reading", flagEverything(), 2 * 3_600_000L));
             }
             for (Variant v : variants) {
-                report(report, fleet, v.key(), v.label(), run(fleet, v.pipeline(), v.warmUpMillis(), log), rule, v.pipeline());
+                report(
+                        report,
+                        fleet,
+                        v.key(),
+                        v.label(),
+                        run(fleet, v.pipeline(), v.warmUpMillis(), log),
+                        rule,
+                        v.pipeline());
             }
         }
     }
 
     private static void report(
-            ScorecardReport report, Fleet fleet, String key, String label, AlertGroundTruth.Result r, String rule, Pipeline pipeline) {
+            ScorecardReport report,
+            Fleet fleet,
+            String key,
+            String label,
+            AlertGroundTruth.Result r,
+            String rule,
+            Pipeline pipeline) {
         String prefix = key + ".";
         report.number(prefix + "precision", r.precision());
         report.number(prefix + "recall", r.recall());
@@ -273,8 +286,8 @@ final class SimulatorEvaluation {
                 part,
                 "readings with is_anomaly: " + DetectionCounts.RATES,
                 anomalies.rates(),
-                "ScoreAnomaly's verdict alone; " + anomalies.tp() + " TP, " + anomalies.fp() + " FP, "
-                        + anomalies.fn() + " FN, " + anomalies.tn() + " TN");
+                "ScoreAnomaly's verdict alone; " + anomalies.tp() + " TP, " + anomalies.fp() + " FP, " + anomalies.fn()
+                        + " FN, " + anomalies.tn() + " TN");
         if (r.endedFaults() > 0) {
             report.number(prefix + "ended_faults", r.endedFaults());
             report.number(prefix + "ended_faults_warned", r.warnedEndedFaults());
@@ -294,7 +307,7 @@ final class SimulatorEvaluation {
                 part,
                 "median warning lead time (s)",
                 ScorecardReport.fmt(r.medianLeadSeconds(), 0),
-                "failure time minus first RAISED in its degradation; " + fleet.machines() + " machines, "
-                        + fleet.days() + " simulated days, seed " + fleet.seed());
+                "failure time minus first RAISED in its degradation; " + fleet.machines() + " machines, " + fleet.days()
+                        + " simulated days, seed " + fleet.seed());
     }
 }

@@ -8,7 +8,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The learner's adaptation policy (see {@link AnomalyDetector}): retraining on a sliding sample follows slow,
+ * The learner's adaptation policy (see {@link AnomalyDetector}), through ScoreAnomaly's engine: retraining on a sliding sample follows slow,
  * benign drift, and the learning guard keeps a developing fault from being learned as normal.
  */
 class AdaptationPolicyTest {
@@ -39,32 +39,32 @@ class AdaptationPolicyTest {
 
     /** Feeds readings, one batch of 50 each; returns the share found anomalous among them. */
     private static final class Machine {
-        final AnomalyDetector detector;
+        final AnomalyEngine engine;
         final Random random = new Random(11);
         double temperature = 70;
         double vibration = 1.0;
 
         Machine(AnomalyDetector.Config config) {
-            this.detector = AnomalyDetector.learning(config);
+            this.engine = AnomalyEngine.learning(new AnomalyEngine.Settings(config, ScorePostProcessing.OFF, false));
         }
 
         /** {@code n} readings around the current level, the level moved by the given steps per reading. */
         double run(int n, double temperatureStep, double vibrationStep) throws Exception {
             int anomalous = 0;
             int scored = 0;
-            AnomalyDetector.Batch batch = detector.begin();
+            AnomalyEngine.Batch batch = engine.begin();
             for (int i = 0; i < n; i++) {
                 temperature += temperatureStep;
                 vibration += vibrationStep;
                 double[] raw = {temperature + random.nextGaussian(), vibration + 0.05 * random.nextGaussian()};
-                AnomalyDetector.Result result = batch.score("M1", "M1", raw);
+                AnomalyEngine.Verdict result = batch.process(new AnomalyEngine.Reading("M1", "pump", null, false, raw));
                 if (result.score() != null) {
                     scored++;
                     anomalous += result.anomalous() ? 1 : 0;
                 }
                 if (i % 50 == 49) {
                     batch.commit();
-                    batch = detector.begin();
+                    batch = engine.begin();
                 }
             }
             batch.commit();

@@ -219,7 +219,9 @@ public final class AlertGroundTruth {
         double median = median(sorted);
         List<Double> back = new ArrayList<>(backToNormal);
         Collections.sort(back);
-        int stillInAlarm = (int) machines.values().stream().filter(m -> m.endedAt != Long.MIN_VALUE).count();
+        int stillInAlarm = (int) machines.values().stream()
+                .filter(m -> m.endedAt != Long.MIN_VALUE)
+                .count();
         return new Result(
                 failures,
                 detected,
