@@ -106,6 +106,9 @@ public final class HealthEngine {
 
     private final HealthConfig config;
     private final RulModel rulModel;
+    /** The RUL model's fleet normalisation applied to every reading first; null when it has none. */
+    private final FleetNormalisation normalisation;
+
     private final int contextCount;
     private final int maxRegimes;
     private final long contextSensors;
@@ -130,9 +133,14 @@ public final class HealthEngine {
         this.loadIndex = config.loadIndex();
         this.lags = loadIndex >= 0 ? LOAD_LAG_SECONDS.length : 0;
         OperatingContext context = config.context();
+        // A RUL model that normalises readings by the fleet's regimes takes the context over: the sensors reach the
+        // engine already free of the operating condition, so the machine's own regimes would only add noise.
+        this.normalisation = rulModel == null ? null : rulModel.normalisation();
+        if (normalisation != null && !normalisation.contextFields().equals(context.fields())) {
+            throw new IllegalArgumentException("The RUL model normalises by operating context fields "
+                    + normalisation.contextFields() + " but the configured ones are " + context.fields());
+        }
         if (context.regimesModelled()) {
-            contextCount = context.fields().size();
-            maxRegimes = context.maxRegimes();
             long mask = 0;
             for (int i = 0; i < config.sensors().size(); i++) {
                 if (context.fields().contains(config.sensors().get(i))) {
@@ -141,10 +149,11 @@ public final class HealthEngine {
             }
             contextSensors = mask;
         } else {
-            contextCount = 0;
-            maxRegimes = 0;
             contextSensors = 0;
         }
+        boolean ownRegimes = context.regimesModelled() && normalisation == null;
+        contextCount = ownRegimes ? context.fields().size() : 0;
+        maxRegimes = ownRegimes ? context.maxRegimes() : 0;
         this.regimeLimit = context.regimeDistance();
         this.regimeBaseline = Math.max(MIN_REGIME_BASELINE, config.baselineSize() / Math.max(1, maxRegimes));
         if (rulModel != null && !rulModel.sensors().equals(config.sensors())) {
@@ -222,6 +231,14 @@ public final class HealthEngine {
         }
         if (state.readings < Integer.MAX_VALUE) {
             state.readings++;
+        }
+        if (normalisation != null) {
+            reading = new Reading(
+                    ts,
+                    normalisation.apply(reading.sensors(), reading.context()),
+                    reading.anomalyScore(),
+                    false,
+                    reading.context());
         }
         learn(state, reading, previous == Long.MIN_VALUE ? 0 : Math.max(0, minus(ts, previous)) / 1000.0);
 
