@@ -367,8 +367,11 @@ public final class CmapssEvaluation {
         if (!node.branch(Tuple.of(schema, x))) {
             throw new IllegalStateException("a split whose threshold is below every finite value");
         }
-        while (high - low > 1) {
-            long mid = low + (high - low) / 2;
+        while (true) {
+            long mid = (low >> 1) + (high >> 1) + (low & high & 1); // floor of the mean, without overflow
+            if (mid == low) {
+                break;
+            }
             x[node.feature()] = fromOrder(mid);
             if (node.branch(Tuple.of(schema, x))) {
                 low = mid;
