@@ -190,17 +190,18 @@ public final class HealthEngine {
     }
 
     /**
-     * What a stored state's bytes depend on (format, sensors, load model): states stored under another layout are
-     * not this engine's.
+     * What a stored state's bytes depend on (sensors, load model, context): states stored under another layout are
+     * not this engine's. Each state's own first byte says its format; the layout keeps the names it had when
+     * formats 3 and 4 were current, so that states saved then are still this engine's.
      */
     public String stateLayout() {
         if (maxRegimes > 0) {
-            // Format 4; the regime distance is not part of it: regimes found with another one stay meaningful.
-            return "machine-state-" + MachineState.REGIME_FORMAT + ";sensors=" + String.join(",", config.sensors())
+            // The regime distance is not part of it: regimes found with another one stay meaningful.
+            return "machine-state-" + LegacyMachineStates.FORMAT_4 + ";sensors=" + String.join(",", config.sensors())
                     + ";context=" + String.join(",", config.context().fields()) + ";regimes=" + maxRegimes;
         }
-        return "machine-state-" + MachineState.FORMAT + ";sensors=" + String.join(",", config.sensors()) + ";lags="
-                + lags + ";load=" + loadIndex;
+        return "machine-state-" + LegacyMachineStates.FORMAT_3 + ";sensors=" + String.join(",", config.sensors())
+                + ";lags=" + lags + ";load=" + loadIndex;
     }
 
     /** Applies one reading of {@code machineId} to {@code state}, without a wall clock (replays, evaluations). */

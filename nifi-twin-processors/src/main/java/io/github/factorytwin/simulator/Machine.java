@@ -1,5 +1,9 @@
 package io.github.factorytwin.simulator;
 
+import io.github.factorytwin.state.Fields;
+import io.github.factorytwin.state.StateFormatException;
+import java.util.Base64;
+
 /**
  * The physics and life cycle of one machine. Not thread-safe; every random draw comes from the machine's own
  * stream, so a machine's readings do not depend on the other machines or on how readings are batched.
@@ -46,7 +50,7 @@ final class Machine {
     private double rpmLag;
     private double thermalLag;
 
-    // ---- state (everything below is saved by encode() and restored by decode()) ----
+    // ---- state (everything below is saved: FIELDS) ----
     private final Rng rng;
     /** Sensor faults draw from their own stream, so switching them on does not change the machine's life. */
     private final Rng faultRng;
@@ -324,35 +328,61 @@ final class Machine {
 
     // ---- persistence ----
 
-    private static final int FIELDS = 15;
+    private static final int FAILURE_MODES = FailureMode.values().length;
+    private static final int SENSOR_FAULTS = SensorFault.values().length;
 
-    /** The machine's whole state as one compact string (exact: doubles are stored as their bits). */
+    /** The saved fields, listed once ({@link Fields}): both random streams' states and the machine's condition. */
+    private static final Fields<Machine> FIELDS = Fields.<Machine>builder()
+            .int64("rng", m -> m.rng.state(), (m, v) -> m.rng.reset(v))
+            .int64("faultRng", m -> m.faultRng.state(), (m, v) -> m.faultRng.reset(v))
+            .int64("lastMillis", m -> m.lastMillis, (m, v) -> m.lastMillis = v)
+            .float64("setpoint", m -> m.setpoint, (m, v) -> m.setpoint = v)
+            .int64("regimeEnd", m -> m.regimeEnd, (m, v) -> m.regimeEnd = v)
+            .float64("rpm", m -> m.rpm, (m, v) -> m.rpm = v)
+            .float64("temperature", m -> m.temperature, (m, v) -> m.temperature = v)
+            .int8("mode", m -> m.mode.ordinal(), (m, v) -> m.mode = FailureMode.values()[ordinal(v, FAILURE_MODES)])
+            .int64("onset", m -> m.onset, (m, v) -> m.onset = v)
+            .int64("failAt", m -> m.failAt, (m, v) -> m.failAt = v)
+            .int64("repairEnd", m -> m.repairEnd, (m, v) -> m.repairEnd = v)
+            .int8("fault", m -> m.fault.ordinal(), (m, v) -> m.fault = SensorFault.values()[ordinal(v, SENSOR_FAULTS)])
+            .int32("faultSensor", m -> m.faultSensor, (m, v) -> m.faultSensor = v)
+            .int32("faultRemaining", m -> m.faultRemaining, (m, v) -> m.faultRemaining = v)
+            .float64("stuckValue", m -> m.stuckValue, (m, v) -> m.stuckValue = v)
+            .build();
+
+    private static final Base64.Encoder BASE64 = Base64.getEncoder().withoutPadding();
+    /** Fields of the comma-separated text of state version 1. */
+    private static final int VERSION_1_FIELDS = 15;
+
+    private static int ordinal(int value, int count) {
+        if (value < 0 || value >= count) {
+            throw new IllegalArgumentException("code " + value);
+        }
+        return value;
+    }
+
+    /** The machine's whole state as one compact string: Base64 of {@link #FIELDS} (doubles exact, as bits). */
     String encode() {
-        StringBuilder sb = new StringBuilder(160);
-        sb.append(l(rng.state())).append(',');
-        sb.append(l(faultRng.state())).append(',');
-        sb.append(l(lastMillis)).append(',');
-        sb.append(d(setpoint)).append(',');
-        sb.append(l(regimeEnd)).append(',');
-        sb.append(d(rpm)).append(',');
-        sb.append(d(temperature)).append(',');
-        sb.append(mode.ordinal()).append(',');
-        sb.append(l(onset)).append(',');
-        sb.append(l(failAt)).append(',');
-        sb.append(l(repairEnd)).append(',');
-        sb.append(fault.ordinal()).append(',');
-        sb.append(faultSensor).append(',');
-        sb.append(faultRemaining).append(',');
-        sb.append(d(stuckValue));
-        return sb.toString();
+        return BASE64.encodeToString(FIELDS.toBytes(this));
     }
 
     /** The machine {@code spec} as {@link #encode()} saved it. */
     static Machine decode(MachineSpec spec, String encoded) {
+        Machine m = new Machine(spec, 0, 0);
+        try {
+            FIELDS.read(Base64.getDecoder().decode(encoded), 0, m);
+        } catch (StateFormatException e) {
+            throw new IllegalArgumentException("machine " + spec.id() + ": " + e.getMessage(), e);
+        }
+        return m.withAllowedMode();
+    }
+
+    /** The machine {@code spec} as state version 1 saved it (comma-separated, base-36 numbers and double bits). */
+    static Machine decodeVersion1(MachineSpec spec, String encoded) {
         String[] f = encoded.split(",", -1);
-        if (f.length != FIELDS) {
+        if (f.length != VERSION_1_FIELDS) {
             throw new IllegalArgumentException(
-                    "machine " + spec.id() + ": expected " + FIELDS + " fields, found " + f.length);
+                    "machine " + spec.id() + ": expected " + VERSION_1_FIELDS + " fields, found " + f.length);
         }
         Machine m = new Machine(spec, pl(f[0]), pl(f[1]));
         m.lastMillis = pl(f[2]);
@@ -368,19 +398,15 @@ final class Machine {
         m.faultSensor = Integer.parseInt(f[12]);
         m.faultRemaining = Integer.parseInt(f[13]);
         m.stuckValue = pd(f[14]);
-        if (m.mode == FailureMode.NONE || !m.spec.failureModes().contains(m.mode)) {
+        return m.withAllowedMode();
+    }
+
+    private Machine withAllowedMode() {
+        if (mode == FailureMode.NONE || !spec.failureModes().contains(mode)) {
             // The fleet definition no longer allows the saved failure mode: keep the schedule, change the mode.
-            m.mode = m.pickMode();
+            mode = pickMode();
         }
-        return m;
-    }
-
-    private static String l(long value) {
-        return Long.toString(value, 36);
-    }
-
-    private static String d(double value) {
-        return Long.toString(Double.doubleToRawLongBits(value), 36);
+        return this;
     }
 
     private static long pl(String s) {

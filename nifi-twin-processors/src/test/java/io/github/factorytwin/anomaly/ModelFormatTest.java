@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.factorytwin.state.StateFormatException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -54,10 +55,38 @@ class ModelFormatTest {
         }
     }
 
+    /**
+     * A model file written before the trees were grown without Smile's classes (they were Smile 4.4.2's
+     * {@code IsolationTree}s then) still loads and scores exactly as the model that wrote it did.
+     */
+    @Test
+    void aModelFileOfSmileGrownTreesScoresAsItDidWhenWritten() throws Exception {
+        Path fixtures = Path.of(ModelFormatTest.class
+                .getResource("model-compatibility/smile-4.4.2-trees.iforest")
+                .toURI());
+        IsolationForestModel model = ModelFormat.read(fixtures);
+        assertEquals(30, model.numberOfTrees());
+        List<String> lines = Files.readAllLines(fixtures.resolveSibling("smile-4.4.2-trees.scores"));
+        int checked = 0;
+        for (String line : lines) {
+            if (line.startsWith("#")) {
+                continue;
+            }
+            double[] v = Arrays.stream(line.trim().split(" "))
+                    .mapToDouble(Double::parseDouble)
+                    .toArray();
+            double[] x = {v[0], v[1], v[2]};
+            assertEquals(v[3], model.forestScore(x), 0.0, line);
+            assertEquals(v[4], model.score(x), 0.0, line);
+            checked++;
+        }
+        assertEquals(63, checked);
+    }
+
     @Test
     void refusesAFileThatIsNotAModel() {
-        ModelFormatException e = assertThrows(
-                ModelFormatException.class,
+        StateFormatException e = assertThrows(
+                StateFormatException.class,
                 () -> ModelFormat.read(new ByteArrayInputStream("{\"trees\":[]}".getBytes())));
         assertTrue(e.getMessage().contains("Not a ScoreAnomaly model file"), e.getMessage());
     }
@@ -68,16 +97,16 @@ class ModelFormatTest {
         try (ObjectOutputStream objects = new ObjectOutputStream(out)) {
             objects.writeObject(new java.util.HashMap<>(java.util.Map.of("gadget", "payload")));
         }
-        assertThrows(ModelFormatException.class, () -> ModelFormat.read(new ByteArrayInputStream(out.toByteArray())));
+        assertThrows(StateFormatException.class, () -> ModelFormat.read(new ByteArrayInputStream(out.toByteArray())));
     }
 
     @Test
     void refusesAnotherVersion() throws Exception {
         byte[] bytes = bytes(model());
         ByteBuffer.wrap(bytes).putInt(8, 2);
-        ModelFormatException e =
-                assertThrows(ModelFormatException.class, () -> ModelFormat.read(new ByteArrayInputStream(bytes)));
-        assertTrue(e.getMessage().contains("Unsupported model file version 2"), e.getMessage());
+        StateFormatException e =
+                assertThrows(StateFormatException.class, () -> ModelFormat.read(new ByteArrayInputStream(bytes)));
+        assertTrue(e.getMessage().contains("Unsupported ScoreAnomaly model file version 2"), e.getMessage());
     }
 
     @Test
@@ -85,10 +114,10 @@ class ModelFormatTest {
         byte[] bytes = bytes(model());
         byte[] damaged = bytes.clone();
         damaged[damaged.length / 2] ^= 0x10;
-        assertThrows(ModelFormatException.class, () -> ModelFormat.read(new ByteArrayInputStream(damaged)));
+        assertThrows(StateFormatException.class, () -> ModelFormat.read(new ByteArrayInputStream(damaged)));
         byte[] truncated = Arrays.copyOf(bytes, bytes.length - 100);
-        ModelFormatException e =
-                assertThrows(ModelFormatException.class, () -> ModelFormat.read(new ByteArrayInputStream(truncated)));
+        StateFormatException e =
+                assertThrows(StateFormatException.class, () -> ModelFormat.read(new ByteArrayInputStream(truncated)));
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
     }
 
@@ -106,8 +135,8 @@ class ModelFormatTest {
         assertTrue(ByteBuffer.wrap(bytes).getInt(offset) > 0);
         ByteBuffer.wrap(bytes).putInt(offset, 0);
         byte[] resealed = reseal(bytes);
-        ModelFormatException e =
-                assertThrows(ModelFormatException.class, () -> ModelFormat.read(new ByteArrayInputStream(resealed)));
+        StateFormatException e =
+                assertThrows(StateFormatException.class, () -> ModelFormat.read(new ByteArrayInputStream(resealed)));
         assertTrue(e.getMessage().contains("invalid child index"), e.getMessage());
     }
 
@@ -120,8 +149,8 @@ class ModelFormatTest {
         }
         treesOffset += 4 + 8;
         ByteBuffer.wrap(bytes).putInt(treesOffset, Integer.MAX_VALUE);
-        ModelFormatException e =
-                assertThrows(ModelFormatException.class, () -> ModelFormat.read(new ByteArrayInputStream(bytes)));
+        StateFormatException e =
+                assertThrows(StateFormatException.class, () -> ModelFormat.read(new ByteArrayInputStream(bytes)));
         assertTrue(e.getMessage().contains("Invalid tree count"), e.getMessage());
     }
 
