@@ -59,6 +59,9 @@ import java.util.Locale;
  * at or below it; null while the baseline is learned, with fewer than {@code trendWindow / 4} (at least 10) points,
  * when the slope is not negative with a t-statistic below -3, or when the fitted decline over the window is under
  * 2 health points. With a {@link RulModel}: the model's prediction from {@link RulFeatures} of the state.
+ *
+ * <p>A RUL model that carries a {@link FleetNormalisation} normalises every reading's sensors by the fleet's regime
+ * (nearest in the context fields) before anything above sees them; the machine's own regimes are then not learned.
  */
 public final class HealthEngine {
 
