@@ -45,8 +45,11 @@ import smile.regression.RegressionTree;
  *       s14, s15, s17, s20, s21) and a baseline of the first 20 cycles. The three operational settings are the
  *       operating context (ComputeHealthScore's 'Operating Context Fields' setting1,setting2,setting3 with
  *       'Operating Context Model' Operating Regimes, Regime Distance 0.1, Maximum Regimes 8, see {@link
- *       #config}): each engine finds its regimes from its own stream and measures every sensor against the mean
- *       of the regime it is in, so FD002's six conditions are not taken for drift.
+ *       #config}). The RUL model carries a {@link FleetNormalisation} learned from all cycles of the
+ *       training engines ({@link #normalisation}: the fleet's regimes by the same leader clustering and distance,
+ *       per regime every sensor's mean and spread); every reading is normalised by its nearest fleet regime before
+ *       the engine sees it, so FD002's six conditions are not taken for drift and no engine has to learn six
+ *       regime means from its own few cycles.
  *   <li>Training: after every cycle of the subset's training engines (once the baseline is learned) the streaming
  *       feature vector {@link RulFeatures} of the machine's state is recorded with the piece-wise linear target
  *       {@code min(remaining cycles, 125)}. A Smile random forest is fitted to these rows and exported to the
@@ -468,7 +471,10 @@ public final class CmapssEvaluation {
         String method = "ComputeHealthScore's HealthEngine replayed cycle by cycle (features " + RulFeatures.LAYOUT
                 + " of each engine's streaming state: 14 sensors, context " + String.join(",", CONTEXT_FIELDS)
                 + " as Operating Regimes (distance " + CONTEXT.regimeDistance() + ", at most "
-                + CONTEXT.maxRegimes() + "), baseline "
+                + CONTEXT.maxRegimes() + ")" + (DEFAULT.fleetNormalisation()
+                        ? ", sensors normalised by the training fleet's regimes (in the model file)"
+                        : "")
+                + ", baseline "
                 + DEFAULT.baseline() + " cycles, EWMA " + DEFAULT.fastAlpha() + "/" + DEFAULT.slowAlpha()
                 + ", trend window " + DEFAULT.trendWindow() + ") + Smile random forest ("
                 + estimator.model().trees() + " trees, node size " + DEFAULT.nodeSize() + ") trained on the "
