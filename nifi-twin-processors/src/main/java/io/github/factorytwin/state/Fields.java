@@ -30,11 +30,189 @@ public final class Fields<T> {
     private interface Field<T> {
         String name();
 
+        /** Bytes of this field, -1 when they depend on the object (arrays, conditional parts). */
+        int fixedBytes();
+
         int bytes(T value);
 
         void write(T value, ByteBuffer out);
 
         void read(ByteBuffer in, T target);
+    }
+
+    private record Int8<T>(String name, ToIntFunction<T> get, ObjIntConsumer<T> set) implements Field<T> {
+        public int fixedBytes() {
+            return 1;
+        }
+
+        public int bytes(T value) {
+            return 1;
+        }
+
+        public void write(T value, ByteBuffer out) {
+            out.put((byte) get.applyAsInt(value));
+        }
+
+        public void read(ByteBuffer in, T target) {
+            set.accept(target, in.get());
+        }
+    }
+
+    private record Int32<T>(String name, ToIntFunction<T> get, ObjIntConsumer<T> set) implements Field<T> {
+        public int fixedBytes() {
+            return 4;
+        }
+
+        public int bytes(T value) {
+            return 4;
+        }
+
+        public void write(T value, ByteBuffer out) {
+            out.putInt(get.applyAsInt(value));
+        }
+
+        public void read(ByteBuffer in, T target) {
+            set.accept(target, in.getInt());
+        }
+    }
+
+    private record Int64<T>(String name, ToLongFunction<T> get, ObjLongConsumer<T> set) implements Field<T> {
+        public int fixedBytes() {
+            return 8;
+        }
+
+        public int bytes(T value) {
+            return 8;
+        }
+
+        public void write(T value, ByteBuffer out) {
+            out.putLong(get.applyAsLong(value));
+        }
+
+        public void read(ByteBuffer in, T target) {
+            set.accept(target, in.getLong());
+        }
+    }
+
+    private record Float64<T>(String name, ToDoubleFunction<T> get, ObjDoubleConsumer<T> set) implements Field<T> {
+        public int fixedBytes() {
+            return 8;
+        }
+
+        public int bytes(T value) {
+            return 8;
+        }
+
+        public void write(T value, ByteBuffer out) {
+            out.putDouble(get.applyAsDouble(value));
+        }
+
+        public void read(ByteBuffer in, T target) {
+            set.accept(target, in.getDouble());
+        }
+    }
+
+    private record Float64s<T>(String name, Function<T, double[]> array, Stored<T> stored) implements Field<T> {
+        public int fixedBytes() {
+            return -1;
+        }
+
+        public int bytes(T value) {
+            double[] a = array.apply(value);
+            if (stored == null) {
+                return 8 * a.length;
+            }
+            int n = 0;
+            for (int i = 0; i < a.length; i++) {
+                n += stored.test(value, i) ? 1 : 0;
+            }
+            return 8 * n;
+        }
+
+        public void write(T value, ByteBuffer out) {
+            double[] a = array.apply(value);
+            for (int i = 0; i < a.length; i++) {
+                if (stored == null || stored.test(value, i)) {
+                    out.putDouble(a[i]);
+                }
+            }
+        }
+
+        public void read(ByteBuffer in, T target) {
+            double[] a = array.apply(target);
+            for (int i = 0; i < a.length; i++) {
+                if (stored == null || stored.test(target, i)) {
+                    a[i] = in.getDouble();
+                }
+            }
+        }
+    }
+
+    private record Int32s<T>(String name, Function<T, int[]> array) implements Field<T> {
+        public int fixedBytes() {
+            return -1;
+        }
+
+        public int bytes(T value) {
+            return 4 * array.apply(value).length;
+        }
+
+        public void write(T value, ByteBuffer out) {
+            for (int x : array.apply(value)) {
+                out.putInt(x);
+            }
+        }
+
+        public void read(ByteBuffer in, T target) {
+            int[] a = array.apply(target);
+            for (int i = 0; i < a.length; i++) {
+                a[i] = in.getInt();
+            }
+        }
+    }
+
+    private record Int8s<T>(String name, Function<T, byte[]> array) implements Field<T> {
+        public int fixedBytes() {
+            return -1;
+        }
+
+        public int bytes(T value) {
+            return array.apply(value).length;
+        }
+
+        public void write(T value, ByteBuffer out) {
+            out.put(array.apply(value));
+        }
+
+        public void read(ByteBuffer in, T target) {
+            in.get(array.apply(target));
+        }
+    }
+
+    private record When<T>(String name, Predicate<T> when, Fields<T> nested) implements Field<T> {
+        public int fixedBytes() {
+            return -1;
+        }
+
+        public int bytes(T value) {
+            return when.test(value) ? nested.bytes(value) : 0;
+        }
+
+        public void write(T value, ByteBuffer out) {
+            if (when.test(value)) {
+                nested.write(value, out);
+            }
+        }
+
+        public void read(ByteBuffer in, T target) {
+            if (when.test(target)) {
+                try {
+                    nested.read(in, target);
+                } catch (StateFormatException e) {
+                    throw new IllegalArgumentException(e.getMessage());
+                }
+            }
+        }
     }
 
     /** Which elements of an array field are stored. */
@@ -43,9 +221,16 @@ public final class Fields<T> {
     }
 
     private final List<Field<T>> fields;
+    /** Bytes of the fields whose size does not depend on the object, and the fields whose size does. */
+    private final int fixedBytes;
+
+    private final List<Field<T>> sizedFields;
 
     private Fields(List<Field<T>> fields) {
         this.fields = List.copyOf(fields);
+        this.fixedBytes =
+                fields.stream().mapToInt(f -> Math.max(0, f.fixedBytes())).sum();
+        this.sizedFields = fields.stream().filter(f -> f.fixedBytes() < 0).toList();
     }
 
     public static <T> Builder<T> builder() {
@@ -54,8 +239,8 @@ public final class Fields<T> {
 
     /** The number of bytes {@link #write} writes for {@code value}. */
     public int bytes(T value) {
-        int total = 0;
-        for (Field<T> field : fields) {
+        int total = fixedBytes;
+        for (Field<T> field : sizedFields) {
             total += field.bytes(value);
         }
         return total;
@@ -104,59 +289,26 @@ public final class Fields<T> {
 
         private Builder() {}
 
-        private Builder<T> add(
-                String name,
-                ToIntFunction<T> bytes,
-                java.util.function.BiConsumer<T, ByteBuffer> write,
-                Reading<T> read) {
-            fields.add(new Field<>() {
-                @Override
-                public String name() {
-                    return name;
-                }
-
-                @Override
-                public int bytes(T value) {
-                    return bytes.applyAsInt(value);
-                }
-
-                @Override
-                public void write(T value, ByteBuffer out) {
-                    write.accept(value, out);
-                }
-
-                @Override
-                public void read(ByteBuffer in, T target) {
-                    read.read(in, target);
-                }
-            });
+        private Builder<T> add(Field<T> field) {
+            fields.add(field);
             return this;
-        }
-
-        private interface Reading<T> {
-            void read(ByteBuffer in, T target);
         }
 
         /** A value of -128..127 (a count, a code, a small dimension). */
         public Builder<T> int8(String name, ToIntFunction<T> get, ObjIntConsumer<T> set) {
-            return add(name, v -> 1, (v, out) -> out.put((byte) get.applyAsInt(v)), (in, t) -> set.accept(t, in.get()));
+            return add(new Int8<>(name, get, set));
         }
 
         public Builder<T> int32(String name, ToIntFunction<T> get, ObjIntConsumer<T> set) {
-            return add(name, v -> 4, (v, out) -> out.putInt(get.applyAsInt(v)), (in, t) -> set.accept(t, in.getInt()));
+            return add(new Int32<>(name, get, set));
         }
 
         public Builder<T> int64(String name, ToLongFunction<T> get, ObjLongConsumer<T> set) {
-            return add(
-                    name, v -> 8, (v, out) -> out.putLong(get.applyAsLong(v)), (in, t) -> set.accept(t, in.getLong()));
+            return add(new Int64<>(name, get, set));
         }
 
         public Builder<T> float64(String name, ToDoubleFunction<T> get, ObjDoubleConsumer<T> set) {
-            return add(
-                    name,
-                    v -> 8,
-                    (v, out) -> out.putDouble(get.applyAsDouble(v)),
-                    (in, t) -> set.accept(t, in.getDouble()));
+            return add(new Float64<>(name, get, set));
         }
 
         /** A dimension of the target (-128..127), written and on reading checked to be the target's. */
@@ -184,88 +336,26 @@ public final class Fields<T> {
 
         /** The elements of the target's double array for which {@code stored} holds (the others are not kept). */
         public Builder<T> float64s(String name, Function<T, double[]> array, Stored<T> stored) {
-            return add(
-                    name,
-                    v -> 8 * count(v, array.apply(v).length, stored),
-                    (v, out) -> {
-                        double[] a = array.apply(v);
-                        for (int i = 0; i < a.length; i++) {
-                            if (stored == null || stored.test(v, i)) {
-                                out.putDouble(a[i]);
-                            }
-                        }
-                    },
-                    (in, t) -> {
-                        double[] a = array.apply(t);
-                        for (int i = 0; i < a.length; i++) {
-                            if (stored == null || stored.test(t, i)) {
-                                a[i] = in.getDouble();
-                            }
-                        }
-                    });
+            return add(new Float64s<>(name, array, stored));
         }
 
         /** The target's int array, whole. */
         public Builder<T> int32s(String name, Function<T, int[]> array) {
-            return add(
-                    name,
-                    v -> 4 * array.apply(v).length,
-                    (v, out) -> {
-                        for (int x : array.apply(v)) {
-                            out.putInt(x);
-                        }
-                    },
-                    (in, t) -> {
-                        int[] a = array.apply(t);
-                        for (int i = 0; i < a.length; i++) {
-                            a[i] = in.getInt();
-                        }
-                    });
+            return add(new Int32s<>(name, array));
         }
 
         /** The target's byte array, whole. */
         public Builder<T> int8s(String name, Function<T, byte[]> array) {
-            return add(
-                    name,
-                    v -> array.apply(v).length,
-                    (v, out) -> out.put(array.apply(v)),
-                    (in, t) -> in.get(array.apply(t)));
+            return add(new Int8s<>(name, array));
         }
 
         /** {@code nested}'s fields, present only when {@code when} holds for the object (decided by earlier fields). */
         public Builder<T> when(String name, Predicate<T> when, Fields<T> nested) {
-            return add(
-                    name,
-                    v -> when.test(v) ? nested.bytes(v) : 0,
-                    (v, out) -> {
-                        if (when.test(v)) {
-                            nested.write(v, out);
-                        }
-                    },
-                    (in, t) -> {
-                        if (when.test(t)) {
-                            try {
-                                nested.read(in, t);
-                            } catch (StateFormatException e) {
-                                throw new IllegalArgumentException(e.getMessage());
-                            }
-                        }
-                    });
+            return add(new When<>(name, when, nested));
         }
 
         public Fields<T> build() {
             return new Fields<>(fields);
-        }
-
-        private static <T> int count(T value, int length, Stored<T> stored) {
-            if (stored == null) {
-                return length;
-            }
-            int n = 0;
-            for (int i = 0; i < length; i++) {
-                n += stored.test(value, i) ? 1 : 0;
-            }
-            return n;
         }
     }
 }

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -105,13 +106,20 @@ class SavedStateCompatibilityTest {
         check(StateFixtures.regimesEngine(), "health-regimes-format4.bin", 4);
     }
 
+    /**
+     * Bytes 1..142 of formats 3, 4 and 5 hold the same scalars in the same order (timestamps, counts, anomaly level,
+     * health, status, incident, trend sums): the state read from the old bytes must carry exactly those.
+     */
+    private static final int SCALAR_END = 143;
+
     private static void check(HealthEngine engine, String fixture, int format) {
         byte[] old = StateFixtures.resource(fixture);
         assertEquals(format, old[0]);
+        assertSameState(engine, old, fixture);
         io.github.factorytwin.health.MachineState read = engine.fromBytes(old);
-        io.github.factorytwin.health.MachineState fresh = StateFixtures.healthState(engine, "M1", 300);
-        assertArrayEquals(fresh.toBytes(), read.toBytes(), fixture);
-        assertEquals(5, read.toBytes()[0], "written in the current format");
+        assertEquals(StateFixtures.START + 2_000L * 299, read.lastTimestamp());
+        assertEquals(300, read.readings());
+        io.github.factorytwin.health.MachineState copy = engine.fromBytes(read.toBytes());
         Random random = new Random(4);
         for (int i = 0; i < 50; i++) {
             double rpm = i % 2 == 0 ? 1500 : 3000;
@@ -121,8 +129,17 @@ class SavedStateCompatibilityTest {
                     0.6,
                     false,
                     new double[] {rpm});
-            assertEquals(engine.update("M1", fresh, next), engine.update("M1", read, next), fixture + " " + i);
+            assertEquals(engine.update("M1", copy, next), engine.update("M1", read, next), fixture + " " + i);
         }
+    }
+
+    /** The old bytes read and written in the current format keep their scalars and read back identically. */
+    private static void assertSameState(HealthEngine engine, byte[] old, String what) {
+        byte[] current = engine.fromBytes(old).toBytes();
+        assertEquals(5, current[0], "written in the current format");
+        assertEquals(old.length, current.length, what + ": same size");
+        assertArrayEquals(Arrays.copyOfRange(old, 1, SCALAR_END), Arrays.copyOfRange(current, 1, SCALAR_END), what);
+        assertArrayEquals(current, engine.fromBytes(current).toBytes(), what);
     }
 
     @Test
@@ -133,11 +150,14 @@ class SavedStateCompatibilityTest {
         try (HealthStateStore store = HealthStateStore.open(dir, engine.stateLayout(), "fixture-token", 100)) {
             assertNull(store.loadReport(), store.loadReport());
             assertEquals(4, store.size());
-            Map<String, Integer> readings = Map.of("M1", 100, "M2", 200, "M3", 100, "M4", 150);
-            readings.forEach((machine, count) -> assertArrayEquals(
-                    StateFixtures.healthState(engine, machine, count).toBytes(),
-                    engine.fromBytes(store.get(machine)).toBytes(),
-                    machine));
+            for (String machine : List.of("M1", "M2", "M3", "M4")) {
+                assertEquals(3, store.get(machine)[0], "held as written");
+                assertSameState(engine, store.get(machine), machine);
+            }
+            assertEquals(
+                    StateFixtures.START + 2_000L * 199,
+                    engine.fromBytes(store.get("M2")).lastTimestamp());
+            assertEquals(150, engine.fromBytes(store.get("M4")).readings());
         }
     }
 
