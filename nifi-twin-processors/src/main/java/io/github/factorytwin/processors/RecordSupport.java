@@ -172,6 +172,11 @@ public final class RecordSupport {
      */
     public static String shapeProblem(ProcessSession session, FlowFile flowFile) throws IOException {
         try (InputStream in = session.read(flowFile)) {
+            if (RecordShape.onlyRecords(in)) {
+                return null; // the usual case, found by the fast look alone
+            }
+        }
+        try (InputStream in = session.read(flowFile)) {
             return RecordShape.problem(in);
         }
     }

@@ -1,11 +1,13 @@
 package io.github.factorytwin.processors;
 
 import io.github.factorytwin.anomaly.AnomalyDetector;
-import io.github.factorytwin.anomaly.Explanation;
+import io.github.factorytwin.anomaly.AnomalyEngine;
 import io.github.factorytwin.anomaly.FeatureSpec;
+import io.github.factorytwin.anomaly.FeatureState;
 import io.github.factorytwin.anomaly.IsolationForestModel;
 import io.github.factorytwin.anomaly.MissingFeatureException;
 import io.github.factorytwin.anomaly.ModelFileWatcher;
+import io.github.factorytwin.anomaly.PostProcessingState;
 import io.github.factorytwin.anomaly.ScorePostProcessing;
 import io.github.factorytwin.anomaly.StateDirectory;
 import io.github.factorytwin.processors.AnomalyProperties.DerivedFeatures;
@@ -138,7 +140,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
     /** Largest Warm-up Size: a sample of a million readings per scope key is already a lot of memory. */
     static final int MAX_WARM_UP = 1_000_000;
 
-    static final String WARMING_UP = "model warming up: no score yet";
+    static final String WARMING_UP = AnomalyEngine.WARMING_UP;
 
     /** With a Model File: the detector's warm-up setting, which nothing then uses (no model is learned). */
     static final int MODEL_FILE_START_UP = 1000;
@@ -400,21 +402,24 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
             new RecordField(TwinFields.ANOMALY_FEATURE_VALUE, RecordFieldType.DOUBLE.getDataType(), true),
             new RecordField(TwinFields.ANOMALY_EXPLANATION, RecordFieldType.STRING.getDataType(), true));
 
-    private volatile AnomalyDetector detector;
+    private volatile AnomalyEngine engine;
     private volatile ModelFileWatcher watcher;
     private volatile String modelProblem;
-    private volatile Settings settings;
+    private volatile RecordFields recordFields;
     private volatile StateDirectory store;
-    private volatile ScorePostProcessing.PerMachine postProcessing;
 
-    private record Settings(
+    /**
+     * Where a reading's parts are in a record, resolved when scheduled. {@code typeField} null: the type is not read
+     * (only PER_MACHINE_TYPE needs it); {@code idRequired}: a record without a machine id fails (every scope but
+     * GLOBAL).
+     */
+    private record RecordFields(
             String idField,
+            boolean idRequired,
             String typeField,
             Pattern idPattern,
-            ModelScope scope,
-            List<String> fields,
-            double threshold,
-            boolean resetAfterMaintenance,
+            List<String> features,
+            boolean readsMaintenance,
             String stateField,
             int maxIdLength) {}
 
@@ -579,20 +584,19 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
                 post.mode(),
                 context.getProperty(POST_PROCESSING_LEARNING_PERIOD).asInteger(),
                 tolerance);
-        postProcessing = postSettings.isOff() ? null : postSettings.perMachine();
-        settings = new Settings(
+        boolean resetAfterMaintenance =
+                context.getProperty(RESET_AFTER_MAINTENANCE).asBoolean();
+        AnomalyEngine.Settings engineSettings = new AnomalyEngine.Settings(config, postSettings, resetAfterMaintenance);
+        recordFields = new RecordFields(
                 context.getProperty(MACHINE_ID_FIELD).getValue(),
+                scope != ModelScope.GLOBAL,
                 scope == ModelScope.PER_MACHINE_TYPE
                         ? context.getProperty(MACHINE_TYPE_FIELD).getValue()
                         : null,
                 pattern == null || pattern.isEmpty() ? null : Pattern.compile(pattern),
-                scope,
                 spec.fields(),
-                config.threshold(),
-                context.getProperty(RESET_AFTER_MAINTENANCE).asBoolean(),
-                context.getProperty(RESET_AFTER_MAINTENANCE).asBoolean()
-                        ? context.getProperty(STATE_FIELD).getValue()
-                        : null,
+                resetAfterMaintenance,
+                resetAfterMaintenance ? context.getProperty(STATE_FIELD).getValue() : null,
                 context.getProperty(MAX_MACHINE_ID_LENGTH).asInteger());
         modelProblem = null;
         String directory = context.getProperty(STATE_DIRECTORY).getValue();
@@ -607,7 +611,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
         StateDirectory stateDirectory = directory == null || directory.isBlank()
                 ? null
                 : new StateDirectory(Path.of(directory.trim()), spec, modelSettings);
-        AnomalyDetector started;
+        AnomalyEngine started;
         if (source == ModelSource.MODEL_FILE) {
             ModelFileWatcher fileWatcher = new ModelFileWatcher(
                     Path.of(context.getProperty(MODEL_FILE).getValue().trim()), spec.names());
@@ -619,24 +623,21 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
                 throw new ProcessException(modelProblem + ". Point Model File to a model written by TrainAnomalyModel"
                         + " with the same Feature Fields and Derived Features");
             }
-            started = AnomalyDetector.withModel(config, fileWatcher);
+            started = AnomalyEngine.withModel(engineSettings, fileWatcher);
         } else {
             watcher = null;
-            started = AnomalyDetector.learning(config);
+            started = AnomalyEngine.learning(engineSettings);
         }
         if (stateDirectory != null) {
             restore(started, stateDirectory, config.retrainInterval() > 0);
         }
-        ScorePostProcessing.PerMachine machinesPost = postProcessing;
-        if (machinesPost != null) {
-            started.onEvict(machinesPost::reset); // an evicted machine's post-processing goes with it
-        }
         store = stateDirectory;
-        detector = started;
+        engine = started;
     }
 
     /** Loads what a previous run saved; whatever cannot be used is logged and learned anew. */
-    private void restore(AnomalyDetector started, StateDirectory stateDirectory, boolean retrains) {
+    private void restore(AnomalyEngine startedEngine, StateDirectory stateDirectory, boolean retrains) {
+        AnomalyDetector started = startedEngine.models();
         try {
             for (Path stale : stateDirectory.markUsedAndDeleteStale(Instant.now(), StateDirectory.STALE_AFTER)) {
                 getLogger()
@@ -706,17 +707,20 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
                 }
             });
         }
+        Map<String, FeatureState> features = Map.of();
         try {
-            started.restoreMachineStates(stateDirectory.loadMachines());
+            features = stateDirectory.loadMachines();
         } catch (IOException e) {
             getLogger()
                     .warn("Cannot read saved machine state from {}; starting it anew", stateDirectory.directory(), e);
         }
-        ScorePostProcessing.PerMachine post = postProcessing;
-        if (post != null) {
+        Map<String, PostProcessingState> postProcessing = null;
+        ScorePostProcessing post = startedEngine.settings().postProcessing();
+        if (!post.isOff()) {
             try {
-                if (stateDirectory.loadPostProcessing(post)) {
-                    getLogger().info("Restored the score post-processing of {} machine(s)", post.size());
+                postProcessing = stateDirectory.loadPostProcessing(post);
+                if (postProcessing != null) {
+                    getLogger().info("Restored the score post-processing of {} machine(s)", postProcessing.size());
                 }
             } catch (ScorePostProcessing.SettingsChangedException e) {
                 getLogger().info("Not restoring the saved score post-processing: {}", e.getMessage());
@@ -728,16 +732,17 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
                                 e);
             }
         }
+        startedEngine.restore(features, postProcessing == null ? Map.of() : postProcessing);
     }
 
     @OnStopped
     public void onStopped() {
-        AnomalyDetector stopped = detector;
+        AnomalyEngine stoppedEngine = engine;
         StateDirectory stateDirectory = store;
-        ScorePostProcessing.PerMachine post = postProcessing;
-        if (stopped != null && stateDirectory != null) {
+        if (stoppedEngine != null && stateDirectory != null) {
+            AnomalyDetector stopped = stoppedEngine.models();
             try {
-                stateDirectory.saveMachines(stopped.machineStates());
+                stateDirectory.saveMachines(stoppedEngine.featureStates());
             } catch (IOException | RuntimeException e) {
                 getLogger().error("Cannot save the machine state to {}", stateDirectory.directory(), e);
             }
@@ -756,18 +761,18 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
                     }
                 });
             }
-            if (post != null) {
+            ScorePostProcessing post = stoppedEngine.settings().postProcessing();
+            if (!post.isOff()) {
                 try {
-                    stateDirectory.savePostProcessing(post);
+                    stateDirectory.savePostProcessing(post, stoppedEngine.postProcessingStates());
                 } catch (IOException | RuntimeException e) {
                     getLogger().error("Cannot save the score post-processing to {}", stateDirectory.directory(), e);
                 }
             }
         }
-        detector = null;
+        engine = null;
         watcher = null;
         store = null;
-        postProcessing = null;
     }
 
     private void refreshModel() {
@@ -801,14 +806,12 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
     @Override
     protected Enrichment startEnrichment(ProcessContext context, FlowFile flowFile, RecordSchema inputSchema) {
         refreshModel();
-        AnomalyDetector current = detector;
-        AnomalyDetector.Batch batch = current.begin();
-        Settings s = settings;
-        ScorePostProcessing.PerMachine.Batch post = postProcessing == null ? null : postProcessing.begin();
-        long[] postAnomalies = new long[1];
+        AnomalyEngine current = engine;
+        AnomalyEngine.Batch batch = current.begin();
+        RecordFields fields = recordFields;
         RecordSchema outputSchema = RecordSupport.withFields(inputSchema, OUTPUT_FIELDS);
-        // Reused record after record: the detector and the post-processing copy what they keep.
-        double[] raw = new double[s.fields().size()];
+        // Reused record after record: the engine reads the values, it does not keep the array.
+        double[] raw = new double[fields.features().size()];
         return new Enrichment() {
             @Override
             public RecordSchema schemaFor(Relationship relationship) {
@@ -817,37 +820,9 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
 
             @Override
             public void process(Record record, Emitter emitter) throws RecordRejectedException {
-                String machineId = RecordSupport.identifier(record, s.idField(), "machine id", s.maxIdLength());
-                if (machineId == null) {
-                    if (s.scope() != ModelScope.GLOBAL) {
-                        throw new RecordRejectedException("Unknown machine: field '" + s.idField() + "' is missing");
-                    }
-                    machineId = NO_MACHINE; // with one model for all, readings without an id are one series
-                } else if (s.idPattern() != null
-                        && !s.idPattern().matcher(machineId).matches()) {
-                    throw new RecordRejectedException("Unknown machine: '" + RecordSupport.shorten(machineId)
-                            + "' does not match the Machine ID Pattern "
-                            + RecordSupport.shorten(s.idPattern().pattern()));
-                }
-                String type = null;
-                if (s.scope() == ModelScope.PER_MACHINE_TYPE) {
-                    type = RecordSupport.identifier(record, s.typeField(), "machine type", s.maxIdLength());
-                    if (type == null) {
-                        throw new RecordRejectedException(
-                                "Unknown machine type: field '" + s.typeField() + "' is missing");
-                    }
-                }
-                String scopeKey = s.scope().scope().key(machineId, type);
-                if (s.resetAfterMaintenance() && RecordSupport.isMaintenance(record, s.stateField())) {
-                    batch.forgetMachine(machineId);
-                    if (post != null) {
-                        post.reset(machineId);
-                    }
-                }
-                RecordSupport.numbers(record, s.fields(), raw);
-                AnomalyDetector.Result result;
+                AnomalyEngine.Verdict verdict;
                 try {
-                    result = batch.score(machineId, scopeKey, raw);
+                    verdict = batch.process(reading(record, fields, raw));
                 } catch (MissingFeatureException e) {
                     throw new RecordRejectedException(e.getMessage());
                 } catch (AnomalyDetector.NoModelException e) {
@@ -855,52 +830,18 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
                     throw new RecordRejectedException(
                             "No anomaly model is loaded" + (problem == null ? "" : ": " + problem));
                 }
-                Double score = result.score();
-                boolean anomalous = result.anomalous();
-                ScorePostProcessing.Outcome outcome = null;
-                if (post != null) {
-                    // the post-processor sees every reading, the model's warm-up included (the range learns them)
-                    outcome = post.outcome(machineId, score == null ? Double.NaN : score, raw);
-                    double processed = outcome.score();
-                    score = Double.isNaN(processed) ? null : processed;
-                    anomalous = score != null && processed >= s.threshold();
-                    if (anomalous) {
-                        postAnomalies[0]++;
-                    }
-                }
-                // The model's own explanation when the model and the final verdict agree; otherwise the feature
-                // without the model's sentence (a likelihood or range text below says why instead).
-                Explanation explanation = result.explain(anomalous && result.anomalous());
-                String feature = explanation == null ? null : explanation.feature();
-                Double featureValue = explanation == null ? null : explanation.value();
-                String text = explanation == null ? WARMING_UP : explanation.text();
-                if (outcome != null) {
-                    if (outcome.outOfRange() >= 0) {
-                        feature = s.fields().get(outcome.outOfRange());
-                        featureValue = raw[outcome.outOfRange()];
-                        text = String.format(
-                                Locale.ROOT,
-                                "%s=%.2f outside the machine's range so far %.2f..%.2f",
-                                feature,
-                                featureValue,
-                                outcome.low(),
-                                outcome.high());
-                    } else if (anomalous && explanation != null && !result.anomalous()) {
-                        text = String.format(
-                                Locale.ROOT,
-                                "unlikely change of anomaly scores; %s=%.2f (normal %.2f..%.2f)",
-                                feature,
-                                featureValue,
-                                explanation.normalLow(),
-                                explanation.normalHigh());
-                    }
-                }
                 // The input's values overlaid with the five results: no copy of the input map.
                 Record enriched = new MapRecord(
                         outputSchema,
-                        new EnrichedValues(record.toMap(), score, anomalous, feature, featureValue, text));
+                        new EnrichedValues(
+                                record.toMap(),
+                                verdict.score(),
+                                verdict.anomalous(),
+                                verdict.feature(),
+                                verdict.featureValue(),
+                                verdict.explanation()));
                 emitter.emit(REL_SUCCESS, enriched);
-                if (anomalous) {
+                if (verdict.anomalous()) {
                     emitter.emit(REL_ANOMALOUS, enriched);
                 }
             }
@@ -920,17 +861,41 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
                 if (evicted > 0) {
                     session.adjustCounter(COUNTER_EVICTED, evicted, false);
                 }
-                if (post != null) {
-                    post.commit();
-                }
                 if (batch.scoredCount() > 0) {
                     session.adjustCounter(COUNTER_SCORED, batch.scoredCount(), false);
                 }
-                long found = post != null ? postAnomalies[0] : batch.anomalyCount();
-                if (found > 0) {
-                    session.adjustCounter(COUNTER_ANOMALIES, found, false);
+                if (batch.anomalyCount() > 0) {
+                    session.adjustCounter(COUNTER_ANOMALIES, batch.anomalyCount(), false);
                 }
             }
         };
+    }
+
+    /** The engine's reading of a record: machine id, type (when the scope needs it), maintenance flag, values. */
+    private static AnomalyEngine.Reading reading(Record record, RecordFields fields, double[] raw)
+            throws RecordRejectedException {
+        String machineId = RecordSupport.identifier(record, fields.idField(), "machine id", fields.maxIdLength());
+        if (machineId == null) {
+            if (fields.idRequired()) {
+                throw new RecordRejectedException("Unknown machine: field '" + fields.idField() + "' is missing");
+            }
+            machineId = NO_MACHINE; // with one model for all, readings without an id are one series
+        } else if (fields.idPattern() != null
+                && !fields.idPattern().matcher(machineId).matches()) {
+            throw new RecordRejectedException("Unknown machine: '" + RecordSupport.shorten(machineId)
+                    + "' does not match the Machine ID Pattern "
+                    + RecordSupport.shorten(fields.idPattern().pattern()));
+        }
+        String type = null;
+        if (fields.typeField() != null) {
+            type = RecordSupport.identifier(record, fields.typeField(), "machine type", fields.maxIdLength());
+            if (type == null) {
+                throw new RecordRejectedException(
+                        "Unknown machine type: field '" + fields.typeField() + "' is missing");
+            }
+        }
+        boolean maintenance = fields.readsMaintenance() && RecordSupport.isMaintenance(record, fields.stateField());
+        RecordSupport.numbers(record, fields.features(), raw);
+        return new AnomalyEngine.Reading(machineId, type, null, maintenance, raw);
     }
 }

@@ -1,8 +1,8 @@
 package io.github.factorytwin.processors;
 
 import io.github.factorytwin.anomaly.FeatureSpec;
+import io.github.factorytwin.anomaly.FeatureState;
 import io.github.factorytwin.anomaly.IsolationForestModel;
-import io.github.factorytwin.anomaly.MachineState;
 import io.github.factorytwin.anomaly.MissingFeatureException;
 import io.github.factorytwin.anomaly.MissingValueStrategy;
 import io.github.factorytwin.anomaly.ModelFormat;
@@ -195,7 +195,7 @@ public class TrainAnomalyModel extends AbstractProcessor {
         RecordReaderFactory readers = context.getProperty(RECORD_READER).asControllerService(RecordReaderFactory.class);
         List<double[]> rows = new ArrayList<>();
         long skipped = 0;
-        Map<String, MachineState> machines = new HashMap<>();
+        Map<String, FeatureState> machines = new HashMap<>();
         try {
             String shapeProblem = RecordSupport.shapeProblem(session, flowFile);
             if (shapeProblem != null) {
@@ -212,8 +212,8 @@ public class TrainAnomalyModel extends AbstractProcessor {
             double[] raw = new double[spec.rawCount()];
             while ((record = RecordSupport.nextRecord(reader)) != null) {
                 String machine = RecordSupport.text(record, idField);
-                MachineState state =
-                        machines.computeIfAbsent(machine == null ? "" : machine, m -> new MachineState(spec));
+                FeatureState state =
+                        machines.computeIfAbsent(machine == null ? "" : machine, m -> new FeatureState(spec));
                 try {
                     RecordSupport.numbers(record, spec.fields(), raw);
                     double[] row =
