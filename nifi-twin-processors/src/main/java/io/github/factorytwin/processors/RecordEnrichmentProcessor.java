@@ -356,9 +356,4 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
             }
         }
     }
-
-    /** The reader and writer properties, for subclasses to list first among their own. */
-    protected static List<PropertyDescriptor> recordProperties() {
-        return List.of(RECORD_READER, RECORD_WRITER);
-    }
 }

@@ -275,8 +275,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
             .name("Anomaly Threshold")
             .description("A record is anomalous when its score is at or above this value (0..1]. Typical normal"
                     + " readings score 0.35..0.5, values far outside the learned range close to 1. The default "
-                    + DEFAULT_THRESHOLD + " (a reading isolated in about 38% fewer splits than average) flagged about"
-                    + " 0.1% of readings drawn from the training distribution itself in our tests, 0.6 about 1%:"
+                    + DEFAULT_THRESHOLD + " (a reading isolated in about 38% fewer splits than average) flags about"
+                    + " 0.1% of readings like those the model learned from, 0.6 about 1%:"
                     + " lower it to catch subtler combinations (e.g. vibration normal for another rpm), raise it"
                     + " for fewer, surer alerts.")
             .required(true)
@@ -614,7 +614,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
                                 context.getProperty(RETRAINING_SAMPLE_SIZE).asInteger())
                         : MODEL_FILE_START_UP,
                 context.getProperty(MAXIMUM_MACHINES).asInteger(),
-                learningGuard(context.getProperty(LEARNING_GUARD).getValue()));
+                learningGuard(learning ? context.getProperty(LEARNING_GUARD).getValue() : null));
         String pattern = context.getProperty(MACHINE_ID_PATTERN).getValue();
         PostProcessing post = context.getProperty(SCORE_POST_PROCESSING).asAllowableValue(PostProcessing.class);
         String toleranceText = context.getProperty(RANGE_TOLERANCE).getValue();

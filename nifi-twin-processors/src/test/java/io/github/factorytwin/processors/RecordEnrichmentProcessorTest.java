@@ -39,7 +39,7 @@ class RecordEnrichmentProcessorTest {
 
         @Override
         protected List<org.apache.nifi.components.PropertyDescriptor> getSupportedPropertyDescriptors() {
-            return recordProperties();
+            return List.of(RECORD_READER, RECORD_WRITER);
         }
 
         @Override
