@@ -67,6 +67,9 @@ import java.util.Locale;
  * at or below it; null while the baseline is learned, with fewer than {@code trendWindow / 4} (at least 10) points,
  * when the slope is not negative with a t-statistic below -3, or when the fitted decline over the window is under
  * 2 health points. With a {@link RulModel}: the model's prediction from {@link RulFeatures} of the state.
+ *
+ * <p>A RUL model that carries a {@link FleetNormalisation} normalises every reading's sensors by the fleet's regime
+ * (nearest in the context fields) before anything above sees them; the machine's own regimes are then not learned.
  */
 public final class HealthEngine {
 
@@ -118,6 +121,9 @@ public final class HealthEngine {
 
     private final HealthConfig config;
     private final RulModel rulModel;
+    /** The RUL model's fleet normalisation applied to every reading first; null when it has none. */
+    private final FleetNormalisation normalisation;
+
     private final int contextCount;
     private final int maxRegimes;
     private final long contextSensors;
@@ -142,9 +148,14 @@ public final class HealthEngine {
         this.loadIndex = config.loadIndex();
         this.lags = loadIndex >= 0 ? LOAD_LAG_SECONDS.length : 0;
         OperatingContext context = config.context();
+        // A RUL model that normalises readings by the fleet's regimes takes the context over: the sensors reach the
+        // engine already free of the operating condition, so the machine's own regimes would only add noise.
+        this.normalisation = rulModel == null ? null : rulModel.normalisation();
+        if (normalisation != null && !normalisation.contextFields().equals(context.fields())) {
+            throw new IllegalArgumentException("The RUL model normalises by operating context fields "
+                    + normalisation.contextFields() + " but the configured ones are " + context.fields());
+        }
         if (context.regimesModelled()) {
-            contextCount = context.fields().size();
-            maxRegimes = context.maxRegimes();
             long mask = 0;
             for (int i = 0; i < config.sensors().size(); i++) {
                 if (context.fields().contains(config.sensors().get(i))) {
@@ -153,10 +164,11 @@ public final class HealthEngine {
             }
             contextSensors = mask;
         } else {
-            contextCount = 0;
-            maxRegimes = 0;
             contextSensors = 0;
         }
+        boolean ownRegimes = context.regimesModelled() && normalisation == null;
+        contextCount = ownRegimes ? context.fields().size() : 0;
+        maxRegimes = ownRegimes ? context.maxRegimes() : 0;
         this.regimeLimit = context.regimeDistance();
         this.regimeBaseline = Math.max(MIN_REGIME_BASELINE, config.baselineSize() / Math.max(1, maxRegimes));
         if (rulModel != null && !rulModel.sensors().equals(config.sensors())) {
@@ -235,6 +247,14 @@ public final class HealthEngine {
         }
         if (state.readings < Integer.MAX_VALUE) {
             state.readings++;
+        }
+        if (normalisation != null) {
+            reading = new Reading(
+                    ts,
+                    normalisation.apply(reading.sensors(), reading.context()),
+                    reading.anomalyScore(),
+                    false,
+                    reading.context());
         }
         learn(state, reading, previous == Long.MIN_VALUE ? 0 : Math.max(0, minus(ts, previous)) / 1000.0);
 
