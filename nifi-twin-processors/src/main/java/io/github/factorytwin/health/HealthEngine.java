@@ -32,6 +32,14 @@ import java.util.Locale;
  *       {@code (value - regime mean) / pooled std}: a change of regime moves the raw value, not this one, while
  *       drift within a regime does. A reading whose context is incomplete, or that is still learned as its new
  *       regime's normal, leaves the smoothed values as they are.
+ *   <li>Following slow, benign change: once learned, a sensor's baseline mean (for a load-following sensor, the
+ *       intercept of its load line) follows the smoothed value with time constant {@link #FOLLOW_SECONDS} of event
+ *       time, but only while the machine is HEALTHY, its anomaly term costs nothing and that sensor's drift is
+ *       within {@link #FOLLOW_SIGMAS}: a seasonal ambient temperature is followed, while a developing fault, once
+ *       it has moved the sensor that far, stops the following and is measured against the baseline it left
+ *       (a fault is not learned away). The price: a change slower than about {@code FOLLOW_SIGMAS} standard
+ *       deviations per {@code FOLLOW_SECONDS} is followed whatever its cause, and a lasting change faster than
+ *       that stays drift until a maintenance record. Regime means (Operating Regimes) do not follow.
  *   <li>Drift per sensor: {@code z = |EWMA(value) - baseline mean| / baseline std} (EWMA weight {@code fastAlpha});
  *       penalty {@code clamp((z - driftFreeSigmas) / driftSpanSigmas, 0, 1)}. Smoothing first means one spike
  *       moves the EWMA by only {@code fastAlpha} of its size, and a value enters the EWMA clipped to the current
@@ -85,6 +93,10 @@ public final class HealthEngine {
     static final double ANOMALY_LEVEL_SIGMAS = 3;
     /** Least span (score units) over which the anomaly penalty may grow; below it the anomaly term is off. */
     static final double MIN_ANOMALY_HEADROOM = 0.05;
+    /** Event-time constant (seconds) with which a learned baseline mean follows slow, benign change. */
+    static final double FOLLOW_SECONDS = 600;
+    /** Drift (baseline standard deviations) beyond which a sensor's baseline stops following it (the guard). */
+    static final double FOLLOW_SIGMAS = 2;
 
     /**
      * Candidate time constants (seconds) of the first-order filter through which a sensor follows the load: 0 for
@@ -340,6 +352,7 @@ public final class HealthEngine {
 
     private void learn(MachineState state, Reading reading, double dtSeconds) {
         boolean learning = !baselineLearned(state);
+        double follow = learning ? 0 : followWeight(state, dtSeconds);
         double[] values = reading.sensors();
         int regime = maxRegimes > 0 ? regimeOf(state, reading.context()) : -1;
         if (lags > 0) {
@@ -395,6 +408,9 @@ public final class HealthEngine {
             }
             state.fast[i] += config.fastAlpha() * (smoothed - state.fast[i]);
             state.slow[i] += config.slowAlpha() * (smoothed - state.slow[i]);
+            if (follow > 0 && !state.regimeModelled(i)) {
+                followBaseline(state, i, follow);
+            }
         }
         double score = reading.anomalyScore();
         if (!Double.isNaN(score)) {
@@ -411,6 +427,34 @@ public final class HealthEngine {
                 state.anomalyM2 += delta * (score - state.anomalyMean);
                 state.anomalyCount = n;
             }
+        }
+    }
+
+    /**
+     * The weight with which baselines follow this reading: from the event time since the previous one, 0 unless
+     * the machine is HEALTHY and its anomaly term costs nothing (see the class comment).
+     */
+    private double followWeight(MachineState state, double dtSeconds) {
+        if (state.status != HealthStatus.HEALTHY || dtSeconds <= 0 || anomalyPenalty(state) > 0) {
+            return 0;
+        }
+        return -Math.expm1(-dtSeconds / FOLLOW_SECONDS);
+    }
+
+    /** Moves sensor {@code i}'s baseline mean towards its smoothed value while its drift is within the guard. */
+    private static void followBaseline(MachineState state, int i, double weight) {
+        double z = zScore(state, i, state.fast[i]);
+        if (!(Math.abs(z) <= FOLLOW_SIGMAS)) {
+            return;
+        }
+        if (state.loadModelled(i)) {
+            // fast is a smoothed residual: moving the intercept by a share of it moves the residuals back by as much
+            double step = weight * state.fast[i];
+            state.baselineMean[i] += step;
+            state.fast[i] -= step;
+            state.slow[i] -= step;
+        } else {
+            state.baselineMean[i] += weight * (state.fast[i] - state.baselineMean[i]);
         }
     }
 

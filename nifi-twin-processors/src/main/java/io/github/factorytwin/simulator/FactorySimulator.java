@@ -91,7 +91,9 @@ public final class FactorySimulator {
                 String saved = state.get(MACHINE_KEY_PREFIX + spec.id());
                 machines[i] = saved == null
                         ? Machine.create(spec, seed, clock, settings)
-                        : VERSION_1.equals(version) ? Machine.decodeVersion1(spec, saved) : Machine.decode(spec, saved);
+                        : VERSION_1.equals(version)
+                                ? Machine.decodeVersion1(spec, saved, seed)
+                                : Machine.decode(spec, saved, seed);
             }
             if (cursor < 0 || cursor >= machines.length) {
                 cursor = 0;
