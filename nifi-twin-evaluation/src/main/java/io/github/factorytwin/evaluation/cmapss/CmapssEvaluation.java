@@ -471,7 +471,8 @@ public final class CmapssEvaluation {
         String method = "ComputeHealthScore's HealthEngine replayed cycle by cycle (features " + RulFeatures.LAYOUT
                 + " of each engine's streaming state: 14 sensors, context " + String.join(",", CONTEXT_FIELDS)
                 + " as Operating Regimes (distance " + CONTEXT.regimeDistance() + ", at most "
-                + CONTEXT.maxRegimes() + ")" + (DEFAULT.fleetNormalisation()
+                + CONTEXT.maxRegimes() + ")"
+                + (DEFAULT.fleetNormalisation()
                         ? ", sensors normalised by the training fleet's regimes (in the model file)"
                         : "")
                 + ", baseline "
