@@ -1,5 +1,7 @@
 package io.github.factorytwin.health;
 
+import io.github.factorytwin.context.OperatingContext;
+import io.github.factorytwin.context.RegimeFinder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +25,7 @@ import java.util.Locale;
  *       the load effect. The load enters the filters through a median of three (one-reading spikes removed).
  *   <li>Operating regimes (when {@link OperatingContext#model()} is {@link
  *       OperatingContext.Model#OPERATING_REGIMES}): each reading joins the regime whose centre (running mean of
- *       the context fields of its readings) is nearest in {@link #regimeDistance}; farther than {@link
+ *       the context fields of its readings) is nearest in {@link RegimeFinder#distance}; farther than {@link
  *       OperatingContext#regimeDistance()} from all, it opens a new one while fewer than {@link
  *       OperatingContext#maxRegimes()} exist (then it joins the nearest). Every sensor that is not a context
  *       field learns a mean per regime (Welford) over the machine's baseline, and a regime first seen later over
@@ -94,22 +96,16 @@ public final class HealthEngine {
     private static final double INSTANT_PREFERENCE = 0.75;
     static final double GAIN_TOLERANCE = 0.1;
 
-    /** Running-mean memory of a regime centre: beyond this many readings it follows slowly (an EWMA). */
-    static final int CENTRE_MEMORY = 1000;
     /** Least readings a regime first seen after the baseline learns as its normal. */
     static final int MIN_REGIME_BASELINE = 3;
-    /**
-     * A context field near zero is measured against this share of the context's largest magnitude, so that noise
-     * around zero (an unused setting) does not open regimes.
-     */
-    static final double ZERO_SCALE = 0.01;
 
     private final HealthConfig config;
     private final RulModel rulModel;
     private final int contextCount;
     private final int maxRegimes;
     private final long contextSensors;
-    private final double regimeLimit;
+    /** Finds the regimes (null without Operating Regimes). */
+    private final RegimeFinder regimeFinder;
     /** Readings a regime first seen after the baseline learns as its normal. */
     private final int regimeBaseline;
 
@@ -145,7 +141,7 @@ public final class HealthEngine {
             maxRegimes = 0;
             contextSensors = 0;
         }
-        this.regimeLimit = context.regimeDistance();
+        this.regimeFinder = context.regimesModelled() ? new RegimeFinder(context) : null;
         this.regimeBaseline = Math.max(MIN_REGIME_BASELINE, config.baselineSize() / Math.max(1, maxRegimes));
         if (rulModel != null && !rulModel.sensors().equals(config.sensors())) {
             throw new IllegalArgumentException("The RUL model was trained on sensors " + rulModel.sensors()
@@ -394,60 +390,13 @@ public final class HealthEngine {
     }
 
     /**
-     * The regime a reading with context {@code context} belongs to (a new one if it is farther than the regime
-     * distance from all and there is room), its centre moved towards the reading; -1 when the context is
-     * incomplete.
+     * The regime a reading with context {@code context} belongs to (see {@link RegimeFinder#assign}), the state's
+     * per-regime arrays grown when it opened a new one; -1 when the context is incomplete.
      */
     private int regimeOf(MachineState state, double[] context) {
-        if (context.length != contextCount) {
-            return -1;
-        }
-        for (double v : context) {
-            if (!Double.isFinite(v)) {
-                return -1;
-            }
-        }
-        int best = -1;
-        double bestDistance = Double.POSITIVE_INFINITY;
-        for (int r = 0; r < state.regimeCount; r++) {
-            double d = regimeDistance(state.regimeCentre, r * contextCount, context);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = r;
-            }
-        }
-        if ((best < 0 || bestDistance > regimeLimit) && state.regimeCount < maxRegimes) {
-            best = state.addRegime(context);
-        }
-        int n = Math.min(CENTRE_MEMORY, state.regimeSize[best] + 1);
-        if (state.regimeSize[best] < Integer.MAX_VALUE) {
-            state.regimeSize[best]++;
-        }
-        int base = best * contextCount;
-        for (int f = 0; f < contextCount; f++) {
-            state.regimeCentre[base + f] += (context[f] - state.regimeCentre[base + f]) / n;
-        }
-        return best;
-    }
-
-    /**
-     * How far context {@code x} is from the centre at {@code centre[offset..]}: the largest over the fields of
-     * {@code |x - c| / max(|c|, |x|, ZERO_SCALE * largest |c| of the centre)}, i.e. relative to each field's
-     * magnitude, a field near zero measured against a hundredth of the context's largest magnitude.
-     */
-    static double regimeDistance(double[] centre, int offset, double[] x) {
-        double largest = 0;
-        for (int f = 0; f < x.length; f++) {
-            largest = Math.max(largest, Math.abs(centre[offset + f]));
-        }
-        double floor = Math.max(ZERO_SCALE * largest, Double.MIN_NORMAL);
-        double d = 0;
-        for (int f = 0; f < x.length; f++) {
-            double c = centre[offset + f];
-            double scale = Math.max(floor, Math.max(Math.abs(c), Math.abs(x[f])));
-            d = Math.max(d, Math.abs(x[f] - c) / scale);
-        }
-        return d;
+        int regime = regimeFinder.assign(state.regimes, context);
+        state.fitRegimes();
+        return regime;
     }
 
     /**

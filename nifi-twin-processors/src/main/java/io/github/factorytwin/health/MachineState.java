@@ -1,5 +1,7 @@
 package io.github.factorytwin.health;
 
+import io.github.factorytwin.context.OperatingContext;
+import io.github.factorytwin.context.Regimes;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Base64;
@@ -96,8 +98,7 @@ public final class MachineState {
 
     /**
      * Operating regimes (only with {@link OperatingContext.Model#OPERATING_REGIMES}; {@code maxRegimes} = 0
-     * otherwise). Per regime: how many readings joined it (saturating) and its centre in the context fields
-     * ({@code regimeCentre[regime * contextCount + field]}); per regime and sensor ({@code [regime * sensorCount +
+     * otherwise): the regimes found ({@link Regimes}: size and centre of each); per regime and sensor ({@code [regime * sensorCount +
      * sensor]}) the Welford count, mean and sum of squared deviations of the readings learned as its normal. The
      * arrays grow with the regimes found, up to {@code maxRegimes}.
      */
@@ -107,9 +108,11 @@ public final class MachineState {
     /** Bit {@code i} set: sensor {@code i} is also a context field (not a symptom, plain baseline). */
     final long contextSensors;
 
+    /** The regimes found; null without {@link OperatingContext.Model#OPERATING_REGIMES}. */
+    final Regimes regimes;
+    /** Regimes the per-sensor arrays below have room for ({@link #regimes}' count once {@link #fitRegimes} ran). */
     int regimeCount;
-    int[] regimeSize = new int[0];
-    double[] regimeCentre = new double[0];
+
     int[] regimeN = new int[0];
     double[] regimeMean = new double[0];
     double[] regimeM2 = new double[0];
@@ -127,6 +130,7 @@ public final class MachineState {
         this.contextCount = maxRegimes > 0 ? contextCount : 0;
         this.maxRegimes = maxRegimes;
         this.contextSensors = maxRegimes > 0 ? contextSensors : 0L;
+        this.regimes = maxRegimes > 0 ? new Regimes(contextCount) : null;
         if ((lags == 0) != (loadIndex < 0) || loadIndex >= sensorCount) {
             throw new IllegalArgumentException("load lags need a load sensor");
         }
@@ -170,9 +174,10 @@ public final class MachineState {
         Arrays.fill(lagCo, 0);
         Arrays.fill(lagChoice, (byte) -1);
         deriveLoadModel();
+        if (regimes != null) {
+            regimes.clear();
+        }
         regimeCount = 0;
-        regimeSize = new int[0];
-        regimeCentre = new double[0];
         regimeN = new int[0];
         regimeMean = new double[0];
         regimeM2 = new double[0];
@@ -228,16 +233,14 @@ public final class MachineState {
         return maxRegimes > 0 && (contextSensors & (1L << sensor)) == 0;
     }
 
-    /** Adds a regime centred on {@code context}; returns its index. The caller checks {@code maxRegimes}. */
-    int addRegime(double[] context) {
-        int r = regimeCount++;
-        regimeSize = Arrays.copyOf(regimeSize, regimeCount);
-        regimeCentre = Arrays.copyOf(regimeCentre, regimeCount * contextCount);
-        regimeN = Arrays.copyOf(regimeN, regimeCount * sensorCount);
-        regimeMean = Arrays.copyOf(regimeMean, regimeCount * sensorCount);
-        regimeM2 = Arrays.copyOf(regimeM2, regimeCount * sensorCount);
-        System.arraycopy(context, 0, regimeCentre, r * contextCount, contextCount);
-        return r;
+    /** Grows the per-regime sensor arrays to the regimes found (after a new one opened). */
+    void fitRegimes() {
+        if (regimes.count() != regimeCount) {
+            regimeCount = regimes.count();
+            regimeN = Arrays.copyOf(regimeN, regimeCount * sensorCount);
+            regimeMean = Arrays.copyOf(regimeMean, regimeCount * sensorCount);
+            regimeM2 = Arrays.copyOf(regimeM2, regimeCount * sensorCount);
+        }
     }
 
     /**
@@ -369,9 +372,9 @@ public final class MachineState {
             b.put((byte) contextCount).put((byte) maxRegimes).put((byte) regimeCount);
             b.putLong(contextSensors);
             for (int r = 0; r < regimeCount; r++) {
-                b.putInt(regimeSize[r]);
+                b.putInt(regimes.size(r));
                 for (int f = 0; f < contextCount; f++) {
-                    b.putDouble(regimeCentre[r * contextCount + f]);
+                    b.putDouble(regimes.centre(r, f));
                 }
                 for (int i = r * sensorCount; i < (r + 1) * sensorCount; i++) {
                     b.putInt(regimeN[i]).putDouble(regimeMean[i]).putDouble(regimeM2[i]);
@@ -523,8 +526,11 @@ public final class MachineState {
                 for (int f = 0; f < centre.length; f++) {
                     centre[f] = b.getDouble();
                 }
-                s.addRegime(centre);
-                s.regimeSize[r] = size;
+                if (size < 0) {
+                    throw new IllegalArgumentException("not a machine state: a regime of " + size + " readings");
+                }
+                s.regimes.add(centre, size);
+                s.fitRegimes();
                 for (int i = r * s.sensorCount; i < (r + 1) * s.sensorCount; i++) {
                     s.regimeN[i] = b.getInt();
                     s.regimeMean[i] = b.getDouble();

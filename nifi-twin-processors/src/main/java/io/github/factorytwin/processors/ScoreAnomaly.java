@@ -6,8 +6,12 @@ import io.github.factorytwin.anomaly.FeatureSpec;
 import io.github.factorytwin.anomaly.IsolationForestModel;
 import io.github.factorytwin.anomaly.MissingFeatureException;
 import io.github.factorytwin.anomaly.ModelFileWatcher;
+import io.github.factorytwin.anomaly.RegimeModelKeys;
 import io.github.factorytwin.anomaly.ScorePostProcessing;
 import io.github.factorytwin.anomaly.StateDirectory;
+import io.github.factorytwin.context.OperatingContext;
+import io.github.factorytwin.context.RegimeFinder;
+import io.github.factorytwin.context.Regimes;
 import io.github.factorytwin.processors.AnomalyProperties.DerivedFeatures;
 import io.github.factorytwin.processors.AnomalyProperties.MissingValues;
 import io.github.factorytwin.processors.AnomalyProperties.ModelScope;
@@ -207,6 +211,30 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             .dependsOn(MODEL_SOURCE, ModelSource.LEARN_FROM_STREAM)
             .build();
 
+    public static final PropertyDescriptor OPERATING_CONTEXT_FIELDS = new PropertyDescriptor.Builder()
+            .fromPropertyDescriptor(OperatingContextProperties.FIELDS)
+            .description(OperatingContextProperties.FIELDS.getDescription()
+                    + " Here their operating regimes are found from the stream (per Model Scope key, as for"
+                    + " ComputeHealthScore's Operating Regimes) and every regime has its own model with its own"
+                    + " warm-up: a reading is scored by the model of its regime. A record missing a context value"
+                    + " goes to failure. Empty (the default): one model per Model Scope key, whatever the context.")
+            .required(false)
+            .dependsOn(MODEL_SOURCE, ModelSource.LEARN_FROM_STREAM)
+            .build();
+
+    public static final PropertyDescriptor REGIME_DISTANCE = new PropertyDescriptor.Builder()
+            .fromPropertyDescriptor(OperatingContextProperties.REGIME_DISTANCE)
+            .dependsOn(OPERATING_CONTEXT_FIELDS)
+            .build();
+
+    public static final PropertyDescriptor MAXIMUM_REGIMES = new PropertyDescriptor.Builder()
+            .fromPropertyDescriptor(OperatingContextProperties.MAXIMUM_REGIMES)
+            .description(OperatingContextProperties.MAXIMUM_REGIMES.getDescription()
+                    + " Each regime is a model (and a warm-up) of its own, so memory grows with Maximum Machines x"
+                    + " Maximum Regimes models when the scope is PER_MACHINE.")
+            .dependsOn(OPERATING_CONTEXT_FIELDS)
+            .build();
+
     public static final PropertyDescriptor RETRAIN_INTERVAL = new PropertyDescriptor.Builder()
             .name("Retrain Interval")
             .description("Refit a learned model after this many further (not imputed) readings, on the last"
@@ -382,6 +410,9 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             WARM_UP_SIZE,
             MAXIMUM_MACHINES,
             MODEL_SCOPE,
+            OPERATING_CONTEXT_FIELDS,
+            REGIME_DISTANCE,
+            MAXIMUM_REGIMES,
             RETRAIN_INTERVAL,
             NUMBER_OF_TREES,
             SUBSAMPLE_SIZE,
@@ -412,6 +443,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
     private volatile Settings settings;
     private volatile StateDirectory store;
     private volatile ScorePostProcessing.PerMachine postProcessing;
+    /** The model keys by operating regime; null without Operating Context Fields. */
+    private volatile RegimeModelKeys regimeKeys;
 
     private record Settings(
             String idField,
@@ -419,6 +452,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             Pattern idPattern,
             ModelScope scope,
             List<String> fields,
+            List<String> contextFields,
             double threshold,
             boolean resetAfterMaintenance,
             int maxIdLength) {}
@@ -532,6 +566,16 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                         : null,
                 learning ? context.getProperty(WARM_UP_SIZE).asInteger() : MODEL_FILE_START_UP,
                 context.getProperty(MAXIMUM_MACHINES).asInteger());
+        List<String> contextFields = learning
+                ? OperatingContextProperties.fields(
+                        context.getProperty(OPERATING_CONTEXT_FIELDS).getValue())
+                : List.of();
+        OperatingContext operatingContext = contextFields.isEmpty()
+                ? null
+                : OperatingContext.regimes(
+                        contextFields,
+                        context.getProperty(REGIME_DISTANCE).asDouble(),
+                        context.getProperty(MAXIMUM_REGIMES).asInteger());
         String pattern = context.getProperty(MACHINE_ID_PATTERN).getValue();
         PostProcessing post = context.getProperty(SCORE_POST_PROCESSING).asAllowableValue(PostProcessing.class);
         String toleranceText = context.getProperty(RANGE_TOLERANCE).getValue();
@@ -551,19 +595,27 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                 pattern == null || pattern.isEmpty() ? null : Pattern.compile(pattern),
                 scope,
                 spec.fields(),
+                contextFields,
                 config.threshold(),
                 context.getProperty(RESET_AFTER_MAINTENANCE).asBoolean(),
                 context.getProperty(MAX_MACHINE_ID_LENGTH).asInteger());
         modelProblem = null;
         String directory = context.getProperty(STATE_DIRECTORY).getValue();
-        List<String> modelSettings = learning
-                ? List.of(
-                        String.valueOf(scope),
-                        String.valueOf(config.warmUpSize()),
-                        String.valueOf(config.trees()),
-                        String.valueOf(config.subsampleSize()),
-                        String.valueOf(config.seed()))
-                : List.of(String.valueOf(ModelSource.MODEL_FILE));
+        List<String> modelSettings = new ArrayList<>(
+                learning
+                        ? List.of(
+                                String.valueOf(scope),
+                                String.valueOf(config.warmUpSize()),
+                                String.valueOf(config.trees()),
+                                String.valueOf(config.subsampleSize()),
+                                String.valueOf(config.seed()))
+                        : List.of(String.valueOf(ModelSource.MODEL_FILE)));
+        if (operatingContext != null) {
+            // Models of regimes found with other context settings must not be found (without a context the
+            // fingerprint stays what it was, so saved state of earlier versions is still used).
+            modelSettings.add("context=" + String.join(",", contextFields) + ";distance="
+                    + operatingContext.regimeDistance() + ";regimes=" + operatingContext.maxRegimes());
+        }
         StateDirectory stateDirectory = directory == null || directory.isBlank()
                 ? null
                 : new StateDirectory(Path.of(directory.trim()), spec, modelSettings);
@@ -578,6 +630,19 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             watcher = null;
             started = AnomalyDetector.learning(config);
         }
+        regimeKeys = operatingContext == null
+                ? null
+                : new RegimeModelKeys(
+                        new RegimeFinder(operatingContext),
+                        contextFields.size(),
+                        config.maxMachines(),
+                        stateDirectory == null ? null : regimeStore(stateDirectory),
+                        (what, key, e) -> getLogger()
+                                .warn(
+                                        "Cannot {} the operating regimes of '{}': {}",
+                                        what,
+                                        key,
+                                        ModelFileWatcher.reason(e)));
         if (stateDirectory != null) {
             restore(started, stateDirectory, config.retrainInterval() > 0);
         }
@@ -587,6 +652,20 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
         }
         store = stateDirectory;
         detector = started;
+    }
+
+    private static RegimeModelKeys.Store regimeStore(StateDirectory stateDirectory) {
+        return new RegimeModelKeys.Store() {
+            @Override
+            public void load(String scopeKey, Regimes into) throws IOException {
+                stateDirectory.loadRegimes(scopeKey, into);
+            }
+
+            @Override
+            public void save(String scopeKey, Regimes regimes) throws IOException {
+                stateDirectory.saveRegimes(scopeKey, regimes);
+            }
+        };
     }
 
     /** Loads what a previous run saved; whatever cannot be used is logged and learned anew. */
@@ -649,6 +728,10 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                 return new AnomalyDetector.Saved(model, sample);
             });
             started.onFit((key, model) -> {
+                RegimeModelKeys keys = regimeKeys;
+                if (keys != null) {
+                    keys.saveNewRegimes(); // the regime a model key names is saved before its model
+                }
                 try {
                     stateDirectory.saveModel(key, model);
                     if (!retrains) {
@@ -689,6 +772,10 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
         AnomalyDetector stopped = detector;
         StateDirectory stateDirectory = store;
         ScorePostProcessing.PerMachine post = postProcessing;
+        RegimeModelKeys keys = regimeKeys;
+        if (keys != null) {
+            keys.saveAll(); // regime centres follow the readings; without a State Directory this does nothing
+        }
         if (stopped != null && stateDirectory != null) {
             try {
                 stateDirectory.saveMachines(stopped.machineStates());
@@ -719,6 +806,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             }
         }
         detector = null;
+        regimeKeys = null;
         watcher = null;
         store = null;
         postProcessing = null;
@@ -752,6 +840,18 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
         }
     }
 
+    /** The context fields without a number, quoted and shortened. */
+    private static String missingContext(List<String> fields, double[] values) {
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            if (Double.isNaN(values[i])) {
+                missing.add("'" + RecordSupport.shorten(fields.get(i)) + "'");
+            }
+        }
+        return "field " + String.join(", ", missing) + (missing.size() == 1 ? " is" : " are")
+                + " missing or not a number";
+    }
+
     @Override
     protected Enrichment startEnrichment(ProcessContext context, FlowFile flowFile, RecordSchema inputSchema) {
         refreshModel();
@@ -763,6 +863,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
         RecordSchema outputSchema = RecordSupport.withFields(inputSchema, OUTPUT_FIELDS);
         // Reused record after record: the detector and the post-processing copy what they keep.
         double[] raw = new double[s.fields().size()];
+        RegimeModelKeys keys = regimeKeys;
+        double[] contextValues = new double[s.contextFields().size()];
         return new Enrichment() {
             @Override
             public RecordSchema schemaFor(Relationship relationship) {
@@ -792,6 +894,14 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                     }
                 }
                 String scopeKey = s.scope().scope().key(machineId, type);
+                if (keys != null) {
+                    RecordSupport.numbers(record, s.contextFields(), contextValues);
+                    scopeKey = keys.modelKey(scopeKey, contextValues);
+                    if (scopeKey == null) {
+                        throw new RecordRejectedException("Operating context incomplete: "
+                                + missingContext(s.contextFields(), contextValues) + " (Operating Context Fields)");
+                    }
+                }
                 if (s.resetAfterMaintenance() && RecordSupport.isMaintenance(record)) {
                     batch.forgetMachine(machineId);
                     if (post != null) {
