@@ -95,6 +95,61 @@ class ShippedNarTest {
     /** Processors that read or write files an operator names are restricted components, as NiFi's file processors. */
     @Test
     void processorsThatTouchFilesAreRestricted() throws IOException {
+        Map<String, String> byProcessor = extensions();
+        for (String restricted : List.of("ScoreAnomaly", "TrainAnomalyModel", "ComputeHealthScore")) {
+            assertTrue(
+                    byProcessor.get(restricted).contains("write filesystem"),
+                    restricted + " must declare the write-filesystem restriction");
+        }
+        assertTrue(byProcessor.get("ScoreAnomaly").contains("read filesystem"));
+        assertTrue(byProcessor.get("ComputeHealthScore").contains("read filesystem"));
+        assertFalse(byProcessor.get("GenerateSensorReadings").contains("<restricted>"));
+    }
+
+    /** The whole twin is one use case in NiFi's documentation, naming every processor of the flow in order. */
+    @Test
+    void theWholeTwinIsAMultiProcessorUseCase() throws IOException {
+        String generator = extensions().get("GenerateSensorReadings");
+        Matcher useCase = Pattern.compile("<multiProcessorUseCase>.*?</multiProcessorUseCase>", Pattern.DOTALL)
+                .matcher(generator);
+        assertTrue(useCase.find(), "GenerateSensorReadings documents the whole twin");
+        List<String> processors = new ArrayList<>();
+        Matcher names = Pattern.compile("<processorClassName>([^<]+)</processorClassName>")
+                .matcher(useCase.group());
+        while (names.find()) {
+            processors.add(names.group(1));
+        }
+        assertEquals(
+                List.of(
+                        "io.github.factorytwin.processors.GenerateSensorReadings",
+                        "org.apache.nifi.kafka.processors.PublishKafka",
+                        "org.apache.nifi.kafka.processors.ConsumeKafka",
+                        "io.github.factorytwin.processors.ScoreAnomaly",
+                        "io.github.factorytwin.processors.ComputeHealthScore",
+                        "org.apache.nifi.processors.elasticsearch.PutElasticsearchRecord"),
+                processors);
+    }
+
+    /** The model files an operator names are external resources, which NiFi checks exist before the processor runs. */
+    @Test
+    void modelFilesAreExternalResources() throws IOException {
+        Map<String, String> extensions = extensions();
+        for (Map.Entry<String, String> file : Map.of(
+                        "ScoreAnomaly", "Model File", "ComputeHealthScore", "RUL Model File")
+                .entrySet()) {
+            Matcher property = Pattern.compile("<property><name>" + file.getValue() + "</name>.*?</property>")
+                    .matcher(extensions.get(file.getKey()));
+            assertTrue(property.find(), file.toString());
+            assertTrue(
+                    property.group()
+                            .contains("<resourceDefinition><cardinality>SINGLE</cardinality><resourceTypes>"
+                                    + "<resourceType>FILE</resourceType></resourceTypes></resourceDefinition>"),
+                    property.group());
+        }
+    }
+
+    /** Each of our processors' part of the extension manifest, by simple class name. */
+    private Map<String, String> extensions() throws IOException {
         try (ZipFile zip = new ZipFile(nar.toFile())) {
             String manifest = read(zip, zip.getEntry("META-INF/docs/extension-manifest.xml"));
             Map<String, String> byProcessor = new TreeMap<>();
@@ -105,14 +160,7 @@ class ShippedNarTest {
                     byProcessor.put(name.group(1), extension);
                 }
             }
-            for (String restricted : List.of("ScoreAnomaly", "TrainAnomalyModel", "ComputeHealthScore")) {
-                assertTrue(
-                        byProcessor.get(restricted).contains("write filesystem"),
-                        restricted + " must declare the write-filesystem restriction");
-            }
-            assertTrue(byProcessor.get("ScoreAnomaly").contains("read filesystem"));
-            assertTrue(byProcessor.get("ComputeHealthScore").contains("read filesystem"));
-            assertFalse(byProcessor.get("GenerateSensorReadings").contains("<restricted>"));
+            return byProcessor;
         }
     }
 

@@ -8,13 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * The streaming detector behind ScoreAnomaly: feature extraction with per-machine state, the model lifecycle and
- * scoring. Thread-safe; one instance is shared by all concurrent tasks.
+ * The models behind ScoreAnomaly's {@link AnomalyEngine}: their lifecycle (a given model, or models learned from the
+ * stream per scope key) and the scoring of feature vectors. Thread-safe; one instance is shared by all concurrent
+ * tasks.
  *
  * <p><b>Lifecycle.</b> Either a fixed model supplier (a model file, see {@link ModelFileWatcher}), or learning from
  * the stream: for each scope key (one for GLOBAL, the machine id for PER_MACHINE, the machine type for
@@ -25,13 +24,10 @@ import java.util.function.Supplier;
  * purpose: an Isolation Forest tolerates a few outliers in its training sample, while leaving them out would
  * freeze a model whose every reading became "anomalous" after a lasting change (it would never relearn).
  *
- * <p><b>Batches.</b> Work is done in a {@link Batch} (one per FlowFile): feature state of the machines a batch
- * touches is copied on first use and published back, together with the rows to learn from, only by
- * {@link Batch#commit()}. A batch that is abandoned (unreadable content) leaves no trace. Models are immutable and
- * swapped atomically ({@code volatile}), so scoring never waits for a fit; learners are locked per scope key while
- * rows are added or a model is fitted. Two concurrent batches with readings of the same machine each start from
- * the last committed state of that machine and the later commit wins; keep a machine's readings in one queue (as
- * the Kafka key does) for exact derived features.
+ * <p><b>Batches.</b> Work is done in a {@link Batch} (one per FlowFile, inside the engine's batch): the rows to
+ * learn from are kept by the batch and learned only by {@link Batch#commit()}. A batch that is abandoned
+ * (unreadable content) leaves no trace. Models are immutable and swapped atomically ({@code volatile}), so scoring
+ * never waits for a fit; learners are locked per scope key while rows are added or a model is fitted.
  */
 public final class AnomalyDetector {
 
@@ -176,33 +172,17 @@ public final class AnomalyDetector {
 
     private final Config config;
     private final Supplier<IsolationForestModel> fixedModel;
-    private final RecentlyUsed<MachineState> machines;
     private final RecentlyUsed<Learner> learners;
-    private final AtomicLong evictions = new AtomicLong();
-    private volatile Consumer<String> evictionListener = id -> {};
 
     private AnomalyDetector(Config config, Supplier<IsolationForestModel> fixedModel) {
         this.config = config;
         this.fixedModel = fixedModel;
-        this.machines = new RecentlyUsed<>(config.maxMachines());
         this.learners = new RecentlyUsed<>(config.maxMachines());
-        machines.onEvict(id -> {
-            evictions.incrementAndGet();
-            evictionListener.accept(id);
-        });
     }
 
-    /**
-     * Sets who is told the id of a machine dropped from memory for exceeding the configured maximum (least
-     * recently seen first), e.g. to drop its other per-machine state; called under a lock: keep it short.
-     */
-    public void onEvict(Consumer<String> listener) {
-        this.evictionListener = listener == null ? id -> {} : listener;
-    }
-
-    /** Machines dropped since the last call. */
-    public long takeEvictions() {
-        return evictions.getAndSet(0);
+    /** The settings. */
+    public Config config() {
+        return config;
     }
 
     /** A detector that learns its models from the stream. */
@@ -286,25 +266,9 @@ public final class AnomalyDetector {
         return samples;
     }
 
-    /** A snapshot of the committed per-machine feature state (each state is immutable once published). */
-    public Map<String, MachineState> machineStates() {
-        return machines.snapshot();
-    }
-
-    /** Restores the committed feature state of machines (e.g. saved before a restart). */
-    public void restoreMachineStates(Map<String, MachineState> states) {
-        machines.putAll(states);
-    }
-
-    /** Number of machines with feature state. */
-    public int machineCount() {
-        return machines.size();
-    }
-
     /** One group of readings; see the class comment. Not thread-safe. */
     public final class Batch {
         private final IsolationForestModel batchModel;
-        private final Map<String, MachineState> touched = new HashMap<>();
         private final Map<Learner, List<double[]>> toLearn = new IdentityHashMap<>();
         private final Map<String, Learner> batchLearners = new HashMap<>();
         /** Warm-up models fitted in this batch, installed at commit. */
@@ -320,27 +284,22 @@ public final class AnomalyDetector {
             this.batchModel = batchModel;
         }
 
-        /**
-         * Scores one reading.
-         *
-         * @param machineId the machine (key of derived-feature and imputation state); not null
-         * @param scopeKey the key of the learned model (see {@link Scope}); ignored with a fixed model
-         * @param raw the raw feature values in {@link FeatureSpec#fields()} order; NaN for a missing value
-         * @throws MissingFeatureException when the reading has to be rejected because of a missing value
-         * @throws NoModelException when the detector has a fixed model and none is loaded
-         */
-        public Result score(String machineId, String scopeKey, double[] raw)
-                throws MissingFeatureException, NoModelException {
+        /** Throws when this batch has nothing to score with: a detector with a fixed model and none loaded. */
+        public void requireModel() throws NoModelException {
             if (fixedModel != null && batchModel == null) {
                 throw new NoModelException("No model is loaded");
             }
-            MachineState state = touched.get(machineId);
-            if (state == null) {
-                MachineState shared = machines.get(machineId);
-                state = shared == null ? new MachineState(config.spec()) : shared.copy();
-                touched.put(machineId, state);
-            }
-            Features features = state.extract(config.spec(), raw, config.missing());
+        }
+
+        /**
+         * Scores one reading's features with its scope key's model, or learns from them while that key warms up.
+         *
+         * @param scopeKey the key of the learned model (see {@link Scope}); ignored with a fixed model
+         * @param features the reading's features (see {@link FeatureState#extract})
+         * @throws NoModelException when the detector has a fixed model and none is loaded
+         */
+        public Result score(String scopeKey, Features features) throws NoModelException {
+            requireModel();
             IsolationForestModel model;
             Learner learner = null;
             if (fixedModel != null) {
@@ -370,14 +329,6 @@ public final class AnomalyDetector {
                 toLearn.computeIfAbsent(learner, l -> new ArrayList<>()).add(features.values());
             }
             return new Result(score, anomalous, features, model);
-        }
-
-        /**
-         * Forgets a machine's feature state (for example after maintenance): its next reading is treated as its
-         * first. Takes effect for the detector when the batch commits.
-         */
-        public void forgetMachine(String machineId) {
-            touched.put(machineId, new MachineState(config.spec()));
         }
 
         /**
@@ -428,13 +379,10 @@ public final class AnomalyDetector {
         }
 
         /**
-         * Publishes the batch's machine state and learns from its readings (may fit models). A fit that is refused
-         * (see {@link #refusedFits()}) installs nothing: a warming-up key goes on collecting, a key with a model
-         * keeps it.
+         * Learns from the batch's readings (may fit models). A fit that is refused (see {@link #refusedFits()})
+         * installs nothing: a warming-up key goes on collecting, a key with a model keeps it.
          */
         public void commit() {
-            machines.putAll(touched);
-            touched.clear();
             toLearn.forEach((learner, rows) ->
                     learner.learn(rows, refused, fittedHere.get(learner), retryAfter.containsKey(learner)));
             toLearn.clear();

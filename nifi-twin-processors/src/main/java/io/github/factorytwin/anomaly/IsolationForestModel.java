@@ -1,27 +1,20 @@
 package io.github.factorytwin.anomaly;
 
-import java.lang.reflect.Field;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.SplittableRandom;
-import smile.anomaly.IsolationForest;
-import smile.anomaly.IsolationTree;
-import smile.math.MathEx;
-import smile.stat.distribution.GaussianDistribution;
 
 /**
- * An Extended Isolation Forest fitted with Smile ({@code smile.anomaly.IsolationTree}) and flattened into primitive
- * arrays for scoring. Immutable and thread-safe: one instance is shared by every concurrent task.
+ * An Extended Isolation Forest, grown by {@link ForestGrower} by the rules of Smile's {@code IsolationTree} into
+ * primitive arrays for scoring. Immutable and thread-safe: one instance is shared by every concurrent task.
  *
  * <p><b>Features are standardised</b> before fitting and scoring: {@code z = (x - median) / width} with the
  * training sample's median and {@code width = p99 - p01} (1st to 99th percentile; a tiny floor for a constant
  * feature), so rpm in thousands and vibration below 2 weigh alike in the random hyperplanes.
  *
- * <p><b>Splits</b> are random hyperplanes through all features (Smile's default extension level {@code d - 1},
+ * <p><b>Splits</b> are random hyperplanes through all features (extension level {@code d - 1}, Smile's default,
  * the Extended Isolation Forest of Hariri, Carrasco Kind and Brunner, 2019): unlike axis-parallel cuts they also
  * isolate correlation breaks such as high vibration at low rpm, where each value alone is normal.
  *
@@ -43,11 +36,12 @@ import smile.stat.distribution.GaussianDistribution;
  *
  * <p><b>Flattening.</b> Each tree is stored in pre-order: node {@code n}'s left child is {@code n + 1}, its right
  * child {@code right[n]} ({@code -1} for a leaf, whose path length is {@code value[n]}); an inner node sends
- * {@code z} left when {@code dot(z, planes[n*d .. n*d+d)) < value[n]}, the same arithmetic in the same order as
- * Smile's {@code IsolationTree.path}, so the forest part of the score equals Smile's {@code IsolationForest.score}
- * of the standardised point bit for bit, while scoring follows no object pointers. That is the form of the model
- * file; in memory the model keeps only the walking layout of the same nodes (see {@code layOutForWalking}) and
- * rebuilds the file's arrays when it is written.
+ * {@code z} left when {@code dot(z, planes[n*d .. n*d+d)) < value[n]} (summed left to right, as the trees were
+ * grown), so scoring follows no object pointers and gives bit for bit the score of walking each tree node by node
+ * (which is how Smile's {@code IsolationForest.score} scores its own trees). That is the form of the model file
+ * (files of trees grown by Smile itself, as earlier versions did, load and score as before); in memory the model
+ * keeps only the walking layout of the same nodes (see {@code layOutForWalking}) and rebuilds the file's arrays
+ * when it is written.
  */
 public final class IsolationForestModel {
 
@@ -91,7 +85,6 @@ public final class IsolationForestModel {
     public static final double OUT_OF_RANGE_RATE = 5.0;
 
     private static final double EULER = 0.5772156649;
-    private static final Object FIT_LOCK = new Object();
 
     private final List<String> featureNames;
     private final int subsampleSize;
@@ -210,63 +203,16 @@ public final class IsolationForestModel {
     }
 
     /**
-     * Fits a forest with Smile: each tree on its own random subsample of {@code subsampleSize} rows without
-     * replacement (all rows when there are fewer), depth limit {@code ceil(log2(subsample))}, random hyperplane
-     * splits through all features (extension level {@code d - 1}).
-     * The same data and seed always give the same model (Smile's random generator is seeded on this thread; fits
-     * are serialised because Smile's Gaussian generator is a shared singleton).
+     * Fits a forest: each tree on its own random subsample of {@code subsampleSize} rows without replacement (all
+     * rows when there are fewer), depth limit {@code ceil(log2(subsample))}, random hyperplane splits through all
+     * features (extension level {@code d - 1}); see {@link ForestGrower}. The same data and seed always give the same
+     * model, also when fits run concurrently: each fit has its own random generator, seeded with {@code seed}.
      *
      * @param featureNames names of the columns of {@code data}
      * @param data training rows, at least 2, all of length {@code featureNames.size()} and finite
      */
     public static IsolationForestModel fit(
             List<String> featureNames, double[][] data, int trees, int subsampleSize, long seed) {
-        return fitWithSmile(featureNames, data, trees, subsampleSize, seed).model();
-    }
-
-    /**
-     * Why {@code data} (finite rows) cannot describe normal behaviour, or null when a forest can be fitted on it:
-     * fewer than {@link #MIN_DISTINCT_ROWS} distinct rows would give a forest of replayed copies of a few points,
-     * by which every later reading is anomalous.
-     */
-    public static String whyNotFittable(double[][] data) {
-        Set<Row> distinct = new HashSet<>();
-        for (double[] row : data) {
-            if (distinct.add(new Row(row)) && distinct.size() >= MIN_DISTINCT_ROWS) {
-                return null; // enough: stop hashing
-            }
-        }
-        return "Only " + distinct.size() + " distinct readings among " + data.length + "; at least " + MIN_DISTINCT_ROWS
-                + " distinct ones are needed to learn what normal looks like";
-    }
-
-    /** Whether every value of {@code row} is finite (rows that are not are never learned from). */
-    public static boolean isFinite(double[] row) {
-        for (double x : row) {
-            if (!Double.isFinite(x)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** A row compared by value, for counting distinct rows. */
-    private record Row(double[] values) {
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Row row && Arrays.equals(values, row.values);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(values);
-        }
-    }
-
-    /** The Smile forest and its flattened copy, for tests that check they agree. */
-    record Fitted(IsolationForest smile, IsolationForestModel model) {}
-
-    static Fitted fitWithSmile(List<String> featureNames, double[][] data, int trees, int subsampleSize, long seed) {
         int d = featureNames.size();
         if (trees < 1 || trees > MAX_TREES) {
             throw new IllegalArgumentException("Number of trees must be 1.." + MAX_TREES + ", not " + trees);
@@ -314,50 +260,59 @@ public final class IsolationForestModel {
             }
         }
         int psi = Math.min(subsampleSize, n);
-        int maxDepth = (int) Math.ceil(Math.log(psi) / Math.log(2));
-        int extension = d - 1;
-        IsolationTree[] fitted = new IsolationTree[trees];
-        SplittableRandom sampler = new SplittableRandom(seed);
-        int[] index = new int[n];
-        synchronized (FIT_LOCK) {
-            MathEx.setSeed(seed);
-            resetGaussianCache();
-            for (int t = 0; t < trees; t++) {
-                for (int i = 0; i < n; i++) {
-                    index[i] = i;
-                }
-                List<double[]> sample = new ArrayList<>(psi);
-                for (int i = 0; i < psi; i++) {
-                    int j = i + sampler.nextInt(n - i);
-                    int tmp = index[i];
-                    index[i] = index[j];
-                    index[j] = tmp;
-                    sample.add(standardised[index[i]]);
-                }
-                fitted[t] = new IsolationTree(sample, maxDepth, extension);
-            }
-        }
-        IsolationForest forest = new IsolationForest(psi, extension, fitted);
-        Flattener flat = new Flattener(d);
-        int[] roots = new int[trees];
-        for (int t = 0; t < trees; t++) {
-            roots[t] = flat.size;
-            flat.add(SmileAccess.root(fitted[t]));
-        }
-        IsolationForestModel model = new IsolationForestModel(
+        ForestGrower.Trees grown = new ForestGrower(standardised, psi, seed).grow(trees);
+        return new IsolationForestModel(
                 featureNames,
                 psi,
-                roots,
-                Arrays.copyOf(flat.right, flat.size),
-                Arrays.copyOf(flat.value, flat.size),
-                Arrays.copyOf(flat.planes, flat.size * d),
+                grown.roots(),
+                grown.right(),
+                grown.value(),
+                grown.planes(),
                 low,
                 median,
                 high,
                 min,
                 max,
                 n);
-        return new Fitted(forest, model);
+    }
+
+    /**
+     * Why {@code data} (finite rows) cannot describe normal behaviour, or null when a forest can be fitted on it:
+     * fewer than {@link #MIN_DISTINCT_ROWS} distinct rows would give a forest of replayed copies of a few points,
+     * by which every later reading is anomalous.
+     */
+    public static String whyNotFittable(double[][] data) {
+        Set<Row> distinct = new HashSet<>();
+        for (double[] row : data) {
+            if (distinct.add(new Row(row)) && distinct.size() >= MIN_DISTINCT_ROWS) {
+                return null; // enough: stop hashing
+            }
+        }
+        return "Only " + distinct.size() + " distinct readings among " + data.length + "; at least " + MIN_DISTINCT_ROWS
+                + " distinct ones are needed to learn what normal looks like";
+    }
+
+    /** Whether every value of {@code row} is finite (rows that are not are never learned from). */
+    public static boolean isFinite(double[] row) {
+        for (double x : row) {
+            if (!Double.isFinite(x)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A row compared by value, for counting distinct rows. */
+    private record Row(double[] values) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Row row && Arrays.equals(values, row.values);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(values);
+        }
     }
 
     private static double quantile(double[] sorted, double q) {
@@ -368,7 +323,10 @@ public final class IsolationForestModel {
         return sorted[below] + fraction * (sorted[above] - sorted[below]);
     }
 
-    /** Smile's average path length {@code c(n)} of an unsuccessful binary-search-tree search. */
+    /**
+     * The average path length {@code c(n)} of an unsuccessful search in a binary search tree of {@code n} keys,
+     * computed exactly as Smile computes it (so scores are normalised as Smile's {@code IsolationForest} does).
+     */
     static double averagePathLength(int n) {
         return 2.0 * (Math.log(n - 1) + EULER - (n - 1) / (double) n);
     }
@@ -382,7 +340,7 @@ public final class IsolationForestModel {
         return z;
     }
 
-    /** The Isolation Forest score of {@code x} alone, without the out-of-range extension (Smile's score). */
+    /** The Isolation Forest score of {@code x} alone, without the out-of-range extension. */
     public double forestScore(double[] x) {
         return forestScoreOfStandardised(standardise(x));
     }
@@ -414,7 +372,7 @@ public final class IsolationForestModel {
                 i = step(i, z);
                 j = step(j, z);
             }
-            // Added one by one in tree order, as Smile does, so the sum is bit-identical.
+            // Added one by one in tree order, so the sum is bit-identical to a tree-by-tree walk.
             sum += leaf[a];
             sum += leaf[b];
             sum += leaf[e];
@@ -438,8 +396,8 @@ public final class IsolationForestModel {
     private int step(int k, double[] z) {
         double[] p = walkNodes;
         int base = k * (d + 1);
-        // Unrolled for the usual small dimensions; the sums are formed left to right like Smile's dot product
-        // (0 + a == a), so results stay bit-identical.
+        // Unrolled for the usual small dimensions; the sums are formed left to right, as ForestGrower forms them
+        // (0 + a == a), so a point takes the branch it would take in a node-by-node walk.
         double dot;
         double threshold;
         switch (z.length) {
@@ -689,108 +647,5 @@ public final class IsolationForestModel {
 
     double[] normalHigh() {
         return normalHigh;
-    }
-
-    private static void resetGaussianCache() {
-        try {
-            SmileAccess.GAUSSIAN_CACHE.setDouble(GaussianDistribution.getInstance(), Double.NaN);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("Cannot reset Smile's Gaussian generator", e);
-        }
-    }
-
-    /** Pre-order flattening of Smile's tree nodes. */
-    private static final class Flattener {
-        final int d;
-        int size;
-        int[] right = new int[1024];
-        double[] value = new double[1024];
-        double[] planes;
-
-        Flattener(int d) {
-            this.d = d;
-            planes = new double[1024 * d];
-        }
-
-        int add(Object node) {
-            int n = size++;
-            if (n == right.length) {
-                int length = n * 2;
-                right = Arrays.copyOf(right, length);
-                value = Arrays.copyOf(value, length);
-                planes = Arrays.copyOf(planes, length * d);
-            }
-            Object left = SmileAccess.get(SmileAccess.LEFT, node);
-            Object rightChild = SmileAccess.get(SmileAccess.RIGHT, node);
-            if (left == null && rightChild == null) {
-                right[n] = -1;
-                value[n] = SmileAccess.getDouble(SmileAccess.DEPTH, node);
-                return n;
-            }
-            double[] slope = (double[]) SmileAccess.get(SmileAccess.SLOPE, node);
-            System.arraycopy(slope, 0, planes, n * d, d);
-            value[n] = SmileAccess.getDouble(SmileAccess.BIAS, node);
-            add(left);
-            // Not "right[n] = add(...)": the recursion may replace the array that expression already loaded.
-            int rightIndex = add(rightChild);
-            right[n] = rightIndex;
-            return n;
-        }
-    }
-
-    /**
-     * Reads Smile's fitted tree nodes (package-private in Smile 4.4.2) once, to flatten them. Smile runs on the
-     * class path (unnamed module), so reflective access is permitted; a Smile upgrade that changes the node layout
-     * fails here loudly, and the test comparing flattened and Smile scores catches any change of semantics.
-     */
-    private static final class SmileAccess {
-        static final Field ROOT;
-        static final Field DEPTH;
-        static final Field SLOPE;
-        static final Field BIAS;
-        static final Field LEFT;
-        static final Field RIGHT;
-        static final Field GAUSSIAN_CACHE;
-
-        static {
-            try {
-                ROOT = accessible(IsolationTree.class.getDeclaredField("root"));
-                Class<?> node = Class.forName("smile.anomaly.IsolationTree$Node");
-                DEPTH = accessible(node.getDeclaredField("depth"));
-                SLOPE = accessible(node.getDeclaredField("slope"));
-                BIAS = accessible(node.getDeclaredField("bias"));
-                LEFT = accessible(node.getDeclaredField("left"));
-                RIGHT = accessible(node.getDeclaredField("right"));
-                GAUSSIAN_CACHE = accessible(GaussianDistribution.class.getDeclaredField("z1"));
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                throw new ExceptionInInitializerError(
-                        "This Smile version's Isolation Forest layout is not supported (expected 4.4.2): " + e);
-            }
-        }
-
-        private static Field accessible(Field field) {
-            field.setAccessible(true);
-            return field;
-        }
-
-        static Object root(IsolationTree tree) {
-            return get(ROOT, tree);
-        }
-
-        static Object get(Field field, Object target) {
-            try {
-                return field.get(target);
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        static double getDouble(Field field, Object target) {
-            try {
-                return field.getDouble(target);
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException(e);
-            }
-        }
     }
 }

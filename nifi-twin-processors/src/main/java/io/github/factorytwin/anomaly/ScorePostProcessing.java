@@ -4,11 +4,12 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * How a detector's raw scores are turned into reported scores, per machine: the settings behind ScoreAnomaly's
- * {@code Score Post-processing} and {@code Range Tolerance} properties.
+ * The settings of score post-processing, how the model's raw scores become reported scores, per machine: the
+ * settings behind ScoreAnomaly's {@code Score Post-processing}, {@code Post-processing Learning Period} and {@code
+ * Range Tolerance} properties. Each machine's state is a {@link PostProcessingState}, and its result a {@link
+ * PostProcessedScore}.
  *
  * <ul>
  *   <li>{@link Mode#NONE}: the raw score.
@@ -66,152 +67,53 @@ public record ScorePostProcessing(Mode mode, int startUp, double rangeTolerance)
     }
 
     /** A fresh state for one machine. */
-    public MachinePostProcessing newMachine() {
-        return new MachinePostProcessing(this);
+    public PostProcessingState newState() {
+        return new PostProcessingState(this);
+    }
+
+    /** Writes these settings and the machines' states (which must have been made with these settings). */
+    void write(DataOutputStream out, Map<String, PostProcessingState> machines) throws IOException {
+        out.writeUTF(mode.name());
+        out.writeInt(startUp);
+        out.writeDouble(rangeTolerance);
+        out.writeInt(machines.size());
+        for (Map.Entry<String, PostProcessingState> entry : machines.entrySet()) {
+            SizedInput.writeText(out, entry.getKey());
+            entry.getValue().write(out); // published states are never changed, only replaced
+        }
+        out.writeInt(machines.size());
     }
 
     /**
-     * The result of post-processing one reading.
+     * Reads the machines' states {@link #write} wrote.
      *
-     * @param score the reported score in {@code [0, 1]}, NaN when the raw score is NaN
-     * @param outOfRange index of the feature that left the machine's range (and made the score 1), or -1
-     * @param low the machine's running minimum of that feature before this reading (NaN when none fired)
-     * @param high the machine's running maximum of that feature before this reading (NaN when none fired)
+     * @throws SettingsChangedException when they were written with other settings
+     * @throws ModelFormatException when the data is damaged
      */
-    public record Outcome(double score, int outOfRange, double low, double high) {}
-
-    /** A thread-safe holder of one state per machine, created on the machine's first reading. */
-    public PerMachine perMachine() {
-        return new PerMachine(this);
-    }
-
-    /**
-     * One post-processing state per machine id, safe for concurrent use. Readings are post-processed in a {@link
-     * Batch} (one FlowFile): it works on private copies of the machines' states and publishes them when it
-     * commits, so a FlowFile that fails leaves no trace, as with the detector's feature state. Two batches with
-     * readings of the same machine at the same time each start from its committed state; the later commit wins.
-     */
-    public static final class PerMachine {
-        private final ScorePostProcessing settings;
-        private final Map<String, MachinePostProcessing> machines = new ConcurrentHashMap<>();
-
-        private PerMachine(ScorePostProcessing settings) {
-            this.settings = settings;
+    Map<String, PostProcessingState> read(SizedInput in) throws IOException {
+        String savedMode = in.readUTF();
+        int savedStartUp = in.readInt();
+        double tolerance = in.readDouble();
+        ScorePostProcessing saved;
+        try {
+            saved = new ScorePostProcessing(Mode.valueOf(savedMode), savedStartUp, tolerance);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException("Saved post-processing settings are invalid: " + e.getMessage());
         }
-
-        /** Starts the work on one group of readings; a batch is used by one thread. */
-        public Batch begin() {
-            return new Batch();
+        if (!saved.equals(this)) {
+            throw new SettingsChangedException("saved with " + saved + ", now " + this);
         }
-
-        /** Post-processes one reading as a batch of its own (copies the machine's state: use a Batch for many). */
-        public double process(String machineId, double rawScore, double... values) {
-            return outcome(machineId, rawScore, values).score();
+        // a machine takes at least 12 bytes: its id's length and its reading count
+        int count = in.count(in.readInt(), StateDirectory.MAX_MACHINES, 12, "machine count");
+        Map<String, PostProcessingState> read = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            String id = in.readText();
+            read.put(id, PostProcessingState.read(this, in));
         }
-
-        /** As {@link #process}, and says whether the range check fired (and on which feature). */
-        public Outcome outcome(String machineId, double rawScore, double... values) {
-            Batch batch = begin();
-            Outcome outcome = batch.outcome(machineId, rawScore, values);
-            batch.commit();
-            return outcome;
+        if (in.readInt() != count) {
+            throw new ModelFormatException("Saved post-processing state is damaged");
         }
-
-        /**
-         * Forgets a machine (for example after maintenance): its next reading starts a fresh state, whose
-         * likelihood learns again and whose range check is on probation again.
-         */
-        public void reset(String machineId) {
-            machines.remove(machineId);
-        }
-
-        /** The readings of one FlowFile; see the class comment. Not thread-safe. */
-        public final class Batch {
-            private final Map<String, MachinePostProcessing> touched = new HashMap<>();
-
-            private Batch() {}
-
-            /**
-             * Post-processes the raw score of the machine's next reading (a machine's readings must come in order)
-             * and says whether the range check fired (and on which feature).
-             */
-            public Outcome outcome(String machineId, double rawScore, double... values) {
-                MachinePostProcessing state = touched.get(machineId);
-                if (state == null) {
-                    MachinePostProcessing committed = machines.get(machineId);
-                    state = committed == null ? settings.newMachine() : committed.copy();
-                    touched.put(machineId, state);
-                }
-                return state.outcome(rawScore, values);
-            }
-
-            /** Starts the machine afresh from its next reading in this batch (for example after maintenance). */
-            public void reset(String machineId) {
-                touched.put(machineId, settings.newMachine());
-            }
-
-            /** Publishes the batch's machine states. */
-            public void commit() {
-                machines.putAll(touched);
-                touched.clear();
-            }
-        }
-
-        /** Forgets every machine. */
-        public void clear() {
-            machines.clear();
-        }
-
-        /** Machines with a state. */
-        public int size() {
-            return machines.size();
-        }
-
-        /** Writes the settings and every machine's committed state. */
-        public void write(DataOutputStream out) throws IOException {
-            out.writeUTF(settings.mode.name());
-            out.writeInt(settings.startUp);
-            out.writeDouble(settings.rangeTolerance);
-            out.writeInt(machines.size());
-            for (Map.Entry<String, MachinePostProcessing> entry : machines.entrySet()) {
-                SizedInput.writeText(out, entry.getKey());
-                entry.getValue().write(out); // published states are never changed, only replaced
-            }
-            out.writeInt(machines.size());
-        }
-
-        /**
-         * Replaces the machines' states with those {@link #write} wrote.
-         *
-         * @throws SettingsChangedException when they were written with other settings (nothing is replaced)
-         * @throws ModelFormatException when the data is damaged (nothing is replaced)
-         */
-        public void read(SizedInput in) throws IOException {
-            String mode = in.readUTF();
-            int startUp = in.readInt();
-            double tolerance = in.readDouble();
-            ScorePostProcessing saved;
-            try {
-                saved = new ScorePostProcessing(Mode.valueOf(mode), startUp, tolerance);
-            } catch (IllegalArgumentException e) {
-                throw new ModelFormatException("Saved post-processing settings are invalid: " + e.getMessage());
-            }
-            if (!saved.equals(settings)) {
-                throw new SettingsChangedException("saved with " + saved + ", now " + settings);
-            }
-            // a machine takes at least 12 bytes: its id's length and its reading count
-            int count = in.count(in.readInt(), StateDirectory.MAX_MACHINES, 12, "machine count");
-            Map<String, MachinePostProcessing> read = new HashMap<>();
-            for (int i = 0; i < count; i++) {
-                String id = in.readText();
-                read.put(id, MachinePostProcessing.read(settings, in));
-            }
-            if (in.readInt() != count) {
-                throw new ModelFormatException("Saved post-processing state is damaged");
-            }
-            machines.clear();
-            machines.putAll(read);
-        }
+        return read;
     }
 
     /** Saved state that belongs to other settings. */

@@ -338,10 +338,10 @@ public final class StateDirectory {
     }
 
     /** Saves the feature state of the machines atomically. */
-    public void saveMachines(Map<String, MachineState> machines) throws IOException {
+    public void saveMachines(Map<String, FeatureState> machines) throws IOException {
         writeStateFile(directory.resolve(MACHINES_FILE), MACHINES_MAGIC, out -> {
             out.writeInt(machines.size());
-            for (Map.Entry<String, MachineState> entry : machines.entrySet()) {
+            for (Map.Entry<String, FeatureState> entry : machines.entrySet()) {
                 SizedInput.writeText(out, entry.getKey());
                 entry.getValue().write(out);
             }
@@ -350,14 +350,14 @@ public final class StateDirectory {
     }
 
     /** The saved feature state of the machines (empty when there is none). */
-    public Map<String, MachineState> loadMachines() throws IOException {
-        Map<String, MachineState> machines = new HashMap<>();
+    public Map<String, FeatureState> loadMachines() throws IOException {
+        Map<String, FeatureState> machines = new HashMap<>();
         readStateFile(directory.resolve(MACHINES_FILE), MACHINES_MAGIC, "machine state", in -> {
             // each machine takes its id's length and a state of the size the features give
-            int count = in.count(in.readInt(), MAX_MACHINES, 4 + MachineState.savedBytes(spec), "machine count");
+            int count = in.count(in.readInt(), MAX_MACHINES, 4 + FeatureState.savedBytes(spec), "machine count");
             for (int i = 0; i < count; i++) {
                 String id = in.readText();
-                machines.put(id, MachineState.read(spec, in));
+                machines.put(id, FeatureState.read(spec, in));
             }
             if (in.readInt() != count) {
                 throw new ModelFormatException("Saved machine state is damaged");
@@ -366,24 +366,27 @@ public final class StateDirectory {
         return machines;
     }
 
-    /** Saves every machine's post-processing state atomically. */
-    public void savePostProcessing(ScorePostProcessing.PerMachine postProcessing) throws IOException {
-        writeStateFile(directory.resolve(POST_PROCESSING_FILE), POST_PROCESSING_MAGIC, postProcessing::write);
+    /** Saves every machine's post-processing state (made with {@code settings}) atomically. */
+    public void savePostProcessing(ScorePostProcessing settings, Map<String, PostProcessingState> machines)
+            throws IOException {
+        writeStateFile(
+                directory.resolve(POST_PROCESSING_FILE), POST_PROCESSING_MAGIC, out -> settings.write(out, machines));
     }
 
     /**
-     * Loads the saved post-processing state into {@code postProcessing}.
+     * The saved post-processing state of the machines, or null when none was saved.
      *
-     * @return whether there was a saved state
      * @throws ScorePostProcessing.SettingsChangedException when it was saved with other post-processing settings
      * @throws ModelFormatException when the file is damaged
      */
-    public boolean loadPostProcessing(ScorePostProcessing.PerMachine postProcessing) throws IOException {
-        return readStateFile(
+    public Map<String, PostProcessingState> loadPostProcessing(ScorePostProcessing settings) throws IOException {
+        Map<String, PostProcessingState> machines = new HashMap<>();
+        boolean found = readStateFile(
                 directory.resolve(POST_PROCESSING_FILE),
                 POST_PROCESSING_MAGIC,
                 "post-processing state",
-                postProcessing::read);
+                in -> machines.putAll(settings.read(in)));
+        return found ? machines : null;
     }
 
     private interface Writer {

@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The engine of ScoreAnomaly for one series, without NiFi: feed the readings of one machine (one row of values
- * per reading, in order) and get a score per reading. This is exactly what ScoreAnomaly does for one machine with
- * Model Source LEARN_FROM_STREAM and Model Scope GLOBAL, so benchmarks such as the Numenta Anomaly Benchmark can
- * drive it directly.
+ * ScoreAnomaly's {@link AnomalyEngine} for one series: feed the readings of one machine (one row of values per
+ * reading, in order) and get a score per reading. It drives the engine's one entry point as ScoreAnomaly does for
+ * one machine with Model Source LEARN_FROM_STREAM and Model Scope PER_MACHINE (machine id {@value #SERIES}), so benchmarks such as the Numenta Anomaly
+ * Benchmark measure the processor's own engine.
  *
  * <pre>{@code
  * StreamingDetector detector = StreamingDetector.builder("value")
@@ -23,11 +23,11 @@ import java.util.Set;
  * of an anomaly and penalises every further one (as NAB does) is best served by one alert at the onset. With a
  * peak window {@code n > 0}, {@link #update(double...)} returns the score unchanged when it is higher than every
  * score of the previous {@code n} readings, and half of it otherwise, so a run of high scores alerts once at its
- * peak-to-date while the order of fresh peaks is kept. {@link #detect(double...)} always returns the raw result.
+ * peak-to-date while the order of fresh peaks is kept. {@link #detect(double...)} returns the engine's verdict, undamped.
  *
- * <p><b>Score post-processing</b> (optional, {@link Builder#postProcessing(ScorePostProcessing)}): the raw score
- * goes through a per-series {@link MachinePostProcessing} before it is returned: the anomaly likelihood of the score
- * ({@link AnomalyLikelihood}) and/or a range check ({@link RangeGuard}); peak damping, when on, comes after it.
+ * <p><b>Score post-processing</b> (optional, {@link Builder#postProcessing(ScorePostProcessing)}): the engine's
+ * per-machine post-processing of the raw score: the anomaly likelihood of the score ({@link AnomalyLikelihood})
+ * and/or a range check ({@link RangeGuard}); peak damping, when on, comes after it.
  *
  * <p>Numenta Anomaly Benchmark configuration (one configuration for the whole corpus, see the evaluation module's {@code TwinNabDetector} and
  * {@code nifi-twin-evaluation/NAB-EXPERIMENTS.md}): {@code builder("value").derived(DELTA).warmUp(w)
@@ -39,19 +39,17 @@ import java.util.Set;
  */
 public final class StreamingDetector {
 
-    private static final String SERIES = "series";
+    /** The id of the one machine, and so the key of its model (whose random seed mixes in the key). */
+    public static final String SERIES = "series";
 
-    private final AnomalyDetector detector;
+    private final AnomalyEngine engine;
     private final double[] recent;
     private int recentCount;
     private int recentNext;
 
-    private final MachinePostProcessing postProcessor;
-
-    private StreamingDetector(AnomalyDetector detector, int peakWindow, MachinePostProcessing postProcessor) {
-        this.detector = detector;
+    private StreamingDetector(AnomalyEngine engine, int peakWindow) {
+        this.engine = engine;
         this.recent = new double[peakWindow];
-        this.postProcessor = postProcessor;
     }
 
     /** A builder for a detector of the named raw features, fed in this order to {@link #update(double...)}. */
@@ -67,15 +65,11 @@ public final class StreamingDetector {
      * @return the anomaly score in (0, 1], or NaN while the detector warms up or when a value cannot be imputed
      */
     public double update(double... values) {
-        Detection detection = detect(values);
-        double raw = detection == null || detection.result().score() == null
-                ? Double.NaN
-                : detection.result().score();
-        // the post-processor sees every reading (a range check learns the warm-up's values too)
-        double score = postProcessor.process(raw, values);
-        if (Double.isNaN(score)) {
+        AnomalyEngine.Verdict verdict = detect(values);
+        if (verdict == null || verdict.score() == null) {
             return Double.NaN;
         }
+        double score = verdict.score();
         if (recent.length == 0) {
             return score;
         }
@@ -89,13 +83,16 @@ public final class StreamingDetector {
         return score > highest ? score : score / 2;
     }
 
-    /** Like {@link #update(double...)}, with the full result; null when the reading had to be rejected. */
-    public Detection detect(double... values) {
-        AnomalyDetector.Batch batch = detector.begin();
+    /**
+     * The engine's verdict on the next reading (post-processed, not peak-damped), which it learns from; null when
+     * the reading had to be rejected.
+     */
+    public AnomalyEngine.Verdict detect(double... values) {
+        AnomalyEngine.Batch batch = engine.begin();
         try {
-            AnomalyDetector.Result result = batch.score(SERIES, SERIES, values);
+            AnomalyEngine.Verdict verdict = batch.process(new AnomalyEngine.Reading(SERIES, null, null, false, values));
             batch.commit();
-            return new Detection(result);
+            return verdict;
         } catch (MissingFeatureException | AnomalyDetector.NoModelException e) {
             batch.commit();
             return null;
@@ -104,11 +101,8 @@ public final class StreamingDetector {
 
     /** The model currently in use, or null while warming up. */
     public IsolationForestModel model() {
-        return detector.learnedModel(SERIES);
+        return engine.models().learnedModel(SERIES);
     }
-
-    /** A scored reading: score (null while warming up), anomaly flag and explanation. */
-    public record Detection(AnomalyDetector.Result result) {}
 
     /** Settings; the defaults are those of ScoreAnomaly. */
     public static final class Builder {
@@ -203,7 +197,8 @@ public final class StreamingDetector {
             AnomalyDetector.Config config = new AnomalyDetector.Config(
                     new FeatureSpec(fields, derived, windowSize),
                     MissingValueStrategy.IMPUTE_LAST,
-                    AnomalyDetector.Scope.GLOBAL,
+                    // the series is one machine with a model of its own, keyed by its id as in ScoreAnomaly
+                    AnomalyDetector.Scope.PER_MACHINE,
                     warmUp,
                     retrainInterval,
                     trees,
@@ -211,7 +206,8 @@ public final class StreamingDetector {
                     threshold,
                     seed,
                     Math.max(sampleSize, warmUp));
-            return new StreamingDetector(AnomalyDetector.learning(config), peakWindow, postProcessing.newMachine());
+            return new StreamingDetector(
+                    AnomalyEngine.learning(new AnomalyEngine.Settings(config, postProcessing, false)), peakWindow);
         }
     }
 }

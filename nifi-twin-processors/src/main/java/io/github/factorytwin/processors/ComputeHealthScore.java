@@ -19,11 +19,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import org.apache.nifi.annotation.behavior.InputRequirement;
 import org.apache.nifi.annotation.behavior.Restricted;
 import org.apache.nifi.annotation.behavior.Restriction;
@@ -38,6 +38,7 @@ import org.apache.nifi.annotation.documentation.UseCase;
 import org.apache.nifi.annotation.lifecycle.OnScheduled;
 import org.apache.nifi.annotation.lifecycle.OnStopped;
 import org.apache.nifi.components.AllowableValue;
+import org.apache.nifi.components.ConfigVerificationResult;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.components.RequiredPermission;
 import org.apache.nifi.components.ValidationContext;
@@ -48,9 +49,11 @@ import org.apache.nifi.components.resource.ResourceType;
 import org.apache.nifi.components.state.Scope;
 import org.apache.nifi.components.state.StateManager;
 import org.apache.nifi.flowfile.FlowFile;
+import org.apache.nifi.logging.ComponentLog;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
+import org.apache.nifi.processor.VerifiableProcessor;
 import org.apache.nifi.processor.exception.ProcessException;
 import org.apache.nifi.processor.util.StandardValidators;
 import org.apache.nifi.serialization.SimpleRecordSchema;
@@ -87,7 +90,7 @@ import org.apache.nifi.serialization.record.RecordSchema;
                 + " times.")
 @WritesAttributes({
     @WritesAttribute(attribute = TwinFields.RECORD_COUNT_ATTRIBUTE, description = "Records in the outgoing FlowFile."),
-    @WritesAttribute(attribute = "mime.type", description = "The Record Writer's MIME type."),
+    @WritesAttribute(attribute = TwinFields.MIME_TYPE_ATTRIBUTE, description = "The Record Writer's MIME type."),
     @WritesAttribute(
             attribute = TwinFields.ERROR_MESSAGE_ATTRIBUTE,
             description = "On failure: why the (first) record could not be processed, e.g. a late record."),
@@ -113,7 +116,7 @@ import org.apache.nifi.serialization.record.RecordSchema;
                     explanation = "Writes the machine states into the State Directory, a path an operator chooses.")
         })
 @TriggerSerially
-public class ComputeHealthScore extends RecordEnrichmentProcessor {
+public class ComputeHealthScore extends RecordEnrichmentProcessor implements VerifiableProcessor {
 
     private static final Validator HEALTH_VALUE = StandardValidators.createNonNegativeFloatingPointValidator(100);
 
@@ -251,6 +254,25 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
             .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
             .build();
 
+    public static final PropertyDescriptor TIMESTAMP_FIELD = new PropertyDescriptor.Builder()
+            .name("Timestamp Field")
+            .description("The field with the reading's event time: epoch milliseconds, or a timestamp the Record Reader"
+                    + " reads as one. Records without it go to failure. Alert records carry it as 'timestamp'.")
+            .required(true)
+            .defaultValue(TwinFields.TIMESTAMP)
+            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .build();
+
+    public static final PropertyDescriptor ANOMALY_SCORE_FIELD = new PropertyDescriptor.Builder()
+            .name("Anomaly Score Field")
+            .description("The field with the reading's anomaly score, 0..1 (ScoreAnomaly writes 'anomaly_score')."
+                    + " A missing or null score (a model still warming up) leaves health to the sensors' drift; a"
+                    + " score outside 0..1 sends the record to failure.")
+            .required(true)
+            .defaultValue(TwinFields.ANOMALY_SCORE)
+            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .build();
+
     public static final PropertyDescriptor TREND_WINDOW = new PropertyDescriptor.Builder()
             .name("Trend Window")
             .description("Effective number of recent readings the health trend (and so the time to maintenance)"
@@ -265,9 +287,10 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
             .description("Optional remaining-useful-life model (JSON tree ensemble, e.g. trained by the"
                     + " evaluation module's CmapssEvaluation). When set, the time to maintenance is this model's"
                     + " prediction from the machine's streaming state instead of the trend extrapolation. Its"
-                    + " sensors must equal 'Sensor Fields'. The file holds numbers only; no code is deserialized. It is read"
-                    + " at validation: a file that is missing, larger than 32 MB, not JSON, not a valid model or"
-                    + " trained on other sensors makes the processor invalid, with the reason.")
+                    + " sensors must equal 'Sensor Fields'. The file holds numbers only; no code is deserialized. A"
+                    + " missing file makes the processor invalid; 'Verify Properties' reads the file and says"
+                    + " whether it is a usable model of these sensors. A file larger than 32 MB, not JSON, not a"
+                    + " valid model or trained on other sensors keeps the processor from starting, with the reason.")
             .required(false)
             .identifiesExternalResource(ResourceCardinality.SINGLE, ResourceType.FILE)
             .build();
@@ -341,6 +364,9 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
             FUTURE_TIMESTAMP_TOLERANCE,
             MACHINE_ID_FIELD,
             MAX_MACHINE_ID_LENGTH,
+            TIMESTAMP_FIELD,
+            ANOMALY_SCORE_FIELD,
+            STATE_FIELD,
             TREND_WINDOW,
             RUL_MODEL_FILE,
             MAXIMUM_MACHINES,
@@ -353,14 +379,11 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
 
     private volatile HealthEngine engine;
     private volatile String machineIdField;
+    private volatile String timestampField;
+    private volatile String anomalyScoreField;
+    private volatile String stateField;
     private volatile int maxMachineIdLength = DEFAULT_MAX_MACHINE_ID_LENGTH;
     private volatile long futureToleranceMillis;
-    private volatile LongSupplier clock = System::currentTimeMillis;
-
-    /** For tests: the wall clock. */
-    void setClock(LongSupplier clock) {
-        this.clock = clock;
-    }
 
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
@@ -422,24 +445,55 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
                             + " are named; name one, or set Operating Context Model to Operating Regimes for"
                             + " several"));
         }
-        String rulFile = context.getProperty(RUL_MODEL_FILE).getValue();
-        if (rulFile != null && !rulFile.isBlank()) {
-            String problem;
-            try {
-                RulModel model = RulModel.read(Path.of(rulFile.trim()));
-                problem = sensors == null || model.sensors().equals(sensorFields(sensors))
-                        ? null
-                        : "was trained on sensors " + model.sensors() + " but Sensor Fields are "
-                                + sensorFields(sensors) + "; set the same sensors or train another model";
-            } catch (IOException | RuntimeException e) {
-                problem = "cannot be used: "
-                        + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage());
-            }
-            if (problem != null) {
-                results.add(Validation.result(RUL_MODEL_FILE.getDisplayName(), rulFile, problem));
-            }
-        }
         return results;
+    }
+
+    static final String VERIFY_RUL_MODEL_FILE = "Load RUL Model File";
+    static final String VERIFY_STATE_DIRECTORY = "Check State Directory";
+
+    @Override
+    public List<ConfigVerificationResult> verify(
+            ProcessContext context, ComponentLog verificationLogger, Map<String, String> attributes) {
+        String directory = context.getProperty(STATE_DIRECTORY).getValue();
+        return List.of(
+                verifyRulModel(context),
+                Verifications.stateDirectory(
+                        VERIFY_STATE_DIRECTORY,
+                        directory,
+                        Path.of(directory.trim()).resolve(getIdentifier()),
+                        "It holds this processor's saved machine states: a start continues from them."));
+    }
+
+    private static ConfigVerificationResult verifyRulModel(ProcessContext context) {
+        String file = context.getProperty(RUL_MODEL_FILE).getValue();
+        if (file == null || file.isBlank()) {
+            return Verifications.skipped(
+                    VERIFY_RUL_MODEL_FILE, "No RUL Model File: the time to maintenance is the trend's extrapolation");
+        }
+        List<String> sensors = sensorFields(context.getProperty(SENSOR_FIELDS).getValue());
+        try {
+            RulModel model = RulModel.read(Path.of(file.trim()));
+            if (!model.sensors().equals(sensors)) {
+                return Verifications.failed(
+                        VERIFY_RUL_MODEL_FILE,
+                        file.trim() + " was trained on sensors " + model.sensors() + " but Sensor Fields are " + sensors
+                                + "; set the same sensors or train another model");
+            }
+            return Verifications.successful(
+                    VERIFY_RUL_MODEL_FILE,
+                    String.format(
+                            Locale.ROOT,
+                            "%s holds a model of %d trees over the sensors %s",
+                            file.trim(),
+                            model.trees(),
+                            model.sensors()));
+        } catch (IOException | RuntimeException e) {
+            String reason = e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage();
+            return Verifications.failed(
+                    VERIFY_RUL_MODEL_FILE,
+                    file.trim() + " cannot be used: " + reason + ". Point RUL Model File to a model trained on the"
+                            + " Sensor Fields (e.g. written by CmapssEvaluation --models), or leave it empty");
+        }
     }
 
     @OnScheduled
@@ -458,7 +512,12 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
         RulModel model = null;
         String modelFile = context.getProperty(RUL_MODEL_FILE).getValue();
         if (modelFile != null && !modelFile.isBlank()) {
-            model = RulModel.read(Path.of(modelFile.trim()));
+            try {
+                model = RulModel.read(Path.of(modelFile.trim()));
+            } catch (IOException e) {
+                throw new ProcessException(
+                        "RUL Model File " + modelFile.trim() + " cannot be used: " + e.getMessage(), e);
+            }
         }
         try {
             engine = new HealthEngine(config, model);
@@ -466,6 +525,9 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
             throw new ProcessException(e.getMessage(), e);
         }
         machineIdField = context.getProperty(MACHINE_ID_FIELD).getValue();
+        timestampField = context.getProperty(TIMESTAMP_FIELD).getValue();
+        anomalyScoreField = context.getProperty(ANOMALY_SCORE_FIELD).getValue();
+        stateField = context.getProperty(STATE_FIELD).getValue();
         maxMachineIdLength = context.getProperty(MAX_MACHINE_ID_LENGTH).asInteger();
         futureToleranceMillis = context.getProperty(FUTURE_TIMESTAMP_TOLERANCE).asTimePeriod(TimeUnit.MILLISECONDS);
         closeStore();
@@ -656,19 +718,19 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor {
             if (machineId == null) {
                 throw new RecordRejectedException("Field '" + idField + "' (the machine id) is missing");
             }
-            long now = clock.getAsLong();
-            long timestamp = Timestamps.epochMillis(record, TwinFields.TIMESTAMP, now, futureToleranceMillis);
+            long now = System.currentTimeMillis();
+            long timestamp = Timestamps.epochMillis(record, timestampField, now, futureToleranceMillis);
             double[] values = new double[sensors.size()];
             RecordSupport.numbers(record, sensors, values);
             double[] contextValues = new double[contextFields.size()];
             RecordSupport.numbers(record, contextFields, contextValues);
-            Double score = RecordSupport.number(record, TwinFields.ANOMALY_SCORE);
+            Double score = RecordSupport.number(record, anomalyScoreField);
             double anomaly = score == null ? Double.NaN : score;
             if (!Double.isNaN(anomaly) && (anomaly < 0 || anomaly > 1)) {
                 throw new RecordRejectedException(
-                        "Field '" + TwinFields.ANOMALY_SCORE + "' must be between 0 and 1: " + anomaly);
+                        "Field '" + anomalyScoreField + "' must be between 0 and 1: " + anomaly);
             }
-            boolean isMaintenance = RecordSupport.isMaintenance(record);
+            boolean isMaintenance = RecordSupport.isMaintenance(record, stateField);
 
             MachineState state = staged.get(machineId);
             if (state == null) {

@@ -25,6 +25,8 @@ import org.apache.nifi.annotation.behavior.TriggerSerially;
 import org.apache.nifi.annotation.behavior.WritesAttribute;
 import org.apache.nifi.annotation.behavior.WritesAttributes;
 import org.apache.nifi.annotation.documentation.CapabilityDescription;
+import org.apache.nifi.annotation.documentation.MultiProcessorUseCase;
+import org.apache.nifi.annotation.documentation.ProcessorConfiguration;
 import org.apache.nifi.annotation.documentation.Tags;
 import org.apache.nifi.annotation.documentation.UseCase;
 import org.apache.nifi.annotation.lifecycle.OnScheduled;
@@ -74,7 +76,9 @@ import org.apache.nifi.serialization.record.RecordSchema;
     @WritesAttribute(
             attribute = TwinFields.RECORD_COUNT_ATTRIBUTE,
             description = "The number of readings in the FlowFile."),
-    @WritesAttribute(attribute = "mime.type", description = "The MIME type given by the Record Writer."),
+    @WritesAttribute(
+            attribute = TwinFields.MIME_TYPE_ATTRIBUTE,
+            description = "The MIME type given by the Record Writer."),
     @WritesAttribute(
             attribute = GenerateSensorReadings.MACHINE_COUNT_ATTRIBUTE,
             description = "The number of machines in the simulated fleet.")
@@ -105,6 +109,71 @@ import org.apache.nifi.serialization.record.RecordSchema;
                 Lower "Mean Time Between Failures" (e.g. "2 hours") to see more failures per simulated day.
                 Stop the processor after the number of FlowFiles you need; clear its state to start over.
                 """)
+@MultiProcessorUseCase(
+        description = "Run the whole predictive-maintenance digital twin: simulate (or receive) sensor readings, carry"
+                + " them through Kafka, score them for anomalies, keep each machine's health, time to maintenance and"
+                + " alerts, and index everything in Elasticsearch for the dashboards.",
+        notes = "flows/factory-twin.json in the project is this flow, ready to import; its parameters are in the"
+                + " 'Factory Twin' parameter context. Keep every connection first-in-first-out and key Kafka messages"
+                + " by machine id, so that each machine's readings reach ScoreAnomaly and ComputeHealthScore in order.",
+        keywords = {
+            "digital twin",
+            "predictive maintenance",
+            "anomaly detection",
+            "health score",
+            "kafka",
+            "elasticsearch"
+        },
+        configurations = {
+            @ProcessorConfiguration(
+                    processorClass = GenerateSensorReadings.class,
+                    configuration =
+                            """
+                            Set "Pacing" to "REAL_TIME", "Reading Interval" to how often each machine reports (e.g.
+                            "2 sec") and "Record Writer" to a JsonRecordSetWriter. From a plant, replace this
+                            processor by whatever receives the readings and publishes them to the same topic.
+                            Connect "success" to PublishKafka.
+                            """),
+            @ProcessorConfiguration(
+                    processorClassName = "org.apache.nifi.kafka.processors.PublishKafka",
+                    configuration =
+                            """
+                            Set "Topic Name" to the readings topic (e.g. "sensor-data") and "Message Key Field" to
+                            "machine_id", so one machine's readings stay in one partition, in order.
+                            """),
+            @ProcessorConfiguration(
+                    processorClassName = "org.apache.nifi.kafka.processors.ConsumeKafka",
+                    configuration =
+                            """
+                            Set "Topics" to the readings topic, "Processing Strategy" to "RECORD" with a JsonTreeReader
+                            and a JsonRecordSetWriter. Connect "success" to ScoreAnomaly.
+                            """),
+            @ProcessorConfiguration(
+                    processorClass = ScoreAnomaly.class,
+                    configuration =
+                            """
+                            Keep "Model Source" "LEARN_FROM_STREAM" (or point "Model File" to a model written by
+                            TrainAnomalyModel) and set "State Directory" so a restart keeps what was learned.
+                            Connect "success" to ComputeHealthScore, "anomalous" to PublishKafka (anomalies topic)
+                            and PutElasticsearchRecord (anomalies index), "failure" to a dead-letter topic.
+                            """),
+            @ProcessorConfiguration(
+                    processorClass = ComputeHealthScore.class,
+                    configuration =
+                            """
+                            Keep "Sensor Fields" and "Operating Context Fields" as the readings carry them and set
+                            "State Directory" to a directory of its own. Connect "success" to PutElasticsearchRecord
+                            (readings index), "alerts" to PublishKafka (alerts topic) and PutElasticsearchRecord
+                            (alerts index), "failure" to a dead-letter topic.
+                            """),
+            @ProcessorConfiguration(
+                    processorClassName = "org.apache.nifi.processors.elasticsearch.PutElasticsearchRecord",
+                    configuration =
+                            """
+                            One per index (readings, anomalies, alerts): set "Index" and a JsonTreeReader as "Record
+                            Reader". The dashboards query these indices.
+                            """)
+        })
 public class GenerateSensorReadings extends AbstractProcessor {
 
     public static final String MACHINE_COUNT_ATTRIBUTE = "twin.machine.count";

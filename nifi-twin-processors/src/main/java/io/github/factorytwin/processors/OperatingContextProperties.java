@@ -30,20 +30,6 @@ final class OperatingContextProperties {
                         : "must name 1 to " + OperatingContext.FIELD_LIMIT + " distinct fields, separated by commas");
     };
 
-    /** Above 0 and at most 10. */
-    static final Validator REGIME_DISTANCE_VALIDATOR = (subject, input, context) -> {
-        String problem = "must be above 0 and at most 10 (a fraction of each context field's magnitude)";
-        try {
-            double d = Double.parseDouble(input.trim());
-            if (d > 0 && d <= 10) {
-                problem = null;
-            }
-        } catch (NumberFormatException | NullPointerException e) {
-            // the problem stands
-        }
-        return Validation.result(subject, input, problem);
-    };
-
     /** Operating Context Fields; the processor adds its default and says what is conditioned on them. */
     static final PropertyDescriptor FIELDS = new PropertyDescriptor.Builder()
             .name("Operating Context Fields")
@@ -64,7 +50,7 @@ final class OperatingContextProperties {
                     + " magnitude, so noise around zero does not open regimes.")
             .required(true)
             .defaultValue(String.valueOf(OperatingContext.DEFAULT_REGIME_DISTANCE))
-            .addValidator(REGIME_DISTANCE_VALIDATOR)
+            .addValidator(Validation.decimalRange(0, false, 10, true, "a fraction of each context field's magnitude"))
             .build();
 
     /** Maximum Regimes; the processor adds what each regime costs and what it depends on. */

@@ -79,6 +79,17 @@ public abstract class RecordEnrichmentProcessor extends AbstractProcessor {
             .addValidator(StandardValidators.createLongValidator(1, 10_000, true))
             .build();
 
+    public static final PropertyDescriptor STATE_FIELD = new PropertyDescriptor.Builder()
+            .name("State Field")
+            .description("Record field that marks a repair: a record whose value there is '" + RecordSupport.MAINTENANCE
+                    + "' (any case) starts its machine afresh. GenerateSensorReadings writes such a record after each"
+                    + " repair; from a plant, merge one from the maintenance system into the stream. A record without"
+                    + " the field is an ordinary reading.")
+            .required(true)
+            .defaultValue(TwinFields.STATE)
+            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .build();
+
     public static final Relationship REL_SUCCESS = new Relationship.Builder()
             .name("success")
             .description("Every record that was processed, enriched with this processor's fields.")

@@ -30,6 +30,61 @@ final class RecordShape {
 
     private RecordShape() {}
 
+    private static final int BUFFER = 8192;
+
+    /**
+     * A fast first look: true when the content, read as bytes, is only records at the records level (whitespace,
+     * commas, array brackets and whole objects, whose insides are skipped by counting brackets outside strings), so
+     * {@link #problem} would find nothing. False means "look closer" (a scalar, another encoding, anything unusual),
+     * never "there is a problem". JSON's structural characters are ASCII and never part of a multi-byte UTF-8
+     * character, so counting bytes is exact for UTF-8; a content the parser cannot read either way is the reader's
+     * to report. This saves the parser's work per token (and a string per field name) on every FlowFile.
+     */
+    static boolean onlyRecords(InputStream in) throws IOException {
+        byte[] buffer = new byte[BUFFER];
+        int objectDepth = 0; // brackets open inside the current record; 0 = at the records level
+        int arrayDepth = 0; // arrays open at the records level
+        boolean inString = false;
+        boolean escaped = false;
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+            for (int i = 0; i < n; i++) {
+                byte b = buffer[i];
+                if (objectDepth > 0) {
+                    if (inString) {
+                        if (escaped) {
+                            escaped = false;
+                        } else if (b == '\\') {
+                            escaped = true;
+                        } else if (b == '"') {
+                            inString = false;
+                        }
+                    } else if (b == '"') {
+                        inString = true;
+                    } else if (b == '{' || b == '[') {
+                        objectDepth++;
+                    } else if (b == '}' || b == ']') {
+                        objectDepth--;
+                    }
+                    continue;
+                }
+                switch (b) {
+                    case ' ', '\t', '\n', '\r', ',' -> {}
+                    case '{' -> objectDepth = 1;
+                    case '[' -> arrayDepth++;
+                    case ']' -> {
+                        if (--arrayDepth < 0) {
+                            return false;
+                        }
+                    }
+                    default -> {
+                        return false;
+                    }
+                }
+            }
+        }
+        return objectDepth == 0 && arrayDepth == 0;
+    }
+
     /** Why the content cannot be read record for record, or null when it can (or is not this check's to judge). */
     static String problem(InputStream in) throws IOException {
         try (JsonParser parser = JSON.createParser(in)) {

@@ -1,7 +1,6 @@
 package io.github.factorytwin.processors;
 
 import io.github.factorytwin.processors.RecordEnrichmentProcessor.RecordRejectedException;
-import io.github.factorytwin.records.TwinFields;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -146,9 +145,9 @@ public final class RecordSupport {
     /** The {@code state} of the record written after a repair (GenerateSensorReadings writes one per repair). */
     public static final String MAINTENANCE = "maintenance";
 
-    /** Whether the record marks a maintenance: its {@code state} field is {@value #MAINTENANCE} (any case). */
-    public static boolean isMaintenance(Record record) {
-        return MAINTENANCE.equalsIgnoreCase(text(record, TwinFields.STATE));
+    /** Whether the record marks a maintenance: its {@code stateField} is {@value #MAINTENANCE} (any case). */
+    public static boolean isMaintenance(Record record, String stateField) {
+        return MAINTENANCE.equalsIgnoreCase(text(record, stateField));
     }
 
     /**
@@ -172,6 +171,11 @@ public final class RecordSupport {
      * {@link RecordShape}.
      */
     public static String shapeProblem(ProcessSession session, FlowFile flowFile) throws IOException {
+        try (InputStream in = session.read(flowFile)) {
+            if (RecordShape.onlyRecords(in)) {
+                return null; // the usual case, found by the fast look alone
+            }
+        }
         try (InputStream in = session.read(flowFile)) {
             return RecordShape.problem(in);
         }

@@ -1,12 +1,14 @@
 package io.github.factorytwin.processors;
 
 import io.github.factorytwin.anomaly.AnomalyDetector;
-import io.github.factorytwin.anomaly.Explanation;
+import io.github.factorytwin.anomaly.AnomalyEngine;
 import io.github.factorytwin.anomaly.FeatureSpec;
+import io.github.factorytwin.anomaly.FeatureState;
 import io.github.factorytwin.anomaly.IsolationForestModel;
 import io.github.factorytwin.anomaly.MissingFeatureException;
 import io.github.factorytwin.anomaly.ModelFileWatcher;
-import io.github.factorytwin.anomaly.RegimeModelKeys;
+import io.github.factorytwin.anomaly.PostProcessingState;
+import io.github.factorytwin.anomaly.ScopeRegimes;
 import io.github.factorytwin.anomaly.ScorePostProcessing;
 import io.github.factorytwin.anomaly.StateDirectory;
 import io.github.factorytwin.context.OperatingContext;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.nifi.annotation.behavior.InputRequirement;
@@ -38,15 +41,21 @@ import org.apache.nifi.annotation.documentation.Tags;
 import org.apache.nifi.annotation.documentation.UseCase;
 import org.apache.nifi.annotation.lifecycle.OnScheduled;
 import org.apache.nifi.annotation.lifecycle.OnStopped;
+import org.apache.nifi.components.ConfigVerificationResult;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.components.RequiredPermission;
 import org.apache.nifi.components.ValidationContext;
 import org.apache.nifi.components.ValidationResult;
 import org.apache.nifi.components.Validator;
+import org.apache.nifi.components.resource.ResourceCardinality;
+import org.apache.nifi.components.resource.ResourceType;
 import org.apache.nifi.flowfile.FlowFile;
+import org.apache.nifi.logging.ComponentLog;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
+import org.apache.nifi.processor.VerifiableProcessor;
+import org.apache.nifi.processor.exception.ProcessException;
 import org.apache.nifi.processor.util.StandardValidators;
 import org.apache.nifi.serialization.record.MapRecord;
 import org.apache.nifi.serialization.record.Record;
@@ -79,7 +88,7 @@ import org.apache.nifi.serialization.record.RecordSchema;
 @SeeAlso(TrainAnomalyModel.class)
 @WritesAttributes({
     @WritesAttribute(attribute = TwinFields.RECORD_COUNT_ATTRIBUTE, description = "Records in the outgoing FlowFile"),
-    @WritesAttribute(attribute = "mime.type", description = "The Record Writer's MIME type"),
+    @WritesAttribute(attribute = TwinFields.MIME_TYPE_ATTRIBUTE, description = "The Record Writer's MIME type"),
     @WritesAttribute(
             attribute = TwinFields.ERROR_MESSAGE_ATTRIBUTE,
             description = "On failure: why the (first) record could not be scored"),
@@ -119,7 +128,7 @@ import org.apache.nifi.serialization.record.RecordSchema;
                 to 0.5. A series' readings must reach the processor in time order (one series per Kafka key).
                 This configuration scores about 60 (standard profile) on the Numenta Anomaly Benchmark.
                 """)
-public class ScoreAnomaly extends RecordEnrichmentProcessor {
+public class ScoreAnomaly extends RecordEnrichmentProcessor implements VerifiableProcessor {
 
     /** Default Anomaly Threshold; see the additional details for why. */
     public static final String DEFAULT_THRESHOLD = "0.65";
@@ -135,7 +144,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
     /** Largest Warm-up Size: a sample of a million readings per scope key is already a lot of memory. */
     static final int MAX_WARM_UP = 1_000_000;
 
-    static final String WARMING_UP = "model warming up: no score yet";
+    static final String WARMING_UP = AnomalyEngine.WARMING_UP;
 
     /** With a Model File: the detector's warm-up setting, which nothing then uses (no model is learned). */
     static final int MODEL_FILE_START_UP = 1000;
@@ -154,11 +163,13 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
     public static final PropertyDescriptor MODEL_FILE = new PropertyDescriptor.Builder()
             .name("Model File")
             .description("Path of a model file written by TrainAnomalyModel. Checked at most once per trigger"
-                    + " (one file-attribute read) and reloaded when its modification time or size changes. A file"
-                    + " that cannot be read makes the processor invalid; a replacement that cannot be read while"
-                    + " running is reported as an error and the previous model stays in use.")
+                    + " (one file-attribute read) and reloaded when its modification time or size changes. A missing"
+                    + " file makes the processor invalid; 'Verify Properties' loads the file and says whether it"
+                    + " suits the Feature Fields and Derived Features. A file that cannot be used keeps the processor"
+                    + " from starting; a replacement that cannot be read while running is reported as an error and"
+                    + " the previous model stays in use.")
             .required(true)
-            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .identifiesExternalResource(ResourceCardinality.SINGLE, ResourceType.FILE)
             .dependsOn(MODEL_SOURCE, ModelSource.MODEL_FILE)
             .build();
 
@@ -230,8 +241,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
     public static final PropertyDescriptor MAXIMUM_REGIMES = new PropertyDescriptor.Builder()
             .fromPropertyDescriptor(OperatingContextProperties.MAXIMUM_REGIMES)
             .description(OperatingContextProperties.MAXIMUM_REGIMES.getDescription()
-                    + " Each regime is a model (and a warm-up) of its own, so memory grows with Maximum Machines x"
-                    + " Maximum Regimes models when the scope is PER_MACHINE.")
+                    + " Each regime is a model (and a warm-up) of its own; Maximum Machines bounds the models kept,"
+                    + " so with PER_MACHINE keep it at least machines x regimes.")
             .dependsOn(OPERATING_CONTEXT_FIELDS)
             .build();
 
@@ -257,18 +268,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             .dependsOn(MODEL_SOURCE, ModelSource.LEARN_FROM_STREAM)
             .build();
 
-    static final Validator THRESHOLD_VALIDATOR = (subject, input, context) -> {
-        String problem = null;
-        try {
-            double value = Double.parseDouble(input.trim());
-            if (!(value > 0 && value <= 1)) {
-                problem = "must be a number greater than 0 and at most 1 (scores lie in 0..1), not " + input;
-            }
-        } catch (NumberFormatException | NullPointerException e) {
-            problem = "must be a number greater than 0 and at most 1, e.g. " + DEFAULT_THRESHOLD + ", not " + input;
-        }
-        return Validation.result(subject, input, problem);
-    };
+    static final Validator THRESHOLD_VALIDATOR =
+            Validation.decimalRange(0, false, 1, true, "scores lie in 0..1; the default is " + DEFAULT_THRESHOLD);
 
     public static final PropertyDescriptor ANOMALY_THRESHOLD = new PropertyDescriptor.Builder()
             .name("Anomaly Threshold")
@@ -301,19 +302,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             .defaultValue(PostProcessing.NONE)
             .build();
 
-    static final Validator RANGE_TOLERANCE_VALIDATOR = (subject, input, context) -> {
-        String problem = null;
-        try {
-            double value = Double.parseDouble(input.trim());
-            if (!(value >= 0) || Double.isInfinite(value)) {
-                problem = "must be a non-negative number (a fraction of the machine's range, e.g. 0.05), not " + input;
-            }
-        } catch (NumberFormatException | NullPointerException e) {
-            problem = "must be a non-negative number (a fraction of the machine's range, e.g. 0.05), or empty for"
-                    + " no range check, not " + input;
-        }
-        return Validation.result(subject, input, problem);
-    };
+    static final Validator RANGE_TOLERANCE_VALIDATOR = Validation.decimalRange(
+            0, true, Double.POSITIVE_INFINITY, false, "a fraction of the machine's range, e.g. 0.05; empty for none");
 
     public static final PropertyDescriptor POST_PROCESSING_LEARNING_PERIOD = new PropertyDescriptor.Builder()
             .name("Post-processing Learning Period")
@@ -383,7 +373,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
 
     public static final PropertyDescriptor RESET_AFTER_MAINTENANCE = new PropertyDescriptor.Builder()
             .name("Reset After Maintenance")
-            .description("Whether a record whose '" + TwinFields.STATE + "' field is '" + RecordSupport.MAINTENANCE
+            .description("Whether a record whose State Field is '" + RecordSupport.MAINTENANCE
                     + "' starts its machine afresh: its derived features forget the readings before the repair,"
                     + " and its score post-processing (likelihood, range) learns the repaired machine's behaviour"
                     + " again, during which it reports nothing unusual. GenerateSensorReadings writes such a record"
@@ -392,6 +382,11 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             .required(true)
             .allowableValues("true", "false")
             .defaultValue("true")
+            .build();
+
+    public static final PropertyDescriptor STATE_FIELD = new PropertyDescriptor.Builder()
+            .fromPropertyDescriptor(RecordEnrichmentProcessor.STATE_FIELD)
+            .dependsOn(RESET_AFTER_MAINTENANCE, "true")
             .build();
 
     public static final Relationship REL_ANOMALOUS = new Relationship.Builder()
@@ -426,7 +421,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             MACHINE_ID_PATTERN,
             MAX_MACHINE_ID_LENGTH,
             MISSING_VALUE_STRATEGY,
-            RESET_AFTER_MAINTENANCE);
+            RESET_AFTER_MAINTENANCE,
+            STATE_FIELD);
 
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_ANOMALOUS, REL_FAILURE);
 
@@ -437,24 +433,28 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
             new RecordField(TwinFields.ANOMALY_FEATURE_VALUE, RecordFieldType.DOUBLE.getDataType(), true),
             new RecordField(TwinFields.ANOMALY_EXPLANATION, RecordFieldType.STRING.getDataType(), true));
 
-    private volatile AnomalyDetector detector;
+    private volatile AnomalyEngine engine;
     private volatile ModelFileWatcher watcher;
     private volatile String modelProblem;
-    private volatile Settings settings;
+    private volatile RecordFields recordFields;
     private volatile StateDirectory store;
-    private volatile ScorePostProcessing.PerMachine postProcessing;
-    /** The model keys by operating regime; null without Operating Context Fields. */
-    private volatile RegimeModelKeys regimeKeys;
+    /** The operating regimes of each scope key; null without Operating Context Fields. */
+    private volatile ScopeRegimes regimes;
 
-    private record Settings(
+    /**
+     * Where a reading's parts are in a record, resolved when scheduled. {@code typeField} null: the type is not read
+     * (only PER_MACHINE_TYPE needs it); {@code idRequired}: a record without a machine id fails (every scope but
+     * GLOBAL).
+     */
+    private record RecordFields(
             String idField,
+            boolean idRequired,
             String typeField,
             Pattern idPattern,
-            ModelScope scope,
-            List<String> fields,
+            List<String> features,
             List<String> contextFields,
-            double threshold,
-            boolean resetAfterMaintenance,
+            boolean readsMaintenance,
+            String stateField,
             int maxIdLength) {}
 
     @Override
@@ -520,20 +520,62 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                         null,
                         "is required when Model Source is MODEL_FILE: set it to the path of a model written by"
                                 + " TrainAnomalyModel"));
-            } else {
-                try {
-                    ModelFileWatcher.load(Path.of(file.trim()), names);
-                } catch (IOException | RuntimeException e) {
-                    String reason = ModelFileWatcher.reason(e);
-                    results.add(Validation.result(
-                            MODEL_FILE.getDisplayName(),
-                            file,
-                            "cannot be used: " + reason + ". Point it to a model written by TrainAnomalyModel with"
-                                    + " the same Feature Fields and Derived Features"));
-                }
             }
         }
         return results;
+    }
+
+    static final String VERIFY_MODEL_FILE = "Load Model File";
+    static final String VERIFY_STATE_DIRECTORY = "Check State Directory";
+
+    @Override
+    public List<ConfigVerificationResult> verify(
+            ProcessContext context, ComponentLog verificationLogger, Map<String, String> attributes) {
+        return List.of(verifyModelFile(context), verifyStateDirectory(context));
+    }
+
+    private static ConfigVerificationResult verifyModelFile(ProcessContext context) {
+        if (context.getProperty(MODEL_SOURCE).asAllowableValue(ModelSource.class) != ModelSource.MODEL_FILE) {
+            return Verifications.skipped(VERIFY_MODEL_FILE, "Model Source is Learn from Stream: no file is read");
+        }
+        String file = context.getProperty(MODEL_FILE).getValue();
+        try {
+            List<String> names = AnomalyProperties.featureNames(
+                    context.getProperty(FEATURE_FIELDS).getValue(),
+                    context.getProperty(DERIVED_FEATURES).asAllowableValue(DerivedFeatures.class));
+            IsolationForestModel model = ModelFileWatcher.load(Path.of(file.trim()), names);
+            return Verifications.successful(
+                    VERIFY_MODEL_FILE,
+                    String.format(
+                            Locale.ROOT,
+                            "%s holds a model of %d trees over %s, trained on %d readings",
+                            file.trim(),
+                            model.numberOfTrees(),
+                            model.featureNames(),
+                            model.trainingCount()));
+        } catch (IOException | RuntimeException e) {
+            return Verifications.failed(VERIFY_MODEL_FILE, modelFileProblem(file, ModelFileWatcher.reason(e)));
+        }
+    }
+
+    private static String modelFileProblem(String file, String reason) {
+        return file + " cannot be used: " + reason + ". Point Model File to a model written by TrainAnomalyModel with"
+                + " the same Feature Fields and Derived Features";
+    }
+
+    private static ConfigVerificationResult verifyStateDirectory(ProcessContext context) {
+        String directory = context.getProperty(STATE_DIRECTORY).getValue();
+        if (directory == null || directory.isBlank()) {
+            return Verifications.skipped(
+                    VERIFY_STATE_DIRECTORY,
+                    "No State Directory: what is learned lives in memory, and a restart learns anew");
+        }
+        return Verifications.stateDirectory(
+                VERIFY_STATE_DIRECTORY,
+                directory,
+                Path.of(directory.trim()),
+                "It holds state saved by an earlier run: a start continues from the part saved with the present"
+                        + " feature and model settings.");
     }
 
     @OnScheduled
@@ -586,18 +628,20 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                 post.mode(),
                 context.getProperty(POST_PROCESSING_LEARNING_PERIOD).asInteger(),
                 tolerance);
-        postProcessing = postSettings.isOff() ? null : postSettings.perMachine();
-        settings = new Settings(
+        boolean resetAfterMaintenance =
+                context.getProperty(RESET_AFTER_MAINTENANCE).asBoolean();
+        AnomalyEngine.Settings engineSettings = new AnomalyEngine.Settings(config, postSettings, resetAfterMaintenance);
+        recordFields = new RecordFields(
                 context.getProperty(MACHINE_ID_FIELD).getValue(),
+                scope != ModelScope.GLOBAL,
                 scope == ModelScope.PER_MACHINE_TYPE
                         ? context.getProperty(MACHINE_TYPE_FIELD).getValue()
                         : null,
                 pattern == null || pattern.isEmpty() ? null : Pattern.compile(pattern),
-                scope,
                 spec.fields(),
                 contextFields,
-                config.threshold(),
-                context.getProperty(RESET_AFTER_MAINTENANCE).asBoolean(),
+                resetAfterMaintenance,
+                resetAfterMaintenance ? context.getProperty(STATE_FIELD).getValue() : null,
                 context.getProperty(MAX_MACHINE_ID_LENGTH).asInteger());
         modelProblem = null;
         String directory = context.getProperty(STATE_DIRECTORY).getValue();
@@ -619,20 +663,27 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
         StateDirectory stateDirectory = directory == null || directory.isBlank()
                 ? null
                 : new StateDirectory(Path.of(directory.trim()), spec, modelSettings);
-        AnomalyDetector started;
+        AnomalyEngine started;
         if (source == ModelSource.MODEL_FILE) {
             ModelFileWatcher fileWatcher = new ModelFileWatcher(
                     Path.of(context.getProperty(MODEL_FILE).getValue().trim()), spec.names());
             watcher = fileWatcher;
             refreshModel();
-            started = AnomalyDetector.withModel(config, fileWatcher);
+            if (fileWatcher.get() == null) {
+                // nothing could be scored: the processor does not start (NiFi retries) rather than fail every record
+                watcher = null;
+                throw new ProcessException(modelProblem + ". Point Model File to a model written by TrainAnomalyModel"
+                        + " with the same Feature Fields and Derived Features");
+            }
+            started = AnomalyEngine.withModel(engineSettings, fileWatcher);
         } else {
             watcher = null;
-            started = AnomalyDetector.learning(config);
+            started = AnomalyEngine.learning(engineSettings);
         }
-        regimeKeys = operatingContext == null
+        regimes = operatingContext == null
                 ? null
-                : new RegimeModelKeys(
+                : new ScopeRegimes(
+                        scope.scope(),
                         new RegimeFinder(operatingContext),
                         contextFields.size(),
                         config.maxMachines(),
@@ -646,30 +697,27 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
         if (stateDirectory != null) {
             restore(started, stateDirectory, config.retrainInterval() > 0);
         }
-        ScorePostProcessing.PerMachine machinesPost = postProcessing;
-        if (machinesPost != null) {
-            started.onEvict(machinesPost::reset); // an evicted machine's post-processing goes with it
-        }
         store = stateDirectory;
-        detector = started;
+        engine = started;
     }
 
-    private static RegimeModelKeys.Store regimeStore(StateDirectory stateDirectory) {
-        return new RegimeModelKeys.Store() {
+    private static ScopeRegimes.Store regimeStore(StateDirectory stateDirectory) {
+        return new ScopeRegimes.Store() {
             @Override
             public void load(String scopeKey, Regimes into) throws IOException {
                 stateDirectory.loadRegimes(scopeKey, into);
             }
 
             @Override
-            public void save(String scopeKey, Regimes regimes) throws IOException {
-                stateDirectory.saveRegimes(scopeKey, regimes);
+            public void save(String scopeKey, Regimes found) throws IOException {
+                stateDirectory.saveRegimes(scopeKey, found);
             }
         };
     }
 
     /** Loads what a previous run saved; whatever cannot be used is logged and learned anew. */
-    private void restore(AnomalyDetector started, StateDirectory stateDirectory, boolean retrains) {
+    private void restore(AnomalyEngine startedEngine, StateDirectory stateDirectory, boolean retrains) {
+        AnomalyDetector started = startedEngine.models();
         try {
             for (Path stale : stateDirectory.markUsedAndDeleteStale(Instant.now(), StateDirectory.STALE_AFTER)) {
                 getLogger()
@@ -728,9 +776,9 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                 return new AnomalyDetector.Saved(model, sample);
             });
             started.onFit((key, model) -> {
-                RegimeModelKeys keys = regimeKeys;
-                if (keys != null) {
-                    keys.saveNewRegimes(); // the regime a model key names is saved before its model
+                ScopeRegimes found = regimes;
+                if (found != null) {
+                    found.saveNewRegimes(); // the regime a model key names is saved before its model
                 }
                 try {
                     stateDirectory.saveModel(key, model);
@@ -743,17 +791,20 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                 }
             });
         }
+        Map<String, FeatureState> features = Map.of();
         try {
-            started.restoreMachineStates(stateDirectory.loadMachines());
+            features = stateDirectory.loadMachines();
         } catch (IOException e) {
             getLogger()
                     .warn("Cannot read saved machine state from {}; starting it anew", stateDirectory.directory(), e);
         }
-        ScorePostProcessing.PerMachine post = postProcessing;
-        if (post != null) {
+        Map<String, PostProcessingState> postProcessing = null;
+        ScorePostProcessing post = startedEngine.settings().postProcessing();
+        if (!post.isOff()) {
             try {
-                if (stateDirectory.loadPostProcessing(post)) {
-                    getLogger().info("Restored the score post-processing of {} machine(s)", post.size());
+                postProcessing = stateDirectory.loadPostProcessing(post);
+                if (postProcessing != null) {
+                    getLogger().info("Restored the score post-processing of {} machine(s)", postProcessing.size());
                 }
             } catch (ScorePostProcessing.SettingsChangedException e) {
                 getLogger().info("Not restoring the saved score post-processing: {}", e.getMessage());
@@ -765,20 +816,21 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                                 e);
             }
         }
+        startedEngine.restore(features, postProcessing == null ? Map.of() : postProcessing);
     }
 
     @OnStopped
     public void onStopped() {
-        AnomalyDetector stopped = detector;
+        AnomalyEngine stoppedEngine = engine;
         StateDirectory stateDirectory = store;
-        ScorePostProcessing.PerMachine post = postProcessing;
-        RegimeModelKeys keys = regimeKeys;
-        if (keys != null) {
-            keys.saveAll(); // regime centres follow the readings; without a State Directory this does nothing
+        ScopeRegimes found = regimes;
+        if (found != null) {
+            found.saveAll(); // regime centres follow the readings; without a State Directory this does nothing
         }
-        if (stopped != null && stateDirectory != null) {
+        if (stoppedEngine != null && stateDirectory != null) {
+            AnomalyDetector stopped = stoppedEngine.models();
             try {
-                stateDirectory.saveMachines(stopped.machineStates());
+                stateDirectory.saveMachines(stoppedEngine.featureStates());
             } catch (IOException | RuntimeException e) {
                 getLogger().error("Cannot save the machine state to {}", stateDirectory.directory(), e);
             }
@@ -797,19 +849,19 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                     }
                 });
             }
-            if (post != null) {
+            ScorePostProcessing post = stoppedEngine.settings().postProcessing();
+            if (!post.isOff()) {
                 try {
-                    stateDirectory.savePostProcessing(post);
+                    stateDirectory.savePostProcessing(post, stoppedEngine.postProcessingStates());
                 } catch (IOException | RuntimeException e) {
                     getLogger().error("Cannot save the score post-processing to {}", stateDirectory.directory(), e);
                 }
             }
         }
-        detector = null;
-        regimeKeys = null;
+        engine = null;
+        regimes = null;
         watcher = null;
         store = null;
-        postProcessing = null;
     }
 
     private void refreshModel() {
@@ -840,31 +892,17 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
         }
     }
 
-    /** The context fields without a number, quoted and shortened. */
-    private static String missingContext(List<String> fields, double[] values) {
-        List<String> missing = new ArrayList<>();
-        for (int i = 0; i < values.length; i++) {
-            if (Double.isNaN(values[i])) {
-                missing.add("'" + RecordSupport.shorten(fields.get(i)) + "'");
-            }
-        }
-        return "field " + String.join(", ", missing) + (missing.size() == 1 ? " is" : " are")
-                + " missing or not a number";
-    }
-
     @Override
     protected Enrichment startEnrichment(ProcessContext context, FlowFile flowFile, RecordSchema inputSchema) {
         refreshModel();
-        AnomalyDetector current = detector;
-        AnomalyDetector.Batch batch = current.begin();
-        Settings s = settings;
-        ScorePostProcessing.PerMachine.Batch post = postProcessing == null ? null : postProcessing.begin();
-        long[] postAnomalies = new long[1];
+        AnomalyEngine current = engine;
+        AnomalyEngine.Batch batch = current.begin();
+        RecordFields fields = recordFields;
         RecordSchema outputSchema = RecordSupport.withFields(inputSchema, OUTPUT_FIELDS);
-        // Reused record after record: the detector and the post-processing copy what they keep.
-        double[] raw = new double[s.fields().size()];
-        RegimeModelKeys keys = regimeKeys;
-        double[] contextValues = new double[s.contextFields().size()];
+        // Reused record after record: the engine reads the values, it does not keep the array.
+        double[] raw = new double[fields.features().size()];
+        ScopeRegimes scopeRegimes = regimes;
+        double[] contextValues = new double[fields.contextFields().size()];
         return new Enrichment() {
             @Override
             public RecordSchema schemaFor(Relationship relationship) {
@@ -873,45 +911,9 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
 
             @Override
             public void process(Record record, Emitter emitter) throws RecordRejectedException {
-                String machineId = RecordSupport.identifier(record, s.idField(), "machine id", s.maxIdLength());
-                if (machineId == null) {
-                    if (s.scope() != ModelScope.GLOBAL) {
-                        throw new RecordRejectedException("Unknown machine: field '" + s.idField() + "' is missing");
-                    }
-                    machineId = NO_MACHINE; // with one model for all, readings without an id are one series
-                } else if (s.idPattern() != null
-                        && !s.idPattern().matcher(machineId).matches()) {
-                    throw new RecordRejectedException("Unknown machine: '" + RecordSupport.shorten(machineId)
-                            + "' does not match the Machine ID Pattern "
-                            + RecordSupport.shorten(s.idPattern().pattern()));
-                }
-                String type = null;
-                if (s.scope() == ModelScope.PER_MACHINE_TYPE) {
-                    type = RecordSupport.identifier(record, s.typeField(), "machine type", s.maxIdLength());
-                    if (type == null) {
-                        throw new RecordRejectedException(
-                                "Unknown machine type: field '" + s.typeField() + "' is missing");
-                    }
-                }
-                String scopeKey = s.scope().scope().key(machineId, type);
-                if (keys != null) {
-                    RecordSupport.numbers(record, s.contextFields(), contextValues);
-                    scopeKey = keys.modelKey(scopeKey, contextValues);
-                    if (scopeKey == null) {
-                        throw new RecordRejectedException("Operating context incomplete: "
-                                + missingContext(s.contextFields(), contextValues) + " (Operating Context Fields)");
-                    }
-                }
-                if (s.resetAfterMaintenance() && RecordSupport.isMaintenance(record)) {
-                    batch.forgetMachine(machineId);
-                    if (post != null) {
-                        post.reset(machineId);
-                    }
-                }
-                RecordSupport.numbers(record, s.fields(), raw);
-                AnomalyDetector.Result result;
+                AnomalyEngine.Verdict verdict;
                 try {
-                    result = batch.score(machineId, scopeKey, raw);
+                    verdict = batch.process(reading(record, fields, raw, scopeRegimes, contextValues));
                 } catch (MissingFeatureException e) {
                     throw new RecordRejectedException(e.getMessage());
                 } catch (AnomalyDetector.NoModelException e) {
@@ -919,52 +921,18 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                     throw new RecordRejectedException(
                             "No anomaly model is loaded" + (problem == null ? "" : ": " + problem));
                 }
-                Double score = result.score();
-                boolean anomalous = result.anomalous();
-                ScorePostProcessing.Outcome outcome = null;
-                if (post != null) {
-                    // the post-processor sees every reading, the model's warm-up included (the range learns them)
-                    outcome = post.outcome(machineId, score == null ? Double.NaN : score, raw);
-                    double processed = outcome.score();
-                    score = Double.isNaN(processed) ? null : processed;
-                    anomalous = score != null && processed >= s.threshold();
-                    if (anomalous) {
-                        postAnomalies[0]++;
-                    }
-                }
-                // The model's own explanation when the model and the final verdict agree; otherwise the feature
-                // without the model's sentence (a likelihood or range text below says why instead).
-                Explanation explanation = result.explain(anomalous && result.anomalous());
-                String feature = explanation == null ? null : explanation.feature();
-                Double featureValue = explanation == null ? null : explanation.value();
-                String text = explanation == null ? WARMING_UP : explanation.text();
-                if (outcome != null) {
-                    if (outcome.outOfRange() >= 0) {
-                        feature = s.fields().get(outcome.outOfRange());
-                        featureValue = raw[outcome.outOfRange()];
-                        text = String.format(
-                                Locale.ROOT,
-                                "%s=%.2f outside the machine's range so far %.2f..%.2f",
-                                feature,
-                                featureValue,
-                                outcome.low(),
-                                outcome.high());
-                    } else if (anomalous && explanation != null && !result.anomalous()) {
-                        text = String.format(
-                                Locale.ROOT,
-                                "unlikely change of anomaly scores; %s=%.2f (normal %.2f..%.2f)",
-                                feature,
-                                featureValue,
-                                explanation.normalLow(),
-                                explanation.normalHigh());
-                    }
-                }
                 // The input's values overlaid with the five results: no copy of the input map.
                 Record enriched = new MapRecord(
                         outputSchema,
-                        new EnrichedValues(record.toMap(), score, anomalous, feature, featureValue, text));
+                        new EnrichedValues(
+                                record.toMap(),
+                                verdict.score(),
+                                verdict.anomalous(),
+                                verdict.feature(),
+                                verdict.featureValue(),
+                                verdict.explanation()));
                 emitter.emit(REL_SUCCESS, enriched);
-                if (anomalous) {
+                if (verdict.anomalous()) {
                     emitter.emit(REL_ANOMALOUS, enriched);
                 }
             }
@@ -984,17 +952,63 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor {
                 if (evicted > 0) {
                     session.adjustCounter(COUNTER_EVICTED, evicted, false);
                 }
-                if (post != null) {
-                    post.commit();
-                }
                 if (batch.scoredCount() > 0) {
                     session.adjustCounter(COUNTER_SCORED, batch.scoredCount(), false);
                 }
-                long found = post != null ? postAnomalies[0] : batch.anomalyCount();
-                if (found > 0) {
-                    session.adjustCounter(COUNTER_ANOMALIES, found, false);
+                if (batch.anomalyCount() > 0) {
+                    session.adjustCounter(COUNTER_ANOMALIES, batch.anomalyCount(), false);
                 }
             }
         };
+    }
+
+    /** The engine's reading of a record: machine id, type (when the scope needs it), maintenance flag, values. */
+    private static AnomalyEngine.Reading reading(
+            Record record, RecordFields fields, double[] raw, ScopeRegimes scopeRegimes, double[] contextValues)
+            throws RecordRejectedException {
+        String machineId = RecordSupport.identifier(record, fields.idField(), "machine id", fields.maxIdLength());
+        if (machineId == null) {
+            if (fields.idRequired()) {
+                throw new RecordRejectedException("Unknown machine: field '" + fields.idField() + "' is missing");
+            }
+            machineId = NO_MACHINE; // with one model for all, readings without an id are one series
+        } else if (fields.idPattern() != null
+                && !fields.idPattern().matcher(machineId).matches()) {
+            throw new RecordRejectedException("Unknown machine: '" + RecordSupport.shorten(machineId)
+                    + "' does not match the Machine ID Pattern "
+                    + RecordSupport.shorten(fields.idPattern().pattern()));
+        }
+        String type = null;
+        if (fields.typeField() != null) {
+            type = RecordSupport.identifier(record, fields.typeField(), "machine type", fields.maxIdLength());
+            if (type == null) {
+                throw new RecordRejectedException(
+                        "Unknown machine type: field '" + fields.typeField() + "' is missing");
+            }
+        }
+        boolean maintenance = fields.readsMaintenance() && RecordSupport.isMaintenance(record, fields.stateField());
+        RecordSupport.numbers(record, fields.features(), raw);
+        String regime = null;
+        if (scopeRegimes != null) {
+            RecordSupport.numbers(record, fields.contextFields(), contextValues);
+            regime = scopeRegimes.regimeOf(machineId, type, contextValues);
+            if (regime == null) {
+                throw new RecordRejectedException("Operating context incomplete: "
+                        + missingContext(fields.contextFields(), contextValues) + " (Operating Context Fields)");
+            }
+        }
+        return new AnomalyEngine.Reading(machineId, type, regime, maintenance, raw);
+    }
+
+    /** The context fields without a number, quoted and shortened. */
+    private static String missingContext(List<String> fields, double[] values) {
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            if (Double.isNaN(values[i])) {
+                missing.add("'" + RecordSupport.shorten(fields.get(i)) + "'");
+            }
+        }
+        return "field " + String.join(", ", missing) + (missing.size() == 1 ? " is" : " are")
+                + " missing or not a number";
     }
 }

@@ -1,8 +1,8 @@
 package io.github.factorytwin.processors;
 
 import io.github.factorytwin.anomaly.FeatureSpec;
+import io.github.factorytwin.anomaly.FeatureState;
 import io.github.factorytwin.anomaly.IsolationForestModel;
-import io.github.factorytwin.anomaly.MachineState;
 import io.github.factorytwin.anomaly.MissingFeatureException;
 import io.github.factorytwin.anomaly.MissingValueStrategy;
 import io.github.factorytwin.anomaly.ModelFormat;
@@ -58,13 +58,19 @@ import org.apache.nifi.serialization.record.Record;
         })
 @SeeAlso(ScoreAnomaly.class)
 @WritesAttributes({
-    @WritesAttribute(attribute = "model.path", description = "Absolute path of the model file written"),
-    @WritesAttribute(attribute = "model.training.count", description = "Readings the model was fitted on"),
     @WritesAttribute(
-            attribute = "model.training.skipped",
+            attribute = TrainAnomalyModel.MODEL_PATH_ATTRIBUTE,
+            description = "Absolute path of the model file written"),
+    @WritesAttribute(
+            attribute = TrainAnomalyModel.TRAINING_COUNT_ATTRIBUTE,
+            description = "Readings the model was fitted on"),
+    @WritesAttribute(
+            attribute = TrainAnomalyModel.TRAINING_SKIPPED_ATTRIBUTE,
             description = "Readings skipped for a missing, non-finite or non-numeric feature value"),
-    @WritesAttribute(attribute = "model.features", description = "The model's feature names, comma-separated"),
-    @WritesAttribute(attribute = "model.trees", description = "Number of trees"),
+    @WritesAttribute(
+            attribute = TrainAnomalyModel.MODEL_FEATURES_ATTRIBUTE,
+            description = "The model's feature names, comma-separated"),
+    @WritesAttribute(attribute = TrainAnomalyModel.MODEL_TREES_ATTRIBUTE, description = "Number of trees"),
     @WritesAttribute(
             attribute = TwinFields.ERROR_MESSAGE_ATTRIBUTE,
             description = "On failure: why no model was written")
@@ -80,6 +86,12 @@ import org.apache.nifi.serialization.record.Record;
                 ScoreAnomaly reads, and the same 'Feature Fields' and 'Derived Features' as ScoreAnomaly.
                 """)
 public class TrainAnomalyModel extends AbstractProcessor {
+
+    public static final String MODEL_PATH_ATTRIBUTE = "model.path";
+    public static final String TRAINING_COUNT_ATTRIBUTE = "model.training.count";
+    public static final String TRAINING_SKIPPED_ATTRIBUTE = "model.training.skipped";
+    public static final String MODEL_FEATURES_ATTRIBUTE = "model.features";
+    public static final String MODEL_TREES_ATTRIBUTE = "model.trees";
 
     /** Fewer usable readings than this cannot describe normal behaviour. */
     public static final int MIN_TRAINING_ROWS = 10;
@@ -137,6 +149,8 @@ public class TrainAnomalyModel extends AbstractProcessor {
             RANDOM_SEED,
             MACHINE_ID_FIELD);
 
+    private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_FAILURE);
+
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
         return PROPERTIES;
@@ -144,7 +158,7 @@ public class TrainAnomalyModel extends AbstractProcessor {
 
     @Override
     public Set<Relationship> getRelationships() {
-        return Set.of(REL_SUCCESS, REL_FAILURE);
+        return RELATIONSHIPS;
     }
 
     @Override
@@ -181,7 +195,7 @@ public class TrainAnomalyModel extends AbstractProcessor {
         RecordReaderFactory readers = context.getProperty(RECORD_READER).asControllerService(RecordReaderFactory.class);
         List<double[]> rows = new ArrayList<>();
         long skipped = 0;
-        Map<String, MachineState> machines = new HashMap<>();
+        Map<String, FeatureState> machines = new HashMap<>();
         try {
             String shapeProblem = RecordSupport.shapeProblem(session, flowFile);
             if (shapeProblem != null) {
@@ -198,8 +212,8 @@ public class TrainAnomalyModel extends AbstractProcessor {
             double[] raw = new double[spec.rawCount()];
             while ((record = RecordSupport.nextRecord(reader)) != null) {
                 String machine = RecordSupport.text(record, idField);
-                MachineState state =
-                        machines.computeIfAbsent(machine == null ? "" : machine, m -> new MachineState(spec));
+                FeatureState state =
+                        machines.computeIfAbsent(machine == null ? "" : machine, m -> new FeatureState(spec));
                 try {
                     RecordSupport.numbers(record, spec.fields(), raw);
                     double[] row =
@@ -252,11 +266,11 @@ public class TrainAnomalyModel extends AbstractProcessor {
             return;
         }
         Map<String, String> attributes = new HashMap<>();
-        attributes.put("model.path", path.toString());
-        attributes.put("model.training.count", String.valueOf(rows.size()));
-        attributes.put("model.training.skipped", String.valueOf(skipped));
-        attributes.put("model.features", String.join(",", model.featureNames()));
-        attributes.put("model.trees", String.valueOf(model.numberOfTrees()));
+        attributes.put(MODEL_PATH_ATTRIBUTE, path.toString());
+        attributes.put(TRAINING_COUNT_ATTRIBUTE, String.valueOf(rows.size()));
+        attributes.put(TRAINING_SKIPPED_ATTRIBUTE, String.valueOf(skipped));
+        attributes.put(MODEL_FEATURES_ATTRIBUTE, String.join(",", model.featureNames()));
+        attributes.put(MODEL_TREES_ATTRIBUTE, String.valueOf(model.numberOfTrees()));
         flowFile = session.putAllAttributes(flowFile, attributes);
         getLogger().info("Wrote model {} trained on {} readings ({} skipped)", path, rows.size(), skipped);
         session.transfer(flowFile, REL_SUCCESS);

@@ -1,5 +1,6 @@
 package io.github.factorytwin.processors;
 
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -23,6 +24,43 @@ final class Validation {
                 }
                 return path.getParent() == null ? path + " has no directory" : directoryProblem(path.getParent());
             }));
+
+    /**
+     * A decimal number between {@code min} and {@code max} (each bound included or not; an infinite bound is no
+     * bound). The explanation states the range, {@code meaning} (why, e.g. "scores lie in 0..1") and the value given,
+     * so the operator knows what to enter.
+     */
+    static Validator decimalRange(double min, boolean minIncluded, double max, boolean maxIncluded, String meaning) {
+        String range = rangeText(min, minIncluded, max, maxIncluded);
+        return (subject, input, context) -> {
+            String problem = null;
+            try {
+                double value = Double.parseDouble(input.trim());
+                boolean aboveMin = minIncluded ? value >= min : value > min;
+                boolean belowMax = maxIncluded ? value <= max : value < max;
+                if (!(aboveMin && belowMax) || Double.isNaN(value)) {
+                    problem = "must be " + range + " (" + meaning + "), not " + input.trim();
+                }
+            } catch (NumberFormatException | NullPointerException e) {
+                problem = "must be a decimal number " + range + " (" + meaning + "), not '" + input + "'";
+            }
+            return result(subject, input, problem);
+        };
+    }
+
+    private static String rangeText(double min, boolean minIncluded, double max, boolean maxIncluded) {
+        String lower = Double.isInfinite(min) ? null : (minIncluded ? "at least " : "greater than ") + plain(min);
+        String upper = Double.isInfinite(max) ? null : (maxIncluded ? "at most " : "below ") + plain(max);
+        if (lower == null) {
+            return upper == null ? "a finite number" : upper;
+        }
+        return upper == null ? lower : lower + " and " + upper;
+    }
+
+    /** {@code 1.0} as 1, {@code 0.05} as 0.05: how an operator would write it. */
+    private static String plain(double value) {
+        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+    }
 
     private interface PathCheck {
         String problem(Path path);

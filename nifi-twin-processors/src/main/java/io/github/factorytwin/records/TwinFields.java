@@ -61,6 +61,8 @@ public final class TwinFields {
     public static final String RECORD_COUNT_ATTRIBUTE = "record.count";
     /** FlowFile attribute: records of a failed FlowFile that could not be processed. */
     public static final String ERROR_COUNT_ATTRIBUTE = "record.error.count";
+    /** FlowFile attribute: NiFi's CoreAttributes.MIME_TYPE key, as a constant the annotations can name. */
+    public static final String MIME_TYPE_ATTRIBUTE = "mime.type";
 
     private TwinFields() {}
 }

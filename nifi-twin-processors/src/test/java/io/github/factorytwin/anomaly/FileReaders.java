@@ -74,7 +74,7 @@ final class FileReaders {
             }
             case POST_PROCESSING -> {
                 Files.write(state().directory().resolve(StateDirectory.POST_PROCESSING_FILE), input);
-                state().loadPostProcessing(POST.perMachine());
+                state().loadPostProcessing(POST);
             }
             case SAMPLE -> {
                 Files.write(state().sampleFile(KEY), input);
@@ -103,20 +103,20 @@ final class FileReaders {
                     yield out.toByteArray();
                 }
                 case MACHINES -> {
-                    MachineState a = new MachineState(SPEC);
+                    FeatureState a = new FeatureState(SPEC);
                     for (double[] row : rows(12)) {
                         a.extract(SPEC, java.util.Arrays.copyOf(row, 3), MissingValueStrategy.IMPUTE_LAST);
                     }
-                    state().saveMachines(Map.of("M001", a, "M002", new MachineState(SPEC)));
+                    state().saveMachines(Map.of("M001", a, "M002", new FeatureState(SPEC)));
                     yield Files.readAllBytes(state().directory().resolve(StateDirectory.MACHINES_FILE));
                 }
                 case POST_PROCESSING -> {
-                    ScorePostProcessing.PerMachine post = POST.perMachine();
+                    Map<String, PostProcessingState> post = Map.of("M0", POST.newState(), "M1", POST.newState());
                     Random random = new Random(2);
                     for (int i = 0; i < 60; i++) {
-                        post.process("M" + (i % 2), 0.4 + 0.05 * random.nextGaussian(), 10 + random.nextGaussian());
+                        post.get("M" + (i % 2)).apply(0.4 + 0.05 * random.nextGaussian(), 10 + random.nextGaussian());
                     }
-                    state().savePostProcessing(post);
+                    state().savePostProcessing(POST, post);
                     yield Files.readAllBytes(state().directory().resolve(StateDirectory.POST_PROCESSING_FILE));
                 }
                 case SAMPLE -> {

@@ -1,9 +1,9 @@
 package io.github.factorytwin.anomaly;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -28,15 +28,24 @@ class MemoryBoundsTest {
                 maxMachines);
     }
 
+    private static AnomalyEngine engine(AnomalyDetector.Config config) {
+        return AnomalyEngine.learning(
+                new AnomalyEngine.Settings(config, ScorePostProcessing.likelihoodAndRange(10), true));
+    }
+
+    private static AnomalyEngine.Reading reading(String machine, double... values) {
+        return new AnomalyEngine.Reading(machine, null, null, false, values);
+    }
+
     @Test
     void aHugeWarmUpIsNotAllocatedUpFront() throws Exception {
-        AnomalyDetector detector = AnomalyDetector.learning(
+        AnomalyEngine engine = engine(
                 config(AnomalyDetector.Scope.PER_MACHINE, 1_000_000, EnumSet.noneOf(DerivedFeature.class), 100_000));
         Readings readings = new Readings(1);
         long before = StateFilesTest.allocated();
-        AnomalyDetector.Batch batch = detector.begin();
+        AnomalyEngine.Batch batch = engine.begin();
         for (int m = 0; m < 200; m++) {
-            batch.score("M" + m, "M" + m, readings.normal());
+            batch.process(reading("M" + m, readings.normal()));
         }
         batch.commit();
         long used = StateFilesTest.allocated() - before;
@@ -45,34 +54,28 @@ class MemoryBoundsTest {
     }
 
     @Test
-    void beyondMaximumMachinesTheLeastRecentlySeenIsDroppedAndStartsAfresh() throws Exception {
-        AnomalyDetector detector =
-                AnomalyDetector.learning(config(AnomalyDetector.Scope.GLOBAL, 50, EnumSet.of(DerivedFeature.DELTA), 3));
-        List<String> evicted = new ArrayList<>();
-        detector.onEvict(evicted::add);
-        AnomalyDetector.Batch batch = detector.begin();
+    void beyondMaximumMachinesTheLeastRecentlySeenIsDroppedWhole() throws Exception {
+        AnomalyEngine engine = engine(config(AnomalyDetector.Scope.GLOBAL, 50, EnumSet.of(DerivedFeature.DELTA), 3));
+        AnomalyEngine.Batch batch = engine.begin();
         for (String id : List.of("M1", "M2", "M3")) {
-            batch.score(id, "*", new double[] {70, 1, 3000});
+            batch.process(reading(id, 70, 1, 3000));
         }
         batch.commit();
-        AnomalyDetector.Batch touch = detector.begin();
-        touch.score("M1", "*", new double[] {71, 1, 3000}); // M1 seen again: M2 is now the least recent
-        touch.score("M4", "*", new double[] {70, 1, 3000});
+        AnomalyEngine.Batch touch = engine.begin();
+        touch.process(reading("M1", 71, 1, 3000)); // M1 seen again: M2 is now the least recent
+        touch.process(reading("M4", 70, 1, 3000));
         touch.commit();
-        assertEquals(List.of("M2"), evicted);
-        assertEquals(3, detector.machineCount());
-        assertEquals(1, detector.takeEvictions());
-        assertEquals(0, detector.takeEvictions());
+        assertEquals(Set.of("M1", "M3", "M4"), engine.machines().keySet());
+        assertEquals(Set.of("M1", "M3", "M4"), engine.postProcessingStates().keySet(), "its post-processing too");
+        assertEquals(3, engine.machineCount());
+        assertEquals(1, engine.takeEvictions());
+        assertEquals(0, engine.takeEvictions());
 
-        double[] delta = detector.begin()
-                .score("M2", "*", new double[] {75, 1, 3000})
-                .features()
-                .values();
-        assertEquals(0.0, delta[3], "an evicted machine starts afresh: no previous reading");
-        double[] kept = detector.begin()
-                .score("M1", "*", new double[] {75, 1, 3000})
-                .features()
-                .values();
-        assertEquals(4.0, kept[3], 1e-9, "a kept machine remembers its last reading");
+        // a missing value is imputed from the machine's last reading: an evicted machine has none
+        assertThrows(
+                MissingFeatureException.class,
+                () -> engine.begin().process(reading("M2", Double.NaN, 1, 3000)),
+                "an evicted machine starts afresh");
+        engine.begin().process(reading("M1", Double.NaN, 1, 3000)); // a kept machine imputes
     }
 }

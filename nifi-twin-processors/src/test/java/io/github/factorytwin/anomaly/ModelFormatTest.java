@@ -54,6 +54,34 @@ class ModelFormatTest {
         }
     }
 
+    /**
+     * A model file written before the trees were grown without Smile's classes (they were Smile 4.4.2's
+     * {@code IsolationTree}s then) still loads and scores exactly as the model that wrote it did.
+     */
+    @Test
+    void aModelFileOfSmileGrownTreesScoresAsItDidWhenWritten() throws Exception {
+        Path fixtures = Path.of(ModelFormatTest.class
+                .getResource("model-compatibility/smile-4.4.2-trees.iforest")
+                .toURI());
+        IsolationForestModel model = ModelFormat.read(fixtures);
+        assertEquals(30, model.numberOfTrees());
+        List<String> lines = Files.readAllLines(fixtures.resolveSibling("smile-4.4.2-trees.scores"));
+        int checked = 0;
+        for (String line : lines) {
+            if (line.startsWith("#")) {
+                continue;
+            }
+            double[] v = Arrays.stream(line.trim().split(" "))
+                    .mapToDouble(Double::parseDouble)
+                    .toArray();
+            double[] x = {v[0], v[1], v[2]};
+            assertEquals(v[3], model.forestScore(x), 0.0, line);
+            assertEquals(v[4], model.score(x), 0.0, line);
+            checked++;
+        }
+        assertEquals(63, checked);
+    }
+
     @Test
     void refusesAFileThatIsNotAModel() {
         ModelFormatException e = assertThrows(

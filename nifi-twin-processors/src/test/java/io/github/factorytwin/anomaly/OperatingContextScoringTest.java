@@ -33,21 +33,24 @@ class OperatingContextScoringTest {
         return new double[] {40 + rpm / 75 + random.nextGaussian(), 0.4 * rpm / 1000 + 0.05 * random.nextGaussian()};
     }
 
-    private static AnomalyDetector detector() {
-        return AnomalyDetector.learning(new AnomalyDetector.Config(
-                new FeatureSpec(List.of("temperature", "vibration"), EnumSet.noneOf(DerivedFeature.class)),
-                MissingValueStrategy.IMPUTE_LAST,
-                AnomalyDetector.Scope.PER_MACHINE,
-                WARM_UP,
-                0,
-                100,
-                256,
-                0.6,
-                1L));
+    private static AnomalyEngine detector() {
+        return AnomalyEngine.learning(new AnomalyEngine.Settings(
+                new AnomalyDetector.Config(
+                        new FeatureSpec(List.of("temperature", "vibration"), EnumSet.noneOf(DerivedFeature.class)),
+                        MissingValueStrategy.IMPUTE_LAST,
+                        AnomalyDetector.Scope.PER_MACHINE,
+                        WARM_UP,
+                        0,
+                        100,
+                        256,
+                        0.6,
+                        1L),
+                ScorePostProcessing.OFF,
+                false));
     }
 
     /** Scores {@code n} readings at {@code rpm}; returns how many were flagged. */
-    private int run(AnomalyDetector detector, RegimeModelKeys keys, double rpm, int n) throws Exception {
+    private int run(AnomalyEngine detector, ScopeRegimes keys, double rpm, int n) throws Exception {
         int flagged = 0;
         for (int i = 0; i < n; i++) {
             flagged += score(detector, keys, rpm, reading(rpm)).anomalous() ? 1 : 0;
@@ -55,32 +58,34 @@ class OperatingContextScoringTest {
         return flagged;
     }
 
-    private static AnomalyDetector.Result score(AnomalyDetector detector, RegimeModelKeys keys, double rpm, double[] x)
+    private static AnomalyEngine.Verdict score(AnomalyEngine detector, ScopeRegimes keys, double rpm, double[] x)
             throws Exception {
-        AnomalyDetector.Batch batch = detector.begin();
-        String key = keys == null ? "M1" : keys.modelKey("M1", new double[] {rpm * (1 + 0.005 * Math.sin(x[0]))});
-        AnomalyDetector.Result result = batch.score("M1", key, x);
+        AnomalyEngine.Batch batch = detector.begin();
+        String regime =
+                keys == null ? null : keys.regimeOf("M1", null, new double[] {rpm * (1 + 0.005 * Math.sin(x[0]))});
+        AnomalyEngine.Verdict verdict = batch.process(new AnomalyEngine.Reading("M1", null, regime, false, x));
         batch.commit();
-        return result;
+        return verdict;
     }
 
-    private static RegimeModelKeys keys(RegimeModelKeys.Store store) {
-        return new RegimeModelKeys(new RegimeFinder(0.1, 8), 1, 100, store, (what, key, e) -> {
-            throw new AssertionError(what + " " + key, e);
-        });
+    private static ScopeRegimes keys(ScopeRegimes.Store store) {
+        return new ScopeRegimes(
+                AnomalyDetector.Scope.PER_MACHINE, new RegimeFinder(0.1, 8), 1, 100, store, (what, key, e) -> {
+                    throw new AssertionError(what + " " + key, e);
+                });
     }
 
     @Test
     void aChangeOfRegimeIsFlaggedWithoutContextButNotWithIt() throws Exception {
-        AnomalyDetector plain = detector();
+        AnomalyEngine plain = detector();
         int before = run(plain, null, LOW, WARM_UP + 500);
         // an Isolation Forest flags a few percent of normal Gaussian readings at 0.6
         assertTrue(before <= 30, "one speed alone is learned: " + before + " of 500 flagged");
         int plainFlags = run(plain, null, HIGH, 200);
         assertTrue(plainFlags > 150, "one model for all flags the new speed: " + plainFlags + " of 200");
 
-        AnomalyDetector conditioned = detector();
-        RegimeModelKeys keys = keys(null);
+        AnomalyEngine conditioned = detector();
+        ScopeRegimes keys = keys(null);
         int low = run(conditioned, keys, LOW, WARM_UP + 500);
         int high = run(conditioned, keys, HIGH, WARM_UP + 500);
         int lowAgain = run(conditioned, keys, LOW, 500);
@@ -93,36 +98,36 @@ class OperatingContextScoringTest {
 
     @Test
     void aDeviationWithinARegimeIsFlaggedEvenWhenItIsNormalForAnotherRegime() throws Exception {
-        AnomalyDetector conditioned = detector();
-        RegimeModelKeys keys = keys(null);
+        AnomalyEngine conditioned = detector();
+        ScopeRegimes keys = keys(null);
         run(conditioned, keys, LOW, WARM_UP + 100);
         run(conditioned, keys, HIGH, WARM_UP + 100);
         // the temperature and vibration of full speed, while the machine is asked for low speed
-        AnomalyDetector.Result hot = score(conditioned, keys, LOW, new double[] {40 + HIGH / 75, 0.4 * HIGH / 1000});
+        AnomalyEngine.Verdict hot = score(conditioned, keys, LOW, new double[] {40 + HIGH / 75, 0.4 * HIGH / 1000});
         assertTrue(hot.anomalous(), "score " + hot.score());
-        AnomalyDetector.Result fault = score(conditioned, keys, HIGH, new double[] {40 + HIGH / 75 + 8, 1.2});
+        AnomalyEngine.Verdict fault = score(conditioned, keys, HIGH, new double[] {40 + HIGH / 75 + 8, 1.2});
         assertTrue(fault.anomalous(), "score " + fault.score());
-        AnomalyDetector.Result normal =
-                score(conditioned, keys, HIGH, new double[] {40 + HIGH / 75, 0.4 * HIGH / 1000});
+        AnomalyEngine.Verdict normal = score(conditioned, keys, HIGH, new double[] {40 + HIGH / 75, 0.4 * HIGH / 1000});
         assertTrue(!normal.anomalous(), "score " + normal.score());
     }
 
     @Test
     void aNewRegimeWarmsUpItsOwnModel() throws Exception {
-        AnomalyDetector conditioned = detector();
-        RegimeModelKeys keys = keys(null);
+        AnomalyEngine conditioned = detector();
+        ScopeRegimes keys = keys(null);
         run(conditioned, keys, LOW, WARM_UP + 10);
         assertNull(score(conditioned, keys, HIGH, reading(HIGH)).score(), "the new regime's first reading is learned");
-        String low = keys.modelKey("M1", new double[] {LOW});
-        String high = keys.modelKey("M1", new double[] {HIGH});
+        String low = keys.regimeOf("M1", null, new double[] {LOW});
+        String high = keys.regimeOf("M1", null, new double[] {HIGH});
         assertNotEquals(low, high);
-        assertTrue(conditioned.learnedModel(low) != null && conditioned.learnedModel(high) == null);
+        assertTrue(conditioned.models().learnedModel("M1@" + low) != null);
+        assertNull(conditioned.models().learnedModel("M1@" + high));
     }
 
     @Test
     void savedRegimesKeepTheirModelKeysAfterARestart() {
         Map<String, double[][]> saved = new HashMap<>();
-        RegimeModelKeys.Store store = new RegimeModelKeys.Store() {
+        ScopeRegimes.Store store = new ScopeRegimes.Store() {
             @Override
             public void load(String scopeKey, Regimes into) {
                 for (double[] row : saved.getOrDefault(scopeKey, new double[0][])) {
@@ -139,19 +144,20 @@ class OperatingContextScoringTest {
                 saved.put(scopeKey, rows);
             }
         };
-        RegimeModelKeys first = keys(store);
-        String high = first.modelKey("M1", new double[] {HIGH});
-        String low = first.modelKey("M1", new double[] {LOW});
+        ScopeRegimes first = keys(store);
+        String high = first.regimeOf("M1", null, new double[] {HIGH});
+        String low = first.regimeOf("M1", null, new double[] {LOW});
         assertTrue(saved.isEmpty(), "saved before a model, not on every reading");
         first.saveNewRegimes();
-        RegimeModelKeys second = keys(store);
-        assertEquals(low, second.modelKey("M1", new double[] {LOW * 1.01}));
-        assertEquals(high, second.modelKey("M1", new double[] {HIGH}));
-        assertEquals("M1 | regime 1", high);
+        ScopeRegimes second = keys(store);
+        assertEquals(low, second.regimeOf("M1", null, new double[] {LOW * 1.01}));
+        assertEquals(high, second.regimeOf("M1", null, new double[] {HIGH}));
+        assertEquals("1", high);
+        assertEquals(2, second.regimeCount("M1"));
     }
 
     @Test
     void anIncompleteContextHasNoModelKey() {
-        assertNull(keys(null).modelKey("M1", new double[] {Double.NaN}));
+        assertNull(keys(null).regimeOf("M1", null, new double[] {Double.NaN}));
     }
 }

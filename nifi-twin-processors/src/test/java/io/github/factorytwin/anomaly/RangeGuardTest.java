@@ -9,13 +9,13 @@ import org.junit.jupiter.api.Test;
 /** The range check as a machine's post-processing runs it (Score Post-processing NONE, no probation). */
 class RangeGuardTest {
 
-    private static MachinePostProcessing guard(double tolerance) {
-        return new ScorePostProcessing(ScorePostProcessing.Mode.NONE, 0, tolerance).newMachine();
+    private static PostProcessingState guard(double tolerance) {
+        return new ScorePostProcessing(ScorePostProcessing.Mode.NONE, 0, tolerance).newState();
     }
 
     @Test
     void aValueBeyondTheRangeAndItsToleranceScoresOne() {
-        MachinePostProcessing guard = guard(0.05);
+        PostProcessingState guard = guard(0.05);
         assertTrue(Double.isNaN(guard.process(Double.NaN, 10.0)), "warm-up stays NaN");
         assertTrue(Double.isNaN(guard.process(Double.NaN, 20.0)), "warm-up stays NaN but learns the range");
         assertEquals(0.3, guard.process(0.3, 20.4), 0.0, "within 5% of the range above the maximum");
@@ -26,7 +26,7 @@ class RangeGuardTest {
 
     @Test
     void aSingleValueRangeAndMissingValuesNeverTrigger() {
-        MachinePostProcessing guard = guard(0.0);
+        PostProcessingState guard = guard(0.0);
         assertEquals(0.1, guard.process(0.1, 5.0), 0.0);
         assertEquals(0.1, guard.process(0.1, 5.0), 0.0);
         assertEquals(0.2, guard.process(0.2, Double.NaN), 0.0);
@@ -36,7 +36,7 @@ class RangeGuardTest {
 
     @Test
     void anyFeatureOutsideItsOwnRangeTriggers() {
-        MachinePostProcessing guard = guard(0.05);
+        PostProcessingState guard = guard(0.05);
         guard.process(Double.NaN, 60.0, 1000.0); // learned while the model warms up
         guard.process(Double.NaN, 80.0, 3000.0);
         assertEquals(0.4, guard.process(0.4, 70.0, 2000.0), 0.0);

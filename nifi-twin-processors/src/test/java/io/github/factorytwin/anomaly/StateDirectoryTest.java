@@ -3,6 +3,7 @@ package io.github.factorytwin.anomaly;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,39 +33,35 @@ class StateDirectoryTest {
     void postProcessingStateRoundTripsThroughTheDirectory() throws Exception {
         StateDirectory directory = directory("GLOBAL", "1000");
         ScorePostProcessing settings = ScorePostProcessing.likelihoodAndRange(10);
-        ScorePostProcessing.PerMachine saved = settings.perMachine();
+        PostProcessingState saved = settings.newState();
         for (int i = 0; i < 100; i++) {
-            saved.process("M1", 0.4 + (i % 7) * 0.01, 70 + i % 5, 1.0, 3000);
+            saved.apply(0.4 + (i % 7) * 0.01, 70 + i % 5, 1.0, 3000);
         }
-        ScorePostProcessing.PerMachine empty = settings.perMachine();
-        assertFalse(directory.loadPostProcessing(empty), "nothing saved yet");
+        assertNull(directory.loadPostProcessing(settings), "nothing saved yet");
 
-        directory.savePostProcessing(saved);
-        ScorePostProcessing.PerMachine restored = settings.perMachine();
-        assertTrue(directory.loadPostProcessing(restored));
-        assertEquals(saved.outcome("M1", 0.9, 90, 1.0, 3000), restored.outcome("M1", 0.9, 90, 1.0, 3000));
+        directory.savePostProcessing(settings, java.util.Map.of("M1", saved));
+        java.util.Map<String, PostProcessingState> restored = directory.loadPostProcessing(settings);
+        assertEquals(java.util.Set.of("M1"), restored.keySet());
+        assertEquals(saved.apply(0.9, 90, 1.0, 3000), restored.get("M1").apply(0.9, 90, 1.0, 3000));
 
-        ScorePostProcessing.PerMachine otherSettings =
-                ScorePostProcessing.likelihoodAndRange(20).perMachine();
         assertThrows(
-                ScorePostProcessing.SettingsChangedException.class, () -> directory.loadPostProcessing(otherSettings));
+                ScorePostProcessing.SettingsChangedException.class,
+                () -> directory.loadPostProcessing(ScorePostProcessing.likelihoodAndRange(20)));
     }
 
     @Test
     void aDamagedOrTruncatedStateFileIsReportedNotUsed() throws Exception {
         StateDirectory directory = directory("GLOBAL");
         ScorePostProcessing settings = ScorePostProcessing.likelihoodAndRange(10);
-        ScorePostProcessing.PerMachine saved = settings.perMachine();
-        saved.process("M1", 0.4, 70.0);
-        directory.savePostProcessing(saved);
+        PostProcessingState saved = settings.newState();
+        saved.apply(0.4, 70.0);
+        directory.savePostProcessing(settings, java.util.Map.of("M1", saved));
         Path file = directory.directory().resolve(StateDirectory.POST_PROCESSING_FILE);
         byte[] bytes = Files.readAllBytes(file);
         Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 5));
-        ScorePostProcessing.PerMachine restored = settings.perMachine();
-        assertThrows(ModelFormatException.class, () -> directory.loadPostProcessing(restored));
-        assertEquals(0, restored.size());
+        assertThrows(ModelFormatException.class, () -> directory.loadPostProcessing(settings));
         Files.writeString(file, "garbage that is long enough");
-        assertThrows(ModelFormatException.class, () -> directory.loadPostProcessing(restored));
+        assertThrows(ModelFormatException.class, () -> directory.loadPostProcessing(settings));
     }
 
     @Test
@@ -85,10 +82,9 @@ class StateDirectoryTest {
         StateDirectory stale = directory("stale");
         StateDirectory recent = directory("recent");
         StateDirectory foreign = directory("foreign");
-        ScorePostProcessing.PerMachine state =
-                ScorePostProcessing.likelihoodAndRange(10).perMachine();
+        ScorePostProcessing state = ScorePostProcessing.likelihoodAndRange(10);
         for (StateDirectory d : List.of(current, stale, recent, foreign)) {
-            d.savePostProcessing(state);
+            d.savePostProcessing(state, java.util.Map.of());
             d.saveMachines(java.util.Map.of());
         }
         Files.writeString(foreign.directory().resolve("notes.txt"), "someone's file");

@@ -69,10 +69,10 @@ class StateFilesTest {
         StateDirectory directory = new StateDirectory(root, SPEC, List.of("PER_MACHINE"));
         String longId = "M".repeat(70_000);
         String pathLikeId = "../" + "é/".repeat(150);
-        MachineState state = new MachineState(SPEC);
+        FeatureState state = new FeatureState(SPEC);
         state.extract(SPEC, new double[] {70, 1, 3000}, MissingValueStrategy.IMPUTE_LAST);
         directory.saveMachines(Map.of(longId, state, pathLikeId, state, "M1", state));
-        Map<String, MachineState> loaded = directory.loadMachines();
+        Map<String, FeatureState> loaded = directory.loadMachines();
         assertEquals(3, loaded.size());
         assertTrue(loaded.containsKey(longId) && loaded.containsKey(pathLikeId));
 
@@ -93,7 +93,7 @@ class StateFilesTest {
     @Test
     void stateFilesCarryAChecksumAndCountsAreCheckedAgainstTheFile() throws Exception {
         StateDirectory directory = new StateDirectory(root, SPEC, List.of("GLOBAL"));
-        MachineState state = new MachineState(SPEC);
+        FeatureState state = new FeatureState(SPEC);
         directory.saveMachines(Map.of("M1", state, "M2", state));
         Path file = directory.directory().resolve(StateDirectory.MACHINES_FILE);
         byte[] bytes = Files.readAllBytes(file);
@@ -118,7 +118,7 @@ class StateFilesTest {
     void version1StateFilesAndModelNamesAreStillRead() throws Exception {
         StateDirectory directory = new StateDirectory(root, SPEC, List.of("GLOBAL"));
         Files.createDirectories(directory.directory());
-        MachineState state = new MachineState(SPEC);
+        FeatureState state = new FeatureState(SPEC);
         state.extract(SPEC, new double[] {70, 1, 3000}, MissingValueStrategy.IMPUTE_LAST);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);

@@ -2,6 +2,7 @@ package io.github.factorytwin.processors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,7 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import org.apache.nifi.components.ConfigVerificationResult;
+import org.apache.nifi.components.ConfigVerificationResult.Outcome;
 import org.apache.nifi.util.MockFlowFile;
 import org.apache.nifi.util.TestRunner;
 import org.junit.jupiter.api.BeforeEach;
@@ -157,21 +161,72 @@ class AnomalyModelFileTest {
     }
 
     @Test
-    void missingCorruptOrMismatchedModelFilesMakeTheProcessorInvalidWithAClearMessage() throws Exception {
+    void aMissingModelFileMakesTheProcessorInvalid() {
+        scorer.assertNotValid();
         String missing = ScoreAnomalyTest.messages(scorer.validate());
-        assertTrue(missing.contains("cannot be used: no such file"), missing);
+        assertTrue(missing.contains(ScoreAnomaly.MODEL_FILE.getDisplayName()), missing);
+    }
+
+    @Test
+    void verificationLoadsTheModelFileAndSaysWhatToFix() throws Exception {
+        assertEquals(
+                List.of(Outcome.FAILED, Outcome.SKIPPED),
+                outcomes(scorer.verify(Map.of())),
+                "no file yet (and no State Directory)");
+        assertTrue(step(scorer, ScoreAnomaly.VERIFY_MODEL_FILE).getExplanation().contains("no such file"));
 
         Files.createDirectories(modelFile.getParent());
         Files.writeString(modelFile, "{\"trees\": []}");
-        String corrupt = ScoreAnomalyTest.messages(scorer.validate());
-        assertTrue(corrupt.contains("Not a ScoreAnomaly model file"), corrupt);
+        scorer.assertValid(); // validation does not read the file: it runs every few seconds
+        ConfigVerificationResult corrupt = step(scorer, ScoreAnomaly.VERIFY_MODEL_FILE);
+        assertEquals(Outcome.FAILED, corrupt.getOutcome());
+        assertTrue(corrupt.getExplanation().contains("Not a ScoreAnomaly model file"), corrupt.getExplanation());
+        assertTrue(corrupt.getExplanation().contains("Point Model File to a model written by TrainAnomalyModel"));
 
         install(modelAt(75, 1), 1_000_000_000_000L);
-        scorer.assertValid();
+        ConfigVerificationResult good = step(scorer, ScoreAnomaly.VERIFY_MODEL_FILE);
+        assertEquals(Outcome.SUCCESSFUL, good.getOutcome(), good.getExplanation());
+        assertTrue(
+                good.getExplanation().contains("100 trees over [temperature, vibration, rpm], trained on 500 readings"),
+                good.getExplanation());
+
         scorer.setProperty(ScoreAnomaly.DERIVED_FEATURES, "DELTA");
-        String mismatch = ScoreAnomalyTest.messages(scorer.validate());
-        assertTrue(mismatch.contains("trained on features [temperature, vibration, rpm]"), mismatch);
-        assertTrue(mismatch.contains("temperature.delta"), mismatch);
+        ConfigVerificationResult mismatch = step(scorer, ScoreAnomaly.VERIFY_MODEL_FILE);
+        assertEquals(Outcome.FAILED, mismatch.getOutcome());
+        assertTrue(
+                mismatch.getExplanation().contains("trained on features [temperature, vibration, rpm]"),
+                mismatch.getExplanation());
+        assertTrue(mismatch.getExplanation().contains("temperature.delta"), mismatch.getExplanation());
+    }
+
+    @Test
+    void aModelFileThatCannotBeUsedKeepsTheProcessorFromStarting() throws Exception {
+        Files.createDirectories(modelFile.getParent());
+        Files.writeString(modelFile, "this is not a model");
+        scorer.enqueue(new AnomalyTestData(3).normal("M001", 2).json());
+        AssertionError refused = assertThrows(AssertionError.class, () -> scorer.run());
+        assertTrue(causes(refused).contains("Not a ScoreAnomaly model file"), causes(refused));
+        scorer.assertQueueNotEmpty(); // nothing was taken: the reading waits for a usable model
+    }
+
+    /** The messages of {@code thrown} and its causes: the mock runner wraps what @OnScheduled threw. */
+    static String causes(Throwable thrown) {
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append(" / ");
+        }
+        return messages.toString();
+    }
+
+    static List<Outcome> outcomes(List<ConfigVerificationResult> results) {
+        return results.stream().map(ConfigVerificationResult::getOutcome).toList();
+    }
+
+    static ConfigVerificationResult step(TestRunner runner, String name) {
+        return runner.verify(Map.of()).stream()
+                .filter(r -> r.getVerificationStepName().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test

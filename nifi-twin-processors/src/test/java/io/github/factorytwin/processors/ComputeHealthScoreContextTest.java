@@ -151,7 +151,7 @@ class ComputeHealthScoreContextTest {
         assertInvalid(runner, "distinct fields");
         runner.setProperty(ComputeHealthScore.OPERATING_CONTEXT_FIELDS, "rpm");
         runner.setProperty(ComputeHealthScore.REGIME_DISTANCE, "0");
-        assertInvalid(runner, "must be above 0 and at most 10");
+        assertInvalid(runner, "must be greater than 0 and at most 10");
         runner.setProperty(ComputeHealthScore.REGIME_DISTANCE, "0.2");
         runner.setProperty(ComputeHealthScore.MAXIMUM_REGIMES, "65");
         runner.assertNotValid();

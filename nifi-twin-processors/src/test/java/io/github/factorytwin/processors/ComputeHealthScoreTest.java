@@ -292,6 +292,48 @@ class ComputeHealthScoreTest {
     }
 
     @Test
+    void fieldsNamedOtherwiseWorkWhenThePropertiesNameThem() throws Exception {
+        Random noise = new Random(5);
+        List<ObjectNode> list = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            double score = i < 100 ? 0.45 : i < 200 ? 0.65 : 0.85; // HEALTHY, WARNING, CRITICAL
+            list.add(reading("M006", T0 + i * STEP, VIB_MEAN + VIB_SD * noise.nextGaussian(), score, noise));
+        }
+        ObjectNode repair = reading("M006", T0 + 250 * STEP, VIB_MEAN, null, noise);
+        repair.put("state", "maintenance");
+        list.add(repair);
+        for (ObjectNode r : list) {
+            r.set("event_time", r.remove("timestamp"));
+            r.set("score", r.remove("anomaly_score"));
+            r.set("condition", r.remove("state"));
+        }
+
+        TestRunner defaults = newRunner();
+        enqueue(defaults, list);
+        defaults.run();
+        defaults.assertTransferCount(ComputeHealthScore.REL_SUCCESS, 0);
+        assertTrue(defaults.getFlowFilesForRelationship(ComputeHealthScore.REL_FAILURE)
+                .get(0)
+                .getAttribute("record.error.message")
+                .contains("timestamp"));
+
+        TestRunner runner = newRunner();
+        runner.setProperty(ComputeHealthScore.TIMESTAMP_FIELD, "event_time");
+        runner.setProperty(ComputeHealthScore.ANOMALY_SCORE_FIELD, "score");
+        runner.setProperty(ComputeHealthScore.STATE_FIELD, "condition");
+        enqueue(runner, list);
+        runner.run();
+        runner.assertTransferCount(ComputeHealthScore.REL_FAILURE, 0);
+        List<JsonNode> alerts = alerts(runner);
+        assertEquals(
+                List.of("RAISED", "ESCALATED", "RECOVERED"),
+                alerts.stream().map(a -> a.get("alert_event").asText()).toList(),
+                "the scores were read");
+        assertEquals("maintenance", alerts.get(2).get("reason").asText(), "the repair was read");
+        assertEquals(T0 + 250 * STEP, alerts.get(2).get("timestamp").asLong(), "the event time was read");
+    }
+
+    @Test
     void stateSurvivesARestart() throws Exception {
         // Reference: one processor sees everything.
         TestRunner reference = newRunner();

@@ -50,6 +50,13 @@ class HostileRecordsTest {
                 3000 + (i % 11));
     }
 
+    /** {@code json}'s numeric timestamp moved by {@code shift} milliseconds. */
+    static String shifted(String json, long shift) {
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("\"timestamp\":(\\d+)").matcher(json);
+        return m.find() ? m.replaceFirst("\"timestamp\":" + (Long.parseLong(m.group(1)) + shift)) : json;
+    }
+
     static List<String> readings(int n) {
         List<String> list = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -204,13 +211,15 @@ class HostileRecordsTest {
     @org.junit.jupiter.api.Test
     void implausibleTimestampsFailTheirRecordAloneAndAFutureOneCannotBlindItsMachine() throws Exception {
         TestRunner runner = runner("health");
-        long now = T0 + 1_000_000;
-        ((ComputeHealthScore) runner.getProcessor()).setClock(() -> now);
-        List<String> records = readings(40);
+        // The readings as if T0 + 1,000 s were now: the processor judges timestamps against the wall clock.
+        long now = System.currentTimeMillis();
+        long shift = now - (T0 + 1_000_000);
+        List<String> records = new ArrayList<>(
+                readings(40).stream().map(r -> shifted(r, shift)).toList());
         String[] bad = {
             "99999999999999999999",
             "-5",
-            String.valueOf(now + 86_400_001L),
+            String.valueOf(now + 2 * 86_400_000L),
             "9223372036854775807",
             "\"-9223372036854775808\"",
             "1.5",
@@ -229,12 +238,13 @@ class HostileRecordsTest {
         assertEquals(40 - bad.length, outcome.success(), outcome.reasons().toString());
 
         // ISO-8601 is read; a reading 23 hours ahead is accepted but does not make the next ones late.
-        String iso = java.time.Instant.ofEpochMilli(T0 + 50_000).toString();
-        String ahead = reading(41).replaceFirst("\"timestamp\":\\d+", "\"timestamp\":" + (now + 23 * 3_600_000L));
-        String next = reading(42).replaceFirst("\"timestamp\":\\d+", "\"timestamp\":\"" + iso + "\"");
+        String iso = java.time.Instant.ofEpochMilli(T0 + 50_000 + shift).toString();
+        String ahead = shifted(reading(41), shift)
+                .replaceFirst("\"timestamp\":\\d+", "\"timestamp\":" + (now + 23 * 3_600_000L));
+        String next = shifted(reading(42), shift).replaceFirst("\"timestamp\":\\d+", "\"timestamp\":\"" + iso + "\"");
         outcome = run(
                 runner,
-                "[" + reading(39).replace("M000", "M001") + "," + ahead.replace("M000", "M001") + ","
+                "[" + shifted(reading(39), shift).replace("M000", "M001") + "," + ahead.replace("M000", "M001") + ","
                         + next.replace("M000", "M001") + "]");
         assertEquals(3, outcome.success(), outcome.reasons().toString());
     }

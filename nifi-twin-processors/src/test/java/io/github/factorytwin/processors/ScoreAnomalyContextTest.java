@@ -135,7 +135,7 @@ class ScoreAnomalyContextTest {
         runner.setProperty(ScoreAnomaly.OPERATING_CONTEXT_FIELDS, "rpm");
         runner.assertValid();
         runner.setProperty(ScoreAnomaly.REGIME_DISTANCE, "0");
-        assertInvalid(runner, "must be above 0 and at most 10");
+        assertInvalid(runner, "must be greater than 0 and at most 10");
         runner.setProperty(ScoreAnomaly.REGIME_DISTANCE, "0.2");
         runner.setProperty(ScoreAnomaly.MAXIMUM_REGIMES, "65");
         runner.assertNotValid();

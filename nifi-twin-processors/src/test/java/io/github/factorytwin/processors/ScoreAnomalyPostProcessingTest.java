@@ -68,6 +68,21 @@ class ScoreAnomalyPostProcessingTest {
             boolean schedule,
             boolean stop)
             throws Exception {
+        return feed(runner, machine, values, from, to, maintenanceAt, schedule, stop, "state");
+    }
+
+    /** As above, with the repair marked in {@code stateField}. */
+    private static List<JsonNode> feed(
+            TestRunner runner,
+            String machine,
+            double[] values,
+            int from,
+            int to,
+            int maintenanceAt,
+            boolean schedule,
+            boolean stop,
+            String stateField)
+            throws Exception {
         List<JsonNode> out = new ArrayList<>();
         boolean first = schedule;
         for (int start = from; start < to; start += 10) {
@@ -80,7 +95,9 @@ class ScoreAnomalyPostProcessingTest {
                         .append(1_700_000_000_000L + i * 60_000L)
                         .append(",\"value\":")
                         .append(values[i])
-                        .append(",\"state\":\"")
+                        .append(",\"")
+                        .append(stateField)
+                        .append("\":\"")
                         .append(i == maintenanceAt ? "maintenance" : "normal")
                         .append("\"}");
             }
@@ -268,6 +285,18 @@ class ScoreAnomalyPostProcessingTest {
     }
 
     @Test
+    void theStateFieldPropertyNamesTheFieldThatMarksARepair() throws Exception {
+        double[] series = shiftedSeries();
+        TestRunner renamed = likelihoodRunner(null);
+        renamed.setProperty(ScoreAnomaly.STATE_FIELD, "status");
+        List<JsonNode> reset = feed(renamed, "S1", series, 0, 550, 400, true, false, "status");
+        assertEquals(0, anomalous(reset, 400, 500), "the repair in 'status' started the machine afresh");
+
+        List<JsonNode> unseen = feed(likelihoodRunner(null), "S1", series, 0, 550, 400, true, false, "status");
+        assertTrue(unseen.get(400).get("is_anomaly").asBoolean(), "the default State Field 'state' is not there");
+    }
+
+    @Test
     void validationSaysWhatToFix() throws Exception {
         TestRunner runner = runner("LIKELIHOOD", null, "0.5");
         runner.setProperty(ScoreAnomaly.ANOMALY_THRESHOLD, "0.95");
@@ -276,7 +305,7 @@ class ScoreAnomalyPostProcessingTest {
         runner.setProperty(ScoreAnomaly.ANOMALY_THRESHOLD, "0.5");
         runner.setProperty(ScoreAnomaly.RANGE_TOLERANCE, "-0.1");
         messages = ScoreAnomalyTest.messages(runner.validate());
-        assertTrue(messages.contains("must be a non-negative number"), messages);
+        assertTrue(messages.contains("must be at least 0 (a fraction of the machine's range"), messages);
         runner.setProperty(ScoreAnomaly.RANGE_TOLERANCE, "abc");
         runner.assertNotValid();
         runner.setProperty(ScoreAnomaly.RANGE_TOLERANCE, "0.05");

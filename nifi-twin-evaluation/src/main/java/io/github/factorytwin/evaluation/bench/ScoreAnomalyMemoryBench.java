@@ -1,6 +1,7 @@
 package io.github.factorytwin.evaluation.bench;
 
 import io.github.factorytwin.anomaly.AnomalyDetector;
+import io.github.factorytwin.anomaly.AnomalyEngine;
 import io.github.factorytwin.anomaly.DerivedFeature;
 import io.github.factorytwin.anomaly.FeatureSpec;
 import io.github.factorytwin.anomaly.MissingValueStrategy;
@@ -90,40 +91,32 @@ public final class ScoreAnomalyMemoryBench {
                 1L,
                 1000,
                 Integer.MAX_VALUE);
-        AnomalyDetector detector = AnomalyDetector.learning(config);
-        ScorePostProcessing.PerMachine postProcessing =
-                post ? new ScorePostProcessing(ScorePostProcessing.Mode.LIKELIHOOD, 1000, 0.05).perMachine() : null;
+        ScorePostProcessing postProcessing = post
+                ? new ScorePostProcessing(ScorePostProcessing.Mode.LIKELIHOOD, 1000, 0.05)
+                : ScorePostProcessing.OFF;
+        AnomalyEngine engine = AnomalyEngine.learning(new AnomalyEngine.Settings(config, postProcessing, true));
         Random random = new Random(1);
         if (scope == AnomalyDetector.Scope.GLOBAL) {
-            AnomalyDetector.Batch warmUp = detector.begin();
+            AnomalyEngine.Batch warmUp = engine.begin();
             for (int i = 0; i < 1000; i++) {
-                warmUp.score("warm-up", "*", reading(random));
+                warmUp.process(new AnomalyEngine.Reading("warm-up", null, null, false, reading(random)));
             }
             warmUp.commit();
         }
         long start = usedHeap();
         for (int r = 0; r < readings; r++) {
             for (int from = 0; from < machines; from += 1000) {
-                AnomalyDetector.Batch batch = detector.begin();
-                ScorePostProcessing.PerMachine.Batch postBatch = postProcessing == null ? null : postProcessing.begin();
+                AnomalyEngine.Batch batch = engine.begin();
                 for (int m = from; m < Math.min(machines, from + 1000); m++) {
                     String id = String.format(Locale.ROOT, "M%07d", m);
-                    double[] raw = reading(random);
-                    AnomalyDetector.Result result = batch.score(id, scope.key(id, null), raw);
-                    if (postBatch != null) {
-                        postBatch.outcome(id, result.score() == null ? Double.NaN : result.score(), raw);
-                    }
+                    batch.process(new AnomalyEngine.Reading(id, null, null, false, reading(random)));
                 }
                 batch.commit();
-                if (postBatch != null) {
-                    postBatch.commit();
-                }
             }
         }
         long used = usedHeap() - start;
         System.out.printf(Locale.ROOT, "%-38s %,10d %,14.1f %,16d%n", name, machines, used / 1e6, used / machines);
-        Reference.reachabilityFence(detector);
-        Reference.reachabilityFence(postProcessing);
+        Reference.reachabilityFence(engine);
     }
 
     private static double[] reading(Random random) {

@@ -1,9 +1,11 @@
 package io.github.factorytwin.evaluation.simulator;
 
 import io.github.factorytwin.anomaly.AnomalyDetector;
+import io.github.factorytwin.anomaly.AnomalyEngine;
 import io.github.factorytwin.anomaly.FeatureSpec;
 import io.github.factorytwin.anomaly.MissingFeatureException;
 import io.github.factorytwin.anomaly.MissingValueStrategy;
+import io.github.factorytwin.anomaly.ScorePostProcessing;
 import io.github.factorytwin.health.Alert;
 import io.github.factorytwin.health.HealthConfig;
 import io.github.factorytwin.health.HealthEngine;
@@ -25,8 +27,7 @@ public final class EnginePipeline {
 
     public static final List<String> SENSORS = List.of("temperature", "vibration", "rpm");
 
-    private final AnomalyDetector anomaly;
-    private final AnomalyDetector.Scope scope;
+    private final AnomalyEngine anomaly;
     private final HealthEngine health;
     /** Where each Operating Regimes context field is among the sensors; empty otherwise. */
     private final int[] contextIndex;
@@ -35,8 +36,9 @@ public final class EnginePipeline {
     private final String description;
 
     public EnginePipeline(AnomalyDetector.Config anomalyConfig, HealthConfig healthConfig) {
-        this.anomaly = AnomalyDetector.learning(anomalyConfig);
-        this.scope = anomalyConfig.scope();
+        // Raw scores, and no reset at maintenance: the pipeline's anomaly engine as the evaluation has always run it.
+        this.anomaly =
+                AnomalyEngine.learning(new AnomalyEngine.Settings(anomalyConfig, ScorePostProcessing.OFF, false));
         this.health = new HealthEngine(healthConfig, null);
         // As ComputeHealthScore reads them: the Operating Regimes context fields, here among the simulator's sensors.
         var context = healthConfig.context();
@@ -86,13 +88,13 @@ public final class EnginePipeline {
         double[] sensors = {reading.temperature(), reading.vibration(), reading.rpm()};
         boolean maintenance = reading.condition() == MachineCondition.MAINTENANCE;
         double score = Double.NaN;
-        AnomalyDetector.Batch batch = anomaly.begin();
+        AnomalyEngine.Batch batch = anomaly.begin();
         try {
-            // The model a reading is scored by, as ScoreAnomaly picks it: one for the fleet, per machine or per type.
-            String scopeKey = scope.key(machine, reading.machineType());
-            AnomalyDetector.Result result = batch.score(machine, scopeKey, sensors);
-            if (result.score() != null) {
-                score = result.score();
+            // ScoreAnomaly's entry point: the engine picks the model (fleet, machine or type) from the reading.
+            AnomalyEngine.Verdict verdict = batch.process(
+                    new AnomalyEngine.Reading(machine, reading.machineType(), null, maintenance, sensors));
+            if (verdict.score() != null) {
+                score = verdict.score();
             }
         } catch (MissingFeatureException | AnomalyDetector.NoModelException e) {
             // a reading the anomaly engine rejects still reaches health without a score

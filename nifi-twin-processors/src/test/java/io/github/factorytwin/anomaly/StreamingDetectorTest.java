@@ -2,76 +2,11 @@ package io.github.factorytwin.anomaly;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 
-class AnomalyDetectorTest {
-
-    /** The three test features plus DELTA, one GLOBAL model after a warm-up of 50, 20 trees. */
-    private static AnomalyDetector.Config deltaConfig() {
-        return new AnomalyDetector.Config(
-                new FeatureSpec(IsolationForestModelTest.NAMES, EnumSet.of(DerivedFeature.DELTA)),
-                MissingValueStrategy.IMPUTE_LAST,
-                AnomalyDetector.Scope.GLOBAL,
-                50,
-                0,
-                20,
-                32,
-                0.6,
-                1L);
-    }
-
-    @Test
-    void uncommittedBatchesLeaveNoTrace() throws Exception {
-        AnomalyDetector.Config config = deltaConfig();
-        AnomalyDetector detector = AnomalyDetector.learning(config);
-        Readings readings = new Readings(3);
-        AnomalyDetector.Batch abandoned = detector.begin();
-        for (int i = 0; i < 60; i++) {
-            abandoned.score("M1", "*", readings.normal());
-        }
-        assertNull(detector.learnedModel("*"));
-        assertEquals(0, detector.machineCount());
-
-        AnomalyDetector.Batch batch = detector.begin();
-        for (int i = 0; i < 60; i++) {
-            Double score = batch.score("M1", "*", readings.normal()).score();
-            // the 50th reading completes the warm-up: the batch's later readings are scored
-            assertEquals(i < 50, score == null, "reading " + i);
-        }
-        assertNull(detector.learnedModel("*"), "installed only when the batch commits");
-        batch.commit();
-        assertNotNull(detector.learnedModel("*"));
-        AnomalyDetector.Result result = detector.begin().score("M1", "*", Readings.vibrationSpike());
-        assertTrue(result.anomalous());
-        assertEquals("vibration", result.explanation().feature());
-    }
-
-    @Test
-    void aForgottenMachineStartsItsDerivedFeaturesAfresh() throws Exception {
-        AnomalyDetector.Config config = deltaConfig();
-        AnomalyDetector detector = AnomalyDetector.learning(config);
-        AnomalyDetector.Batch batch = detector.begin();
-        batch.score("M1", "*", new double[] {70, 1.0, 3000});
-        double[] delta =
-                batch.score("M1", "*", new double[] {72, 1.5, 3000}).features().values();
-        assertEquals(2.0, delta[3], 1e-9, "the change since the previous reading");
-        batch.forgetMachine("M1");
-        double[] fresh =
-                batch.score("M1", "*", new double[] {75, 1.5, 3000}).features().values();
-        assertEquals(0.0, fresh[3], 0.0, "no previous reading after the machine was forgotten");
-        batch.forgetMachine("M1");
-        assertThrows(
-                MissingFeatureException.class,
-                () -> batch.score("M1", "*", new double[] {Double.NaN, 1.5, 3000}),
-                "no earlier value to impute from");
-        batch.commit();
-        assertEquals(1, detector.machineCount());
-    }
+class StreamingDetectorTest {
 
     @Test
     void retrainingFollowsTheSlidingSampleAndSkipsAnomalies() throws Exception {
@@ -115,7 +50,7 @@ class AnomalyDetectorTest {
         double repeat = damped.update(Readings.vibrationSpike());
         assertTrue(first > 0.9);
         assertEquals(first / 2, repeat, 1e-12, "the same level again is damped");
-        assertEquals(first, damped.detect(Readings.vibrationSpike()).result().score(), 1e-12, "detect() is raw");
+        assertEquals(first, damped.detect(Readings.vibrationSpike()).score(), 1e-12, "detect() is undamped");
     }
 
     @Test

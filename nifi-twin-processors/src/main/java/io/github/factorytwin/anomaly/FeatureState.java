@@ -6,17 +6,17 @@ import java.util.List;
 
 /**
  * What feature extraction remembers about one machine: its last valid value of each raw field and a short rolling
- * window per field. Not thread-safe: an instance is either owned by one batch (a private copy) or published
- * unchanged in the shared map (copy-on-write, see {@link AnomalyDetector}).
+ * window per field. Part of a machine's {@link MachineHistory}. Not thread-safe: an instance is either owned by one
+ * batch (a private copy) or published unchanged in the engine's registry (copy-on-write, see {@link AnomalyEngine}).
  */
-public final class MachineState {
+public final class FeatureState {
 
     private final double[] last;
     private final double[][] window;
     private final int[] filled;
     private final int[] next;
 
-    public MachineState(FeatureSpec spec) {
+    public FeatureState(FeatureSpec spec) {
         int k = spec.rawCount();
         last = new double[k];
         Arrays.fill(last, Double.NaN);
@@ -26,7 +26,7 @@ public final class MachineState {
         next = new int[k];
     }
 
-    private MachineState(MachineState other) {
+    private FeatureState(FeatureState other) {
         last = other.last.clone();
         window = new double[other.window.length][];
         for (int i = 0; i < window.length; i++) {
@@ -36,8 +36,8 @@ public final class MachineState {
         next = other.next.clone();
     }
 
-    public MachineState copy() {
-        return new MachineState(this);
+    public FeatureState copy() {
+        return new FeatureState(this);
     }
 
     /** Writes this state (for {@link StateDirectory}); {@link #read} reads it back for the same spec. */
@@ -61,8 +61,8 @@ public final class MachineState {
     }
 
     /** Reads a state written by {@link #write} for {@code spec}, checking every count and index. */
-    static MachineState read(FeatureSpec spec, java.io.DataInputStream in) throws java.io.IOException {
-        MachineState state = new MachineState(spec);
+    static FeatureState read(FeatureSpec spec, java.io.DataInputStream in) throws java.io.IOException {
+        FeatureState state = new FeatureState(spec);
         int k = in.readInt();
         int w = in.readInt();
         int expectedWindow = state.window.length == 0 ? 0 : state.window[0].length;

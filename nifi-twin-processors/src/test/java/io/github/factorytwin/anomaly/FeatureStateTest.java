@@ -23,7 +23,7 @@ class MachineStateTest {
 
     @Test
     void deltaIsTheChangeSinceThePreviousReadingAndWindowTheDeviationFromRecentReadings() throws Exception {
-        MachineState state = new MachineState(SPEC);
+        FeatureState state = new FeatureState(SPEC);
         assertArrayEquals(new double[] {1, 10, 0, 0, 0, 0}, extract(state, 1, 10), 1e-12);
         assertArrayEquals(new double[] {2, 10, 1, 0, 0, 0}, extract(state, 2, 10), 1e-12);
         // window {1, 2}: mean 1.5, sample std 0.7071; v window {10, 10} is flat: x equal to mean gives 0
@@ -38,7 +38,7 @@ class MachineStateTest {
 
     @Test
     void imputeLastUsesTheMachinesLastValueAndDoesNotMoveItsState() throws Exception {
-        MachineState state = new MachineState(SPEC);
+        FeatureState state = new FeatureState(SPEC);
         assertThrows(
                 MissingFeatureException.class,
                 () -> state.extract(SPEC, new double[] {Double.NaN, 1}, MissingValueStrategy.IMPUTE_LAST),
@@ -56,7 +56,7 @@ class MachineStateTest {
 
     @Test
     void failRejectsAMissingValueWithTheFieldName() {
-        MachineState state = new MachineState(new FeatureSpec(List.of("t", "v"), Set.of()));
+        FeatureState state = new FeatureState(new FeatureSpec(List.of("t", "v"), Set.of()));
         MissingFeatureException e = assertThrows(
                 MissingFeatureException.class,
                 () -> state.extract(
@@ -66,7 +66,7 @@ class MachineStateTest {
         assertTrue(e.getMessage().contains("'v'"), e.getMessage());
     }
 
-    private static double[] extract(MachineState state, double t, double v) throws MissingFeatureException {
+    private static double[] extract(FeatureState state, double t, double v) throws MissingFeatureException {
         return state.extract(SPEC, new double[] {t, v}, MissingValueStrategy.FAIL)
                 .values();
     }

@@ -4,22 +4,23 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 
 /**
- * The score post-processing state of one machine (see {@link ScorePostProcessing}): its {@link AnomalyLikelihood}
- * (LIKELIHOOD) and its {@link RangeGuard} (with a range tolerance), fed in reading order. Not thread-safe.
+ * The score post-processing state of one machine (see {@link ScorePostProcessing}, part of its {@link
+ * MachineHistory}): its {@link AnomalyLikelihood} (LIKELIHOOD) and its {@link RangeGuard} (with a range tolerance),
+ * fed in reading order. Not thread-safe.
  *
  * <p>The range check is on probation for the machine's first {@link ScorePostProcessing#startUp()} readings: they
  * only teach it the machine's range. Without that, a machine that starts (or starts afresh after maintenance)
  * while the model already scores would have a range of two readings at its third, and almost any value would
  * leave it.
  */
-public final class MachinePostProcessing {
+public final class PostProcessingState {
 
     private final ScorePostProcessing settings;
     private final AnomalyLikelihood likelihood;
     private final RangeGuard range;
     private long readings;
 
-    MachinePostProcessing(ScorePostProcessing settings) {
+    PostProcessingState(ScorePostProcessing settings) {
         this.settings = settings;
         this.likelihood = settings.mode() == ScorePostProcessing.Mode.LIKELIHOOD
                 ? new AnomalyLikelihood(AnomalyLikelihood.Config.forStartUp(settings.startUp()))
@@ -28,39 +29,39 @@ public final class MachinePostProcessing {
     }
 
     /** A deep copy: changes to either do not show in the other. */
-    MachinePostProcessing copy() {
-        MachinePostProcessing copy = new MachinePostProcessing(
+    PostProcessingState copy() {
+        PostProcessingState copy = new PostProcessingState(
                 settings, likelihood == null ? null : likelihood.copy(), range == null ? null : range.copy());
         copy.readings = readings;
         return copy;
     }
 
-    private MachinePostProcessing(ScorePostProcessing settings, AnomalyLikelihood likelihood, RangeGuard range) {
+    private PostProcessingState(ScorePostProcessing settings, AnomalyLikelihood likelihood, RangeGuard range) {
         this.settings = settings;
         this.likelihood = likelihood;
         this.range = range;
     }
 
     /** Post-processes the raw score of the machine's next reading; says whether (and why) the range check fired. */
-    public ScorePostProcessing.Outcome outcome(double rawScore, double... values) {
+    public PostProcessedScore apply(double rawScore, double... values) {
         readings++;
         double score = likelihood == null ? rawScore : likelihood.update(rawScore);
         if (range == null) {
-            return new ScorePostProcessing.Outcome(score, -1, Double.NaN, Double.NaN);
+            return new PostProcessedScore(score, -1, Double.NaN, Double.NaN);
         }
         int outside = readings > settings.startUp() ? range.outsideFeature(values) : -1;
         double low = outside < 0 ? Double.NaN : range.min(outside);
         double high = outside < 0 ? Double.NaN : range.max(outside);
         range.learn(values);
         if (Double.isNaN(score) || outside < 0) {
-            return new ScorePostProcessing.Outcome(score, -1, Double.NaN, Double.NaN);
+            return new PostProcessedScore(score, -1, Double.NaN, Double.NaN);
         }
-        return new ScorePostProcessing.Outcome(1.0, outside, low, high);
+        return new PostProcessedScore(1.0, outside, low, high);
     }
 
-    /** The reported score of the machine's next reading: {@link #outcome}'s score. */
+    /** The reported score of the machine's next reading: {@link #apply}'s score. */
     public double process(double rawScore, double... values) {
-        return outcome(rawScore, values).score();
+        return apply(rawScore, values).score();
     }
 
     /** Writes the state (not the settings: the reader supplies the same ones). */
@@ -75,8 +76,8 @@ public final class MachinePostProcessing {
     }
 
     /** Reads a state {@link #write} wrote with the same settings, checking every count. */
-    static MachinePostProcessing read(ScorePostProcessing settings, SizedInput in) throws IOException {
-        MachinePostProcessing state = new MachinePostProcessing(settings);
+    static PostProcessingState read(ScorePostProcessing settings, SizedInput in) throws IOException {
+        PostProcessingState state = new PostProcessingState(settings);
         state.readings = in.readLong();
         if (state.readings < 0) {
             throw new ModelFormatException("Invalid reading count " + state.readings);

@@ -3,7 +3,6 @@ package io.github.factorytwin.anomaly;
 import io.github.factorytwin.context.RegimeFinder;
 import io.github.factorytwin.context.Regimes;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -11,21 +10,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Conditions the learned models on the operating context: a reading's model key is its scope key and the
- * operating regime its context fields fall into within that scope ({@link RegimeFinder}). Each regime thus has its
- * own model and warm-up, so a change of regime is not an anomaly (the new regime's readings are learned, or scored
- * by the model of that regime), while a deviation within a regime is.
+ * The operating regimes of each model scope key, for conditioning the learned models on the operating context:
+ * {@link #regimeOf} names the regime a reading's context fields fall into within its scope key ({@link
+ * RegimeFinder}), which the engine makes part of the model key ({@link AnomalyEngine.Reading#regime()}). Each
+ * regime thus has its own model and warm-up, so a change of regime is not an anomaly (the new regime's readings are
+ * learned, or scored by that regime's model), while a deviation within a regime is.
  *
  * <p>Memory: the regimes of at most {@code maxScopes} scope keys (least recently used dropped, saved first when
- * they hold a regime not saved yet), each at most the finder's maximum regimes. Persistence: a regime's index is
+ * they hold a regime not saved yet), each at most the finder's maximum regimes. Persistence: a regime's number is
  * part of model keys, so the regimes of a scope must be saved before any model of a new regime is ({@link
  * #saveNewRegimes}, called before a model is saved); they are only appended, so a later save is a superset.
  * Thread-safe (one lock: the work per reading is a few comparisons).
  */
-public final class RegimeModelKeys {
-
-    /** Between the scope key and the regime number in a model key (a number ends it, so keys never collide). */
-    static final String SEPARATOR = " | regime ";
+public final class ScopeRegimes {
 
     /** Where the regimes of a scope key are kept across restarts. */
     public interface Store {
@@ -42,8 +39,6 @@ public final class RegimeModelKeys {
 
     private static final class Scope {
         final Regimes regimes;
-        /** The model key of each regime (made once). */
-        String[] keys = new String[0];
         /** Readings joined since the regimes were last saved. */
         boolean moved;
 
@@ -52,7 +47,11 @@ public final class RegimeModelKeys {
         }
     }
 
+    private final AnomalyDetector.Scope scope;
     private final RegimeFinder finder;
+    /** The names of the regimes: their numbers from 1 (made once). */
+    private final String[] names;
+
     private final int fields;
     private final Store store;
     private final Problems problems;
@@ -61,15 +60,27 @@ public final class RegimeModelKeys {
     private final Set<String> unsaved = new LinkedHashSet<>();
 
     /**
+     * @param scope which readings share a model (and so a set of regimes)
      * @param fields context fields per reading
      * @param maxScopes scope keys whose regimes are kept in memory
      * @param store where regimes are kept across restarts; null for none
      */
-    public RegimeModelKeys(RegimeFinder finder, int fields, int maxScopes, Store store, Problems problems) {
+    public ScopeRegimes(
+            AnomalyDetector.Scope scope,
+            RegimeFinder finder,
+            int fields,
+            int maxScopes,
+            Store store,
+            Problems problems) {
         if (maxScopes < 1) {
             throw new IllegalArgumentException("at least one scope key must be kept");
         }
+        this.scope = scope;
         this.finder = finder;
+        this.names = new String[finder.maxRegimes()];
+        for (int r = 0; r < names.length; r++) {
+            names[r] = String.valueOf(r + 1);
+        }
         this.fields = fields;
         this.store = store;
         this.problems = problems;
@@ -88,29 +99,27 @@ public final class RegimeModelKeys {
     }
 
     /**
-     * The key of the model that scores a reading of scope {@code scopeKey} with operating context {@code context};
-     * null when the context is incomplete (a value missing or not finite).
+     * The regime of a reading of machine {@code machineId} (of type {@code machineType}) with operating context
+     * {@code context} within its scope key: its number from 1; null when the context is incomplete (a value
+     * missing or not finite).
      */
-    public synchronized String modelKey(String scopeKey, double[] context) {
-        Scope scope = scopes.get(scopeKey);
-        if (scope == null) {
-            scope = load(scopeKey);
-            scopes.put(scopeKey, scope);
+    public synchronized String regimeOf(String machineId, String machineType, double[] context) {
+        String scopeKey = scope.key(machineId, machineType);
+        Scope found = scopes.get(scopeKey);
+        if (found == null) {
+            found = load(scopeKey);
+            scopes.put(scopeKey, found);
         }
-        int regime = finder.assign(scope.regimes, context);
+        int before = found.regimes.count();
+        int regime = finder.assign(found.regimes, context);
         if (regime < 0) {
             return null;
         }
-        scope.moved = true;
-        if (regime >= scope.keys.length) {
-            int from = scope.keys.length;
-            scope.keys = Arrays.copyOf(scope.keys, scope.regimes.count());
-            for (int r = from; r < scope.keys.length; r++) {
-                scope.keys[r] = scopeKey + SEPARATOR + (r + 1);
-            }
+        found.moved = true;
+        if (found.regimes.count() > before) {
             unsaved.add(scopeKey);
         }
-        return scope.keys[regime];
+        return names[regime];
     }
 
     /** Regimes found so far for {@code scopeKey} (0 when it is not in memory). */
@@ -131,9 +140,9 @@ public final class RegimeModelKeys {
     /** Saves every scope whose regimes changed (their centres follow the readings): call when stopping. */
     public synchronized void saveAll() {
         unsaved.clear();
-        scopes.forEach((key, scope) -> {
-            if (scope.moved) {
-                save(key, scope);
+        scopes.forEach((key, found) -> {
+            if (found.moved) {
+                save(key, found);
             }
         });
     }
@@ -148,21 +157,16 @@ public final class RegimeModelKeys {
                 regimes = new Regimes(fields);
             }
         }
-        Scope scope = new Scope(regimes);
-        scope.keys = new String[regimes.count()];
-        for (int r = 0; r < scope.keys.length; r++) {
-            scope.keys[r] = scopeKey + SEPARATOR + (r + 1);
-        }
-        return scope;
+        return new Scope(regimes);
     }
 
-    private void save(String scopeKey, Scope scope) {
-        if (store == null || scope == null) {
+    private void save(String scopeKey, Scope found) {
+        if (store == null || found == null) {
             return;
         }
         try {
-            store.save(scopeKey, scope.regimes);
-            scope.moved = false;
+            store.save(scopeKey, found.regimes);
+            found.moved = false;
         } catch (IOException | RuntimeException e) {
             problems.report("save", scopeKey, e);
         }
