@@ -3,6 +3,7 @@ package io.github.factorytwin.evaluation;
 import io.github.factorytwin.anomaly.AnomalyDetector;
 import io.github.factorytwin.anomaly.FeatureSpec;
 import io.github.factorytwin.anomaly.MissingValueStrategy;
+import io.github.factorytwin.context.OperatingContext;
 import io.github.factorytwin.evaluation.simulator.AlertGroundTruth;
 import io.github.factorytwin.evaluation.simulator.EnginePipeline;
 import io.github.factorytwin.health.HealthConfig;
@@ -13,6 +14,7 @@ import io.github.factorytwin.simulator.Reading;
 import io.github.factorytwin.simulator.SensorRange;
 import io.github.factorytwin.simulator.SimulationSettings;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -97,17 +99,34 @@ final class SimulatorEvaluation {
      */
     static EnginePipeline flowDefaults() {
         return new EnginePipeline(
-                new AnomalyDetector.Config(
-                        new FeatureSpec(EnginePipeline.SENSORS, Set.of()),
-                        MissingValueStrategy.IMPUTE_LAST,
-                        AnomalyDetector.Scope.GLOBAL,
-                        1000,
-                        0,
-                        100,
-                        256,
-                        0.6,
-                        42L),
+                flowAnomalyConfig(),
                 healthDefaults(Integer.parseInt(ComputeHealthScore.BASELINE_SIZE.getDefaultValue())));
+    }
+
+    /**
+     * The flow's settings with ScoreAnomaly's Operating Context Fields = rpm (regime defaults): a model per speed
+     * regime.
+     */
+    static EnginePipeline rpmContext() {
+        return new EnginePipeline(
+                flowAnomalyConfig(),
+                OperatingContext.regimes(
+                        List.of("rpm"), OperatingContext.DEFAULT_REGIME_DISTANCE, OperatingContext.DEFAULT_MAX_REGIMES),
+                healthDefaults(Integer.parseInt(ComputeHealthScore.BASELINE_SIZE.getDefaultValue())));
+    }
+
+    /** ScoreAnomaly as the flow sets it (GLOBAL model, warm-up 1000, threshold 0.6). */
+    private static AnomalyDetector.Config flowAnomalyConfig() {
+        return new AnomalyDetector.Config(
+                new FeatureSpec(EnginePipeline.SENSORS, Set.of()),
+                MissingValueStrategy.IMPUTE_LAST,
+                AnomalyDetector.Scope.GLOBAL,
+                1000,
+                0,
+                100,
+                256,
+                0.6,
+                42L);
     }
 
     /** ComputeHealthScore's property defaults, with the given baseline size. */
@@ -165,6 +184,8 @@ final class SimulatorEvaluation {
         record Variant(String key, String label, Pipeline pipeline, long warmUpMillis) {}
         for (Variant v : new Variant[] {
             new Variant("simulator", "flow settings", of(flowDefaults()), 2 * 3_600_000L),
+            new Variant(
+                    "simulator.anomaly_context", "ScoreAnomaly with rpm as context", of(rpmContext()), 2 * 3_600_000L),
             new Variant("simulator.long_baseline", "3 h per-machine learning", of(longBaseline()), 4 * 3_600_000L),
             new Variant("simulator.flag_everything", "flag every reading", flagEverything(), 2 * 3_600_000L)
         }) {
