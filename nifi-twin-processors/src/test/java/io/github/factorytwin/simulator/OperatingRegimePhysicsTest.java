@@ -38,8 +38,10 @@ class OperatingRegimePhysicsTest {
     void everySensorFollowsTheRegimeTemperatureWithAThermalLag() {
         for (List<Reading> machine : healthyDay()) {
             double[] rpm = machine.stream().mapToDouble(Reading::rpm).toArray();
-            double[] vibration = machine.stream().mapToDouble(Reading::vibration).toArray();
-            double[] temperature = machine.stream().mapToDouble(Reading::temperature).toArray();
+            double[] vibration =
+                    machine.stream().mapToDouble(Reading::vibration).toArray();
+            double[] temperature =
+                    machine.stream().mapToDouble(Reading::temperature).toArray();
             assertTrue(correlation(rpm, vibration) > 0.9, "vibration follows the speed");
             assertTrue(correlation(rpm, temperature) > 0.6, "temperature follows the load");
             int steps = 0;
