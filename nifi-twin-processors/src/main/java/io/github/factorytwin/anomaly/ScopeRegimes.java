@@ -20,7 +20,8 @@ import java.util.Set;
  * they hold a regime not saved yet), each at most the finder's maximum regimes. Persistence: a regime's number is
  * part of model keys, so the regimes of a scope must be saved before any model of a new regime is ({@link
  * #saveNewRegimes}, called before a model is saved); they are only appended, so a later save is a superset.
- * Thread-safe (one lock: the work per reading is a few comparisons).
+ * Regimes are not part of an engine batch: a FlowFile that is rolled back leaves the regimes its readings opened
+ * (its replay finds them again). Thread-safe (one lock: the work per reading is a few comparisons).
  */
 public final class ScopeRegimes {
 
