@@ -102,6 +102,8 @@ PARAMETERS = {
     "Warm-up Size": ("1000", "Readings learned before scoring starts (LEARN_FROM_STREAM)."),
     "Anomaly State Directory": ("/opt/nifi/twin-models/score-anomaly-state",
                                 "Where ScoreAnomaly keeps learned models and per-machine state across restarts."),
+    "Retrain Interval": ("1000", "Refit the learned model after this many readings judged normal (0 = never: a slow "
+                                 "benign drift then looks more and more anomalous)."),
     "Number of Trees": ("100", "Isolation Forest trees."),
     "Subsample Size": ("256", "Isolation Forest subsample per tree."),
     "Anomaly Threshold": ("0.6", "Score (0..1) at or above which a reading is anomalous."),
@@ -352,6 +354,7 @@ def factory_twin():
                          "Feature Fields": f.p("Feature Fields"), "Model Source": f.p("Model Source"),
                          "Model File": f.p("Model File"), "Warm-up Size": f.p("Warm-up Size"),
                          "Model Scope": f.p("Model Scope"), "Number of Trees": f.p("Number of Trees"),
+                         "Retrain Interval": f.p("Retrain Interval"),
                          "Subsample Size": f.p("Subsample Size"), "Anomaly Threshold": f.p("Anomaly Threshold"),
                          "State Directory": f.p("Anomaly State Directory"),
                          "Machine ID Field": "machine_id", "Machine Type Field": "machine_type"}, 0, 750)

@@ -8,12 +8,15 @@ import io.github.factorytwin.evaluation.simulator.AlertGroundTruth;
 import io.github.factorytwin.evaluation.simulator.EnginePipeline;
 import io.github.factorytwin.health.HealthConfig;
 import io.github.factorytwin.processors.ComputeHealthScore;
+import io.github.factorytwin.processors.ScoreAnomaly;
 import io.github.factorytwin.simulator.FactorySimulator;
 import io.github.factorytwin.simulator.FleetDefinition;
 import io.github.factorytwin.simulator.Reading;
+import io.github.factorytwin.simulator.Scenarios;
 import io.github.factorytwin.simulator.SensorRange;
 import io.github.factorytwin.simulator.SimulationSettings;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -35,9 +38,20 @@ final class SimulatorEvaluation {
     }
 
     /** The evaluated fleet: the flow's settings (10 machines, 2 s, MTBF 8 h, fault 0.001). */
-    record Fleet(int machines, long intervalMillis, long mtbfMillis, double faultProbability, long seed, double days) {
+    record Fleet(
+            int machines,
+            long intervalMillis,
+            long mtbfMillis,
+            double faultProbability,
+            long seed,
+            double days,
+            Scenarios scenarios) {
         static Fleet of(double days) {
-            return new Fleet(10, 2_000, 8 * 3_600_000L, 0.001, 42, days);
+            return new Fleet(10, 2_000, 8 * 3_600_000L, 0.001, 42, days, Scenarios.NONE);
+        }
+
+        Fleet with(Scenarios scenarios) {
+            return new Fleet(machines, intervalMillis, mtbfMillis, faultProbability, seed, days, scenarios);
         }
 
         SimulationSettings settings() {
@@ -50,7 +64,8 @@ final class SimulatorEvaluation {
                             new SensorRange(1000, 5000)),
                     intervalMillis,
                     mtbfMillis,
-                    faultProbability);
+                    faultProbability,
+                    scenarios);
         }
     }
 
@@ -70,9 +85,10 @@ final class SimulatorEvaluation {
             truth.observe(
                     reading.machineId(),
                     reading.timestamp(),
-                    reading.condition().token(),
+                    AlertGroundTruth.State.of(reading.condition().token()),
                     verdict.raised(),
-                    verdict.inAlarm());
+                    verdict.inAlarm(),
+                    verdict.anomalous());
             count++;
         }
         log.printf(Locale.ROOT, "scorecard: simulator: %,d readings through %s%n", count, pipeline.description());
@@ -94,13 +110,42 @@ final class SimulatorEvaluation {
     }
 
     /**
-     * The flow's settings (flows/tools/generate-flows.py: GLOBAL model, warm-up 1000, threshold 0.6)
-     * and ComputeHealthScore's property defaults.
+     * The flow's settings (flows/tools/generate-flows.py: GLOBAL model, warm-up 1000, threshold 0.6, Retrain Interval
+     * 1000) and the processors' other property defaults (Retraining Sample Size, Learning Guard, health).
      */
     static EnginePipeline flowDefaults() {
-        return new EnginePipeline(
-                flowAnomalyConfig(),
-                healthDefaults(Integer.parseInt(ComputeHealthScore.BASELINE_SIZE.getDefaultValue())));
+        return new EnginePipeline(flowAnomalyConfig(), flowHealth());
+    }
+
+    /** The flow's settings without the anomaly model's adaptation (Retrain Interval 0: the warm-up model is kept). */
+    static EnginePipeline withoutAdaptation() {
+        return new EnginePipeline(flowAnomalyConfig().withRetrainInterval(0), flowHealth());
+    }
+
+    /** The flow's settings, retraining without the guard (Learning Guard 1: every reading is learned). */
+    static EnginePipeline withoutGuard() {
+        return new EnginePipeline(flowAnomalyConfig().withLearningGuard(AnomalyDetector.Config.NO_GUARD), flowHealth());
+    }
+
+    private static AnomalyDetector.Config flowAnomalyConfig() {
+        double guard = Double.parseDouble(ScoreAnomaly.LEARNING_GUARD.getDefaultValue());
+        return new AnomalyDetector.Config(
+                new FeatureSpec(EnginePipeline.SENSORS, Set.of()),
+                MissingValueStrategy.IMPUTE_LAST,
+                AnomalyDetector.Scope.GLOBAL,
+                1000,
+                1000,
+                100,
+                256,
+                0.6,
+                42L,
+                Integer.parseInt(ScoreAnomaly.RETRAINING_SAMPLE_SIZE.getDefaultValue()),
+                Integer.MAX_VALUE,
+                guard >= 1 ? AnomalyDetector.Config.NO_GUARD : guard);
+    }
+
+    private static HealthConfig flowHealth() {
+        return healthDefaults(Integer.parseInt(ComputeHealthScore.BASELINE_SIZE.getDefaultValue()));
     }
 
     /**
@@ -112,22 +157,9 @@ final class SimulatorEvaluation {
                 flowAnomalyConfig(),
                 OperatingContext.regimes(
                         List.of("rpm"), OperatingContext.DEFAULT_REGIME_DISTANCE, OperatingContext.DEFAULT_MAX_REGIMES),
-                healthDefaults(Integer.parseInt(ComputeHealthScore.BASELINE_SIZE.getDefaultValue())));
+                flowHealth());
     }
 
-    /** ScoreAnomaly as the flow sets it (GLOBAL model, warm-up 1000, threshold 0.6). */
-    private static AnomalyDetector.Config flowAnomalyConfig() {
-        return new AnomalyDetector.Config(
-                new FeatureSpec(EnginePipeline.SENSORS, Set.of()),
-                MissingValueStrategy.IMPUTE_LAST,
-                AnomalyDetector.Scope.GLOBAL,
-                1000,
-                0,
-                100,
-                256,
-                0.6,
-                42L);
-    }
 
     /** ComputeHealthScore's property defaults, with the given baseline size. */
     static HealthConfig healthDefaults(int baselineSize) {
@@ -178,55 +210,123 @@ final class SimulatorEvaluation {
         };
     }
 
+    /** The scenarios the scorecard runs: the plain fleet and one per {@link Scenarios} kind, all seeded alike. */
+    record Scenario(String key, String label, Scenarios scenarios) {}
+
+    static final List<Scenario> SCENARIOS = List.of(
+            new Scenario("", "", Scenarios.NONE),
+            // a daily ambient cycle of +-15% of the temperature range (+-6 degrees on 60..100)
+            new Scenario("ambient_drift", "ambient drift", new Scenarios(0.15, 86_400_000L, 0, 0)),
+            // every 8 h the next duty: usual, light (2..35% rpm) or heavy (65..98% rpm)
+            new Scenario("duty_changes", "duty changes", new Scenarios(0, 1, 8 * 3_600_000L, 0)),
+            // half of the faults clear by themselves part-way through their degradation
+            new Scenario("faults_that_end", "faults that end", new Scenarios(0, 1, 0, 0.5)));
+
     static void run(ScorecardReport report, PrintStream log, double days) {
-        Fleet fleet = Fleet.of(days);
-        String rule = "TP = RAISED during the degradation before a failure; false = RAISED while normal";
+        String rule = "TP = RAISED during the degradation before a failure (or of a fault that ended); false = RAISED"
+                + " while normal";
         record Variant(String key, String label, Pipeline pipeline, long warmUpMillis) {}
-        for (Variant v : new Variant[] {
-            new Variant("simulator", "flow settings", of(flowDefaults()), 2 * 3_600_000L),
-            new Variant(
-                    "simulator.anomaly_context", "ScoreAnomaly with rpm as context", of(rpmContext()), 2 * 3_600_000L),
-            new Variant("simulator.long_baseline", "3 h per-machine learning", of(longBaseline()), 4 * 3_600_000L),
-            new Variant("simulator.flag_everything", "flag every reading", flagEverything(), 2 * 3_600_000L)
-        }) {
-            AlertGroundTruth.Result r = run(fleet, v.pipeline(), v.warmUpMillis(), log);
-            String prefix = v.key() + ".";
-            report.number(prefix + "precision", r.precision());
-            report.number(prefix + "recall", r.recall());
-            report.number(prefix + "f1", r.f1());
-            report.number(prefix + "false_alerts_per_machine_day", r.falseAlertsPerMachineDay());
-            report.number(prefix + "missed_failure_rate", r.missedFailureRate());
-            report.number(prefix + "lead_time_median_s", r.medianLeadSeconds());
-            report.number(prefix + "failures", r.failures());
-            report.number(prefix + "alerts", r.alerts());
-            report.number(prefix + "machine_days", r.machineDays());
-            r.readings().report(report, prefix + "readings.");
-            report.text(prefix + "pipeline", v.pipeline().description());
-            String part = "simulator (" + v.label() + ")";
-            report.row(
-                    part,
-                    "alerts: precision / recall / F1 / false alerts per machine-day / missed-failure rate",
-                    ScorecardReport.fmt(r.precision(), 3) + " / " + ScorecardReport.fmt(r.recall(), 3) + " / "
-                            + ScorecardReport.fmt(r.f1(), 3) + " / "
-                            + ScorecardReport.fmt(r.falseAlertsPerMachineDay(), 2) + " / "
-                            + ScorecardReport.fmt(r.missedFailureRate(), 3),
-                    r.truePositiveAlerts() + " TP / " + r.alerts() + " RAISED (" + r.lateAlerts() + " late), "
-                            + r.falseAlerts() + " false over " + ScorecardReport.fmt(r.machineDays(), 1)
-                            + " machine-days; " + r.detectedFailures() + " of " + r.failures()
-                            + " failures warned; " + rule);
-            DetectionCounts readings = r.readings();
-            report.row(
-                    part,
-                    "readings in alarm: " + DetectionCounts.RATES,
-                    readings.rates(),
-                    "in alarm = health status WARNING or CRITICAL; abnormal = degrading; " + readings.tp() + " TP, "
-                            + readings.fp() + " FP, " + readings.fn() + " FN, " + readings.tn() + " TN");
-            report.row(
-                    part,
-                    "median warning lead time (s)",
-                    ScorecardReport.fmt(r.medianLeadSeconds(), 0),
-                    "failure time minus first RAISED in its degradation; " + fleet.machines() + " machines, "
-                            + fleet.days() + " simulated days, seed " + fleet.seed());
+        for (Scenario scenario : SCENARIOS) {
+            Fleet fleet = Fleet.of(days).with(scenario.scenarios());
+            boolean plain = scenario.key().isEmpty();
+            String base = plain ? "simulator" : "simulator." + scenario.key();
+            String on = plain ? "" : scenario.label() + ", ";
+            List<Variant> variants = new ArrayList<>(List.of(
+                    new Variant(base, on + "flow settings", of(flowDefaults()), 2 * 3_600_000L),
+                    new Variant(base + ".no_adaptation", on + "no retraining", of(withoutAdaptation()), 2 * 3_600_000L),
+                    new Variant(
+                            base + ".no_guard", on + "retraining without guard", of(withoutGuard()), 2 * 3_600_000L)));
+            if (plain) {
+                variants.add(new Variant(
+                        "simulator.anomaly_context",
+                        "ScoreAnomaly with rpm as context",
+                        of(rpmContext()),
+                        2 * 3_600_000L));
+                variants.add(new Variant(
+                        "simulator.long_baseline", "3 h per-machine learning", of(longBaseline()), 4 * 3_600_000L));
+                variants.add(new Variant(
+                        "simulator.flag_everything", "flag every reading", flagEverything(), 2 * 3_600_000L));
+            }
+            for (Variant v : variants) {
+                report(
+                        report,
+                        fleet,
+                        v.key(),
+                        v.label(),
+                        run(fleet, v.pipeline(), v.warmUpMillis(), log),
+                        rule,
+                        v.pipeline());
+            }
         }
+    }
+
+    private static void report(
+            ScorecardReport report,
+            Fleet fleet,
+            String key,
+            String label,
+            AlertGroundTruth.Result r,
+            String rule,
+            Pipeline pipeline) {
+        String prefix = key + ".";
+        report.number(prefix + "precision", r.precision());
+        report.number(prefix + "recall", r.recall());
+        report.number(prefix + "f1", r.f1());
+        report.number(prefix + "false_alerts_per_machine_day", r.falseAlertsPerMachineDay());
+        report.number(prefix + "missed_failure_rate", r.missedFailureRate());
+        report.number(prefix + "lead_time_median_s", r.medianLeadSeconds());
+        report.number(prefix + "failures", r.failures());
+        report.number(prefix + "alerts", r.alerts());
+        report.number(prefix + "machine_days", r.machineDays());
+        r.readings().report(report, prefix + "readings.");
+        r.anomalyReadings().report(report, prefix + "is_anomaly.");
+        report.text(prefix + "pipeline", pipeline.description());
+        String part = "simulator (" + label + ")";
+        report.row(
+                part,
+                "alerts: precision / recall / F1 / false alerts per machine-day / missed-failure rate",
+                ScorecardReport.fmt(r.precision(), 3) + " / " + ScorecardReport.fmt(r.recall(), 3) + " / "
+                        + ScorecardReport.fmt(r.f1(), 3) + " / "
+                        + ScorecardReport.fmt(r.falseAlertsPerMachineDay(), 2) + " / "
+                        + ScorecardReport.fmt(r.missedFailureRate(), 3),
+                r.truePositiveAlerts() + " TP / " + r.alerts() + " RAISED (" + r.lateAlerts() + " late), "
+                        + r.falseAlerts() + " false over " + ScorecardReport.fmt(r.machineDays(), 1)
+                        + " machine-days; " + r.detectedFailures() + " of " + r.failures()
+                        + " failures warned; " + rule);
+        DetectionCounts readings = r.readings();
+        report.row(
+                part,
+                "readings in alarm: " + DetectionCounts.RATES,
+                readings.rates(),
+                "in alarm = health status WARNING or CRITICAL; abnormal = degrading; " + readings.tp() + " TP, "
+                        + readings.fp() + " FP, " + readings.fn() + " FN, " + readings.tn() + " TN");
+        DetectionCounts anomalies = r.anomalyReadings();
+        report.row(
+                part,
+                "readings with is_anomaly: " + DetectionCounts.RATES,
+                anomalies.rates(),
+                "ScoreAnomaly's verdict alone; " + anomalies.tp() + " TP, " + anomalies.fp() + " FP, " + anomalies.fn()
+                        + " FN, " + anomalies.tn() + " TN");
+        if (r.endedFaults() > 0) {
+            report.number(prefix + "ended_faults", r.endedFaults());
+            report.number(prefix + "ended_faults_warned", r.warnedEndedFaults());
+            report.number(prefix + "back_to_normal_median_s", r.medianBackToNormalSeconds());
+            report.number(prefix + "back_to_normal_max_s", r.maxBackToNormalSeconds());
+            report.number(prefix + "not_back_to_normal", r.notBackToNormal());
+            report.row(
+                    part,
+                    "faults that ended: warned / ended; time back to normal median / max (s); not back",
+                    r.warnedEndedFaults() + " / " + r.endedFaults() + "; "
+                            + ScorecardReport.fmt(r.medianBackToNormalSeconds(), 0) + " / "
+                            + ScorecardReport.fmt(r.maxBackToNormalSeconds(), 0) + "; " + r.notBackToNormal(),
+                    "back to normal = first reading not in alarm after the fault's first normal reading; not back ="
+                            + " still in alarm when the next degradation began or the run ended");
+        }
+        report.row(
+                part,
+                "median warning lead time (s)",
+                ScorecardReport.fmt(r.medianLeadSeconds(), 0),
+                "failure time minus first RAISED in its degradation; " + fleet.machines() + " machines, " + fleet.days()
+                        + " simulated days, seed " + fleet.seed());
     }
 }

@@ -20,9 +20,19 @@ import java.util.function.Supplier;
  * PER_MACHINE_TYPE) the first {@code warmUpSize} readings are collected, then a forest is fitted and every later
  * reading is scored. With a retrain interval {@code M > 0} the learner keeps a sliding sample of the last
  * {@code sampleSize} (by default {@code warmUpSize}) readings that were not imputed, and refits on it after every {@code M} such readings, so the
- * model follows legitimate change, including a lasting level shift. Anomalous readings stay in the sample on
- * purpose: an Isolation Forest tolerates a few outliers in its training sample, while leaving them out would
- * freeze a model whose every reading became "anomalous" after a lasting change (it would never relearn).
+ * model follows slow, benign change (a seasonal temperature, a new operating level reached gradually).
+ *
+ * <p><b>Guard.</b> Each machine keeps the share of its recent readings found anomalous (an exponentially weighted
+ * average of the verdicts over about {@link FeatureState#RECENT_READINGS} readings). A scored reading joins the
+ * sliding sample only while that share is below {@code learningGuard}: single outlying readings of a normal machine
+ * are learned (so the sample keeps its tails and does not narrow into a model that finds everything anomalous),
+ * while a machine whose readings have become persistently anomalous, as a developing fault makes them, stops
+ * feeding the sample, so the fault is not learned away. What a fault shows before its machine crosses the guard is
+ * learned (the trade-off, measured in the scorecard). The price: a sudden lasting change that keeps a machine above
+ * the guard is not learned from that machine (with GLOBAL or PER_MACHINE_TYPE scope other machines may still teach
+ * it; with PER_MACHINE it stays anomalous until a maintenance record or a cleared State Directory starts the
+ * machine afresh, or until it comes back towards what was learned). Without the guard ({@code learningGuard}
+ * above 1) every usable reading is learned: the model then follows any lasting change, and a slow fault too.
  *
  * <p><b>Batches.</b> Work is done in a {@link Batch} (one per FlowFile, inside the engine's batch): the rows to
  * learn from are kept by the batch and learned only by {@link Batch#commit()}. A batch that is abandoned
@@ -66,6 +76,8 @@ public final class AnomalyDetector {
      * @param seed seed of the fits; null for a random seed per fit
      * @param sampleSize readings in the sliding sample that retraining fits on (at least {@code warmUpSize})
      * @param maxMachines machines (and scope keys) kept in memory; the least recently seen is dropped beyond it
+     * @param learningGuard a scored reading joins the retraining sample only while the share of its machine's
+     *     recent readings found anomalous is below this (above 1: no guard, every usable reading is learned)
      */
     public record Config(
             FeatureSpec spec,
@@ -78,7 +90,39 @@ public final class AnomalyDetector {
             double threshold,
             Long seed,
             int sampleSize,
-            int maxMachines) {
+            int maxMachines,
+            double learningGuard) {
+
+        /** No guard: every usable reading joins the retraining sample. */
+        public static final double NO_GUARD = Double.POSITIVE_INFINITY;
+
+        /** A configuration without a retraining guard. */
+        public Config(
+                FeatureSpec spec,
+                MissingValueStrategy missing,
+                Scope scope,
+                int warmUpSize,
+                int retrainInterval,
+                int trees,
+                int subsampleSize,
+                double threshold,
+                Long seed,
+                int sampleSize,
+                int maxMachines) {
+            this(
+                    spec,
+                    missing,
+                    scope,
+                    warmUpSize,
+                    retrainInterval,
+                    trees,
+                    subsampleSize,
+                    threshold,
+                    seed,
+                    sampleSize,
+                    maxMachines,
+                    NO_GUARD);
+        }
 
         /** A configuration that keeps every machine (no limit). */
         public Config(
@@ -139,6 +183,43 @@ public final class AnomalyDetector {
             if (!(threshold > 0 && threshold <= 1)) {
                 throw new IllegalArgumentException("Threshold must be in (0, 1]");
             }
+            if (!(learningGuard > 0)) {
+                throw new IllegalArgumentException("Learning guard must be greater than 0");
+            }
+        }
+
+        /** This configuration with the retraining guard {@code learningGuard} (see the class comment). */
+        public Config withLearningGuard(double learningGuard) {
+            return new Config(
+                    spec,
+                    missing,
+                    scope,
+                    warmUpSize,
+                    retrainInterval,
+                    trees,
+                    subsampleSize,
+                    threshold,
+                    seed,
+                    sampleSize,
+                    maxMachines,
+                    learningGuard);
+        }
+
+        /** This configuration retraining every {@code retrainInterval} readings (0 = never). */
+        public Config withRetrainInterval(int retrainInterval) {
+            return new Config(
+                    spec,
+                    missing,
+                    scope,
+                    warmUpSize,
+                    retrainInterval,
+                    trees,
+                    subsampleSize,
+                    threshold,
+                    seed,
+                    sampleSize,
+                    maxMachines,
+                    learningGuard);
         }
     }
 
@@ -299,6 +380,15 @@ public final class AnomalyDetector {
          * @throws NoModelException when the detector has a fixed model and none is loaded
          */
         public Result score(String scopeKey, Features features) throws NoModelException {
+            return score(scopeKey, features, null);
+        }
+
+        /**
+         * {@link #score(String, Features)} for a reading of the machine whose feature state is {@code machine}: its
+         * verdict is noted there, and the learning guard decides on that machine's recent verdicts (null: no
+         * machine to guard, the reading is learned as without a guard).
+         */
+        public Result score(String scopeKey, Features features, FeatureState machine) throws NoModelException {
             requireModel();
             IsolationForestModel model;
             Learner learner = null;
@@ -325,7 +415,8 @@ public final class AnomalyDetector {
             if (anomalous) {
                 anomalies++;
             }
-            if (learner != null && config.retrainInterval() > 0 && learnable(features)) {
+            double recentShare = machine == null ? 0 : machine.noteVerdict(anomalous);
+            if (learner != null && admitted(recentShare, features)) {
                 toLearn.computeIfAbsent(learner, l -> new ArrayList<>()).add(features.values());
             }
             return new Result(score, anomalous, features, model);
@@ -402,6 +493,14 @@ public final class AnomalyDetector {
      */
     private static boolean learnable(Features features) {
         return !features.isImputed() && IsolationForestModel.isFinite(features.values());
+    }
+
+    /**
+     * Whether a scored reading joins its key's retraining sample: with retraining, when usable and while its
+     * machine's recent anomalous share is under the guard.
+     */
+    private boolean admitted(double recentAnomalousShare, Features features) {
+        return config.retrainInterval() > 0 && recentAnomalousShare < config.learningGuard() && learnable(features);
     }
 
     /** No model is available to score with. */

@@ -207,7 +207,7 @@ public final class AnomalyEngine {
             double[] raw = reading.values();
             Features features =
                     machine.features().extract(spec, raw, settings.detector().missing());
-            AnomalyDetector.Result result = models.score(scopeKey(reading), features);
+            AnomalyDetector.Result result = models.score(scopeKey(reading), features, machine.features());
             Double score = result.score();
             boolean anomalous = result.anomalous();
             PostProcessedScore post = null;

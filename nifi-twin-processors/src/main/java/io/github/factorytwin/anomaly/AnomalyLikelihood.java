@@ -1,5 +1,6 @@
 package io.github.factorytwin.anomaly;
 
+import io.github.factorytwin.state.StateInput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
@@ -211,7 +212,7 @@ public final class AnomalyLikelihood {
     }
 
     /** Reads into this fresh instance a state {@link #write} wrote with the same config, checking every count. */
-    void read(SizedInput in) throws IOException {
+    void read(StateInput in) throws IOException {
         averagingCount = readRing(in, averaging, averaging.length);
         averagingNext = ringNext(averagingCount, averaging.length, in.readInt());
         averagingSum = in.readDouble();
@@ -239,11 +240,11 @@ public final class AnomalyLikelihood {
         out.writeInt(next);
     }
 
-    private static int readRing(SizedInput in, double[] ring, int capacity) throws IOException {
+    private static int readRing(StateInput in, double[] ring, int capacity) throws IOException {
         return fillRing(in, ring, in.count(in.readInt(), capacity, 8, "likelihood window length"));
     }
 
-    private static int fillRing(SizedInput in, double[] ring, int count) throws IOException {
+    private static int fillRing(StateInput in, double[] ring, int count) throws IOException {
         for (int i = 0; i < count; i++) {
             ring[i] = in.readDouble();
         }

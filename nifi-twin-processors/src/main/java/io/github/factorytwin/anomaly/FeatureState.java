@@ -16,6 +16,15 @@ public final class FeatureState {
     private final int[] filled;
     private final int[] next;
 
+    /** Readings over which {@link #noteVerdict} averages (the weight of the newest is one over this). */
+    static final int RECENT_READINGS = 64;
+
+    /**
+     * Share of the recent readings found anomalous (exponentially weighted), for the learning guard. Not saved
+     * with the rest of the state: after a restart it starts at 0 (the guard open).
+     */
+    private double recentAnomalous;
+
     public FeatureState(FeatureSpec spec) {
         int k = spec.rawCount();
         last = new double[k];
@@ -34,6 +43,13 @@ public final class FeatureState {
         }
         filled = other.filled.clone();
         next = other.next.clone();
+        recentAnomalous = other.recentAnomalous;
+    }
+
+    /** Adds a reading's verdict to the recent anomalous share and returns the share. */
+    double noteVerdict(boolean anomalous) {
+        recentAnomalous += ((anomalous ? 1.0 : 0.0) - recentAnomalous) / RECENT_READINGS;
+        return recentAnomalous;
     }
 
     public FeatureState copy() {

@@ -1,7 +1,8 @@
 package io.github.factorytwin.anomaly;
 
 import java.util.Arrays;
-import smile.math.Random;
+import smile.math.random.MersenneTwister64;
+import smile.math.random.RandomNumberGenerator;
 
 /**
  * Grows the trees of an Extended Isolation Forest (Hariri, Carrasco Kind and Brunner, 2019) by the rules of Smile's
@@ -12,8 +13,10 @@ import smile.math.Random;
  * {@code d - 1}): a normal of independent standard Gaussians through a point drawn uniformly from the rows'
  * bounding box, rows with {@code dot(z, normal) < dot(point, normal)} going left.
  *
- * <p>A grower owns its random generator (Smile's {@link Random}, seeded with the fit's seed), so the same rows and
- * seed always give the same trees, whatever other fits run at the same time. One grower per fit; not thread-safe.
+ * <p>A grower owns its random generator (Smile's {@link MersenneTwister64}, seeded with the fit's seed), so the same
+ * rows and seed always give the same trees, whatever other fits run at the same time. Not Smile's
+ * {@code smile.math.Random}, whose uniform generator keeps only {@code |seed mod 899999963|} of the seed: seeds
+ * {@code s} and {@code -s} would draw the same hyperplanes. One grower per fit; not thread-safe.
  */
 final class ForestGrower {
 
@@ -24,7 +27,7 @@ final class ForestGrower {
     private final int d;
     private final int psi;
     private final int maxDepth;
-    private final Random random;
+    private final RandomNumberGenerator random;
     // Every row index; each tree's subsample is the head of a partial shuffle of it (a uniform sample whatever
     // order earlier trees left it in, so it is never reset).
     private final int[] order;
@@ -48,7 +51,7 @@ final class ForestGrower {
         this.d = rows[0].length;
         this.psi = psi;
         this.maxDepth = maxDepth(psi);
-        this.random = new Random(seed);
+        this.random = new MersenneTwister64(seed);
         this.order = new int[rows.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -103,7 +106,7 @@ final class ForestGrower {
         int offset = node * d;
         double bias = 0;
         for (int j = 0; j < d; j++) {
-            double point = random.nextDouble(low[j], high[j]);
+            double point = low[j] + (high[j] - low[j]) * random.nextDouble();
             double slope = gaussian();
             planes[offset + j] = slope;
             bias += slope * point;

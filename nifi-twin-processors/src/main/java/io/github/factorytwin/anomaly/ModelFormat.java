@@ -1,25 +1,18 @@
 package io.github.factorytwin.anomaly;
 
-import io.github.factorytwin.files.AtomicFiles;
-import java.io.BufferedInputStream;
+import io.github.factorytwin.state.StateFile;
+import io.github.factorytwin.state.StateInput;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.zip.CRC32;
-import java.util.zip.CheckedInputStream;
-import java.util.zip.CheckedOutputStream;
 
 /**
  * The model file: a versioned binary format of plain numbers and names that deserializes no code. Reading it
@@ -42,8 +35,10 @@ import java.util.zip.CheckedOutputStream;
  * checksum     int CRC-32 of every byte before it
  * </pre>
  *
- * All numbers are big-endian ({@link DataOutputStream}). Files are written to a temporary file in the target
- * directory and moved into place atomically, so a reader never sees half a model.
+ * All numbers are big-endian ({@link DataOutputStream}). Magic, version and checksum are the envelope every saved
+ * state shares ({@link StateFile}), which also bounds the file's size; this class writes and checks the content.
+ * Files are written to a temporary file in the target directory and moved into place atomically, so a reader never
+ * sees half a model.
  */
 public final class ModelFormat {
 
@@ -51,16 +46,19 @@ public final class ModelFormat {
     /** A model file larger than this is refused before it is read. */
     public static final long MAX_FILE_BYTES = 512L * 1024 * 1024;
 
-    private static final byte[] MAGIC = "FTWIN-IF".getBytes(StandardCharsets.US_ASCII);
+    /** The envelope (magic, version, checksum: {@link StateFile}); the content is what this class reads. */
+    static final StateFile.Kind KIND = StateFile.Kind.of("ScoreAnomaly model file", "FTWIN-IF", VERSION, MAX_FILE_BYTES)
+            .withAdvice("; write one with TrainAnomalyModel");
+
     private static final int MAX_NAME_LENGTH = 1000;
 
     private ModelFormat() {}
 
     public static void write(IsolationForestModel model, OutputStream target) throws IOException {
-        CRC32 crc = new CRC32();
-        DataOutputStream out = new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(target), crc));
-        out.write(MAGIC);
-        out.writeInt(VERSION);
+        StateFile.write(KIND, new BufferedOutputStream(target), out -> writeContent(model, out));
+    }
+
+    private static void writeContent(IsolationForestModel model, DataOutputStream out) throws IOException {
         List<String> names = model.featureNames();
         out.writeInt(names.size());
         for (String name : names) {
@@ -97,135 +95,96 @@ public final class ModelFormat {
                 out.writeDouble(x);
             }
         }
-        out.flush();
-        new DataOutputStream(target).writeInt((int) crc.getValue());
-        target.flush();
     }
 
     /** Writes {@code model} to {@code path} atomically: a temporary file in the same directory, then a move. */
     public static void writeAtomically(IsolationForestModel model, Path path) throws IOException {
-        AtomicFiles.write(path, out -> write(model, out));
+        StateFile.writeAtomically(KIND, path, out -> writeContent(model, out));
     }
 
     public static IsolationForestModel read(Path path) throws IOException {
-        long size = Files.size(path);
-        if (size > MAX_FILE_BYTES) {
-            throw new ModelFormatException(
-                    "Model file is " + size + " bytes, more than the " + MAX_FILE_BYTES + " bytes allowed");
-        }
-        try (InputStream in = Files.newInputStream(path)) {
-            return read(in, size);
-        }
+        return StateFile.read(KIND, path, ModelFormat::readContent);
     }
 
     /** Reads a model from a stream of at most {@link #MAX_FILE_BYTES} bytes (held in memory while reading). */
     public static IsolationForestModel read(InputStream source) throws IOException {
-        byte[] bytes = source.readNBytes((int) MAX_FILE_BYTES + 1);
-        if (bytes.length > MAX_FILE_BYTES) {
-            throw new ModelFormatException("Model file is more than the " + MAX_FILE_BYTES + " bytes allowed");
-        }
-        return read(new ByteArrayInputStream(bytes), bytes.length);
+        return StateFile.read(KIND, source, ModelFormat::readContent);
     }
 
-    /** Reads a model of {@code length} bytes: every count is checked against the bytes left before allocating. */
-    private static IsolationForestModel read(InputStream source, long length) throws IOException {
-        CRC32 crc = new CRC32();
-        SizedInput in = SizedInput.of(new CheckedInputStream(new BufferedInputStream(source), crc), length);
-        try {
-            byte[] magic = new byte[MAGIC.length];
-            in.readFully(magic);
-            if (!Arrays.equals(magic, MAGIC)) {
-                throw new ModelFormatException("Not a ScoreAnomaly model file (it does not start with FTWIN-IF);"
-                        + " write one with TrainAnomalyModel");
+    /** Reads the content of version 1: every count is checked against the bytes left before allocating. */
+    private static IsolationForestModel readContent(StateInput in, int version) throws IOException {
+        // a name takes at least 3 bytes (length and one character)
+        int d = in.count(in.readInt(), IsolationForestModel.MAX_FEATURES, 3, "feature count");
+        bounded(d, 1, IsolationForestModel.MAX_FEATURES, "feature count");
+        List<String> names = new ArrayList<>(d);
+        for (int j = 0; j < d; j++) {
+            String name = in.readUTF();
+            if (name.isBlank() || name.length() > MAX_NAME_LENGTH) {
+                throw new ModelFormatException("Invalid feature name at position " + j);
             }
-            int version = in.readInt();
-            if (version != VERSION) {
-                throw new ModelFormatException("Unsupported model file version " + version
-                        + "; this version reads version " + VERSION + ": retrain the model with TrainAnomalyModel");
-            }
-            // a name takes at least 3 bytes (length and one character)
-            int d = in.count(in.readInt(), IsolationForestModel.MAX_FEATURES, 3, "feature count");
-            bounded(d, 1, IsolationForestModel.MAX_FEATURES, "feature count");
-            List<String> names = new ArrayList<>(d);
-            for (int j = 0; j < d; j++) {
-                String name = in.readUTF();
-                if (name.isBlank() || name.length() > MAX_NAME_LENGTH) {
-                    throw new ModelFormatException("Invalid feature name at position " + j);
-                }
-                names.add(name);
-            }
-            if (new HashSet<>(names).size() != d) {
-                throw new ModelFormatException("Feature names repeat: " + names);
-            }
-            int psi = bounded(in.readInt(), 2, IsolationForestModel.MAX_SUBSAMPLE, "subsample size");
-            long trainingCount = in.readLong();
-            if (trainingCount < 0) {
-                throw new ModelFormatException("Negative training count");
-            }
-            int trees = in.count(in.readInt(), IsolationForestModel.MAX_TREES, 4, "tree count");
-            bounded(trees, 1, IsolationForestModel.MAX_TREES, "tree count");
-            long maxNodes = Math.min(Integer.MAX_VALUE - 8, (long) trees * (2L * psi - 1));
-            int nodes = bounded(
-                    in.readInt(), trees, (int) Math.min(maxNodes, IsolationForestModel.MAX_MODEL_VALUES), "node count");
-            // Before allocating the nodes: a tree of n nodes has (n - 1) / 2 inner ones; every node takes 12 bytes
-            // (child index, value), every inner node d slopes more; the roots and 5 ranges of d values follow.
-            long innerNodes = (nodes - (long) trees) / 2;
-            long needed = 4L * trees + 12L * nodes + 8L * d * innerNodes + 40L * d + 4;
-            if (needed > in.remaining()) {
-                throw new ModelFormatException("Model file is truncated or damaged: " + trees + " trees of " + nodes
-                        + " nodes need at least " + needed + " more bytes, the file holds " + in.remaining());
-            }
-            int[] roots = new int[trees];
-            for (int t = 0; t < trees; t++) {
-                roots[t] = in.readInt();
-                if (t == 0 ? roots[t] != 0 : roots[t] <= roots[t - 1] || roots[t] >= nodes) {
-                    throw new ModelFormatException("Tree " + t + " starts at an invalid node index " + roots[t]);
-                }
-            }
-            if ((long) nodes * d > IsolationForestModel.MAX_MODEL_VALUES) {
-                throw new ModelFormatException("Model is too large: " + nodes + " nodes of " + d + " features");
-            }
-            int[] right = new int[nodes];
-            double[] value = new double[nodes];
-            double[] planes = new double[nodes * d];
-            for (int n = 0; n < nodes; n++) {
-                right[n] = in.readInt();
-                value[n] = in.readDouble();
-                if (right[n] >= 0) {
-                    for (int j = 0; j < d; j++) {
-                        planes[n * d + j] = in.readDouble();
-                    }
-                }
-            }
-            double[] min = readDoubles(in, d);
-            double[] low = readDoubles(in, d);
-            double[] median = readDoubles(in, d);
-            double[] high = readDoubles(in, d);
-            double[] max = readDoubles(in, d);
-            int expected = (int) crc.getValue();
-            int stored = in.readInt();
-            if (stored != expected) {
-                throw new ModelFormatException("Model file is damaged (checksum mismatch)");
-            }
-            if (in.read() != -1) {
-                throw new ModelFormatException("Model file has unexpected data after its checksum");
-            }
-            for (int t = 0; t < trees; t++) {
-                int end = t + 1 < trees ? roots[t + 1] : nodes;
-                checkTree(right, value, planes, roots[t], end, d, t);
-            }
-            for (int j = 0; j < d; j++) {
-                if (!Double.isFinite(min[j])
-                        || !Double.isFinite(max[j])
-                        || !(min[j] <= low[j] && low[j] <= median[j] && median[j] <= high[j] && high[j] <= max[j])) {
-                    throw new ModelFormatException("Invalid normal range of feature '" + names.get(j) + "'");
-                }
-            }
-            return new IsolationForestModel(
-                    names, psi, roots, right, value, planes, low, median, high, min, max, trainingCount);
-        } catch (EOFException e) {
-            throw new ModelFormatException("Model file is truncated");
+            names.add(name);
         }
+        if (new HashSet<>(names).size() != d) {
+            throw new ModelFormatException("Feature names repeat: " + names);
+        }
+        int psi = bounded(in.readInt(), 2, IsolationForestModel.MAX_SUBSAMPLE, "subsample size");
+        long trainingCount = in.readLong();
+        if (trainingCount < 0) {
+            throw new ModelFormatException("Negative training count");
+        }
+        int trees = in.count(in.readInt(), IsolationForestModel.MAX_TREES, 4, "tree count");
+        bounded(trees, 1, IsolationForestModel.MAX_TREES, "tree count");
+        long maxNodes = Math.min(Integer.MAX_VALUE - 8, (long) trees * (2L * psi - 1));
+        int nodes = bounded(
+                in.readInt(), trees, (int) Math.min(maxNodes, IsolationForestModel.MAX_MODEL_VALUES), "node count");
+        // Before allocating the nodes: a tree of n nodes has (n - 1) / 2 inner ones; every node takes 12 bytes
+        // (child index, value), every inner node d slopes more; the roots and 5 ranges of d values follow.
+        long innerNodes = (nodes - (long) trees) / 2;
+        long needed = 4L * trees + 12L * nodes + 8L * d * innerNodes + 40L * d + 4;
+        if (needed > in.remaining()) {
+            throw new ModelFormatException("Model file is truncated or damaged: " + trees + " trees of " + nodes
+                    + " nodes need at least " + needed + " more bytes, the file holds " + in.remaining());
+        }
+        int[] roots = new int[trees];
+        for (int t = 0; t < trees; t++) {
+            roots[t] = in.readInt();
+            if (t == 0 ? roots[t] != 0 : roots[t] <= roots[t - 1] || roots[t] >= nodes) {
+                throw new ModelFormatException("Tree " + t + " starts at an invalid node index " + roots[t]);
+            }
+        }
+        if ((long) nodes * d > IsolationForestModel.MAX_MODEL_VALUES) {
+            throw new ModelFormatException("Model is too large: " + nodes + " nodes of " + d + " features");
+        }
+        int[] right = new int[nodes];
+        double[] value = new double[nodes];
+        double[] planes = new double[nodes * d];
+        for (int n = 0; n < nodes; n++) {
+            right[n] = in.readInt();
+            value[n] = in.readDouble();
+            if (right[n] >= 0) {
+                for (int j = 0; j < d; j++) {
+                    planes[n * d + j] = in.readDouble();
+                }
+            }
+        }
+        double[] min = readDoubles(in, d);
+        double[] low = readDoubles(in, d);
+        double[] median = readDoubles(in, d);
+        double[] high = readDoubles(in, d);
+        double[] max = readDoubles(in, d);
+        for (int t = 0; t < trees; t++) {
+            int end = t + 1 < trees ? roots[t + 1] : nodes;
+            checkTree(right, value, planes, roots[t], end, d, t);
+        }
+        for (int j = 0; j < d; j++) {
+            if (!Double.isFinite(min[j])
+                    || !Double.isFinite(max[j])
+                    || !(min[j] <= low[j] && low[j] <= median[j] && median[j] <= high[j] && high[j] <= max[j])) {
+                throw new ModelFormatException("Invalid normal range of feature '" + names.get(j) + "'");
+            }
+        }
+        return new IsolationForestModel(
+                names, psi, roots, right, value, planes, low, median, high, min, max, trainingCount);
     }
 
     /** Every node of the tree in [start, end) is reached exactly once from start, children after their parent. */

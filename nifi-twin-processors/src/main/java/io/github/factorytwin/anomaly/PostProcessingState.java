@@ -1,5 +1,6 @@
 package io.github.factorytwin.anomaly;
 
+import io.github.factorytwin.state.StateInput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 
@@ -76,7 +77,7 @@ public final class PostProcessingState {
     }
 
     /** Reads a state {@link #write} wrote with the same settings, checking every count. */
-    static PostProcessingState read(ScorePostProcessing settings, SizedInput in) throws IOException {
+    static PostProcessingState read(ScorePostProcessing settings, StateInput in) throws IOException {
         PostProcessingState state = new PostProcessingState(settings);
         state.readings = in.readLong();
         if (state.readings < 0) {

@@ -1,5 +1,6 @@
 package io.github.factorytwin.anomaly;
 
+import io.github.factorytwin.state.StateInput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 
@@ -97,7 +98,7 @@ public final class RangeGuard {
     }
 
     /** Reads into this fresh guard a range {@link #write} wrote. */
-    void read(SizedInput in) throws IOException {
+    void read(StateInput in) throws IOException {
         int length = in.readInt();
         if (length < -1 || length > IsolationForestModel.MAX_FEATURES || 16L * length > in.remaining()) {
             throw new ModelFormatException("Saved range is damaged");

@@ -1,5 +1,6 @@
 package io.github.factorytwin.anomaly;
 
+import io.github.factorytwin.state.StateInput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.HashMap;
@@ -78,7 +79,7 @@ public record ScorePostProcessing(Mode mode, int startUp, double rangeTolerance)
         out.writeDouble(rangeTolerance);
         out.writeInt(machines.size());
         for (Map.Entry<String, PostProcessingState> entry : machines.entrySet()) {
-            SizedInput.writeText(out, entry.getKey());
+            StateInput.writeText(out, entry.getKey());
             entry.getValue().write(out); // published states are never changed, only replaced
         }
         out.writeInt(machines.size());
@@ -90,7 +91,7 @@ public record ScorePostProcessing(Mode mode, int startUp, double rangeTolerance)
      * @throws SettingsChangedException when they were written with other settings
      * @throws ModelFormatException when the data is damaged
      */
-    Map<String, PostProcessingState> read(SizedInput in) throws IOException {
+    Map<String, PostProcessingState> read(StateInput in) throws IOException {
         String savedMode = in.readUTF();
         int savedStartUp = in.readInt();
         double tolerance = in.readDouble();

@@ -2,12 +2,9 @@ package io.github.factorytwin.anomaly;
 
 import io.github.factorytwin.context.OperatingContext;
 import io.github.factorytwin.context.Regimes;
-import io.github.factorytwin.files.AtomicFiles;
-import java.io.BufferedInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
+import io.github.factorytwin.state.StateFile;
+import io.github.factorytwin.state.StateInput;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -20,16 +17,12 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.zip.CRC32;
-import java.util.zip.CheckedInputStream;
-import java.util.zip.CheckedOutputStream;
 
 /**
  * What a ScoreAnomaly has learned, kept in a directory so that a restart continues where it stopped instead of
@@ -72,10 +65,6 @@ public final class StateDirectory {
     private static final Pattern OWN_FILE_NAME = Pattern.compile(
             "[A-Za-z0-9_-]*\\.model|s-[0-9a-f]{64}\\.sample|r-[0-9a-f]{64}\\.regimes|(machines|postprocessing)\\.state|\\..+\\.tmp");
     private static final Pattern LEGACY_MODEL_NAME = Pattern.compile("(?!m-[0-9a-f]{64}\\.)[A-Za-z0-9_-]*\\.model");
-    private static final byte[] MACHINES_MAGIC = "FTWIN-MS".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] POST_PROCESSING_MAGIC = "FTWIN-PP".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] SAMPLE_MAGIC = "FTWIN-SS".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] REGIMES_MAGIC = "FTWIN-RG".getBytes(StandardCharsets.US_ASCII);
     /** Version 2: CRC-32 at the end, texts as length and UTF-8. Version 1 (neither) is still read. */
     static final int STATE_VERSION = 2;
 
@@ -84,6 +73,12 @@ public final class StateDirectory {
     static final int MAX_MACHINES = 10_000_000;
     /** A state file larger than this is refused before it is read. */
     static final long MAX_STATE_BYTES = 16L * 1024 * 1024 * 1024;
+
+    static final StateFile.Kind MACHINES = stateKind("saved machine state", "FTWIN-MS");
+    static final StateFile.Kind POST_PROCESSING = stateKind("saved post-processing state", "FTWIN-PP");
+    static final StateFile.Kind SAMPLE = stateKind("saved learning sample", "FTWIN-SS");
+    static final StateFile.Kind REGIMES =
+            StateFile.Kind.of("saved operating regimes", "FTWIN-RG", STATE_VERSION, MAX_STATE_BYTES);
 
     private final Path root;
     private final Path directory;
@@ -262,8 +257,8 @@ public final class StateDirectory {
             return;
         }
         int d = spec.dimension();
-        writeStateFile(file, SAMPLE_MAGIC, out -> {
-            SizedInput.writeText(out, scopeKey);
+        StateFile.writeAtomically(SAMPLE, file, out -> {
+            StateInput.writeText(out, scopeKey);
             out.writeInt(d);
             out.writeInt(rows.size());
             for (double[] row : rows) {
@@ -277,7 +272,7 @@ public final class StateDirectory {
     /** The saved learning sample of a scope key, oldest row first (empty when there is none). */
     public List<double[]> loadSample(String scopeKey) throws IOException {
         List<double[]> rows = new ArrayList<>();
-        readStateFile(sampleFile(scopeKey), SAMPLE_MAGIC, "learning sample", in -> {
+        readStateFile(sampleFile(scopeKey), SAMPLE, in -> {
             if (!in.readText().equals(scopeKey) || in.readInt() != spec.dimension()) {
                 throw new ModelFormatException("Saved learning sample belongs to another key or other features");
             }
@@ -302,8 +297,8 @@ public final class StateDirectory {
      * saved model (the key's regime index is part of its model key) are in the last file saved before it.
      */
     public void saveRegimes(String scopeKey, Regimes regimes) throws IOException {
-        writeStateFile(regimesFile(scopeKey), REGIMES_MAGIC, out -> {
-            SizedInput.writeText(out, scopeKey);
+        StateFile.writeAtomically(REGIMES, regimesFile(scopeKey), out -> {
+            StateInput.writeText(out, scopeKey);
             out.writeInt(regimes.fields());
             out.writeInt(regimes.count());
             for (int r = 0; r < regimes.count(); r++) {
@@ -317,7 +312,7 @@ public final class StateDirectory {
 
     /** The saved operating regimes of a scope key, added to {@code regimes} (none added when nothing was saved). */
     public void loadRegimes(String scopeKey, Regimes regimes) throws IOException {
-        readStateFile(regimesFile(scopeKey), REGIMES_MAGIC, "operating regimes", in -> {
+        readStateFile(regimesFile(scopeKey), REGIMES, in -> {
             int fields = regimes.fields();
             if (!in.readText().equals(scopeKey) || in.readInt() != fields) {
                 throw new ModelFormatException("Saved operating regimes belong to another key or other context fields");
@@ -339,10 +334,10 @@ public final class StateDirectory {
 
     /** Saves the feature state of the machines atomically. */
     public void saveMachines(Map<String, FeatureState> machines) throws IOException {
-        writeStateFile(directory.resolve(MACHINES_FILE), MACHINES_MAGIC, out -> {
+        StateFile.writeAtomically(MACHINES, directory.resolve(MACHINES_FILE), out -> {
             out.writeInt(machines.size());
             for (Map.Entry<String, FeatureState> entry : machines.entrySet()) {
-                SizedInput.writeText(out, entry.getKey());
+                StateInput.writeText(out, entry.getKey());
                 entry.getValue().write(out);
             }
             out.writeInt(machines.size());
@@ -352,7 +347,7 @@ public final class StateDirectory {
     /** The saved feature state of the machines (empty when there is none). */
     public Map<String, FeatureState> loadMachines() throws IOException {
         Map<String, FeatureState> machines = new HashMap<>();
-        readStateFile(directory.resolve(MACHINES_FILE), MACHINES_MAGIC, "machine state", in -> {
+        readStateFile(directory.resolve(MACHINES_FILE), MACHINES, in -> {
             // each machine takes its id's length and a state of the size the features give
             int count = in.count(in.readInt(), MAX_MACHINES, 4 + FeatureState.savedBytes(spec), "machine count");
             for (int i = 0; i < count; i++) {
@@ -369,8 +364,8 @@ public final class StateDirectory {
     /** Saves every machine's post-processing state (made with {@code settings}) atomically. */
     public void savePostProcessing(ScorePostProcessing settings, Map<String, PostProcessingState> machines)
             throws IOException {
-        writeStateFile(
-                directory.resolve(POST_PROCESSING_FILE), POST_PROCESSING_MAGIC, out -> settings.write(out, machines));
+        StateFile.writeAtomically(
+                POST_PROCESSING, directory.resolve(POST_PROCESSING_FILE), out -> settings.write(out, machines));
     }
 
     /**
@@ -382,79 +377,34 @@ public final class StateDirectory {
     public Map<String, PostProcessingState> loadPostProcessing(ScorePostProcessing settings) throws IOException {
         Map<String, PostProcessingState> machines = new HashMap<>();
         boolean found = readStateFile(
-                directory.resolve(POST_PROCESSING_FILE),
-                POST_PROCESSING_MAGIC,
-                "post-processing state",
-                in -> machines.putAll(settings.read(in)));
+                directory.resolve(POST_PROCESSING_FILE), POST_PROCESSING, in -> machines.putAll(settings.read(in)));
         return found ? machines : null;
     }
 
-    private interface Writer {
-        void write(DataOutputStream out) throws IOException;
+    /** State files of version 2 (and 1, without a checksum and with texts in modified UTF-8, still read). */
+    private static StateFile.Kind stateKind(String what, String magic) {
+        return StateFile.Kind.of(what, magic, STATE_VERSION, MAX_STATE_BYTES)
+                .readingFrom(LEGACY_VERSION, STATE_VERSION);
     }
 
-    private interface Reader {
-        void read(SizedInput in) throws IOException;
-    }
-
-    /** Writes a state file atomically: magic, version, the content, then a CRC-32 of all of it. */
-    private static void writeStateFile(Path file, byte[] magic, Writer content) throws IOException {
-        AtomicFiles.write(file, out -> {
-            CRC32 crc = new CRC32();
-            DataOutputStream data = new DataOutputStream(new CheckedOutputStream(out, crc));
-            data.write(magic);
-            data.writeInt(STATE_VERSION);
-            content.write(data);
-            data.flush();
-            new DataOutputStream(out).writeInt((int) crc.getValue());
-        });
+    /** Reads what one state file's content holds. */
+    interface Reader {
+        void read(StateInput in) throws IOException;
     }
 
     /**
-     * Reads a state file {@link #writeStateFile} wrote, checking its magic and version, that {@code content} read
-     * all of it and its checksum. Every count {@code content} reads is checked against the bytes left.
+     * Reads a state file (envelope checked by {@link StateFile}; texts of version 1 in modified UTF-8).
      *
      * @return false when there is no such file
      */
-    static boolean readStateFile(Path file, byte[] magic, String what, Reader content) throws IOException {
+    static boolean readStateFile(Path file, StateFile.Kind kind, Reader content) throws IOException {
         if (!Files.isRegularFile(file)) {
             return false;
         }
-        try (InputStream stream = Files.newInputStream(file)) {
-            readState(stream, Files.size(file), magic, what, content);
-        }
+        StateFile.read(kind, file, (in, version) -> {
+            content.read(version == LEGACY_VERSION ? in.withLegacyText() : in);
+            return null;
+        });
         return true;
-    }
-
-    /** {@link #readStateFile} of a stream of {@code length} bytes (also what the fuzz tests drive). */
-    static void readState(InputStream stream, long length, byte[] magic, String what, Reader content)
-            throws IOException {
-        if (length > MAX_STATE_BYTES) {
-            throw new ModelFormatException(
-                    "Saved " + what + " is " + length + " bytes, more than the " + MAX_STATE_BYTES + " allowed");
-        }
-        CRC32 crc = new CRC32();
-        SizedInput in = SizedInput.of(new CheckedInputStream(new BufferedInputStream(stream), crc), length);
-        try {
-            byte[] actual = new byte[magic.length];
-            in.readFully(actual);
-            int version = in.readInt();
-            if (!Arrays.equals(actual, magic) || (version != STATE_VERSION && version != LEGACY_VERSION)) {
-                throw new ModelFormatException("Not a saved " + what + " file of this version");
-            }
-            boolean legacy = version == LEGACY_VERSION;
-            content.read(legacy ? in.withLegacyText() : in);
-            if (!legacy) {
-                int expected = (int) crc.getValue();
-                if (in.readInt() != expected) {
-                    throw new ModelFormatException("Saved " + what + " is damaged (checksum mismatch)");
-                }
-            }
-            if (in.read() != -1) {
-                throw new ModelFormatException("Saved " + what + " is damaged");
-            }
-        } catch (EOFException e) {
-            throw new ModelFormatException("Saved " + what + " is truncated");
-        }
     }
 }

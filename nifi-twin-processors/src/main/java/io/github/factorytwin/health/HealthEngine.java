@@ -25,7 +25,7 @@ import java.util.Locale;
  *       the load effect. The load enters the filters through a median of three (one-reading spikes removed).
  *   <li>Operating regimes (when {@link OperatingContext#model()} is {@link
  *       OperatingContext.Model#OPERATING_REGIMES}): each reading joins the regime whose centre (running mean of
- *       the context fields of its readings) is nearest in {@link RegimeFinder#distance}; farther than {@link
+ *       the context fields of its readings) is nearest in {@link #regimeDistance}; farther than {@link
  *       OperatingContext#regimeDistance()} from all, it opens a new one while fewer than {@link
  *       OperatingContext#maxRegimes()} exist (then it joins the nearest). Every sensor that is not a context
  *       field learns a mean per regime (Welford) over the machine's baseline, and a regime first seen later over
@@ -34,6 +34,14 @@ import java.util.Locale;
  *       {@code (value - regime mean) / pooled std}: a change of regime moves the raw value, not this one, while
  *       drift within a regime does. A reading whose context is incomplete, or that is still learned as its new
  *       regime's normal, leaves the smoothed values as they are.
+ *   <li>Following slow, benign change: once learned, a sensor's baseline mean (for a load-following sensor, the
+ *       intercept of its load line) follows the smoothed value with time constant {@link #FOLLOW_SECONDS} of event
+ *       time, but only while the machine is HEALTHY, its anomaly term costs nothing and that sensor's drift is
+ *       within {@link #FOLLOW_SIGMAS}: a seasonal ambient temperature is followed, while a developing fault, once
+ *       it has moved the sensor that far, stops the following and is measured against the baseline it left
+ *       (a fault is not learned away). The price: a change slower than about {@code FOLLOW_SIGMAS} standard
+ *       deviations per {@code FOLLOW_SECONDS} is followed whatever its cause, and a lasting change faster than
+ *       that stays drift until a maintenance record. Regime means (Operating Regimes) do not follow.
  *   <li>Drift per sensor: {@code z = |EWMA(value) - baseline mean| / baseline std} (EWMA weight {@code fastAlpha});
  *       penalty {@code clamp((z - driftFreeSigmas) / driftSpanSigmas, 0, 1)}. Smoothing first means one spike
  *       moves the EWMA by only {@code fastAlpha} of its size, and a value enters the EWMA clipped to the current
@@ -61,6 +69,9 @@ import java.util.Locale;
  * at or below it; null while the baseline is learned, with fewer than {@code trendWindow / 4} (at least 10) points,
  * when the slope is not negative with a t-statistic below -3, or when the fitted decline over the window is under
  * 2 health points. With a {@link RulModel}: the model's prediction from {@link RulFeatures} of the state.
+ *
+ * <p>A RUL model that carries a {@link FleetNormalisation} normalises every reading's sensors by the fleet's regime
+ * (nearest in the context fields) before anything above sees them; the machine's own regimes are then not learned.
  */
 public final class HealthEngine {
 
@@ -84,6 +95,10 @@ public final class HealthEngine {
     static final double ANOMALY_LEVEL_SIGMAS = 3;
     /** Least span (score units) over which the anomaly penalty may grow; below it the anomaly term is off. */
     static final double MIN_ANOMALY_HEADROOM = 0.05;
+    /** Event-time constant (seconds) with which a learned baseline mean follows slow, benign change. */
+    static final double FOLLOW_SECONDS = 600;
+    /** Drift (baseline standard deviations) beyond which a sensor's baseline stops following it (the guard). */
+    static final double FOLLOW_SIGMAS = 2;
 
     /**
      * Candidate time constants (seconds) of the first-order filter through which a sensor follows the load: 0 for
@@ -96,16 +111,25 @@ public final class HealthEngine {
     private static final double INSTANT_PREFERENCE = 0.75;
     static final double GAIN_TOLERANCE = 0.1;
 
+    /** Running-mean memory of a regime centre: beyond this many readings it follows slowly (an EWMA). */
+    static final int CENTRE_MEMORY = 1000;
     /** Least readings a regime first seen after the baseline learns as its normal. */
     static final int MIN_REGIME_BASELINE = 3;
+    /**
+     * A context field near zero is measured against this share of the context's largest magnitude, so that noise
+     * around zero (an unused setting) does not open regimes.
+     */
+    static final double ZERO_SCALE = 0.01;
 
     private final HealthConfig config;
     private final RulModel rulModel;
+    /** The RUL model's fleet normalisation applied to every reading first; null when it has none. */
+    private final FleetNormalisation normalisation;
+
     private final int contextCount;
     private final int maxRegimes;
     private final long contextSensors;
-    /** Finds the regimes (null without Operating Regimes). */
-    private final RegimeFinder regimeFinder;
+    private final double regimeLimit;
     /** Readings a regime first seen after the baseline learns as its normal. */
     private final int regimeBaseline;
 
@@ -126,9 +150,14 @@ public final class HealthEngine {
         this.loadIndex = config.loadIndex();
         this.lags = loadIndex >= 0 ? LOAD_LAG_SECONDS.length : 0;
         OperatingContext context = config.context();
+        // A RUL model that normalises readings by the fleet's regimes takes the context over: the sensors reach the
+        // engine already free of the operating condition, so the machine's own regimes would only add noise.
+        this.normalisation = rulModel == null ? null : rulModel.normalisation();
+        if (normalisation != null && !normalisation.contextFields().equals(context.fields())) {
+            throw new IllegalArgumentException("The RUL model normalises by operating context fields "
+                    + normalisation.contextFields() + " but the configured ones are " + context.fields());
+        }
         if (context.regimesModelled()) {
-            contextCount = context.fields().size();
-            maxRegimes = context.maxRegimes();
             long mask = 0;
             for (int i = 0; i < config.sensors().size(); i++) {
                 if (context.fields().contains(config.sensors().get(i))) {
@@ -137,11 +166,12 @@ public final class HealthEngine {
             }
             contextSensors = mask;
         } else {
-            contextCount = 0;
-            maxRegimes = 0;
             contextSensors = 0;
         }
-        this.regimeFinder = context.regimesModelled() ? new RegimeFinder(context) : null;
+        boolean ownRegimes = context.regimesModelled() && normalisation == null;
+        contextCount = ownRegimes ? context.fields().size() : 0;
+        maxRegimes = ownRegimes ? context.maxRegimes() : 0;
+        this.regimeLimit = context.regimeDistance();
         this.regimeBaseline = Math.max(MIN_REGIME_BASELINE, config.baselineSize() / Math.max(1, maxRegimes));
         if (rulModel != null && !rulModel.sensors().equals(config.sensors())) {
             throw new IllegalArgumentException("The RUL model was trained on sensors " + rulModel.sensors()
@@ -177,17 +207,18 @@ public final class HealthEngine {
     }
 
     /**
-     * What a stored state's bytes depend on (format, sensors, load model): states stored under another layout are
-     * not this engine's.
+     * What a stored state's bytes depend on (sensors, load model, context): states stored under another layout are
+     * not this engine's. Each state's own first byte says its format; the layout keeps the names it had when
+     * formats 3 and 4 were current, so that states saved then are still this engine's.
      */
     public String stateLayout() {
         if (maxRegimes > 0) {
-            // Format 4; the regime distance is not part of it: regimes found with another one stay meaningful.
-            return "machine-state-" + MachineState.REGIME_FORMAT + ";sensors=" + String.join(",", config.sensors())
+            // The regime distance is not part of it: regimes found with another one stay meaningful.
+            return "machine-state-" + LegacyMachineStates.FORMAT_4 + ";sensors=" + String.join(",", config.sensors())
                     + ";context=" + String.join(",", config.context().fields()) + ";regimes=" + maxRegimes;
         }
-        return "machine-state-" + MachineState.FORMAT + ";sensors=" + String.join(",", config.sensors()) + ";lags="
-                + lags + ";load=" + loadIndex;
+        return "machine-state-" + LegacyMachineStates.FORMAT_3 + ";sensors=" + String.join(",", config.sensors())
+                + ";lags=" + lags + ";load=" + loadIndex;
     }
 
     /** Applies one reading of {@code machineId} to {@code state}, without a wall clock (replays, evaluations). */
@@ -218,6 +249,14 @@ public final class HealthEngine {
         }
         if (state.readings < Integer.MAX_VALUE) {
             state.readings++;
+        }
+        if (normalisation != null) {
+            reading = new Reading(
+                    ts,
+                    normalisation.apply(reading.sensors(), reading.context()),
+                    reading.anomalyScore(),
+                    false,
+                    reading.context());
         }
         learn(state, reading, previous == Long.MIN_VALUE ? 0 : Math.max(0, minus(ts, previous)) / 1000.0);
 
@@ -315,6 +354,7 @@ public final class HealthEngine {
 
     private void learn(MachineState state, Reading reading, double dtSeconds) {
         boolean learning = !baselineLearned(state);
+        double follow = learning ? 0 : followWeight(state, dtSeconds);
         double[] values = reading.sensors();
         int regime = maxRegimes > 0 ? regimeOf(state, reading.context()) : -1;
         if (lags > 0) {
@@ -370,6 +410,9 @@ public final class HealthEngine {
             }
             state.fast[i] += config.fastAlpha() * (smoothed - state.fast[i]);
             state.slow[i] += config.slowAlpha() * (smoothed - state.slow[i]);
+            if (follow > 0 && !state.regimeModelled(i)) {
+                followBaseline(state, i, follow);
+            }
         }
         double score = reading.anomalyScore();
         if (!Double.isNaN(score)) {
@@ -390,13 +433,77 @@ public final class HealthEngine {
     }
 
     /**
-     * The regime a reading with context {@code context} belongs to (see {@link RegimeFinder#assign}), the state's
-     * per-regime arrays grown when it opened a new one; -1 when the context is incomplete.
+     * The weight with which baselines follow this reading: from the event time since the previous one, 0 unless
+     * the machine is HEALTHY and its anomaly term costs nothing (see the class comment).
+     */
+    private double followWeight(MachineState state, double dtSeconds) {
+        if (state.status != HealthStatus.HEALTHY || dtSeconds <= 0 || anomalyPenalty(state) > 0) {
+            return 0;
+        }
+        return -Math.expm1(-dtSeconds / FOLLOW_SECONDS);
+    }
+
+    /** Moves sensor {@code i}'s baseline mean towards its smoothed value while its drift is within the guard. */
+    private static void followBaseline(MachineState state, int i, double weight) {
+        double z = zScore(state, i, state.fast[i]);
+        if (!(Math.abs(z) <= FOLLOW_SIGMAS)) {
+            return;
+        }
+        if (state.loadModelled(i)) {
+            // fast is a smoothed residual: moving the intercept by a share of it moves the residuals back by as much
+            double step = weight * state.fast[i];
+            state.baselineMean[i] += step;
+            state.fast[i] -= step;
+            state.slow[i] -= step;
+        } else {
+            state.baselineMean[i] += weight * (state.fast[i] - state.baselineMean[i]);
+        }
+    }
+
+    /**
+     * The regime a reading with context {@code context} belongs to (a new one if it is farther than the regime
+     * distance from all and there is room), its centre moved towards the reading; -1 when the context is
+     * incomplete.
      */
     private int regimeOf(MachineState state, double[] context) {
-        int regime = regimeFinder.assign(state.regimes, context);
-        state.fitRegimes();
-        return regime;
+        if (context.length != contextCount) {
+            return -1;
+        }
+        for (double v : context) {
+            if (!Double.isFinite(v)) {
+                return -1;
+            }
+        }
+        int best = -1;
+        double bestDistance = Double.POSITIVE_INFINITY;
+        for (int r = 0; r < state.regimeCount; r++) {
+            double d = regimeDistance(state.regimeCentre, r * contextCount, context);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = r;
+            }
+        }
+        if ((best < 0 || bestDistance > regimeLimit) && state.regimeCount < maxRegimes) {
+            best = state.addRegime(context);
+        }
+        int n = Math.min(CENTRE_MEMORY, state.regimeSize[best] + 1);
+        if (state.regimeSize[best] < Integer.MAX_VALUE) {
+            state.regimeSize[best]++;
+        }
+        int base = best * contextCount;
+        for (int f = 0; f < contextCount; f++) {
+            state.regimeCentre[base + f] += (context[f] - state.regimeCentre[base + f]) / n;
+        }
+        return best;
+    }
+
+    /**
+     * How far context {@code x} is from the centre at {@code centre[offset..]}: the largest over the fields of
+     * {@code |x - c| / max(|c|, |x|, ZERO_SCALE * largest |c| of the centre)}, i.e. relative to each field's
+     * magnitude, a field near zero measured against a hundredth of the context's largest magnitude.
+     */
+    static double regimeDistance(double[] centre, int offset, double[] x) {
+        return RegimeFinder.distance(centre, offset, x); // one definition for both engines
     }
 
     /**

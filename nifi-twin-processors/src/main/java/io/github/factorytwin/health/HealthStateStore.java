@@ -1,13 +1,13 @@
 package io.github.factorytwin.health;
 
 import io.github.factorytwin.files.AtomicFiles;
-import java.io.BufferedInputStream;
+import io.github.factorytwin.state.ChecksummedRecords;
+import io.github.factorytwin.state.StateFormatException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.CRC32C;
 
 /**
  * The machines' states of one ComputeHealthScore: in memory, at most {@code maxMachines} of them, the least recently
@@ -56,8 +55,8 @@ public final class HealthStateStore implements Closeable {
     private static final byte PUT = 'P';
     private static final byte REMOVE = 'R';
     private static final byte END = 'E';
-    /** Framing of a record: length, type, id length, CRC. */
-    private static final int FRAME_BYTES = 4 + 1 + 4 + 4;
+    /** Framing of a record ({@link ChecksummedRecords}) and its type and id length. */
+    private static final int FRAME_BYTES = ChecksummedRecords.FRAME_BYTES + 1 + 4;
 
     private final Path directory;
     private final String layout;
@@ -390,7 +389,7 @@ public final class HealthStateStore implements Closeable {
         return bytes.toByteArray();
     }
 
-    // ---- record framing: [int payload length][byte type][int id length][id UTF-8][state][int CRC-32C of payload] --
+    // ---- records: ChecksummedRecords of payload [byte type][int id length][id UTF-8][state] ----
 
     static long recordBytes(String id, byte[] state) {
         return FRAME_BYTES + utf8Length(id) + (state == null ? 0 : state.length);
@@ -434,13 +433,10 @@ public final class HealthStateStore implements Closeable {
 
     private static void putRecord(ByteBuffer buffer, byte type, String id, byte[] state) {
         byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
-        int payload = 1 + 4 + idBytes.length + state.length;
-        buffer.putInt(payload);
-        int start = buffer.position();
-        buffer.put(type).putInt(idBytes.length).put(idBytes).put(state);
-        CRC32C crc = new CRC32C();
-        crc.update(buffer.array(), buffer.arrayOffset() + start, payload);
-        buffer.putInt((int) crc.getValue());
+        ChecksummedRecords.put(
+                buffer,
+                1 + 4 + idBytes.length + state.length,
+                payload -> payload.put(type).putInt(idBytes.length).put(idBytes).put(state));
     }
 
     private record Record(byte type, String id, byte[] state) {}
@@ -452,52 +448,41 @@ public final class HealthStateStore implements Closeable {
         }
     }
 
-    /** Reads records, checking each length against what is left of the file before allocating it. */
+    /** Reads the store's records from checksummed frames. */
     private static final class RecordInput implements Closeable {
-        private final DataInputStream in;
-        private final long length;
-        private long position;
+        private final ChecksummedRecords.Input in;
         /** Position after the last record that was read whole and checked. */
         long goodPosition;
 
         RecordInput(InputStream in, long length) {
-            this.in = new DataInputStream(new BufferedInputStream(in, 1 << 16));
-            this.length = length;
+            this.in = new ChecksummedRecords.Input(in, length, MAX_RECORD_BYTES);
         }
 
         /** The next record, null at the end of the file. */
         Record next() throws IOException, Damaged {
-            if (position == length) {
+            byte[] bytes;
+            try {
+                bytes = in.next();
+            } catch (StateFormatException e) {
+                throw new Damaged(e.getMessage());
+            }
+            if (bytes == null) {
                 return null;
             }
-            try {
-                int payload = in.readInt();
-                if (payload < 5 || payload > MAX_RECORD_BYTES || payload > length - position - 8) {
-                    throw new Damaged("bad record length " + payload + " at " + position);
-                }
-                byte[] bytes = new byte[payload];
-                in.readFully(bytes);
-                int stored = in.readInt();
-                CRC32C crc = new CRC32C();
-                crc.update(bytes);
-                if ((int) crc.getValue() != stored) {
-                    throw new Damaged("checksum mismatch at " + position);
-                }
-                ByteBuffer b = ByteBuffer.wrap(bytes);
-                byte type = b.get();
-                int idLength = b.getInt();
-                if (idLength < 0 || idLength > b.remaining()) {
-                    throw new Damaged("bad id length at " + position);
-                }
-                String id = new String(bytes, 5, idLength, StandardCharsets.UTF_8);
-                byte[] state = new byte[b.remaining() - idLength];
-                System.arraycopy(bytes, 5 + idLength, state, 0, state.length);
-                position += 8L + payload;
-                goodPosition = position;
-                return new Record(type, id, state);
-            } catch (EOFException e) {
-                throw new Damaged("truncated at " + position);
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            if (bytes.length < 5) {
+                throw new Damaged("bad record length " + bytes.length + " at " + goodPosition);
             }
+            byte type = b.get();
+            int idLength = b.getInt();
+            if (idLength < 0 || idLength > b.remaining()) {
+                throw new Damaged("bad id length at " + goodPosition);
+            }
+            String id = new String(bytes, 5, idLength, StandardCharsets.UTF_8);
+            byte[] state = new byte[b.remaining() - idLength];
+            System.arraycopy(bytes, 5 + idLength, state, 0, state.length);
+            goodPosition = in.goodPosition();
+            return new Record(type, id, state);
         }
 
         @Override

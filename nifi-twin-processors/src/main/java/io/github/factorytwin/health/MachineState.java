@@ -1,8 +1,8 @@
 package io.github.factorytwin.health;
 
 import io.github.factorytwin.context.OperatingContext;
-import io.github.factorytwin.context.Regimes;
-import java.nio.ByteBuffer;
+import io.github.factorytwin.state.Fields;
+import io.github.factorytwin.state.StateFormatException;
 import java.util.Arrays;
 import java.util.Base64;
 
@@ -16,10 +16,8 @@ import java.util.Base64;
  */
 public final class MachineState {
 
-    /** The format of a state without regimes (unchanged since the load model was added). */
-    static final byte FORMAT = 3;
-    /** The format of a state with operating regimes: format 3's fields followed by the regimes. */
-    static final byte REGIME_FORMAT = 4;
+    /** The format {@link #toBytes()} writes: {@link #FIELDS}. Formats 3 and 4 are still read. */
+    static final byte FORMAT = 5;
 
     private static final Base64.Encoder ENCODER = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getDecoder();
@@ -98,7 +96,8 @@ public final class MachineState {
 
     /**
      * Operating regimes (only with {@link OperatingContext.Model#OPERATING_REGIMES}; {@code maxRegimes} = 0
-     * otherwise): the regimes found ({@link Regimes}: size and centre of each); per regime and sensor ({@code [regime * sensorCount +
+     * otherwise). Per regime: how many readings joined it (saturating) and its centre in the context fields
+     * ({@code regimeCentre[regime * contextCount + field]}); per regime and sensor ({@code [regime * sensorCount +
      * sensor]}) the Welford count, mean and sum of squared deviations of the readings learned as its normal. The
      * arrays grow with the regimes found, up to {@code maxRegimes}.
      */
@@ -108,11 +107,9 @@ public final class MachineState {
     /** Bit {@code i} set: sensor {@code i} is also a context field (not a symptom, plain baseline). */
     final long contextSensors;
 
-    /** The regimes found; null without {@link OperatingContext.Model#OPERATING_REGIMES}. */
-    final Regimes regimes;
-    /** Regimes the per-sensor arrays below have room for ({@link #regimes}' count once {@link #fitRegimes} ran). */
     int regimeCount;
-
+    int[] regimeSize = new int[0];
+    double[] regimeCentre = new double[0];
     int[] regimeN = new int[0];
     double[] regimeMean = new double[0];
     double[] regimeM2 = new double[0];
@@ -130,7 +127,6 @@ public final class MachineState {
         this.contextCount = maxRegimes > 0 ? contextCount : 0;
         this.maxRegimes = maxRegimes;
         this.contextSensors = maxRegimes > 0 ? contextSensors : 0L;
-        this.regimes = maxRegimes > 0 ? new Regimes(contextCount) : null;
         if ((lags == 0) != (loadIndex < 0) || loadIndex >= sensorCount) {
             throw new IllegalArgumentException("load lags need a load sensor");
         }
@@ -174,10 +170,9 @@ public final class MachineState {
         Arrays.fill(lagCo, 0);
         Arrays.fill(lagChoice, (byte) -1);
         deriveLoadModel();
-        if (regimes != null) {
-            regimes.clear();
-        }
         regimeCount = 0;
+        regimeSize = new int[0];
+        regimeCentre = new double[0];
         regimeN = new int[0];
         regimeMean = new double[0];
         regimeM2 = new double[0];
@@ -233,14 +228,16 @@ public final class MachineState {
         return maxRegimes > 0 && (contextSensors & (1L << sensor)) == 0;
     }
 
-    /** Grows the per-regime sensor arrays to the regimes found (after a new one opened). */
-    void fitRegimes() {
-        if (regimes.count() != regimeCount) {
-            regimeCount = regimes.count();
-            regimeN = Arrays.copyOf(regimeN, regimeCount * sensorCount);
-            regimeMean = Arrays.copyOf(regimeMean, regimeCount * sensorCount);
-            regimeM2 = Arrays.copyOf(regimeM2, regimeCount * sensorCount);
-        }
+    /** Adds a regime centred on {@code context}; returns its index. The caller checks {@code maxRegimes}. */
+    int addRegime(double[] context) {
+        int r = regimeCount++;
+        regimeSize = Arrays.copyOf(regimeSize, regimeCount);
+        regimeCentre = Arrays.copyOf(regimeCentre, regimeCount * contextCount);
+        regimeN = Arrays.copyOf(regimeN, regimeCount * sensorCount);
+        regimeMean = Arrays.copyOf(regimeMean, regimeCount * sensorCount);
+        regimeM2 = Arrays.copyOf(regimeM2, regimeCount * sensorCount);
+        System.arraycopy(context, 0, regimeCentre, r * contextCount, contextCount);
+        return r;
     }
 
     /**
@@ -291,37 +288,6 @@ public final class MachineState {
         return readings;
     }
 
-    private int regimeBytes() {
-        return maxRegimes == 0 ? 0 : 1 + 1 + 1 + 8 + regimeCount * (4 + contextCount * 8 + sensorCount * (4 + 2 * 8));
-    }
-
-    private static int size(int sensors, int lags) {
-        int load = lags == 0 ? 0 : 2 * 8 + lags * 3 * 8 + (sensors - 1) * lags * 8 + sensors;
-        return 1
-                + 1
-                + 1
-                + 1
-                + load
-                + 8
-                + 8
-                + 4
-                + 4
-                + 8
-                + 4
-                + 8
-                + 8
-                + 8
-                + 1
-                + 1
-                + 8
-                + 8
-                + 1
-                + 8
-                + 4
-                + 6 * 8
-                + sensors * (4 + 4 * 8);
-    }
-
     /**
      * The text form the former versions kept in NiFi's local state (Base64 of {@link #toBytes()}); read back by
      * {@link #decode} when their state is migrated.
@@ -330,58 +296,9 @@ public final class MachineState {
         return ENCODER.encodeToString(toBytes());
     }
 
-    /** A fixed binary layout, versioned: what the state store keeps in memory and on disk. */
+    /** The binary form of {@link #FIELDS}: what the state store keeps in memory and on disk. */
     public byte[] toBytes() {
-        ByteBuffer b = ByteBuffer.allocate(size(sensorCount, lags) + regimeBytes());
-        b.put(maxRegimes == 0 ? FORMAT : REGIME_FORMAT)
-                .put((byte) sensorCount)
-                .put((byte) lags)
-                .put((byte) loadIndex);
-        b.putLong(lastTimestamp)
-                .putLong(resetTimestamp)
-                .putInt(baselineReadings)
-                .putInt(readings);
-        b.putDouble(anomaly).putInt(anomalyCount).putDouble(anomalyMean).putDouble(anomalyM2);
-        b.putDouble(health);
-        b.put((byte) status.ordinal()).put(code(pending)).putLong(pendingSince);
-        b.putLong(incidentStart).put(code(incidentSeverity));
-        b.putLong(trendOrigin).putInt(trendPoints);
-        b.putDouble(s0)
-                .putDouble(st)
-                .putDouble(sh)
-                .putDouble(stt)
-                .putDouble(sth)
-                .putDouble(shh);
-        for (int i = 0; i < sensorCount; i++) {
-            b.putInt(baselineCount[i]).putDouble(baselineMean[i]).putDouble(baselineM2[i]);
-            b.putDouble(fast[i]).putDouble(slow[i]);
-        }
-        if (lags > 0) {
-            b.putDouble(loadPrevious1).putDouble(loadPrevious2);
-        }
-        for (int k = 0; k < lags; k++) {
-            b.putDouble(lagLoad[k]).putDouble(lagMean[k]).putDouble(lagM2[k]);
-        }
-        for (int j = 0; j < lagCo.length; j++) {
-            if (j / Math.max(1, lags) != loadIndex) {
-                b.putDouble(lagCo[j]);
-            }
-        }
-        b.put(lagChoice);
-        if (maxRegimes > 0) {
-            b.put((byte) contextCount).put((byte) maxRegimes).put((byte) regimeCount);
-            b.putLong(contextSensors);
-            for (int r = 0; r < regimeCount; r++) {
-                b.putInt(regimes.size(r));
-                for (int f = 0; f < contextCount; f++) {
-                    b.putDouble(regimes.centre(r, f));
-                }
-                for (int i = r * sensorCount; i < (r + 1) * sensorCount; i++) {
-                    b.putInt(regimeN[i]).putDouble(regimeMean[i]).putDouble(regimeM2[i]);
-                }
-            }
-        }
-        return b.array();
+        return FIELDS.toBytes(this);
     }
 
     /**
@@ -423,10 +340,10 @@ public final class MachineState {
     }
 
     /**
-     * Parses {@link #toBytes()}'s output of a state with these dimensions: format {@value #FORMAT} when {@code
-     * maxRegimes} is 0, else format {@value #REGIME_FORMAT} with these context dimensions.
+     * Parses {@link #toBytes()}'s output of a state with these dimensions, or a state of formats 3 and 4 (written
+     * before format {@value #FORMAT}, see {@link LegacyMachineStates}).
      *
-     * @throws IllegalArgumentException when the bytes are not a state of that format with these dimensions
+     * @throws IllegalArgumentException when the bytes are not a state of these dimensions
      */
     public static MachineState fromBytes(
             byte[] bytes,
@@ -436,121 +353,46 @@ public final class MachineState {
             int contextCount,
             int maxRegimes,
             long contextSensors) {
-        int fixed = size(sensorCount, lags);
-        byte format = maxRegimes == 0 ? FORMAT : REGIME_FORMAT;
-        if (bytes.length < fixed
-                || (maxRegimes == 0 && bytes.length != fixed)
-                || bytes[0] != format
-                || bytes[1] != sensorCount
-                || bytes[2] != lags
-                || bytes[3] != loadIndex) {
-            throw new IllegalArgumentException("not a machine state of format " + format + " with " + sensorCount
-                    + " sensors and " + lags + " load lags (" + bytes.length + " bytes)");
+        if (LegacyMachineStates.isLegacy(bytes)) {
+            return LegacyMachineStates.read(
+                    bytes, sensorCount, lags, loadIndex, contextCount, maxRegimes, contextSensors);
         }
-        ByteBuffer b = ByteBuffer.wrap(bytes, 4, bytes.length - 4);
         MachineState s = new MachineState(sensorCount, lags, loadIndex, contextCount, maxRegimes, contextSensors);
-        s.lastTimestamp = b.getLong();
-        s.resetTimestamp = b.getLong();
-        s.baselineReadings = b.getInt();
-        s.readings = b.getInt();
-        s.anomaly = b.getDouble();
-        s.anomalyCount = b.getInt();
-        s.anomalyMean = b.getDouble();
-        s.anomalyM2 = b.getDouble();
-        s.health = b.getDouble();
-        s.status = status(b.get());
-        s.pending = status(b.get());
-        s.pendingSince = b.getLong();
-        s.incidentStart = b.getLong();
-        s.incidentSeverity = status(b.get());
-        s.trendOrigin = b.getLong();
-        s.trendPoints = b.getInt();
-        s.s0 = b.getDouble();
-        s.st = b.getDouble();
-        s.sh = b.getDouble();
-        s.stt = b.getDouble();
-        s.sth = b.getDouble();
-        s.shh = b.getDouble();
-        for (int i = 0; i < sensorCount; i++) {
-            s.baselineCount[i] = b.getInt();
-            s.baselineMean[i] = b.getDouble();
-            s.baselineM2[i] = b.getDouble();
-            s.fast[i] = b.getDouble();
-            s.slow[i] = b.getDouble();
+        try {
+            FIELDS.read(bytes, 0, s);
+        } catch (StateFormatException e) {
+            throw new IllegalArgumentException(
+                    "not a machine state of format " + FORMAT + " with " + sensorCount + " sensors, " + lags
+                            + " load lags and " + maxRegimes + " regimes: " + e.getMessage(),
+                    e);
         }
-        if (lags > 0) {
-            s.loadPrevious1 = b.getDouble();
-            s.loadPrevious2 = b.getDouble();
-        }
-        for (int k = 0; k < lags; k++) {
-            s.lagLoad[k] = b.getDouble();
-            s.lagMean[k] = b.getDouble();
-            s.lagM2[k] = b.getDouble();
-        }
-        for (int j = 0; j < s.lagCo.length; j++) {
-            if (j / Math.max(1, lags) != loadIndex) {
-                s.lagCo[j] = b.getDouble();
-            }
-        }
-        b.get(s.lagChoice);
         for (byte choice : s.lagChoice) {
             if (choice < -1 || choice >= lags) {
                 throw new IllegalArgumentException("not a machine state: lag " + choice);
             }
         }
         s.deriveLoadModel();
-        if (maxRegimes > 0) {
-            readRegimes(b, s);
-        }
-        if (s.status == null) {
-            throw new IllegalArgumentException("not a machine state: no status");
-        }
         return s;
     }
 
-    private static void readRegimes(ByteBuffer b, MachineState s) {
-        try {
-            int contexts = b.get();
-            int max = b.get();
-            int count = b.get();
-            long mask = b.getLong();
-            if (contexts != s.contextCount || max != s.maxRegimes || mask != s.contextSensors) {
-                throw new IllegalArgumentException("not a machine state of these operating context settings");
-            }
-            if (count < 0 || count > max || b.remaining() != s.copyRegimeSize(count)) {
-                throw new IllegalArgumentException("not a machine state: " + count + " regimes");
-            }
-            double[] centre = new double[s.contextCount];
-            for (int r = 0; r < count; r++) {
-                int size = b.getInt();
-                for (int f = 0; f < centre.length; f++) {
-                    centre[f] = b.getDouble();
-                }
-                if (size < 0) {
-                    throw new IllegalArgumentException("not a machine state: a regime of " + size + " readings");
-                }
-                s.regimes.add(centre, size);
-                s.fitRegimes();
-                for (int i = r * s.sensorCount; i < (r + 1) * s.sensorCount; i++) {
-                    s.regimeN[i] = b.getInt();
-                    s.regimeMean[i] = b.getDouble();
-                    s.regimeM2[i] = b.getDouble();
-                }
-            }
-        } catch (java.nio.BufferUnderflowException e) {
-            throw new IllegalArgumentException("not a machine state: the regimes are cut short", e);
+    /** Sizes the regime arrays for {@code count} regimes (reading a state: at most {@code maxRegimes}). */
+    private void regimes(int count) {
+        if (count < 0 || count > maxRegimes) {
+            throw new IllegalArgumentException(count + " regimes, at most " + maxRegimes);
         }
+        regimeCount = count;
+        regimeSize = new int[count];
+        regimeCentre = new double[count * contextCount];
+        regimeN = new int[count * sensorCount];
+        regimeMean = new double[count * sensorCount];
+        regimeM2 = new double[count * sensorCount];
     }
 
-    private int copyRegimeSize(int count) {
-        return count * (4 + contextCount * 8 + sensorCount * (4 + 2 * 8));
-    }
-
-    private static byte code(HealthStatus status) {
+    static byte code(HealthStatus status) {
         return status == null ? (byte) -1 : (byte) status.ordinal();
     }
 
-    private static HealthStatus status(byte code) {
+    static HealthStatus status(int code) {
         if (code == -1) {
             return null;
         }
@@ -558,5 +400,77 @@ public final class MachineState {
             throw new IllegalArgumentException("not a machine state: status code " + code);
         }
         return HealthStatus.values()[code];
+    }
+
+    /** The load model's fields (only with load lags); the load sensor's own co-moments are not kept. */
+    private static final Fields<MachineState> LOAD_MODEL = Fields.<MachineState>builder()
+            .float64("loadPrevious1", s -> s.loadPrevious1, (s, v) -> s.loadPrevious1 = v)
+            .float64("loadPrevious2", s -> s.loadPrevious2, (s, v) -> s.loadPrevious2 = v)
+            .float64s("lagLoad", s -> s.lagLoad)
+            .float64s("lagMean", s -> s.lagMean)
+            .float64s("lagM2", s -> s.lagM2)
+            .float64s("lagCo", s -> s.lagCo, (s, j) -> j / s.lags != s.loadIndex)
+            .int8s("lagChoice", s -> s.lagChoice)
+            .build();
+
+    /** The operating regimes (only with Operating Regimes): the settings they were found with, then the regimes. */
+    private static final Fields<MachineState> REGIMES = Fields.<MachineState>builder()
+            .expect8("contextCount", s -> s.contextCount)
+            .expect8("maxRegimes", s -> s.maxRegimes)
+            .expect64("contextSensors", s -> s.contextSensors)
+            .int8("regimeCount", s -> s.regimeCount, MachineState::regimes)
+            .int32s("regimeSize", s -> s.regimeSize)
+            .float64s("regimeCentre", s -> s.regimeCentre)
+            .int32s("regimeN", s -> s.regimeN)
+            .float64s("regimeMean", s -> s.regimeMean)
+            .float64s("regimeM2", s -> s.regimeM2)
+            .build();
+
+    /**
+     * Every stored field, listed once ({@link Fields}): dimensions first (checked against the engine's on reading),
+     * then the values; derived fields ({@link #slope}, {@link #residualSd}) are computed again after reading.
+     */
+    static final Fields<MachineState> FIELDS = Fields.<MachineState>builder()
+            .expect8("format", s -> FORMAT)
+            .expect8("sensorCount", s -> s.sensorCount)
+            .expect8("lags", s -> s.lags)
+            .expect8("loadIndex", s -> s.loadIndex)
+            .int64("lastTimestamp", s -> s.lastTimestamp, (s, v) -> s.lastTimestamp = v)
+            .int64("resetTimestamp", s -> s.resetTimestamp, (s, v) -> s.resetTimestamp = v)
+            .int32("baselineReadings", s -> s.baselineReadings, (s, v) -> s.baselineReadings = v)
+            .int32("readings", s -> s.readings, (s, v) -> s.readings = v)
+            .float64("anomaly", s -> s.anomaly, (s, v) -> s.anomaly = v)
+            .int32("anomalyCount", s -> s.anomalyCount, (s, v) -> s.anomalyCount = v)
+            .float64("anomalyMean", s -> s.anomalyMean, (s, v) -> s.anomalyMean = v)
+            .float64("anomalyM2", s -> s.anomalyM2, (s, v) -> s.anomalyM2 = v)
+            .float64("health", s -> s.health, (s, v) -> s.health = v)
+            .int8("status", s -> code(s.status), (s, v) -> s.status = requireStatus(v))
+            .int8("pending", s -> code(s.pending), (s, v) -> s.pending = status(v))
+            .int64("pendingSince", s -> s.pendingSince, (s, v) -> s.pendingSince = v)
+            .int64("incidentStart", s -> s.incidentStart, (s, v) -> s.incidentStart = v)
+            .int8("incidentSeverity", s -> code(s.incidentSeverity), (s, v) -> s.incidentSeverity = status(v))
+            .int64("trendOrigin", s -> s.trendOrigin, (s, v) -> s.trendOrigin = v)
+            .int32("trendPoints", s -> s.trendPoints, (s, v) -> s.trendPoints = v)
+            .float64("s0", s -> s.s0, (s, v) -> s.s0 = v)
+            .float64("st", s -> s.st, (s, v) -> s.st = v)
+            .float64("sh", s -> s.sh, (s, v) -> s.sh = v)
+            .float64("stt", s -> s.stt, (s, v) -> s.stt = v)
+            .float64("sth", s -> s.sth, (s, v) -> s.sth = v)
+            .float64("shh", s -> s.shh, (s, v) -> s.shh = v)
+            .int32s("baselineCount", s -> s.baselineCount)
+            .float64s("baselineMean", s -> s.baselineMean)
+            .float64s("baselineM2", s -> s.baselineM2)
+            .float64s("fast", s -> s.fast)
+            .float64s("slow", s -> s.slow)
+            .when("load model", s -> s.lags > 0, LOAD_MODEL)
+            .when("regimes", s -> s.maxRegimes > 0, REGIMES)
+            .build();
+
+    private static HealthStatus requireStatus(int code) {
+        HealthStatus status = status(code);
+        if (status == null) {
+            throw new IllegalArgumentException("no status");
+        }
+        return status;
     }
 }

@@ -24,6 +24,11 @@ import java.util.List;
  * A node {@code n} is a leaf when {@code feature[n] < 0} (output {@code value[n]}); otherwise the walk goes to
  * {@code left[n]} when {@code x[feature[n]] <= threshold[n]}, else to {@code right[n]}. Children must come after
  * their parent, so every walk ends.
+ *
+ * <p>Version 2 adds an optional {@code "normalisation"} object, a {@link FleetNormalisation} learned from the
+ * training fleet ({@code "context"}: the operating context field names; {@code "centres"}, {@code "mean"}, {@code
+ * "sd"}: one row per regime). A model with one normalises every reading's sensors by its regime before the health
+ * engine sees them (see {@link HealthEngine}). Version 1 files (without it) stay readable.
  */
 public final class RulModel {
 
@@ -41,6 +46,7 @@ public final class RulModel {
     private final int[][] left;
     private final int[][] right;
     private final double[][] value;
+    private final FleetNormalisation normalisation;
 
     public RulModel(
             List<String> sensors,
@@ -51,6 +57,20 @@ public final class RulModel {
             int[][] left,
             int[][] right,
             double[][] value) {
+        this(sensors, bias, scale, feature, threshold, left, right, value, null);
+    }
+
+    /** A model whose readings are first normalised by {@code normalisation} (null: none). */
+    public RulModel(
+            List<String> sensors,
+            double bias,
+            double scale,
+            int[][] feature,
+            double[][] threshold,
+            int[][] left,
+            int[][] right,
+            double[][] value,
+            FleetNormalisation normalisation) {
         this.sensors = List.copyOf(sensors);
         this.bias = bias;
         this.scale = scale;
@@ -59,7 +79,38 @@ public final class RulModel {
         this.left = left;
         this.right = right;
         this.value = value;
+        this.normalisation = normalisation;
         validate();
+        if (normalisation != null) {
+            normalisation.requireSensors(this.sensors.size());
+        }
+    }
+
+    /**
+     * A model that always predicts {@code seconds}: what a training replay runs with when it needs the engine to see
+     * readings as the finished model will ({@code normalisation}) before any tree exists.
+     */
+    public static RulModel constant(List<String> sensors, double seconds, FleetNormalisation normalisation) {
+        return new RulModel(
+                sensors,
+                seconds,
+                0,
+                new int[][] {{-1}},
+                new double[][] {{0}},
+                new int[][] {{0}},
+                new int[][] {{0}},
+                new double[][] {{0}},
+                normalisation);
+    }
+
+    /** The fleet normalisation readings go through before the engine sees them; null when there is none. */
+    public FleetNormalisation normalisation() {
+        return normalisation;
+    }
+
+    /** A copy of this model that normalises readings with {@code normalisation}. */
+    public RulModel withNormalisation(FleetNormalisation normalisation) {
+        return new RulModel(sensors, bias, scale, feature, threshold, left, right, value, normalisation);
     }
 
     public List<String> sensors() {
@@ -167,8 +218,11 @@ public final class RulModel {
         if (root == null
                 || !root.isObject()
                 || !FORMAT.equals(root.path("format").asText())
-                || root.path("version").asInt() != 1) {
-            throw new IllegalArgumentException("not a " + FORMAT + " version 1 document");
+                || (root.path("version").asInt() != 1 && root.path("version").asInt() != 2)) {
+            throw new IllegalArgumentException("not a " + FORMAT + " version 1 or 2 document");
+        }
+        if (root.has("normalisation") && root.path("version").asInt() != 2) {
+            throw new IllegalArgumentException("'normalisation' needs version 2");
         }
         if (!RulFeatures.LAYOUT.equals(root.path("features").asText())) {
             throw new IllegalArgumentException(
@@ -222,7 +276,8 @@ public final class RulModel {
                 threshold,
                 left,
                 right,
-                value);
+                value,
+                root.has("normalisation") ? FleetNormalisation.parse(root.get("normalisation")) : null);
     }
 
     /** A JSON value for a message, at most 40 characters of it. */
@@ -266,13 +321,16 @@ public final class RulModel {
         ObjectMapper mapper = new ObjectMapper();
         var root = mapper.createObjectNode();
         root.put("format", FORMAT);
-        root.put("version", 1);
+        root.put("version", normalisation == null ? 1 : 2);
         root.put("features", RulFeatures.LAYOUT);
         var sensorArray = root.putArray("sensors");
         sensors.forEach(sensorArray::add);
         root.put("unit", "seconds");
         root.put("bias", bias);
         root.put("scale", scale);
+        if (normalisation != null) {
+            normalisation.write(root.putObject("normalisation"));
+        }
         var treeArray = root.putArray("trees");
         for (int t = 0; t < feature.length; t++) {
             var tree = treeArray.addObject();

@@ -479,6 +479,15 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
                         file.trim() + " was trained on sensors " + model.sensors() + " but Sensor Fields are " + sensors
                                 + "; set the same sensors or train another model");
             }
+            List<String> contextFields = operatingContext(context).fields();
+            if (model.normalisation() != null
+                    && !model.normalisation().contextFields().equals(contextFields)) {
+                return Verifications.failed(
+                        VERIFY_RUL_MODEL_FILE,
+                        file.trim() + " normalises by the operating context fields "
+                                + model.normalisation().contextFields() + " but Operating Context Fields are "
+                                + contextFields + "; set the same fields or train another model");
+            }
             return Verifications.successful(
                     VERIFY_RUL_MODEL_FILE,
                     String.format(

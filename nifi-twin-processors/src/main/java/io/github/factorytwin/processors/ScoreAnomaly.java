@@ -123,7 +123,8 @@ import org.apache.nifi.serialization.record.RecordSchema;
                 """
                 Treat each series as a one-sensor machine: 'Machine ID Field' = the series name field,
                 'Feature Fields' = the value field (e.g. value), 'Derived Features' = DELTA, 'Model Scope' =
-                PER_MACHINE, 'Warm-up Size' = 150, 'Retrain Interval' = 100, 'Subsample Size' = 128.
+                PER_MACHINE, 'Warm-up Size' = 150, 'Retrain Interval' = 100, 'Retraining Sample Size' = 150,
+                'Learning Guard' = 1, 'Subsample Size' = 128.
                 Set 'Score Post-processing' to LIKELIHOOD, 'Range Tolerance' to 0.05 and 'Anomaly Threshold'
                 to 0.5. A series' readings must reach the processor in time order (one series per Kafka key).
                 This configuration scores about 60 (standard profile) on the Numenta Anomaly Benchmark.
@@ -248,12 +249,13 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
 
     public static final PropertyDescriptor RETRAIN_INTERVAL = new PropertyDescriptor.Builder()
             .name("Retrain Interval")
-            .description("Refit a learned model after this many further (not imputed) readings, on the last"
-                    + " 'Warm-up Size' of them, so the model follows legitimate change such as a new operating"
-                    + " level. Rare anomalies in the sample do little harm to an Isolation Forest. 0 = never"
-                    + " retrain: the warm-up model is kept.")
+            .description("Refit a learned model after this many further readings have joined its retraining"
+                    + " sample (the last 'Retraining Sample Size' readings judged normal, see 'Learning Guard'), so"
+                    + " the normal a machine is compared with follows slow, benign change such as a seasonal"
+                    + " temperature. 0 = never retrain: the warm-up model is kept (and a slow benign drift then"
+                    + " looks more and more anomalous).")
             .required(true)
-            .defaultValue("0")
+            .defaultValue("1000")
             .addValidator(StandardValidators.createLongValidator(0, Integer.MAX_VALUE, true))
             .dependsOn(MODEL_SOURCE, ModelSource.LEARN_FROM_STREAM)
             .build();
@@ -270,6 +272,32 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
 
     static final Validator THRESHOLD_VALIDATOR =
             Validation.decimalRange(0, false, 1, true, "scores lie in 0..1; the default is " + DEFAULT_THRESHOLD);
+
+    public static final PropertyDescriptor RETRAINING_SAMPLE_SIZE = new PropertyDescriptor.Builder()
+            .name("Retraining Sample Size")
+            .description("Readings judged normal that a learned model is refitted on (the latest ones, per model);"
+                    + " at least 'Warm-up Size'. Larger spans more time (more operating regimes, and a fault is"
+                    + " learned more slowly) and costs about 50 bytes per reading and feature triple per model,"
+                    + " kept while 'Retrain Interval' > 0.")
+            .required(true)
+            .defaultValue("10000")
+            .addValidator(StandardValidators.createLongValidator(2, 1_000_000, true))
+            .dependsOn(MODEL_SOURCE, ModelSource.LEARN_FROM_STREAM)
+            .build();
+
+    public static final PropertyDescriptor LEARNING_GUARD = new PropertyDescriptor.Builder()
+            .name("Learning Guard")
+            .description("A reading joins the retraining sample only while the share of its machine's recent"
+                    + " readings (about the last 64) found anomalous is below this, so a developing fault, which"
+                    + " makes a machine's readings persistently anomalous, is not learned as normal. 1 = no guard"
+                    + " (every reading is learned: the model follows any lasting change, a slow fault too). Lower"
+                    + " values protect more, but a sudden lasting change then stays anomalous (see the additional"
+                    + " details).")
+            .required(true)
+            .defaultValue("0.5")
+            .addValidator(THRESHOLD_VALIDATOR)
+            .dependsOn(MODEL_SOURCE, ModelSource.LEARN_FROM_STREAM)
+            .build();
 
     public static final PropertyDescriptor ANOMALY_THRESHOLD = new PropertyDescriptor.Builder()
             .name("Anomaly Threshold")
@@ -409,6 +437,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
             REGIME_DISTANCE,
             MAXIMUM_REGIMES,
             RETRAIN_INTERVAL,
+            RETRAINING_SAMPLE_SIZE,
+            LEARNING_GUARD,
             NUMBER_OF_TREES,
             SUBSAMPLE_SIZE,
             ANOMALY_THRESHOLD,
@@ -525,6 +555,12 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
         return results;
     }
 
+    /** The detector's guard for the property's value: 1 (or no value, with a model file) means no guard. */
+    private static double learningGuard(String value) {
+        double guard = value == null ? 1 : Double.parseDouble(value.trim());
+        return guard >= 1 ? AnomalyDetector.Config.NO_GUARD : guard;
+    }
+
     static final String VERIFY_MODEL_FILE = "Load Model File";
     static final String VERIFY_STATE_DIRECTORY = "Check State Directory";
 
@@ -606,8 +642,13 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
                         ? AnomalyProperties.seed(
                                 context.getProperty(RANDOM_SEED).getValue())
                         : null,
-                learning ? context.getProperty(WARM_UP_SIZE).asInteger() : MODEL_FILE_START_UP,
-                context.getProperty(MAXIMUM_MACHINES).asInteger());
+                learning
+                        ? Math.max(
+                                context.getProperty(WARM_UP_SIZE).asInteger(),
+                                context.getProperty(RETRAINING_SAMPLE_SIZE).asInteger())
+                        : MODEL_FILE_START_UP,
+                context.getProperty(MAXIMUM_MACHINES).asInteger(),
+                learningGuard(context.getProperty(LEARNING_GUARD).getValue()));
         List<String> contextFields = learning
                 ? OperatingContextProperties.fields(
                         context.getProperty(OPERATING_CONTEXT_FIELDS).getValue())

@@ -16,8 +16,13 @@ import java.util.Map;
  */
 public final class FactorySimulator {
 
-    /** Bumped when the encoding changes; a state of another version starts a new factory. */
-    static final String STATE_VERSION = "1";
+    /**
+     * Bumped when the encoding changes; a state of an unknown version starts a new factory. Version 2: each machine
+     * as Base64 of its {@code Machine} fields; version 1 (comma-separated text per machine) is still read.
+     */
+    static final String STATE_VERSION = "2";
+
+    private static final String VERSION_1 = "1";
 
     public static final String KEY_VERSION = "version";
     public static final String KEY_SEED = "seed";
@@ -66,7 +71,8 @@ public final class FactorySimulator {
      */
     public static FactorySimulator restore(
             SimulationSettings settings, Map<String, String> state, long newSeed, long startMillis) {
-        if (state == null || !STATE_VERSION.equals(state.get(KEY_VERSION))) {
+        String version = state == null ? null : state.get(KEY_VERSION);
+        if (!STATE_VERSION.equals(version) && !VERSION_1.equals(version)) {
             return create(settings, newSeed, startMillis);
         }
         try {
@@ -83,7 +89,11 @@ public final class FactorySimulator {
             for (int i = 0; i < machines.length; i++) {
                 MachineSpec spec = specs.get(i);
                 String saved = state.get(MACHINE_KEY_PREFIX + spec.id());
-                machines[i] = saved == null ? Machine.create(spec, seed, clock, settings) : Machine.decode(spec, saved);
+                machines[i] = saved == null
+                        ? Machine.create(spec, seed, clock, settings)
+                        : VERSION_1.equals(version)
+                                ? Machine.decodeVersion1(spec, saved, seed)
+                                : Machine.decode(spec, saved, seed);
             }
             if (cursor < 0 || cursor >= machines.length) {
                 cursor = 0;

@@ -1,5 +1,10 @@
 package io.github.factorytwin.simulator;
 
+import io.github.factorytwin.state.Fields;
+import io.github.factorytwin.state.StateFormatException;
+import java.nio.ByteBuffer;
+import java.util.Base64;
+
 /**
  * The physics and life cycle of one machine. Not thread-safe; every random draw comes from the machine's own
  * stream, so a machine's readings do not depend on the other machines or on how readings are batched.
@@ -22,6 +27,7 @@ package io.github.factorytwin.simulator;
  *       the machine restarts healthy.
  *   <li>Measurement noise on every sensor; sensor faults (stuck, dropout, spike) distort what is reported, never
  *       the machine.
+ *   <li>{@link Scenarios}, when set: ambient drift, duty changes and faults that clear before failure.
  * </ul>
  */
 final class Machine {
@@ -46,10 +52,16 @@ final class Machine {
     private double rpmLag;
     private double thermalLag;
 
-    // ---- state (everything below is saved by encode() and restored by decode()) ----
+    // ---- state (everything below is saved: FIELDS) ----
     private final Rng rng;
     /** Sensor faults draw from their own stream, so switching them on does not change the machine's life. */
     private final Rng faultRng;
+    /** Scenario draws (faults that clear) have their own stream too, for the same reason. */
+    private final Rng scenarioRng;
+    /** Offsets this machine's duty changes from the other machines' (not state: derived from the id). */
+    private final long dutyPhase;
+    /** The ambient drift at the current reading, as a fraction of the temperature range (not state: from the clock). */
+    private double ambientShift;
 
     private long lastMillis = Long.MIN_VALUE;
     private double setpoint;
@@ -61,13 +73,15 @@ final class Machine {
     private long failAt;
     /** Long.MIN_VALUE while running; the end of the repair while failed. */
     private long repairEnd = Long.MIN_VALUE;
+    /** When this life's fault clears by itself (scenario "faults that end"); Long.MIN_VALUE when it does not. */
+    private long clearAt = Long.MIN_VALUE;
 
     private SensorFault fault = SensorFault.NONE;
     private int faultSensor;
     private int faultRemaining;
     private double stuckValue;
 
-    private Machine(MachineSpec spec, long rngState, long faultRngState) {
+    private Machine(MachineSpec spec, long rngState, long faultRngState, long scenarioRngState) {
         this.spec = spec;
         this.profile = spec.profile();
         this.tMin = spec.temperature().min();
@@ -88,17 +102,35 @@ final class Machine {
         }
         this.rng = new Rng(rngState);
         this.faultRng = new Rng(faultRngState);
+        this.scenarioRng = new Rng(scenarioRngState);
+        this.dutyPhase = Rng.derive(0, spec.id()) & Long.MAX_VALUE;
     }
 
     /** A new machine at {@code now}, somewhere random in its first life (so a new fleet is not all brand new). */
     static Machine create(MachineSpec spec, long factorySeed, long now, SimulationSettings settings) {
-        Machine machine =
-                new Machine(spec, Rng.derive(factorySeed, spec.id()), Rng.derive(factorySeed, spec.id() + "/sensors"));
+        Machine machine = new Machine(
+                spec,
+                Rng.derive(factorySeed, spec.id()),
+                Rng.derive(factorySeed, spec.id() + "/sensors"),
+                scenarioSeed(factorySeed, spec));
+        machine.ambientShift = settings.scenarios().ambientOffset(now);
         machine.startLife(now, true, settings);
         return machine;
     }
 
+    private static long scenarioSeed(long factorySeed, MachineSpec spec) {
+        return Rng.derive(factorySeed, spec.id() + "/scenarios");
+    }
+
     private void startLife(long now, boolean randomAge, SimulationSettings settings) {
+        drawLife(now, randomAge, settings);
+        newRegime(now, settings);
+        rpm = setpoint;
+        temperature = equilibriumTemperature(load(rpm), wear(now), 1.0);
+    }
+
+    /** Draws a life (failure mode, onset, failure, and whether the fault clears first); the physics go on as they are. */
+    private void drawLife(long now, boolean randomAge, SimulationSettings settings) {
         mode = pickMode();
         double mtbf = settings.mtbfMillis();
         double meanDegrading = mtbf * mode.degradationFraction();
@@ -114,9 +146,12 @@ final class Machine {
             onset = Math.min(onset, now);
         }
         repairEnd = Long.MIN_VALUE;
-        newRegime(now);
-        rpm = setpoint;
-        temperature = equilibriumTemperature(load(rpm), wear(now), 1.0);
+        clearAt = Long.MIN_VALUE;
+        double share = settings.scenarios().transientFaultShare();
+        if (share > 0 && scenarioRng.nextDouble() < share) {
+            long clear = onset + (long) ((failAt - onset) * scenarioRng.uniform(0.3, 0.8));
+            clearAt = clear > now ? clear : Long.MIN_VALUE; // a random age past it: this life's fault does not clear
+        }
     }
 
     private FailureMode pickMode() {
@@ -130,8 +165,9 @@ final class Machine {
         return modes[modes.length - 1];
     }
 
-    private void newRegime(long now) {
-        setpoint = rMin + rSpan * rng.uniform(0.10, 0.90);
+    private void newRegime(long now, SimulationSettings settings) {
+        double[] band = Scenarios.DUTY_BANDS[duty(now, settings)];
+        setpoint = rMin + rSpan * rng.uniform(band[0], band[1]);
         regimeEnd = now + Math.max(1L, (long) (rng.exponential(profile.regimeMeanSeconds) * 1000.0));
     }
 
@@ -154,12 +190,16 @@ final class Machine {
         return w > 1 ? 1 : w;
     }
 
+    private int duty(long now, SimulationSettings settings) {
+        return settings.scenarios().duty(now, dutyPhase);
+    }
+
     private double ambient() {
-        return tMin - 0.9 * tSpan;
+        return tMin - 0.9 * tSpan + tSpan * ambientShift;
     }
 
     private double equilibriumTemperature(double load, double w, double running) {
-        double heat = tMin + tSpan * (0.20 + 0.50 * load);
+        double heat = tMin + tSpan * (0.20 + ambientShift + 0.50 * load);
         if (w > 0) {
             if (mode == FailureMode.OVERHEATING) {
                 heat += tSpan * 0.90 * w;
@@ -176,7 +216,7 @@ final class Machine {
     }
 
     private double trueVibration(double shaftRpm, double w) {
-        double v = vMin + vSpan * (0.10 + 0.35 * load(shaftRpm));
+        double v = vMin + vSpan * (0.10 + 0.10 * ambientShift + 0.35 * load(shaftRpm));
         if (w > 0) {
             if (mode == FailureMode.BEARING_WEAR) {
                 v += vSpan * 1.60 * bearing(w);
@@ -194,6 +234,8 @@ final class Machine {
         if (dt < 0) {
             dt = 0;
         }
+        boolean dutyChanged = lastMillis != Long.MIN_VALUE && duty(lastMillis, settings) != duty(now, settings);
+        ambientShift = settings.scenarios().ambientOffset(now);
         lastMillis = now;
         out.timestamp = now;
         out.machine = spec;
@@ -225,8 +267,11 @@ final class Machine {
             advance(setpoint, w, dt);
             out.condition = MachineCondition.FAILED;
         } else {
-            if (now >= regimeEnd) {
-                newRegime(now);
+            if (clearAt != Long.MIN_VALUE && now >= clearAt) {
+                drawLife(now, false, settings); // the fault clears by itself: no failure, no maintenance record
+            }
+            if (now >= regimeEnd || dutyChanged) {
+                newRegime(now, settings);
             }
             w = wear(now);
             advance(setpoint, w, dt);
@@ -320,41 +365,89 @@ final class Machine {
         regimeEnd += delta;
         onset += delta;
         failAt += delta;
+        if (clearAt != Long.MIN_VALUE) {
+            clearAt += delta;
+        }
     }
 
     // ---- persistence ----
 
-    private static final int FIELDS = 15;
+    private static final int FAILURE_MODES = FailureMode.values().length;
+    private static final int SENSOR_FAULTS = SensorFault.values().length;
 
-    /** The machine's whole state as one compact string (exact: doubles are stored as their bits). */
-    String encode() {
-        StringBuilder sb = new StringBuilder(160);
-        sb.append(l(rng.state())).append(',');
-        sb.append(l(faultRng.state())).append(',');
-        sb.append(l(lastMillis)).append(',');
-        sb.append(d(setpoint)).append(',');
-        sb.append(l(regimeEnd)).append(',');
-        sb.append(d(rpm)).append(',');
-        sb.append(d(temperature)).append(',');
-        sb.append(mode.ordinal()).append(',');
-        sb.append(l(onset)).append(',');
-        sb.append(l(failAt)).append(',');
-        sb.append(l(repairEnd)).append(',');
-        sb.append(fault.ordinal()).append(',');
-        sb.append(faultSensor).append(',');
-        sb.append(faultRemaining).append(',');
-        sb.append(d(stuckValue));
-        return sb.toString();
+    /** The saved fields, listed once ({@link Fields}): both random streams' states and the machine's condition. */
+    private static final Fields<Machine> FIELDS = Fields.<Machine>builder()
+            .int64("rng", m -> m.rng.state(), (m, v) -> m.rng.reset(v))
+            .int64("faultRng", m -> m.faultRng.state(), (m, v) -> m.faultRng.reset(v))
+            .int64("lastMillis", m -> m.lastMillis, (m, v) -> m.lastMillis = v)
+            .float64("setpoint", m -> m.setpoint, (m, v) -> m.setpoint = v)
+            .int64("regimeEnd", m -> m.regimeEnd, (m, v) -> m.regimeEnd = v)
+            .float64("rpm", m -> m.rpm, (m, v) -> m.rpm = v)
+            .float64("temperature", m -> m.temperature, (m, v) -> m.temperature = v)
+            .int8("mode", m -> m.mode.ordinal(), (m, v) -> m.mode = FailureMode.values()[ordinal(v, FAILURE_MODES)])
+            .int64("onset", m -> m.onset, (m, v) -> m.onset = v)
+            .int64("failAt", m -> m.failAt, (m, v) -> m.failAt = v)
+            .int64("repairEnd", m -> m.repairEnd, (m, v) -> m.repairEnd = v)
+            .int8("fault", m -> m.fault.ordinal(), (m, v) -> m.fault = SensorFault.values()[ordinal(v, SENSOR_FAULTS)])
+            .int32("faultSensor", m -> m.faultSensor, (m, v) -> m.faultSensor = v)
+            .int32("faultRemaining", m -> m.faultRemaining, (m, v) -> m.faultRemaining = v)
+            .float64("stuckValue", m -> m.stuckValue, (m, v) -> m.stuckValue = v)
+            .build();
+
+    /**
+     * The scenario fields, stored after {@link #FIELDS}; a state saved before the scenarios has none (its scenario
+     * stream then starts from the factory seed and no fault is set to clear).
+     */
+    private static final Fields<Machine> SCENARIO_FIELDS = Fields.<Machine>builder()
+            .int64("scenarioRng", m -> m.scenarioRng.state(), (m, v) -> m.scenarioRng.reset(v))
+            .int64("clearAt", m -> m.clearAt, (m, v) -> m.clearAt = v)
+            .build();
+
+    private static final Base64.Encoder BASE64 = Base64.getEncoder().withoutPadding();
+    /** Fields of the comma-separated text of state version 1. */
+    private static final int VERSION_1_FIELDS = 15;
+
+    private static int ordinal(int value, int count) {
+        if (value < 0 || value >= count) {
+            throw new IllegalArgumentException("code " + value);
+        }
+        return value;
     }
 
-    /** The machine {@code spec} as {@link #encode()} saved it. */
-    static Machine decode(MachineSpec spec, String encoded) {
-        String[] f = encoded.split(",", -1);
-        if (f.length != FIELDS) {
-            throw new IllegalArgumentException(
-                    "machine " + spec.id() + ": expected " + FIELDS + " fields, found " + f.length);
+    /** The machine's whole state as one compact string: Base64 of {@link #FIELDS} (doubles exact, as bits). */
+    String encode() {
+        ByteBuffer out = ByteBuffer.allocate(FIELDS.bytes(this) + SCENARIO_FIELDS.bytes(this));
+        FIELDS.write(this, out);
+        SCENARIO_FIELDS.write(this, out);
+        return BASE64.encodeToString(out.array());
+    }
+
+    /** The machine {@code spec} as {@link #encode()} saved it; {@code seed} is the factory's. */
+    static Machine decode(MachineSpec spec, String encoded, long seed) {
+        Machine m = new Machine(spec, 0, 0, scenarioSeed(seed, spec));
+        try {
+            ByteBuffer in = ByteBuffer.wrap(Base64.getDecoder().decode(encoded));
+            FIELDS.read(in, m);
+            if (in.hasRemaining()) {
+                SCENARIO_FIELDS.read(in, m);
+            }
+            if (in.hasRemaining()) {
+                throw new IllegalArgumentException("machine " + spec.id() + ": " + in.remaining() + " bytes too many");
+            }
+        } catch (StateFormatException e) {
+            throw new IllegalArgumentException("machine " + spec.id() + ": " + e.getMessage(), e);
         }
-        Machine m = new Machine(spec, pl(f[0]), pl(f[1]));
+        return m.withAllowedMode();
+    }
+
+    /** The machine {@code spec} as state version 1 saved it (comma-separated, base-36 numbers and double bits). */
+    static Machine decodeVersion1(MachineSpec spec, String encoded, long seed) {
+        String[] f = encoded.split(",", -1);
+        if (f.length != VERSION_1_FIELDS) {
+            throw new IllegalArgumentException(
+                    "machine " + spec.id() + ": expected " + VERSION_1_FIELDS + " fields, found " + f.length);
+        }
+        Machine m = new Machine(spec, pl(f[0]), pl(f[1]), scenarioSeed(seed, spec));
         m.lastMillis = pl(f[2]);
         m.setpoint = pd(f[3]);
         m.regimeEnd = pl(f[4]);
@@ -368,19 +461,15 @@ final class Machine {
         m.faultSensor = Integer.parseInt(f[12]);
         m.faultRemaining = Integer.parseInt(f[13]);
         m.stuckValue = pd(f[14]);
-        if (m.mode == FailureMode.NONE || !m.spec.failureModes().contains(m.mode)) {
+        return m.withAllowedMode();
+    }
+
+    private Machine withAllowedMode() {
+        if (mode == FailureMode.NONE || !spec.failureModes().contains(mode)) {
             // The fleet definition no longer allows the saved failure mode: keep the schedule, change the mode.
-            m.mode = m.pickMode();
+            mode = pickMode();
         }
-        return m;
-    }
-
-    private static String l(long value) {
-        return Long.toString(value, 36);
-    }
-
-    private static String d(double value) {
-        return Long.toString(Double.doubleToRawLongBits(value), 36);
+        return this;
     }
 
     private static long pl(String s) {

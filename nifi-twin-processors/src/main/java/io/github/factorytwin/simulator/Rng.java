@@ -19,6 +19,11 @@ final class Rng {
         return state;
     }
 
+    /** Continues the stream from a saved {@link #state()}. */
+    void reset(long saved) {
+        state = saved;
+    }
+
     long nextLong() {
         return mix(state += GOLDEN_GAMMA);
     }

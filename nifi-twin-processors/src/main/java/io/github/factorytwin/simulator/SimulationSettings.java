@@ -9,12 +9,24 @@ import java.util.Objects;
  * @param intervalMillis simulated time between two readings of the same machine
  * @param mtbfMillis mean simulated operating time from a (re)start of a machine to its failure
  * @param sensorFaultProbability probability per reading that a sensor fault begins
+ * @param scenarios benign drift, duty changes and faults that end ({@link Scenarios#NONE} for none)
  */
 public record SimulationSettings(
-        FleetDefinition fleet, long intervalMillis, long mtbfMillis, double sensorFaultProbability) {
+        FleetDefinition fleet,
+        long intervalMillis,
+        long mtbfMillis,
+        double sensorFaultProbability,
+        Scenarios scenarios) {
+
+    /** Settings without scenarios. */
+    public SimulationSettings(
+            FleetDefinition fleet, long intervalMillis, long mtbfMillis, double sensorFaultProbability) {
+        this(fleet, intervalMillis, mtbfMillis, sensorFaultProbability, Scenarios.NONE);
+    }
 
     public SimulationSettings {
         Objects.requireNonNull(fleet, "fleet");
+        Objects.requireNonNull(scenarios, "scenarios");
         if (intervalMillis < 1) {
             throw new IllegalArgumentException("reading interval must be positive");
         }

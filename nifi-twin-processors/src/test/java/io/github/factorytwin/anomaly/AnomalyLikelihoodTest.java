@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.factorytwin.state.StateFormatException;
+import io.github.factorytwin.state.StateInput;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +60,7 @@ class AnomalyLikelihoodTest {
         original.write(new java.io.DataOutputStream(bytes));
         byte[] damaged = bytes.toByteArray();
         damaged[3] = 99; // the averaging ring's count, now larger than the ring
-        assertThrows(ModelFormatException.class, () -> new AnomalyLikelihood(config).read(sized(damaged)));
+        assertThrows(StateFormatException.class, () -> new AnomalyLikelihood(config).read(sized(damaged)));
     }
 
     @Test
@@ -121,7 +123,7 @@ class AnomalyLikelihoodTest {
         assertThrows(IllegalArgumentException.class, () -> new AnomalyLikelihood.Config(0, 10, 100, 10, 10, 0));
     }
 
-    private static SizedInput sized(byte[] bytes) {
-        return SizedInput.of(new java.io.ByteArrayInputStream(bytes), bytes.length);
+    private static StateInput sized(byte[] bytes) {
+        return StateInput.of(new java.io.ByteArrayInputStream(bytes), bytes.length);
     }
 }

@@ -232,6 +232,8 @@ class IsolationForestModelTest {
         double[] x = Readings.correlationBreak();
         assertEquals(model(5).score(x), model(5).score(x), 0.0);
         assertNotEquals(model(5).score(x), model(6).score(x));
+        assertNotEquals(model(5).score(x), model(-5).score(x));
+        assertNotEquals(model(5).score(x), model(5 + 899_999_963L).score(x));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.factorytwin.state.StateFormatException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -84,8 +85,8 @@ class ModelFormatTest {
 
     @Test
     void refusesAFileThatIsNotAModel() {
-        ModelFormatException e = assertThrows(
-                ModelFormatException.class,
+        StateFormatException e = assertThrows(
+                StateFormatException.class,
                 () -> ModelFormat.read(new ByteArrayInputStream("{\"trees\":[]}".getBytes())));
         assertTrue(e.getMessage().contains("Not a ScoreAnomaly model file"), e.getMessage());
     }
@@ -96,16 +97,16 @@ class ModelFormatTest {
         try (ObjectOutputStream objects = new ObjectOutputStream(out)) {
             objects.writeObject(new java.util.HashMap<>(java.util.Map.of("gadget", "payload")));
         }
-        assertThrows(ModelFormatException.class, () -> ModelFormat.read(new ByteArrayInputStream(out.toByteArray())));
+        assertThrows(StateFormatException.class, () -> ModelFormat.read(new ByteArrayInputStream(out.toByteArray())));
     }
 
     @Test
     void refusesAnotherVersion() throws Exception {
         byte[] bytes = bytes(model());
         ByteBuffer.wrap(bytes).putInt(8, 2);
-        ModelFormatException e =
-                assertThrows(ModelFormatException.class, () -> ModelFormat.read(new ByteArrayInputStream(bytes)));
-        assertTrue(e.getMessage().contains("Unsupported model file version 2"), e.getMessage());
+        StateFormatException e =
+                assertThrows(StateFormatException.class, () -> ModelFormat.read(new ByteArrayInputStream(bytes)));
+        assertTrue(e.getMessage().contains("Unsupported ScoreAnomaly model file version 2"), e.getMessage());
     }
 
     @Test
@@ -113,10 +114,10 @@ class ModelFormatTest {
         byte[] bytes = bytes(model());
         byte[] damaged = bytes.clone();
         damaged[damaged.length / 2] ^= 0x10;
-        assertThrows(ModelFormatException.class, () -> ModelFormat.read(new ByteArrayInputStream(damaged)));
+        assertThrows(StateFormatException.class, () -> ModelFormat.read(new ByteArrayInputStream(damaged)));
         byte[] truncated = Arrays.copyOf(bytes, bytes.length - 100);
-        ModelFormatException e =
-                assertThrows(ModelFormatException.class, () -> ModelFormat.read(new ByteArrayInputStream(truncated)));
+        StateFormatException e =
+                assertThrows(StateFormatException.class, () -> ModelFormat.read(new ByteArrayInputStream(truncated)));
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
     }
 
@@ -134,8 +135,8 @@ class ModelFormatTest {
         assertTrue(ByteBuffer.wrap(bytes).getInt(offset) > 0);
         ByteBuffer.wrap(bytes).putInt(offset, 0);
         byte[] resealed = reseal(bytes);
-        ModelFormatException e =
-                assertThrows(ModelFormatException.class, () -> ModelFormat.read(new ByteArrayInputStream(resealed)));
+        StateFormatException e =
+                assertThrows(StateFormatException.class, () -> ModelFormat.read(new ByteArrayInputStream(resealed)));
         assertTrue(e.getMessage().contains("invalid child index"), e.getMessage());
     }
 
@@ -148,8 +149,8 @@ class ModelFormatTest {
         }
         treesOffset += 4 + 8;
         ByteBuffer.wrap(bytes).putInt(treesOffset, Integer.MAX_VALUE);
-        ModelFormatException e =
-                assertThrows(ModelFormatException.class, () -> ModelFormat.read(new ByteArrayInputStream(bytes)));
+        StateFormatException e =
+                assertThrows(StateFormatException.class, () -> ModelFormat.read(new ByteArrayInputStream(bytes)));
         assertTrue(e.getMessage().contains("Invalid tree count"), e.getMessage());
     }
 

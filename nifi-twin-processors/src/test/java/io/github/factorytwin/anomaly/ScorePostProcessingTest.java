@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.factorytwin.state.StateInput;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -112,7 +113,7 @@ class ScorePostProcessingTest {
                 IllegalArgumentException.class, () -> new ScorePostProcessing(ScorePostProcessing.Mode.NONE, 0, -1));
     }
 
-    private static SizedInput sized(byte[] bytes) {
-        return SizedInput.of(new java.io.ByteArrayInputStream(bytes), bytes.length);
+    private static StateInput sized(byte[] bytes) {
+        return StateInput.of(new java.io.ByteArrayInputStream(bytes), bytes.length);
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.factorytwin.state.StateFormatException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -59,9 +60,9 @@ class StateDirectoryTest {
         Path file = directory.directory().resolve(StateDirectory.POST_PROCESSING_FILE);
         byte[] bytes = Files.readAllBytes(file);
         Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 5));
-        assertThrows(ModelFormatException.class, () -> directory.loadPostProcessing(settings));
+        assertThrows(StateFormatException.class, () -> directory.loadPostProcessing(settings));
         Files.writeString(file, "garbage that is long enough");
-        assertThrows(ModelFormatException.class, () -> directory.loadPostProcessing(settings));
+        assertThrows(StateFormatException.class, () -> directory.loadPostProcessing(settings));
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.factorytwin.state.StateFormatException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -49,8 +50,8 @@ class StateFilesTest {
         }
         byte[] file = bytes.toByteArray();
         long before = allocated();
-        ModelFormatException e =
-                assertThrows(ModelFormatException.class, () -> ModelFormat.read(new ByteArrayInputStream(file)));
+        StateFormatException e =
+                assertThrows(StateFormatException.class, () -> ModelFormat.read(new ByteArrayInputStream(file)));
         assertTrue(e.getMessage().contains("truncated or damaged"), e.getMessage());
         long used = allocated() - before;
         assertTrue(used < 20_000_000, "allocated " + used + " bytes for a 40 KB file");
@@ -101,7 +102,7 @@ class StateFilesTest {
         byte[] flipped = bytes.clone();
         flipped[bytes.length - 20] ^= 0x01;
         Files.write(file, flipped);
-        ModelFormatException damaged = assertThrows(ModelFormatException.class, directory::loadMachines);
+        StateFormatException damaged = assertThrows(StateFormatException.class, directory::loadMachines);
         assertTrue(damaged.getMessage().contains("checksum"), damaged.getMessage());
 
         byte[] claiming = bytes.clone();
@@ -110,7 +111,7 @@ class StateFilesTest {
         claiming[14] = (byte) 0x96;
         claiming[15] = (byte) 0x80;
         Files.write(file, claiming);
-        ModelFormatException tooMany = assertThrows(ModelFormatException.class, directory::loadMachines);
+        StateFormatException tooMany = assertThrows(StateFormatException.class, directory::loadMachines);
         assertTrue(tooMany.getMessage().contains("machine count"), tooMany.getMessage());
     }
 

@@ -140,7 +140,7 @@ class OperatingRegimesTest {
         MachineState state = engine.newState();
         stream(engine, state, 300, i -> i % CONDITIONS.length, 0, Integer.MAX_VALUE, 0);
         byte[] bytes = state.toBytes();
-        assertEquals(MachineState.REGIME_FORMAT, bytes[0]);
+        assertEquals(MachineState.FORMAT, bytes[0]);
         MachineState copy = engine.fromBytes(bytes);
         assertArrayEquals(bytes, copy.toBytes());
         assertEquals(state.encode(), engine.decode(state.encode()).encode());
@@ -152,7 +152,7 @@ class OperatingRegimesTest {
         HealthEngine fewer = new HealthEngine(config(OperatingContext.regimes(SETTINGS, 0.1, 2)), null);
         assertThrows(IllegalArgumentException.class, () -> fewer.fromBytes(bytes));
         assertTrue(!engine.stateLayout().equals(fewer.stateLayout()));
-        // A Load Following engine still reads and writes the former format 3, byte for byte.
+        // A Load Following engine's state (no regimes) is not a regimes engine's, and keeps its layout name.
         HealthEngine load = new HealthEngine(HealthConfig.of(SENSORS, 70, 40, 5, 0, 100, 0, 120), null);
         MachineState old = load.newState();
         load.update("E1", old, new Reading(0, new double[] {1, 2, 3}, Double.NaN, false));

@@ -1,5 +1,6 @@
 package io.github.factorytwin.evaluation.cmapss;
 
+import io.github.factorytwin.health.FleetNormalisation;
 import io.github.factorytwin.health.HealthConfig;
 import io.github.factorytwin.health.HealthEngine;
 import io.github.factorytwin.health.MachineState;
@@ -8,7 +9,6 @@ import io.github.factorytwin.health.Reading;
 import io.github.factorytwin.health.RulFeatures;
 import io.github.factorytwin.health.RulModel;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +26,9 @@ import smile.base.cart.Node;
 import smile.base.cart.OrdinalNode;
 import smile.base.cart.RegressionNode;
 import smile.data.DataFrame;
+import smile.data.Tuple;
 import smile.data.formula.Formula;
+import smile.data.type.StructType;
 import smile.regression.RandomForest;
 import smile.regression.RegressionTree;
 
@@ -43,8 +45,11 @@ import smile.regression.RegressionTree;
  *       s14, s15, s17, s20, s21) and a baseline of the first 20 cycles. The three operational settings are the
  *       operating context (ComputeHealthScore's 'Operating Context Fields' setting1,setting2,setting3 with
  *       'Operating Context Model' Operating Regimes, Regime Distance 0.1, Maximum Regimes 8, see {@link
- *       #config}): each engine finds its regimes from its own stream and measures every sensor against the mean
- *       of the regime it is in, so FD002's six conditions are not taken for drift.
+ *       #config}). The RUL model carries a {@link FleetNormalisation} learned from all cycles of the
+ *       training engines ({@link #normalisation}: the fleet's regimes by the same leader clustering and distance,
+ *       per regime every sensor's mean and spread); every reading is normalised by its nearest fleet regime before
+ *       the engine sees it, so FD002's six conditions are not taken for drift and no engine has to learn six
+ *       regime means from its own few cycles.
  *   <li>Training: after every cycle of the subset's training engines (once the baseline is learned) the streaming
  *       feature vector {@link RulFeatures} of the machine's state is recorded with the piece-wise linear target
  *       {@code min(remaining cycles, 125)}. A Smile random forest is fitted to these rows and exported to the
@@ -86,9 +91,10 @@ public final class CmapssEvaluation {
             int trees,
             int nodeSize,
             int maxDepth,
-            int maxNodes) {}
+            int maxNodes,
+            boolean fleetNormalisation) {}
 
-    public static final Options DEFAULT = new Options(20, 0.3, 0.05, 60, 200, 5, 20, 0);
+    public static final Options DEFAULT = new Options(20, 0.3, 0.05, 60, 200, 5, 20, 0, true);
 
     /** A trained estimator: the RUL model the processor loads, and the fleet prior for engines it cannot answer. */
     public record Estimator(RulModel model, FleetPrior prior) {}
@@ -227,8 +233,27 @@ public final class CmapssEvaluation {
         return new Estimator(trainForest(trainingEngines, options), prior);
     }
 
+    /**
+     * The fleet's operating regimes and per-regime sensor means and spreads, over every cycle of the training
+     * engines, with the processor's context settings ({@link #CONTEXT}).
+     */
+    static FleetNormalisation normalisation(Collection<List<double[]>> trainingEngines) {
+        List<double[]> sensors = new ArrayList<>();
+        List<double[]> contexts = new ArrayList<>();
+        for (List<double[]> cycles : trainingEngines) {
+            for (int c = 0; c < cycles.size(); c++) {
+                Reading r = reading(c + 1, cycles.get(c));
+                sensors.add(r.sensors());
+                contexts.add(r.context());
+            }
+        }
+        return FleetNormalisation.learn(sensors, contexts, CONTEXT);
+    }
+
     static RulModel trainForest(Collection<List<double[]>> trainingEngines, Options options) {
-        HealthEngine engine = new HealthEngine(config(options), null);
+        FleetNormalisation normalisation = options.fleetNormalisation() ? normalisation(trainingEngines) : null;
+        HealthEngine engine = new HealthEngine(
+                config(options), normalisation == null ? null : RulModel.constant(sensorNames(), 0, normalisation));
         List<double[]> rows = new ArrayList<>();
         for (List<double[]> cycles : trainingEngines) {
             MachineState state = engine.newState();
@@ -270,7 +295,7 @@ public final class CmapssEvaluation {
                         1.0,
                         seeds,
                         null));
-        RulModel model = export(forest, sensorNames());
+        RulModel model = export(forest, sensorNames()).withNormalisation(normalisation);
         // The exported trees must predict exactly what Smile's forest predicts.
         for (int i = 0; i < rows.size(); i += 97) {
             double[] x = Arrays.copyOf(rows.get(i), features);
@@ -286,6 +311,7 @@ public final class CmapssEvaluation {
     /** Smile's regression trees as a {@link RulModel}: mean of the trees, children numbered after parents. */
     static RulModel export(RandomForest forest, List<String> sensors) {
         RegressionTree[] trees = forest.trees();
+        StructType schema = forest.schema();
         int n = trees.length;
         int[][] feature = new int[n][];
         double[][] threshold = new double[n][];
@@ -309,7 +335,7 @@ public final class CmapssEvaluation {
                 Node node = nodes.get(i);
                 if (node instanceof OrdinalNode split) {
                     feature[t][i] = split.feature();
-                    threshold[t][i] = splitValue(split);
+                    threshold[t][i] = splitValue(split, schema);
                     left[t][i] = index.get(split.trueChild());
                     right[t][i] = index.get(split.falseChild());
                 } else if (node instanceof RegressionNode leaf) {
@@ -331,15 +357,42 @@ public final class CmapssEvaluation {
         }
     }
 
-    /** Smile 4.4 keeps an ordinal split's threshold in a package-private field; read it once, at export. */
-    private static double splitValue(OrdinalNode node) {
-        try {
-            Field field = OrdinalNode.class.getDeclaredField("value");
-            field.setAccessible(true);
-            return field.getDouble(node);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot read the split value of Smile's OrdinalNode", e);
+    /**
+     * An ordinal split's threshold through Smile's public API: Smile 4.4 exposes no getter for it, but {@link
+     * OrdinalNode#branch} answers {@code x[feature] <= threshold}, so the largest double it sends to the true child
+     * is found exactly by bisection over the doubles' ordering (at most 64 questions).
+     */
+    static double splitValue(OrdinalNode node, StructType schema) {
+        double[] x = new double[schema.length()];
+        long low = order(-Double.MAX_VALUE); // branch(low) is taken to be true, branch(high) false
+        long high = order(Double.POSITIVE_INFINITY);
+        x[node.feature()] = -Double.MAX_VALUE;
+        if (!node.branch(Tuple.of(schema, x))) {
+            throw new IllegalStateException("a split whose threshold is below every finite value");
         }
+        while (true) {
+            long mid = (low >> 1) + (high >> 1) + (low & high & 1); // floor of the mean, without overflow
+            if (mid == low) {
+                break;
+            }
+            x[node.feature()] = fromOrder(mid);
+            if (node.branch(Tuple.of(schema, x))) {
+                low = mid;
+            } else {
+                high = mid;
+            }
+        }
+        return fromOrder(low);
+    }
+
+    /** The doubles mapped to longs in their numeric order (both zeros to 0), and back. */
+    private static long order(double v) {
+        long bits = Double.doubleToRawLongBits(v);
+        return bits >= 0 ? bits : Long.MIN_VALUE - bits;
+    }
+
+    private static double fromOrder(long order) {
+        return Double.longBitsToDouble(order >= 0 ? order : Long.MIN_VALUE - order);
     }
 
     /**
@@ -418,7 +471,10 @@ public final class CmapssEvaluation {
         String method = "ComputeHealthScore's HealthEngine replayed cycle by cycle (features " + RulFeatures.LAYOUT
                 + " of each engine's streaming state: 14 sensors, context " + String.join(",", CONTEXT_FIELDS)
                 + " as Operating Regimes (distance " + CONTEXT.regimeDistance() + ", at most "
-                + CONTEXT.maxRegimes() + "), baseline "
+                + CONTEXT.maxRegimes() + ")" + (DEFAULT.fleetNormalisation()
+                        ? ", sensors normalised by the training fleet's regimes (in the model file)"
+                        : "")
+                + ", baseline "
                 + DEFAULT.baseline() + " cycles, EWMA " + DEFAULT.fastAlpha() + "/" + DEFAULT.slowAlpha()
                 + ", trend window " + DEFAULT.trendWindow() + ") + Smile random forest ("
                 + estimator.model().trees() + " trees, node size " + DEFAULT.nodeSize() + ") trained on the "

@@ -76,7 +76,8 @@ public final class CmapssValidation {
                     Integer.parseInt(p[4]),
                     Integer.parseInt(p[5]),
                     Integer.parseInt(p[6]),
-                    p.length > 7 ? Integer.parseInt(p[7]) : 0));
+                    p.length > 7 ? Integer.parseInt(p[7]) : 0,
+                    p.length <= 8 || Boolean.parseBoolean(p[8])));
         }
         if (candidates.isEmpty()) {
             candidates.add(CmapssEvaluation.DEFAULT);

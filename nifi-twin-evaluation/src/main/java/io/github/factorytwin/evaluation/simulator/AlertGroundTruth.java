@@ -30,6 +30,12 @@ import java.util.Map;
  *       incident is open). Over the scored {@code normal} (negative) and {@code degrading} (positive) readings
  *       ({@code failed} and {@code maintenance} ones are neither) this gives reading-level counts: the false-alarm
  *       rate is the share of normal readings in alarm, the missed-alarm rate the share of degrading ones not.
+ *   <li>A <b>fault that ends</b> (scenario: a degradation that goes back to {@code normal} without a failure or
+ *       maintenance reading) counts apart from the failures: alerts raised during it are true positives (a real
+ *       fault was warned), it is <b>warned</b> when it has at least one, and its <b>time back to normal</b> is the
+ *       time from its first normal reading to the first reading after it that is not in alarm (a machine still in
+ *       alarm when the run ends, or when its next degradation begins, is counted as not back).
+ *   <li>The anomaly verdicts alone ({@code is_anomaly}) give reading-level counts over the same readings.
  *   <li>Readings before {@code evaluateFrom} (the detectors' warm-up) are fed to the detectors but not
  *       scored: no alert, failure or machine time before it counts. A degradation still under way when
  *       the run ends has no failure yet: its alerts are reported as pending and left out.
@@ -70,7 +76,22 @@ public final class AlertGroundTruth {
             double falseAlertsPerMachineDay,
             double medianLeadSeconds,
             List<Double> leadSeconds,
-            DetectionCounts readings) {
+            DetectionCounts readings,
+            DetectionCounts anomalyReadings,
+            int endedFaults,
+            int warnedEndedFaults,
+            List<Double> backToNormalSeconds,
+            int notBackToNormal) {
+
+        /** Median time back to normal after a fault ended, over the faults that got back; NaN when none did. */
+        public double medianBackToNormalSeconds() {
+            return median(backToNormalSeconds);
+        }
+
+        /** Longest time back to normal after a fault ended; NaN when none got back. */
+        public double maxBackToNormalSeconds() {
+            return backToNormalSeconds.isEmpty() ? Double.NaN : backToNormalSeconds.get(backToNormalSeconds.size() - 1);
+        }
 
         /** F1 of alert precision and failure recall. */
         public double f1() {
@@ -89,6 +110,8 @@ public final class AlertGroundTruth {
         long lastMillis = Long.MIN_VALUE;
         /** Timestamps of alerts raised in the current degradation, not yet resolved by a failure. */
         final List<Long> pending = new ArrayList<>();
+        /** When the last fault that ended did, while the machine has not been out of alarm since; else MIN_VALUE. */
+        long endedAt = Long.MIN_VALUE;
     }
 
     private final long evaluateFrom;
@@ -100,6 +123,11 @@ public final class AlertGroundTruth {
     private int lateAlerts;
     private final List<Double> leads = new ArrayList<>();
     private DetectionCounts readings = DetectionCounts.NONE;
+    private DetectionCounts anomalyReadings = DetectionCounts.NONE;
+    private int endedFaults;
+    private int warnedEndedFaults;
+    private int notBack;
+    private final List<Double> backToNormal = new ArrayList<>();
 
     /** @param evaluateFrom epoch millis from which readings, alerts and failures are scored */
     public AlertGroundTruth(long evaluateFrom) {
@@ -115,6 +143,12 @@ public final class AlertGroundTruth {
     }
 
     public void observe(String machineId, long timestamp, State state, boolean alertRaised, boolean inAlarm) {
+        observe(machineId, timestamp, state, alertRaised, inAlarm, inAlarm);
+    }
+
+    /** The same, with the anomaly engine's own verdict on the reading ({@code is_anomaly}). */
+    public void observe(
+            String machineId, long timestamp, State state, boolean alertRaised, boolean inAlarm, boolean anomalous) {
         Machine m = machines.computeIfAbsent(machineId, id -> new Machine());
         boolean scored = timestamp >= evaluateFrom;
         if (scored) {
@@ -135,11 +169,32 @@ public final class AlertGroundTruth {
                 }
             }
             m.pending.clear();
-        } else if (state == State.NORMAL || state == State.MAINTENANCE) {
-            m.pending.clear(); // a degradation that did not end in failure (not produced by the simulator)
+        } else if (state == State.NORMAL && previous == State.DEGRADING) {
+            // a fault that ended without a failure or a maintenance record
+            if (scored) {
+                endedFaults++;
+                if (!m.pending.isEmpty()) {
+                    warnedEndedFaults++;
+                    truePositives += m.pending.size();
+                }
+                m.endedAt = timestamp;
+            }
+            m.pending.clear();
+        } else if (state == State.MAINTENANCE) {
+            m.pending.clear();
+        }
+        if (m.endedAt != Long.MIN_VALUE) {
+            if (state == State.NORMAL && !inAlarm) {
+                backToNormal.add((timestamp - m.endedAt) / 1000.0);
+                m.endedAt = Long.MIN_VALUE;
+            } else if (state != State.NORMAL) {
+                notBack++; // the next degradation (or a maintenance) began while still in alarm
+                m.endedAt = Long.MIN_VALUE;
+            }
         }
         if (scored && (state == State.NORMAL || state == State.DEGRADING)) {
             readings = readings.plus(state == State.DEGRADING, inAlarm);
+            anomalyReadings = anomalyReadings.plus(state == State.DEGRADING, anomalous);
         }
         if (!alertRaised || !scored) {
             return;
@@ -161,11 +216,12 @@ public final class AlertGroundTruth {
         int alerts = truePositives + falseAlerts + lateAlerts;
         List<Double> sorted = new ArrayList<>(leads);
         Collections.sort(sorted);
-        double median = sorted.isEmpty()
-                ? Double.NaN
-                : sorted.size() % 2 == 1
-                        ? sorted.get(sorted.size() / 2)
-                        : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
+        double median = median(sorted);
+        List<Double> back = new ArrayList<>(backToNormal);
+        Collections.sort(back);
+        int stillInAlarm = (int) machines.values().stream()
+                .filter(m -> m.endedAt != Long.MIN_VALUE)
+                .count();
         return new Result(
                 failures,
                 detected,
@@ -180,6 +236,19 @@ public final class AlertGroundTruth {
                 machineDays == 0 ? Double.NaN : falseAlerts / machineDays,
                 median,
                 List.copyOf(sorted),
-                readings);
+                readings,
+                anomalyReadings,
+                endedFaults,
+                warnedEndedFaults,
+                List.copyOf(back),
+                notBack + stillInAlarm);
+    }
+
+    private static double median(List<Double> sorted) {
+        return sorted.isEmpty()
+                ? Double.NaN
+                : sorted.size() % 2 == 1
+                        ? sorted.get(sorted.size() / 2)
+                        : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
     }
 }

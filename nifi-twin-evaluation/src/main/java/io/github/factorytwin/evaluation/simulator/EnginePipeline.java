@@ -30,6 +30,7 @@ public final class EnginePipeline {
 
     public static final List<String> SENSORS = List.of("temperature", "vibration", "rpm");
 
+    private final AnomalyDetector.Config anomalyConfig;
     private final AnomalyEngine anomaly;
     private final HealthEngine health;
     /** Where each Operating Regimes context field is among the sensors; empty otherwise. */
@@ -52,6 +53,7 @@ public final class EnginePipeline {
      */
     public EnginePipeline(
             AnomalyDetector.Config anomalyConfig, OperatingContext anomalyContext, HealthConfig healthConfig) {
+        this.anomalyConfig = anomalyConfig;
         this.anomalyContextIndex = anomalyContext == null ? new int[0] : indexes(anomalyContext.fields());
         this.anomalyRegimes = anomalyContext == null
                 ? null
@@ -70,7 +72,7 @@ public final class EnginePipeline {
         var context = healthConfig.context();
         this.contextIndex = context.regimesModelled() ? indexes(context.fields()) : new int[0];
         this.description = "ScoreAnomaly engine (" + anomalyConfig.scope() + ", warm-up "
-                + anomalyConfig.warmUpSize() + ", derived "
+                + anomalyConfig.warmUpSize() + retraining(anomalyConfig) + ", derived "
                 + anomalyConfig.spec().derived() + ", threshold "
                 + anomalyConfig.threshold()
                 + (anomalyContext == null ? "" : ", operating context " + anomalyContext.fields())
@@ -90,6 +92,16 @@ public final class EnginePipeline {
         return indexes;
     }
 
+    private static String retraining(AnomalyDetector.Config config) {
+        if (config.retrainInterval() == 0) {
+            return ", no retraining";
+        }
+        return ", retrain every " + config.retrainInterval() + " on the last " + config.sampleSize()
+                + (config.learningGuard() > 1
+                        ? " (no guard)"
+                        : " while its machine's recent anomalous share < " + config.learningGuard());
+    }
+
     /** The processors' defaults, with the anomaly model learned per machine and a fixed seed. */
     public static EnginePipeline defaults() {
         return new EnginePipeline(
@@ -106,12 +118,26 @@ public final class EnginePipeline {
                 HealthConfig.of(SENSORS, 70, 40, 5, 60_000, 100, 30_000, HealthConfig.DEFAULT_TREND_WINDOW));
     }
 
+    /** The anomaly engine's settings. */
+    public AnomalyDetector.Config anomalyConfig() {
+        return anomalyConfig;
+    }
+
     public String description() {
         return description;
     }
 
-    /** What the detectors said about one reading: a new alert RAISED, and whether the machine is in alarm after it. */
-    public record Verdict(boolean raised, boolean inAlarm) {}
+    /**
+     * What the detectors said about one reading: a new alert RAISED, whether the machine is in alarm after it, and
+     * the anomaly engine's own verdict ({@code is_anomaly}).
+     */
+    public record Verdict(boolean raised, boolean inAlarm, boolean anomalous) {
+
+        /** A verdict whose anomaly verdict is the alarm. */
+        public Verdict(boolean raised, boolean inAlarm) {
+            this(raised, inAlarm, inAlarm);
+        }
+    }
 
     /** Feeds one reading through both engines. */
     public Verdict observe(Reading reading) {
@@ -119,6 +145,7 @@ public final class EnginePipeline {
         double[] sensors = {reading.temperature(), reading.vibration(), reading.rpm()};
         boolean maintenance = reading.condition() == MachineCondition.MAINTENANCE;
         double score = Double.NaN;
+        boolean anomalous = false;
         AnomalyEngine.Batch batch = anomaly.begin();
         try {
             // ScoreAnomaly's entry point: the engine picks the model (fleet, machine or type) from the reading.
@@ -132,6 +159,7 @@ public final class EnginePipeline {
                             new AnomalyEngine.Reading(machine, reading.machineType(), regime, maintenance, sensors));
             if (verdict != null && verdict.score() != null) {
                 score = verdict.score();
+                anomalous = verdict.anomalous();
             }
         } catch (MissingFeatureException | AnomalyDetector.NoModelException e) {
             // a reading the anomaly engine rejects still reaches health without a score
@@ -149,7 +177,7 @@ public final class EnginePipeline {
         }
         // a late reading has no status; the simulator writes none (its readings are in time order)
         HealthStatus status = outcome.status();
-        return new Verdict(raised, status != null && status != HealthStatus.HEALTHY);
+        return new Verdict(raised, status != null && status != HealthStatus.HEALTHY, anomalous);
     }
 
     private static double[] pick(double[] sensors, int[] indexes) {

@@ -1,4 +1,4 @@
-package io.github.factorytwin.anomaly;
+package io.github.factorytwin.state;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -8,18 +8,18 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Big-endian input of a file whose length is known, for the readers of our binary files. Every count read from
+ * Big-endian input of saved state whose length is known, for the readers of our binary files. Every count read from
  * a file goes through {@link #count}, which checks it against the bytes the file still holds before anything is
  * allocated for it: a damaged or hostile file claiming millions of entries fails at once instead of exhausting
  * memory.
  */
-public final class SizedInput extends DataInputStream {
+public final class StateInput extends DataInputStream {
 
     private final Counting counting;
     private final long length;
     private final boolean legacyText;
 
-    private SizedInput(Counting counting, long length, boolean legacyText) {
+    private StateInput(Counting counting, long length, boolean legacyText) {
         super(counting);
         this.counting = counting;
         this.length = length;
@@ -27,13 +27,13 @@ public final class SizedInput extends DataInputStream {
     }
 
     /** Input of {@code length} bytes (more are not read as content; fewer end in an EOFException). */
-    public static SizedInput of(InputStream in, long length) {
-        return new SizedInput(new Counting(in), length, false);
+    public static StateInput of(InputStream in, long length) {
+        return new StateInput(new Counting(in), length, false);
     }
 
     /** The same input, with texts in the modified UTF-8 of {@link DataInputStream#readUTF()} (old file versions). */
-    SizedInput withLegacyText() {
-        return new SizedInput(counting, length, true);
+    public StateInput withLegacyText() {
+        return new StateInput(counting, length, true);
     }
 
     /** Bytes not read yet. */
@@ -45,9 +45,9 @@ public final class SizedInput extends DataInputStream {
      * Checks a count read from the file: within {@code 0..max}, and each entry needing at least {@code bytesEach}
      * bytes, all of them must still be in the file.
      */
-    public int count(int value, int max, long bytesEach, String what) throws ModelFormatException {
+    public int count(int value, int max, long bytesEach, String what) throws StateFormatException {
         if (value < 0 || value > max || (long) value * bytesEach > remaining()) {
-            throw new ModelFormatException("Invalid " + what + " " + value + " (at most " + max + ", and the "
+            throw new StateFormatException("Invalid " + what + " " + value + " (at most " + max + ", and the "
                     + remaining() + " bytes left in the file hold at most "
                     + (bytesEach == 0 ? "any number" : String.valueOf(remaining() / bytesEach)) + ")");
         }

@@ -1,0 +1,164 @@
+package io.github.factorytwin.state;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.github.factorytwin.anomaly.FeatureState;
+import io.github.factorytwin.anomaly.IsolationForestModel;
+import io.github.factorytwin.anomaly.MissingValueStrategy;
+import io.github.factorytwin.anomaly.ModelFormat;
+import io.github.factorytwin.anomaly.PostProcessingState;
+import io.github.factorytwin.anomaly.StateDirectory;
+import io.github.factorytwin.health.HealthEngine;
+import io.github.factorytwin.health.HealthStateStore;
+import io.github.factorytwin.health.Reading;
+import io.github.factorytwin.simulator.FactorySimulator;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * State written by the version before the common state pattern (fixtures, see their README) is still read, and
+ * holds what the same scenario computes afresh.
+ */
+class SavedStateCompatibilityTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void modelFileVersion1GivesTheScoresItGaveWhenWritten() throws Exception {
+        IsolationForestModel model =
+                ModelFormat.read(new ByteArrayInputStream(StateFixtures.resource("model-v1.model")));
+        String[] lines = new String(StateFixtures.resource("model-v1.scores.txt"), StandardCharsets.UTF_8).split("\n");
+        double[][] rows = StateFixtures.rows(5, 9);
+        assertEquals(rows.length, lines.length);
+        for (int i = 0; i < rows.length; i++) {
+            String expected = lines[i].substring(lines[i].lastIndexOf(' ') + 1);
+            assertEquals(Double.parseDouble(expected), model.score(rows[i]), 0.0, "row " + i);
+        }
+        java.io.ByteArrayOutputStream again = new java.io.ByteArrayOutputStream();
+        ModelFormat.write(model, again);
+        assertArrayEquals(StateFixtures.resource("model-v1.model"), again.toByteArray(), "written the same way");
+    }
+
+    @Test
+    void stateDirectoryFilesVersion2AreReadAsTheyWereSaved() throws Exception {
+        StateDirectory directory = new StateDirectory(dir, StateFixtures.FEATURES, StateFixtures.SETTINGS);
+        Path sub = Files.createDirectories(directory.directory());
+        Files.write(sub.resolve("machines.state"), StateFixtures.resource("anomaly-machines-v2.state"));
+        Files.write(sub.resolve("postprocessing.state"), StateFixtures.resource("anomaly-postprocessing-v2.state"));
+        String hash = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(StateFixtures.SCOPE_KEY.getBytes(StandardCharsets.UTF_8)));
+        Files.write(sub.resolve("s-" + hash + ".sample"), StateFixtures.resource("anomaly-sample-v2.sample"));
+
+        Map<String, FeatureState> machines = directory.loadMachines();
+        assertEquals(2, machines.size());
+        assertSameFeatures(StateFixtures.anomalyMachine(30, 1), machines.get("M001"));
+        assertSameFeatures(StateFixtures.anomalyMachine(3, 2), machines.get("M002"));
+
+        Map<String, PostProcessingState> loaded = directory.loadPostProcessing(StateFixtures.POST_PROCESSING);
+        Map<String, PostProcessingState> fresh = StateFixtures.postProcessing(90);
+        assertEquals(fresh.keySet(), loaded.keySet());
+        Random random = new Random(5);
+        for (int i = 0; i < 30; i++) {
+            double score = 0.4 + 0.2 * random.nextGaussian();
+            double value = 10 + 3 * random.nextGaussian();
+            String machine = "M" + (i % 3);
+            assertEquals(
+                    fresh.get(machine).process(score, value),
+                    loaded.get(machine).process(score, value),
+                    0.0);
+        }
+
+        List<double[]> sample = directory.loadSample(StateFixtures.SCOPE_KEY);
+        assertArrayEquals(StateFixtures.rows(30, 4), sample.toArray(double[][]::new));
+    }
+
+    /** Both states give the same features for the same next readings. */
+    private static void assertSameFeatures(FeatureState expected, FeatureState actual) throws Exception {
+        Random random = new Random(3);
+        for (int i = 0; i < 12; i++) {
+            double[] raw = {70 + random.nextGaussian(), i == 4 ? Double.NaN : 0.5, 3000 + random.nextGaussian()};
+            assertArrayEquals(
+                    expected.extract(StateFixtures.FEATURES, raw, MissingValueStrategy.IMPUTE_LAST)
+                            .values(),
+                    actual.extract(StateFixtures.FEATURES, raw, MissingValueStrategy.IMPUTE_LAST)
+                            .values());
+        }
+    }
+
+    @Test
+    void healthStatesOfFormats3And4AreReadAndContinueAsTheStateComputedAfresh() {
+        check(StateFixtures.loadEngine(), "health-load-format3.bin", 3);
+        check(StateFixtures.plainEngine(), "health-plain-format3.bin", 3);
+        check(StateFixtures.regimesEngine(), "health-regimes-format4.bin", 4);
+    }
+
+    private static void check(HealthEngine engine, String fixture, int format) {
+        byte[] old = StateFixtures.resource(fixture);
+        assertEquals(format, old[0]);
+        io.github.factorytwin.health.MachineState read = engine.fromBytes(old);
+        io.github.factorytwin.health.MachineState fresh = StateFixtures.healthState(engine, "M1", 300);
+        assertArrayEquals(fresh.toBytes(), read.toBytes(), fixture);
+        assertEquals(5, read.toBytes()[0], "written in the current format");
+        Random random = new Random(4);
+        for (int i = 0; i < 50; i++) {
+            double rpm = i % 2 == 0 ? 1500 : 3000;
+            Reading next = new Reading(
+                    StateFixtures.START + 2_000L * (300 + i),
+                    new double[] {70 + 5 * random.nextGaussian(), 0.8, rpm},
+                    0.6,
+                    false,
+                    new double[] {rpm});
+            assertEquals(engine.update("M1", fresh, next), engine.update("M1", read, next), fixture + " " + i);
+        }
+    }
+
+    @Test
+    void aHealthSnapshotAndJournalOfTheFormerFormatAreLoaded() throws Exception {
+        HealthEngine engine = StateFixtures.loadEngine();
+        Files.write(dir.resolve("machines.snapshot"), StateFixtures.resource("health-machines.snapshot"));
+        Files.write(dir.resolve("machines.journal"), StateFixtures.resource("health-machines.journal"));
+        try (HealthStateStore store = HealthStateStore.open(dir, engine.stateLayout(), "fixture-token", 100)) {
+            assertNull(store.loadReport(), store.loadReport());
+            assertEquals(4, store.size());
+            Map<String, Integer> readings = Map.of("M1", 100, "M2", 200, "M3", 100, "M4", 150);
+            readings.forEach((machine, count) -> assertArrayEquals(
+                    StateFixtures.healthState(engine, machine, count).toBytes(),
+                    engine.fromBytes(store.get(machine)).toBytes(),
+                    machine));
+        }
+    }
+
+    @Test
+    void aSimulatorStateOfVersion1ContinuesExactlyAndIsSavedAsVersion2() {
+        Map<String, String> old = new java.util.HashMap<>();
+        for (String line :
+                new String(StateFixtures.resource("simulator-v1.state"), StandardCharsets.UTF_8).split("\n")) {
+            old.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+        }
+        assertEquals("1", old.get(FactorySimulator.KEY_VERSION));
+        FactorySimulator restored = FactorySimulator.restore(
+                StateFixtures.simulatorSettings(), old, 99, StateFixtures.START + 5 * StateFixtures.HOUR);
+        assertEquals(7, restored.seed(), "the saved factory, not a new one");
+        FactorySimulator fresh = StateFixtures.simulator(1001);
+        assertEquals(StateFixtures.readings(fresh, 400), StateFixtures.readings(restored, 400));
+
+        Map<String, String> saved = restored.toState();
+        assertEquals("2", saved.get(FactorySimulator.KEY_VERSION));
+        FactorySimulator again =
+                FactorySimulator.restore(StateFixtures.simulatorSettings(), saved, 99, StateFixtures.START);
+        assertEquals(StateFixtures.readings(fresh, 400), StateFixtures.readings(again, 400));
+    }
+}
