@@ -3,6 +3,7 @@ package io.github.factorytwin.evaluation;
 import io.github.factorytwin.anomaly.AnomalyDetector;
 import io.github.factorytwin.anomaly.FeatureSpec;
 import io.github.factorytwin.anomaly.MissingValueStrategy;
+import io.github.factorytwin.context.OperatingContext;
 import io.github.factorytwin.evaluation.simulator.AlertGroundTruth;
 import io.github.factorytwin.evaluation.simulator.EnginePipeline;
 import io.github.factorytwin.health.HealthConfig;
@@ -147,6 +148,19 @@ final class SimulatorEvaluation {
         return healthDefaults(Integer.parseInt(ComputeHealthScore.BASELINE_SIZE.getDefaultValue()));
     }
 
+    /**
+     * The flow's settings with ScoreAnomaly's Operating Context Fields = rpm (regime defaults): a model per speed
+     * regime.
+     */
+    static EnginePipeline rpmContext() {
+        return new EnginePipeline(
+                flowAnomalyConfig(),
+                OperatingContext.regimes(
+                        List.of("rpm"), OperatingContext.DEFAULT_REGIME_DISTANCE, OperatingContext.DEFAULT_MAX_REGIMES),
+                flowHealth());
+    }
+
+
     /** ComputeHealthScore's property defaults, with the given baseline size. */
     static HealthConfig healthDefaults(int baselineSize) {
         return HealthConfig.of(
@@ -223,6 +237,11 @@ final class SimulatorEvaluation {
                     new Variant(
                             base + ".no_guard", on + "retraining without guard", of(withoutGuard()), 2 * 3_600_000L)));
             if (plain) {
+                variants.add(new Variant(
+                        "simulator.anomaly_context",
+                        "ScoreAnomaly with rpm as context",
+                        of(rpmContext()),
+                        2 * 3_600_000L));
                 variants.add(new Variant(
                         "simulator.long_baseline", "3 h per-machine learning", of(longBaseline()), 4 * 3_600_000L));
                 variants.add(new Variant(

@@ -1,5 +1,7 @@
 package io.github.factorytwin.anomaly;
 
+import io.github.factorytwin.context.OperatingContext;
+import io.github.factorytwin.context.Regimes;
 import io.github.factorytwin.state.StateFile;
 import io.github.factorytwin.state.StateInput;
 import java.io.IOException;
@@ -30,7 +32,9 @@ import java.util.regex.Pattern;
  * <p>Layout: {@code <directory>/<fingerprint>/} holds one model file per scope key, {@code m-<sha-256 of the
  * key>.model} in the {@link ModelFormat}, written atomically after each (re)fit, and read when the key is first
  * seen (file names never contain the key itself, so any key can be saved); {@code s-<sha-256>.sample}, a scope
- * key's learning sample (its unfinished warm-up), written when the processor stops; {@code machines.state}, the
+ * key's learning sample (its unfinished warm-up), written when the processor stops; {@code r-<sha-256>.regimes}, a
+ * scope key's operating regimes (with Operating Context Fields), written before a model of one of them is saved
+ * and when the processor stops; {@code machines.state}, the
  * feature state of every machine (last values and rolling windows, for DELTA and WINDOW); and {@code
  * postprocessing.state}, every machine's anomaly likelihood and range (with Score Post-processing or a Range
  * Tolerance). The state files are written atomically when the processor stops, end with a CRC-32 of their
@@ -53,12 +57,13 @@ public final class StateDirectory {
 
     static final String MODEL_SUFFIX = ".model";
     static final String SAMPLE_SUFFIX = ".sample";
+    static final String REGIMES_SUFFIX = ".regimes";
     static final String MACHINES_FILE = "machines.state";
     static final String POST_PROCESSING_FILE = "postprocessing.state";
     public static final Duration STALE_AFTER = Duration.ofDays(7);
     private static final Pattern FINGERPRINT_NAME = Pattern.compile("fp-[0-9a-f]{16}");
     private static final Pattern OWN_FILE_NAME = Pattern.compile(
-            "[A-Za-z0-9_-]*\\.model|s-[0-9a-f]{64}\\.sample|(machines|postprocessing)\\.state|\\..+\\.tmp");
+            "[A-Za-z0-9_-]*\\.model|s-[0-9a-f]{64}\\.sample|r-[0-9a-f]{64}\\.regimes|(machines|postprocessing)\\.state|\\..+\\.tmp");
     private static final Pattern LEGACY_MODEL_NAME = Pattern.compile("(?!m-[0-9a-f]{64}\\.)[A-Za-z0-9_-]*\\.model");
     /** Version 2: CRC-32 at the end, texts as length and UTF-8. Version 1 (neither) is still read. */
     static final int STATE_VERSION = 2;
@@ -72,6 +77,8 @@ public final class StateDirectory {
     static final StateFile.Kind MACHINES = stateKind("saved machine state", "FTWIN-MS");
     static final StateFile.Kind POST_PROCESSING = stateKind("saved post-processing state", "FTWIN-PP");
     static final StateFile.Kind SAMPLE = stateKind("saved learning sample", "FTWIN-SS");
+    static final StateFile.Kind REGIMES =
+            StateFile.Kind.of("saved operating regimes", "FTWIN-RG", STATE_VERSION, MAX_STATE_BYTES);
 
     private final Path root;
     private final Path directory;
@@ -122,6 +129,11 @@ public final class StateDirectory {
     /** The file of a scope key's learning sample. */
     Path sampleFile(String scopeKey) {
         return directory.resolve("s-" + sha256(scopeKey) + SAMPLE_SUFFIX);
+    }
+
+    /** The file of a scope key's operating regimes. */
+    Path regimesFile(String scopeKey) {
+        return directory.resolve("r-" + sha256(scopeKey) + REGIMES_SUFFIX);
     }
 
     /**
@@ -278,6 +290,46 @@ public final class StateDirectory {
             }
         });
         return rows;
+    }
+
+    /**
+     * Saves the operating regimes of a scope key atomically. Regimes are only appended, so the regimes of every
+     * saved model (the key's regime index is part of its model key) are in the last file saved before it.
+     */
+    public void saveRegimes(String scopeKey, Regimes regimes) throws IOException {
+        StateFile.writeAtomically(REGIMES, regimesFile(scopeKey), out -> {
+            StateInput.writeText(out, scopeKey);
+            out.writeInt(regimes.fields());
+            out.writeInt(regimes.count());
+            for (int r = 0; r < regimes.count(); r++) {
+                out.writeInt(regimes.size(r));
+                for (int f = 0; f < regimes.fields(); f++) {
+                    out.writeDouble(regimes.centre(r, f));
+                }
+            }
+        });
+    }
+
+    /** The saved operating regimes of a scope key, added to {@code regimes} (none added when nothing was saved). */
+    public void loadRegimes(String scopeKey, Regimes regimes) throws IOException {
+        readStateFile(regimesFile(scopeKey), REGIMES, in -> {
+            int fields = regimes.fields();
+            if (!in.readText().equals(scopeKey) || in.readInt() != fields) {
+                throw new ModelFormatException("Saved operating regimes belong to another key or other context fields");
+            }
+            int count = in.count(in.readInt(), OperatingContext.REGIME_LIMIT, 4 + 8L * fields, "regimes");
+            double[] centre = new double[fields];
+            for (int r = 0; r < count; r++) {
+                int size = in.readInt();
+                for (int f = 0; f < fields; f++) {
+                    centre[f] = in.readDouble();
+                }
+                if (size < 0 || !IsolationForestModel.isFinite(centre)) {
+                    throw new ModelFormatException("Saved operating regimes hold an impossible regime");
+                }
+                regimes.add(centre, size);
+            }
+        });
     }
 
     /** Saves the feature state of the machines atomically. */

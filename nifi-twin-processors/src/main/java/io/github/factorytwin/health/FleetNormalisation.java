@@ -2,6 +2,7 @@ package io.github.factorytwin.health;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.factorytwin.context.OperatingContext;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

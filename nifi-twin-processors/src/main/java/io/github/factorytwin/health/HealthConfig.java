@@ -1,5 +1,6 @@
 package io.github.factorytwin.health;
 
+import io.github.factorytwin.context.OperatingContext;
 import java.util.List;
 
 /**

@@ -1,5 +1,7 @@
 package io.github.factorytwin.health;
 
+import io.github.factorytwin.context.OperatingContext;
+import io.github.factorytwin.context.RegimeFinder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -501,18 +503,7 @@ public final class HealthEngine {
      * magnitude, a field near zero measured against a hundredth of the context's largest magnitude.
      */
     static double regimeDistance(double[] centre, int offset, double[] x) {
-        double largest = 0;
-        for (int f = 0; f < x.length; f++) {
-            largest = Math.max(largest, Math.abs(centre[offset + f]));
-        }
-        double floor = Math.max(ZERO_SCALE * largest, Double.MIN_NORMAL);
-        double d = 0;
-        for (int f = 0; f < x.length; f++) {
-            double c = centre[offset + f];
-            double scale = Math.max(floor, Math.max(Math.abs(c), Math.abs(x[f])));
-            d = Math.max(d, Math.abs(x[f] - c) / scale);
-        }
-        return d;
+        return RegimeFinder.distance(centre, offset, x); // one definition for both engines
     }
 
     /**

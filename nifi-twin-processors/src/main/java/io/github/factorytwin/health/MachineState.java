@@ -1,5 +1,6 @@
 package io.github.factorytwin.health;
 
+import io.github.factorytwin.context.OperatingContext;
 import io.github.factorytwin.state.Fields;
 import io.github.factorytwin.state.StateFormatException;
 import java.util.Arrays;

@@ -1,11 +1,11 @@
 package io.github.factorytwin.processors;
 
+import io.github.factorytwin.context.OperatingContext;
 import io.github.factorytwin.health.Alert;
 import io.github.factorytwin.health.HealthConfig;
 import io.github.factorytwin.health.HealthEngine;
 import io.github.factorytwin.health.HealthStateStore;
 import io.github.factorytwin.health.MachineState;
-import io.github.factorytwin.health.OperatingContext;
 import io.github.factorytwin.health.Reading;
 import io.github.factorytwin.health.RulModel;
 import io.github.factorytwin.records.TwinFields;
@@ -131,15 +131,13 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
             .build();
 
     public static final PropertyDescriptor OPERATING_CONTEXT_FIELDS = new PropertyDescriptor.Builder()
-            .name("Operating Context Fields")
-            .description("Comma-separated numeric fields that describe how the machine is being run (load, speed,"
-                    + " set-points, operational settings). They are never drift symptoms: the baselines are"
-                    + " conditioned on them as 'Operating Context Model' says. A field may also be one of the Sensor"
-                    + " Fields. A record missing a context value is still scored, with its sensors' drift"
-                    + " measured as before it (Operating Regimes).")
+            .fromPropertyDescriptor(OperatingContextProperties.FIELDS)
+            .description(OperatingContextProperties.FIELDS.getDescription()
+                    + " Here the sensors' baselines are conditioned on them as 'Operating Context Model' says. A field"
+                    + " may also be one of the Sensor Fields. A record missing a context value is still scored, with"
+                    + " its sensors' drift measured as before it (Operating Regimes).")
             .required(true)
             .defaultValue(TwinFields.RPM)
-            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
             .build();
 
     static final AllowableValue LOAD_FOLLOWING = new AllowableValue(
@@ -166,26 +164,14 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
             .build();
 
     public static final PropertyDescriptor REGIME_DISTANCE = new PropertyDescriptor.Builder()
-            .name("Regime Distance")
-            .description("A reading whose context differs from every known regime's centre by more than this"
-                    + " fraction in at least one field opens a new regime (while fewer than Maximum Regimes exist)."
-                    + " Each field is measured relative to its own magnitude (0.1: 10%, so set-points 1500 and 1800"
-                    + " rpm are two regimes); a field near zero is measured against 1% of the context's largest"
-                    + " magnitude, so noise around zero does not open regimes.")
-            .required(true)
-            .defaultValue(String.valueOf(OperatingContext.DEFAULT_REGIME_DISTANCE))
-            .addValidator(Validation.decimalRange(0, false, 10, true, "a fraction of each context field's magnitude"))
+            .fromPropertyDescriptor(OperatingContextProperties.REGIME_DISTANCE)
             .dependsOn(OPERATING_CONTEXT_MODEL, OPERATING_REGIMES)
             .build();
 
     public static final PropertyDescriptor MAXIMUM_REGIMES = new PropertyDescriptor.Builder()
-            .name("Maximum Regimes")
-            .description("Most regimes per machine (1 to " + OperatingContext.REGIME_LIMIT + "); once reached, a"
-                    + " reading joins the nearest regime. Each regime adds about 4 + 8 x context fields + 20 x"
-                    + " sensors bytes to the machine's state.")
-            .required(true)
-            .defaultValue(String.valueOf(OperatingContext.DEFAULT_MAX_REGIMES))
-            .addValidator(StandardValidators.createLongValidator(1, OperatingContext.REGIME_LIMIT, true))
+            .fromPropertyDescriptor(OperatingContextProperties.MAXIMUM_REGIMES)
+            .description(OperatingContextProperties.MAXIMUM_REGIMES.getDescription()
+                    + " Each regime adds about 4 + 8 x context fields + 20 x sensors bytes to the machine's state.")
             .dependsOn(OPERATING_CONTEXT_MODEL, OPERATING_REGIMES)
             .build();
 
@@ -446,23 +432,18 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
             }
         }
         String contextFields = context.getProperty(OPERATING_CONTEXT_FIELDS).getValue();
-        if (contextFields != null) {
-            List<String> fields = sensorFields(contextFields);
-            boolean regimes = OPERATING_REGIMES
-                    .getValue()
-                    .equals(context.getProperty(OPERATING_CONTEXT_MODEL).getValue());
-            String problem = null;
-            if (fields.isEmpty()
-                    || fields.size() > OperatingContext.FIELD_LIMIT
-                    || new HashSet<>(fields).size() != fields.size()) {
-                problem = "must name 1 to " + OperatingContext.FIELD_LIMIT + " distinct fields, separated by commas";
-            } else if (!regimes && fields.size() > 1) {
-                problem = "Load Following follows one load field, but " + fields.size() + " are named; name one,"
-                        + " or set Operating Context Model to Operating Regimes for several";
-            }
-            if (problem != null) {
-                results.add(Validation.result(OPERATING_CONTEXT_FIELDS.getDisplayName(), contextFields, problem));
-            }
+        if (contextFields != null
+                && sensorFields(contextFields).size() > 1
+                && !OPERATING_REGIMES
+                        .getValue()
+                        .equals(context.getProperty(OPERATING_CONTEXT_MODEL).getValue())) {
+            results.add(Validation.result(
+                    OPERATING_CONTEXT_FIELDS.getDisplayName(),
+                    contextFields,
+                    "Load Following follows one load field, but "
+                            + sensorFields(contextFields).size()
+                            + " are named; name one, or set Operating Context Model to Operating Regimes for"
+                            + " several"));
         }
         return results;
     }

@@ -8,8 +8,12 @@ import io.github.factorytwin.anomaly.IsolationForestModel;
 import io.github.factorytwin.anomaly.MissingFeatureException;
 import io.github.factorytwin.anomaly.ModelFileWatcher;
 import io.github.factorytwin.anomaly.PostProcessingState;
+import io.github.factorytwin.anomaly.ScopeRegimes;
 import io.github.factorytwin.anomaly.ScorePostProcessing;
 import io.github.factorytwin.anomaly.StateDirectory;
+import io.github.factorytwin.context.OperatingContext;
+import io.github.factorytwin.context.RegimeFinder;
+import io.github.factorytwin.context.Regimes;
 import io.github.factorytwin.processors.AnomalyProperties.DerivedFeatures;
 import io.github.factorytwin.processors.AnomalyProperties.MissingValues;
 import io.github.factorytwin.processors.AnomalyProperties.ModelScope;
@@ -219,6 +223,30 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
             .dependsOn(MODEL_SOURCE, ModelSource.LEARN_FROM_STREAM)
             .build();
 
+    public static final PropertyDescriptor OPERATING_CONTEXT_FIELDS = new PropertyDescriptor.Builder()
+            .fromPropertyDescriptor(OperatingContextProperties.FIELDS)
+            .description(OperatingContextProperties.FIELDS.getDescription()
+                    + " Here their operating regimes are found from the stream (per Model Scope key, as for"
+                    + " ComputeHealthScore's Operating Regimes) and every regime has its own model with its own"
+                    + " warm-up: a reading is scored by the model of its regime. A record missing a context value"
+                    + " goes to failure. Empty (the default): one model per Model Scope key, whatever the context.")
+            .required(false)
+            .dependsOn(MODEL_SOURCE, ModelSource.LEARN_FROM_STREAM)
+            .build();
+
+    public static final PropertyDescriptor REGIME_DISTANCE = new PropertyDescriptor.Builder()
+            .fromPropertyDescriptor(OperatingContextProperties.REGIME_DISTANCE)
+            .dependsOn(OPERATING_CONTEXT_FIELDS)
+            .build();
+
+    public static final PropertyDescriptor MAXIMUM_REGIMES = new PropertyDescriptor.Builder()
+            .fromPropertyDescriptor(OperatingContextProperties.MAXIMUM_REGIMES)
+            .description(OperatingContextProperties.MAXIMUM_REGIMES.getDescription()
+                    + " Each regime is a model (and a warm-up) of its own; Maximum Machines bounds the models kept,"
+                    + " so with PER_MACHINE keep it at least machines x regimes.")
+            .dependsOn(OPERATING_CONTEXT_FIELDS)
+            .build();
+
     public static final PropertyDescriptor RETRAIN_INTERVAL = new PropertyDescriptor.Builder()
             .name("Retrain Interval")
             .description("Refit a learned model after this many further readings have joined its retraining"
@@ -405,6 +433,9 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
             WARM_UP_SIZE,
             MAXIMUM_MACHINES,
             MODEL_SCOPE,
+            OPERATING_CONTEXT_FIELDS,
+            REGIME_DISTANCE,
+            MAXIMUM_REGIMES,
             RETRAIN_INTERVAL,
             RETRAINING_SAMPLE_SIZE,
             LEARNING_GUARD,
@@ -437,6 +468,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
     private volatile String modelProblem;
     private volatile RecordFields recordFields;
     private volatile StateDirectory store;
+    /** The operating regimes of each scope key; null without Operating Context Fields. */
+    private volatile ScopeRegimes regimes;
 
     /**
      * Where a reading's parts are in a record, resolved when scheduled. {@code typeField} null: the type is not read
@@ -449,6 +482,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
             String typeField,
             Pattern idPattern,
             List<String> features,
+            List<String> contextFields,
             boolean readsMaintenance,
             String stateField,
             int maxIdLength) {}
@@ -615,6 +649,16 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
                         : MODEL_FILE_START_UP,
                 context.getProperty(MAXIMUM_MACHINES).asInteger(),
                 learningGuard(learning ? context.getProperty(LEARNING_GUARD).getValue() : null));
+        List<String> contextFields = learning
+                ? OperatingContextProperties.fields(
+                        context.getProperty(OPERATING_CONTEXT_FIELDS).getValue())
+                : List.of();
+        OperatingContext operatingContext = contextFields.isEmpty()
+                ? null
+                : OperatingContext.regimes(
+                        contextFields,
+                        context.getProperty(REGIME_DISTANCE).asDouble(),
+                        context.getProperty(MAXIMUM_REGIMES).asInteger());
         String pattern = context.getProperty(MACHINE_ID_PATTERN).getValue();
         PostProcessing post = context.getProperty(SCORE_POST_PROCESSING).asAllowableValue(PostProcessing.class);
         String toleranceText = context.getProperty(RANGE_TOLERANCE).getValue();
@@ -636,19 +680,27 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
                         : null,
                 pattern == null || pattern.isEmpty() ? null : Pattern.compile(pattern),
                 spec.fields(),
+                contextFields,
                 resetAfterMaintenance,
                 resetAfterMaintenance ? context.getProperty(STATE_FIELD).getValue() : null,
                 context.getProperty(MAX_MACHINE_ID_LENGTH).asInteger());
         modelProblem = null;
         String directory = context.getProperty(STATE_DIRECTORY).getValue();
-        List<String> modelSettings = learning
-                ? List.of(
-                        String.valueOf(scope),
-                        String.valueOf(config.warmUpSize()),
-                        String.valueOf(config.trees()),
-                        String.valueOf(config.subsampleSize()),
-                        String.valueOf(config.seed()))
-                : List.of(String.valueOf(ModelSource.MODEL_FILE));
+        List<String> modelSettings = new ArrayList<>(
+                learning
+                        ? List.of(
+                                String.valueOf(scope),
+                                String.valueOf(config.warmUpSize()),
+                                String.valueOf(config.trees()),
+                                String.valueOf(config.subsampleSize()),
+                                String.valueOf(config.seed()))
+                        : List.of(String.valueOf(ModelSource.MODEL_FILE)));
+        if (operatingContext != null) {
+            // Models of regimes found with other context settings must not be found (without a context the
+            // fingerprint stays what it was, so saved state of earlier versions is still used).
+            modelSettings.add("context=" + String.join(",", contextFields) + ";distance="
+                    + operatingContext.regimeDistance() + ";regimes=" + operatingContext.maxRegimes());
+        }
         StateDirectory stateDirectory = directory == null || directory.isBlank()
                 ? null
                 : new StateDirectory(Path.of(directory.trim()), spec, modelSettings);
@@ -669,11 +721,39 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
             watcher = null;
             started = AnomalyEngine.learning(engineSettings);
         }
+        regimes = operatingContext == null
+                ? null
+                : new ScopeRegimes(
+                        scope.scope(),
+                        new RegimeFinder(operatingContext),
+                        contextFields.size(),
+                        config.maxMachines(),
+                        stateDirectory == null ? null : regimeStore(stateDirectory),
+                        (what, key, e) -> getLogger()
+                                .warn(
+                                        "Cannot {} the operating regimes of '{}': {}",
+                                        what,
+                                        key,
+                                        ModelFileWatcher.reason(e)));
         if (stateDirectory != null) {
             restore(started, stateDirectory, config.retrainInterval() > 0);
         }
         store = stateDirectory;
         engine = started;
+    }
+
+    private static ScopeRegimes.Store regimeStore(StateDirectory stateDirectory) {
+        return new ScopeRegimes.Store() {
+            @Override
+            public void load(String scopeKey, Regimes into) throws IOException {
+                stateDirectory.loadRegimes(scopeKey, into);
+            }
+
+            @Override
+            public void save(String scopeKey, Regimes found) throws IOException {
+                stateDirectory.saveRegimes(scopeKey, found);
+            }
+        };
     }
 
     /** Loads what a previous run saved; whatever cannot be used is logged and learned anew. */
@@ -737,6 +817,10 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
                 return new AnomalyDetector.Saved(model, sample);
             });
             started.onFit((key, model) -> {
+                ScopeRegimes found = regimes;
+                if (found != null) {
+                    found.saveNewRegimes(); // the regime a model key names is saved before its model
+                }
                 try {
                     stateDirectory.saveModel(key, model);
                     if (!retrains) {
@@ -780,6 +864,10 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
     public void onStopped() {
         AnomalyEngine stoppedEngine = engine;
         StateDirectory stateDirectory = store;
+        ScopeRegimes found = regimes;
+        if (found != null) {
+            found.saveAll(); // regime centres follow the readings; without a State Directory this does nothing
+        }
         if (stoppedEngine != null && stateDirectory != null) {
             AnomalyDetector stopped = stoppedEngine.models();
             try {
@@ -812,6 +900,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
             }
         }
         engine = null;
+        regimes = null;
         watcher = null;
         store = null;
     }
@@ -853,6 +942,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
         RecordSchema outputSchema = RecordSupport.withFields(inputSchema, OUTPUT_FIELDS);
         // Reused record after record: the engine reads the values, it does not keep the array.
         double[] raw = new double[fields.features().size()];
+        ScopeRegimes scopeRegimes = regimes;
+        double[] contextValues = new double[fields.contextFields().size()];
         return new Enrichment() {
             @Override
             public RecordSchema schemaFor(Relationship relationship) {
@@ -863,7 +954,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
             public void process(Record record, Emitter emitter) throws RecordRejectedException {
                 AnomalyEngine.Verdict verdict;
                 try {
-                    verdict = batch.process(reading(record, fields, raw));
+                    verdict = batch.process(reading(record, fields, raw, scopeRegimes, contextValues));
                 } catch (MissingFeatureException e) {
                     throw new RecordRejectedException(e.getMessage());
                 } catch (AnomalyDetector.NoModelException e) {
@@ -913,7 +1004,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
     }
 
     /** The engine's reading of a record: machine id, type (when the scope needs it), maintenance flag, values. */
-    private static AnomalyEngine.Reading reading(Record record, RecordFields fields, double[] raw)
+    private static AnomalyEngine.Reading reading(
+            Record record, RecordFields fields, double[] raw, ScopeRegimes scopeRegimes, double[] contextValues)
             throws RecordRejectedException {
         String machineId = RecordSupport.identifier(record, fields.idField(), "machine id", fields.maxIdLength());
         if (machineId == null) {
@@ -937,6 +1029,27 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
         }
         boolean maintenance = fields.readsMaintenance() && RecordSupport.isMaintenance(record, fields.stateField());
         RecordSupport.numbers(record, fields.features(), raw);
-        return new AnomalyEngine.Reading(machineId, type, null, maintenance, raw);
+        String regime = null;
+        if (scopeRegimes != null) {
+            RecordSupport.numbers(record, fields.contextFields(), contextValues);
+            regime = scopeRegimes.regimeOf(machineId, type, contextValues);
+            if (regime == null) {
+                throw new RecordRejectedException("Operating context incomplete: "
+                        + missingContext(fields.contextFields(), contextValues) + " (Operating Context Fields)");
+            }
+        }
+        return new AnomalyEngine.Reading(machineId, type, regime, maintenance, raw);
+    }
+
+    /** The context fields without a number, quoted and shortened. */
+    private static String missingContext(List<String> fields, double[] values) {
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            if (Double.isNaN(values[i])) {
+                missing.add("'" + RecordSupport.shorten(fields.get(i)) + "'");
+            }
+        }
+        return "field " + String.join(", ", missing) + (missing.size() == 1 ? " is" : " are")
+                + " missing or not a number";
     }
 }

@@ -5,7 +5,10 @@ import io.github.factorytwin.anomaly.AnomalyEngine;
 import io.github.factorytwin.anomaly.FeatureSpec;
 import io.github.factorytwin.anomaly.MissingFeatureException;
 import io.github.factorytwin.anomaly.MissingValueStrategy;
+import io.github.factorytwin.anomaly.ScopeRegimes;
 import io.github.factorytwin.anomaly.ScorePostProcessing;
+import io.github.factorytwin.context.OperatingContext;
+import io.github.factorytwin.context.RegimeFinder;
 import io.github.factorytwin.health.Alert;
 import io.github.factorytwin.health.HealthConfig;
 import io.github.factorytwin.health.HealthEngine;
@@ -32,33 +35,61 @@ public final class EnginePipeline {
     private final HealthEngine health;
     /** Where each Operating Regimes context field is among the sensors; empty otherwise. */
     private final int[] contextIndex;
+    /** ScoreAnomaly's operating regimes (its Operating Context Fields), null without; and where they are. */
+    private final ScopeRegimes anomalyRegimes;
+
+    private final int[] anomalyContextIndex;
 
     private final Map<String, MachineState> states = new HashMap<>();
     private final String description;
 
     public EnginePipeline(AnomalyDetector.Config anomalyConfig, HealthConfig healthConfig) {
+        this(anomalyConfig, null, healthConfig);
+    }
+
+    /**
+     * With ScoreAnomaly's Operating Context Fields ({@code anomalyContext}, fields among {@link #SENSORS}; null for
+     * none): a model per scope key and regime, as the processor does.
+     */
+    public EnginePipeline(
+            AnomalyDetector.Config anomalyConfig, OperatingContext anomalyContext, HealthConfig healthConfig) {
         this.anomalyConfig = anomalyConfig;
+        this.anomalyContextIndex = anomalyContext == null ? new int[0] : indexes(anomalyContext.fields());
+        this.anomalyRegimes = anomalyContext == null
+                ? null
+                : new ScopeRegimes(
+                        anomalyConfig.scope(),
+                        new RegimeFinder(anomalyContext),
+                        anomalyContextIndex.length,
+                        anomalyConfig.maxMachines(),
+                        null,
+                        (what, key, e) -> {});
         // Raw scores, and no reset at maintenance: the pipeline's anomaly engine as the evaluation has always run it.
         this.anomaly =
                 AnomalyEngine.learning(new AnomalyEngine.Settings(anomalyConfig, ScorePostProcessing.OFF, false));
         this.health = new HealthEngine(healthConfig, null);
         // As ComputeHealthScore reads them: the Operating Regimes context fields, here among the simulator's sensors.
         var context = healthConfig.context();
-        this.contextIndex = context.regimesModelled()
-                ? context.fields().stream().mapToInt(SENSORS::indexOf).toArray()
-                : new int[0];
-        for (int index : contextIndex) {
-            if (index < 0) {
-                throw new IllegalArgumentException("context fields must be among " + SENSORS + ": " + context.fields());
-            }
-        }
+        this.contextIndex = context.regimesModelled() ? indexes(context.fields()) : new int[0];
         this.description = "ScoreAnomaly engine (" + anomalyConfig.scope() + ", warm-up "
                 + anomalyConfig.warmUpSize() + retraining(anomalyConfig) + ", derived "
                 + anomalyConfig.spec().derived() + ", threshold "
-                + anomalyConfig.threshold() + ") -> ComputeHealthScore engine (warning "
+                + anomalyConfig.threshold()
+                + (anomalyContext == null ? "" : ", operating context " + anomalyContext.fields())
+                + ") -> ComputeHealthScore engine (warning "
                 + healthConfig.warningThreshold() + ", critical " + healthConfig.criticalThreshold()
                 + ", hysteresis " + healthConfig.hysteresis() + ", dwell " + healthConfig.minDwellMillis() / 1000
                 + " s, baseline " + healthConfig.baselineSize() + ")";
+    }
+
+    private static int[] indexes(List<String> fields) {
+        int[] indexes = fields.stream().mapToInt(SENSORS::indexOf).toArray();
+        for (int index : indexes) {
+            if (index < 0) {
+                throw new IllegalArgumentException("context fields must be among " + SENSORS + ": " + fields);
+            }
+        }
+        return indexes;
     }
 
     private static String retraining(AnomalyDetector.Config config) {
@@ -118,9 +149,15 @@ public final class EnginePipeline {
         AnomalyEngine.Batch batch = anomaly.begin();
         try {
             // ScoreAnomaly's entry point: the engine picks the model (fleet, machine or type) from the reading.
-            AnomalyEngine.Verdict verdict = batch.process(
-                    new AnomalyEngine.Reading(machine, reading.machineType(), null, maintenance, sensors));
-            if (verdict.score() != null) {
+            String regime = anomalyRegimes == null
+                    ? null
+                    : anomalyRegimes.regimeOf(
+                            machine, reading.machineType(), pick(sensors, anomalyContextIndex));
+            AnomalyEngine.Verdict verdict = anomalyRegimes != null && regime == null
+                    ? null // ScoreAnomaly sends a reading without its context to failure
+                    : batch.process(
+                            new AnomalyEngine.Reading(machine, reading.machineType(), regime, maintenance, sensors));
+            if (verdict != null && verdict.score() != null) {
                 score = verdict.score();
                 anomalous = verdict.anomalous();
             }
@@ -133,7 +170,7 @@ public final class EnginePipeline {
                 machine,
                 state,
                 new io.github.factorytwin.health.Reading(
-                        reading.timestamp(), sensors, score, maintenance, contextOf(sensors)));
+                        reading.timestamp(), sensors, score, maintenance, pick(sensors, contextIndex)));
         boolean raised = false;
         for (Alert alert : outcome.alerts()) {
             raised |= alert.event() == Alert.Event.RAISED;
@@ -143,10 +180,10 @@ public final class EnginePipeline {
         return new Verdict(raised, status != null && status != HealthStatus.HEALTHY, anomalous);
     }
 
-    private double[] contextOf(double[] sensors) {
-        double[] context = new double[contextIndex.length];
+    private static double[] pick(double[] sensors, int[] indexes) {
+        double[] context = new double[indexes.length];
         for (int i = 0; i < context.length; i++) {
-            context[i] = sensors[contextIndex[i]];
+            context[i] = sensors[indexes[i]];
         }
         return context;
     }

@@ -1,16 +1,17 @@
-package io.github.factorytwin.health;
+package io.github.factorytwin.context;
 
 import java.util.List;
 
 /**
- * How a machine is being run (load, speed, set-points, operational settings) and how the health engine conditions
- * its baselines on it. The context fields are never drift symptoms themselves.
+ * How a machine is being run (load, speed, set-points, operational settings) and how the twin conditions what it
+ * learns on it: the health engine's baselines and ScoreAnomaly's models. The context fields are never symptoms
+ * themselves.
  *
  * @param fields the record fields that describe the operating context
  * @param model how baselines follow the context
  * @param regimeDistance {@link Model#OPERATING_REGIMES}: a reading whose context differs from every known regime's
  *     centre by more than this, in at least one field, relative to that field's scale (see {@link
- *     HealthEngine#regimeDistance}), opens a new regime
+ *     RegimeFinder#distance}), opens a new regime
  * @param maxRegimes {@link Model#OPERATING_REGIMES}: most regimes per machine; once reached, a reading joins the
  *     nearest one
  */
