@@ -160,7 +160,6 @@ final class SimulatorEvaluation {
                 flowHealth());
     }
 
-
     /** ComputeHealthScore's property defaults, with the given baseline size. */
     static HealthConfig healthDefaults(int baselineSize) {
         return HealthConfig.of(

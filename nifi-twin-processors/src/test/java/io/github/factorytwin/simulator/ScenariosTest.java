@@ -18,7 +18,11 @@ class ScenariosTest {
     private static SimulationSettings settings(int machines, Scenarios scenarios) {
         return new SimulationSettings(
                 FleetDefinition.simple(
-                        machines, "M", new SensorRange(60, 100), new SensorRange(0.1, 1.5), new SensorRange(1000, 5000)),
+                        machines,
+                        "M",
+                        new SensorRange(60, 100),
+                        new SensorRange(0.1, 1.5),
+                        new SensorRange(1000, 5000)),
                 2_000,
                 8 * HOUR,
                 0,
@@ -27,7 +31,8 @@ class ScenariosTest {
 
     /** Mean temperature of normal readings per hour of the day, over {@code days}. */
     private static double[] hourlyNormalTemperature(Scenarios scenarios, int days) {
-        FactorySimulator simulator = FactorySimulator.create(settings(5, scenarios), 3, START - Math.floorMod(START, DAY));
+        FactorySimulator simulator =
+                FactorySimulator.create(settings(5, scenarios), 3, START - Math.floorMod(START, DAY));
         double[] sum = new double[24];
         int[] count = new int[24];
         Reading r = new Reading();

@@ -1,10 +1,10 @@
 package io.github.factorytwin.evaluation.cmapss;
 
+import io.github.factorytwin.context.OperatingContext;
 import io.github.factorytwin.health.FleetNormalisation;
 import io.github.factorytwin.health.HealthConfig;
 import io.github.factorytwin.health.HealthEngine;
 import io.github.factorytwin.health.MachineState;
-import io.github.factorytwin.context.OperatingContext;
 import io.github.factorytwin.health.Reading;
 import io.github.factorytwin.health.RulFeatures;
 import io.github.factorytwin.health.RulModel;

@@ -151,8 +151,7 @@ public final class EnginePipeline {
             // ScoreAnomaly's entry point: the engine picks the model (fleet, machine or type) from the reading.
             String regime = anomalyRegimes == null
                     ? null
-                    : anomalyRegimes.regimeOf(
-                            machine, reading.machineType(), pick(sensors, anomalyContextIndex));
+                    : anomalyRegimes.regimeOf(machine, reading.machineType(), pick(sensors, anomalyContextIndex));
             AnomalyEngine.Verdict verdict = anomalyRegimes != null && regime == null
                     ? null // ScoreAnomaly sends a reading without its context to failure
                     : batch.process(
