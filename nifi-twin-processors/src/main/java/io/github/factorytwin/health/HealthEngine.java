@@ -96,9 +96,9 @@ public final class HealthEngine {
     /** Least span (score units) over which the anomaly penalty may grow; below it the anomaly term is off. */
     static final double MIN_ANOMALY_HEADROOM = 0.05;
     /** Event-time constant (seconds) with which a learned baseline mean follows slow, benign change. */
-    static final double FOLLOW_SECONDS = 600;
+    static final double FOLLOW_SECONDS = 3600;
     /** Drift (baseline standard deviations) beyond which a sensor's baseline stops following it (the guard). */
-    static final double FOLLOW_SIGMAS = 2;
+    static final double FOLLOW_SIGMAS = 1;
 
     /**
      * Candidate time constants (seconds) of the first-order filter through which a sensor follows the load: 0 for

@@ -151,7 +151,9 @@ class ComputeHealthScoreTest {
             previousTtm = ttm;
             previousError = error;
         }
-        assertTrue(error <= 0.5 * trueRemaining + 60, "close to failure: error " + error + " s");
+        // The baseline follows slow change (1 h time constant, within 1 standard deviation): the first part of this
+        // ramp is partly absorbed, which costs some accuracy close to failure (the documented trade-off).
+        assertTrue(error <= 0.5 * trueRemaining + 75, "close to failure: error " + error + " s");
         assertTrue(out.get(399).get("health_score").asDouble()
                 < out.get(250).get("health_score").asDouble());
         assertTrue(out.get(399).get("health_score").asDouble() < 50);
