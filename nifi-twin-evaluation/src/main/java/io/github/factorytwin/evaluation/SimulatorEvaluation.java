@@ -11,9 +11,9 @@ import io.github.factorytwin.processors.ComputeHealthScore;
 import io.github.factorytwin.processors.ScoreAnomaly;
 import io.github.factorytwin.simulator.FactorySimulator;
 import io.github.factorytwin.simulator.FleetDefinition;
-import io.github.factorytwin.simulator.Reading;
 import io.github.factorytwin.simulator.Scenarios;
 import io.github.factorytwin.simulator.SensorRange;
+import io.github.factorytwin.simulator.SimulatedReading;
 import io.github.factorytwin.simulator.SimulationSettings;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ final class SimulatorEvaluation {
 
     /** The detectors under test: one reading in, whether a new alert was RAISED and the machine is in alarm. */
     interface Pipeline {
-        EnginePipeline.Verdict observe(Reading reading);
+        EnginePipeline.Verdict observe(SimulatedReading reading);
 
         String description();
     }
@@ -77,7 +77,7 @@ final class SimulatorEvaluation {
         FactorySimulator simulator = FactorySimulator.create(fleet.settings(), fleet.seed(), START_MILLIS);
         AlertGroundTruth truth = new AlertGroundTruth(START_MILLIS + warmUpMillis);
         long end = START_MILLIS + (long) (fleet.days() * 86_400_000L);
-        Reading reading = new Reading();
+        SimulatedReading reading = new SimulatedReading();
         long count = 0;
         while (simulator.nextTimestamp() < end) {
             simulator.next(reading);
@@ -98,7 +98,7 @@ final class SimulatorEvaluation {
     static Pipeline of(EnginePipeline engines) {
         return new Pipeline() {
             @Override
-            public EnginePipeline.Verdict observe(Reading reading) {
+            public EnginePipeline.Verdict observe(SimulatedReading reading) {
                 return engines.observe(reading);
             }
 
@@ -198,7 +198,7 @@ final class SimulatorEvaluation {
         EnginePipeline.Verdict always = new EnginePipeline.Verdict(true, true);
         return new Pipeline() {
             @Override
-            public EnginePipeline.Verdict observe(Reading reading) {
+            public EnginePipeline.Verdict observe(SimulatedReading reading) {
                 return always;
             }
 

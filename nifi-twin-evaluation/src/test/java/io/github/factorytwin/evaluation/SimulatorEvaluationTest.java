@@ -20,7 +20,7 @@ class SimulatorEvaluationTest {
         java.util.Map<String, MachineCondition> last = new java.util.HashMap<>();
         SimulatorEvaluation.Pipeline oracle = new SimulatorEvaluation.Pipeline() {
             @Override
-            public EnginePipeline.Verdict observe(io.github.factorytwin.simulator.Reading r) {
+            public EnginePipeline.Verdict observe(io.github.factorytwin.simulator.SimulatedReading r) {
                 MachineCondition previous = last.put(r.machineId(), r.condition());
                 boolean degrading = r.condition() == MachineCondition.DEGRADING;
                 return new EnginePipeline.Verdict(degrading && previous != MachineCondition.DEGRADING, degrading);

@@ -5,8 +5,8 @@ import io.github.factorytwin.simulator.FactorySimulator;
 import io.github.factorytwin.simulator.FleetDefinition;
 import io.github.factorytwin.simulator.FleetDefinitionException;
 import io.github.factorytwin.simulator.Numbers;
-import io.github.factorytwin.simulator.Reading;
 import io.github.factorytwin.simulator.SensorRange;
+import io.github.factorytwin.simulator.SimulatedReading;
 import io.github.factorytwin.simulator.SimulationSettings;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import org.apache.nifi.annotation.behavior.InputRequirement;
 import org.apache.nifi.annotation.behavior.Stateful;
 import org.apache.nifi.annotation.behavior.TriggerSerially;
@@ -34,7 +33,6 @@ import org.apache.nifi.annotation.lifecycle.OnStopped;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.components.ValidationContext;
 import org.apache.nifi.components.ValidationResult;
-import org.apache.nifi.components.Validator;
 import org.apache.nifi.components.state.Scope;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.flowfile.attributes.CoreAttributes;
@@ -178,12 +176,6 @@ public class GenerateSensorReadings extends AbstractProcessor {
 
     public static final String MACHINE_COUNT_ATTRIBUTE = "twin.machine.count";
 
-    /**
-     * In real time, a simulated clock further than this (or ten reading intervals) from the wall clock is moved to
-     * the wall clock instead of backfilling the gap or waiting for it.
-     */
-    static final long MAX_CATCH_UP_MILLIS = TimeUnit.MINUTES.toMillis(5);
-
     public static final PropertyDescriptor RECORD_WRITER = new PropertyDescriptor.Builder()
             .name("Record Writer")
             .description("Writes the readings. The schema is given by this processor (machine_id, machine_type,"
@@ -272,7 +264,7 @@ public class GenerateSensorReadings extends AbstractProcessor {
                     + " failures. 0 disables them.")
             .required(true)
             .defaultValue("0.001")
-            .addValidator(doubleValidator(0.0, 1.0))
+            .addValidator(Validation.decimalRange(0.0, true, 1.0, true, "a probability per reading"))
             .build();
 
     public static final PropertyDescriptor INCLUDE_GROUND_TRUTH = new PropertyDescriptor.Builder()
@@ -359,13 +351,6 @@ public class GenerateSensorReadings extends AbstractProcessor {
     private volatile Configuration configuration;
     /** The factory as last saved; reloaded from state when the saved generation differs (e.g. after a rollback). */
     private FactorySimulator simulator;
-
-    private volatile LongSupplier clock = System::currentTimeMillis;
-
-    /** For tests: the wall clock. */
-    void setClock(LongSupplier clock) {
-        this.clock = clock;
-    }
 
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
@@ -500,22 +485,17 @@ public class GenerateSensorReadings extends AbstractProcessor {
                 throw new ProcessException("Could not read the simulator state", e);
             }
             boolean realTime = config.pacing() == Pacing.REAL_TIME;
-            long now = clock.getAsLong();
+            long now = System.currentTimeMillis();
             if (realTime) {
-                long interval = config.settings().intervalMillis();
-                long tolerance = Math.max(MAX_CATCH_UP_MILLIS, 10 * interval);
-                long behind = now - sim.nextTimestamp();
-                if (behind > tolerance || -behind > tolerance) {
-                    // After a long stop, or a factory that ran as fast as possible into the future: resume the
-                    // machines as they were at the wall clock rather than backfilling or waiting.
+                long moved = sim.keepPaceWith(now);
+                if (moved != 0) {
                     getLogger()
                             .info(
-                                    "Simulated clock is {} ms {} the wall clock; moving the factory to now",
-                                    Math.abs(behind),
-                                    behind > 0 ? "behind" : "ahead of");
-                    sim.realignTo(now);
+                                    "Simulated clock was {} ms {} the wall clock; moved the factory to now",
+                                    Math.abs(moved),
+                                    moved > 0 ? "behind" : "ahead of");
                 }
-                if (sim.nextTimestamp() > now) {
+                if (!sim.readingDue(now)) {
                     context.yield();
                     return;
                 }
@@ -536,10 +516,10 @@ public class GenerateSensorReadings extends AbstractProcessor {
                     ? config.seed()
                     : ThreadLocalRandom.current().nextLong();
             try {
-                simulator = FactorySimulator.restore(config.settings(), state, seed, clock.getAsLong());
+                simulator = FactorySimulator.restore(config.settings(), state, seed, System.currentTimeMillis());
             } catch (IllegalArgumentException e) {
                 getLogger().error("{}; starting a new factory", e.getMessage());
-                simulator = FactorySimulator.create(config.settings(), seed, clock.getAsLong());
+                simulator = FactorySimulator.create(config.settings(), seed, System.currentTimeMillis());
             }
         }
         return simulator;
@@ -555,7 +535,7 @@ public class GenerateSensorReadings extends AbstractProcessor {
         RecordSchema writeSchema = writerFactory.getSchema(attributes, schema);
         boolean groundTruth = config.groundTruth();
         int batchSize = config.batchSize();
-        Reading reading = new Reading();
+        SimulatedReading reading = new SimulatedReading();
         int written = 0;
         WriteResult result;
         String mimeType;
@@ -585,7 +565,7 @@ public class GenerateSensorReadings extends AbstractProcessor {
     }
 
     /** The record values of one reading, in the order of {@link #schema} (a dropped-out sensor is null). */
-    static Object[] values(Reading reading, boolean groundTruth) {
+    static Object[] values(SimulatedReading reading, boolean groundTruth) {
         Object[] values = new Object[groundTruth ? 10 : 6];
         values[0] = reading.machineId();
         values[1] = reading.machineType();
@@ -618,25 +598,16 @@ public class GenerateSensorReadings extends AbstractProcessor {
                         + " it. Must be " + ("lower".equals(bound) ? "below " : "above ") + other + ".")
                 .required(true)
                 .defaultValue(defaultValue)
-                .addValidator(doubleValidator(lowest, Double.MAX_VALUE))
+                .addValidator(Validation.decimalRange(
+                        lowest,
+                        true,
+                        Double.POSITIVE_INFINITY,
+                        false,
+                        lowest < 0 ? "no temperature is below absolute zero" : quantity + " cannot be negative"))
                 .build();
     }
 
-    private static Validator doubleValidator(double min, double max) {
-        return (subject, input, context) -> {
-            Double value = parse(input);
-            String problem = null;
-            if (value == null) {
-                problem = "must be a number, got '" + input + "'";
-            } else if (value < min || value > max) {
-                problem = max == Double.MAX_VALUE
-                        ? "must be at least " + Numbers.format(min) + ", got " + input
-                        : "must be between " + Numbers.format(min) + " and " + Numbers.format(max) + ", got " + input;
-            }
-            return Validation.result(subject, input, problem);
-        };
-    }
-
+    /** A finite number, or null when the value is not one (the property's validator reports it). */
     private static Double parse(String value) {
         if (value == null) {
             return null;

@@ -24,6 +24,8 @@ public final class FactorySimulator {
 
     private static final String VERSION_1 = "1";
 
+    static final long MAX_CATCH_UP_MILLIS = 5 * 60_000L;
+
     public static final String KEY_VERSION = "version";
     public static final String KEY_SEED = "seed";
     public static final String KEY_CLOCK = "clock";
@@ -143,7 +145,7 @@ public final class FactorySimulator {
     }
 
     /** Writes the next reading into {@code out} and advances the simulation. */
-    public void next(Reading out) {
+    public void next(SimulatedReading out) {
         machines[cursor].step(clock, settings, out);
         out.machineIndex = cursor;
         if (++cursor == machines.length) {
@@ -177,6 +179,30 @@ public final class FactorySimulator {
             machine.shift(delta);
         }
         return delta;
+    }
+
+    /**
+     * Real-time pacing at wall-clock time {@code now}: a simulated clock further from the wall clock than
+     * {@link #catchUpToleranceMillis()} (after a long stop, or after running as fast as possible into the future) is
+     * moved to now with {@link #realignTo}, so the gap is neither backfilled nor waited for; a smaller lag is caught
+     * up reading by reading.
+     *
+     * @return the number of milliseconds the clock moved (0 when it was close enough)
+     */
+    public long keepPaceWith(long now) {
+        long lag = now - clock;
+        long tolerance = catchUpToleranceMillis();
+        return lag > tolerance || -lag > tolerance ? realignTo(now) : 0;
+    }
+
+    /** How far real-time pacing lets the simulated clock be from the wall clock: 5 minutes or ten intervals. */
+    public long catchUpToleranceMillis() {
+        return Math.max(MAX_CATCH_UP_MILLIS, 10 * settings.intervalMillis());
+    }
+
+    /** Whether, in real time, a reading is due at wall-clock time {@code now}. */
+    public boolean readingDue(long now) {
+        return clock <= now;
     }
 
     public int machineCount() {

@@ -229,7 +229,7 @@ final class Machine {
     }
 
     /** Advances this machine to {@code now} and writes its reading into {@code out}. */
-    void step(long now, SimulationSettings settings, Reading out) {
+    void step(long now, SimulationSettings settings, SimulatedReading out) {
         double dt = lastMillis == Long.MIN_VALUE ? settings.intervalMillis() / 1000.0 : (now - lastMillis) / 1000.0;
         if (dt < 0) {
             dt = 0;
@@ -294,7 +294,7 @@ final class Machine {
         temperature += (teq - temperature) * thermalLag;
     }
 
-    private void measure(double w, Reading out) {
+    private void measure(double w, SimulatedReading out) {
         double t = temperature + 0.006 * tSpan * rng.gaussian();
         double v = trueVibration(rpm, w) * (1.0 + 0.03 * rng.gaussian()) + 0.005 * vSpan * rng.gaussian();
         double r = rpm + 0.003 * rSpan * rng.gaussian();
@@ -303,7 +303,7 @@ final class Machine {
         out.rpm = round(Math.max(0.0, r), 10.0);
     }
 
-    private void applySensorFault(double probability, Reading out) {
+    private void applySensorFault(double probability, SimulatedReading out) {
         if (faultRemaining <= 0 && probability > 0 && faultRng.nextDouble() < probability) {
             fault = SensorFault.values()[faultRng.between(1, 3)];
             faultSensor = faultRng.between(0, 2);
@@ -342,7 +342,7 @@ final class Machine {
         }
     }
 
-    private static double sensor(Reading out, int sensor) {
+    private static double sensor(SimulatedReading out, int sensor) {
         return switch (sensor) {
             case 0 -> out.temperature;
             case 1 -> out.vibration;

@@ -110,7 +110,7 @@ class SimulatedFleetHealthTest {
         List<Double> leads = new ArrayList<>();
         List<Double> firstRatios = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
-        io.github.factorytwin.simulator.Reading r = new io.github.factorytwin.simulator.Reading();
+        io.github.factorytwin.simulator.SimulatedReading r = new io.github.factorytwin.simulator.SimulatedReading();
         long total = (long) (days * 86_400_000L / settings.intervalMillis()) * machines;
         for (long k = 0; k < total; k++) {
             simulator.next(r);

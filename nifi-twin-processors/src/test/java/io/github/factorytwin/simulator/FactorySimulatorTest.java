@@ -27,7 +27,7 @@ class FactorySimulatorTest {
 
     private static List<String> run(FactorySimulator simulator, int readings) {
         List<String> out = new ArrayList<>(readings);
-        Reading reading = new Reading();
+        SimulatedReading reading = new SimulatedReading();
         for (int i = 0; i < readings; i++) {
             simulator.next(reading);
             out.add(reading.toString());
@@ -47,7 +47,7 @@ class FactorySimulatorTest {
     @Test
     void readingsComeTickByTickInFleetOrder() {
         FactorySimulator simulator = FactorySimulator.create(settings(3, 0), 1, START + 1_234);
-        Reading reading = new Reading();
+        SimulatedReading reading = new SimulatedReading();
         for (int tick = 0; tick < 4; tick++) {
             for (int machine = 0; machine < 3; machine++) {
                 simulator.next(reading);
@@ -127,7 +127,7 @@ class FactorySimulatorTest {
         List<String> expected = run(reference, 2 * 10_000);
 
         FactorySimulator moved = FactorySimulator.create(settings, 1, START);
-        Reading reading = new Reading();
+        SimulatedReading reading = new SimulatedReading();
         moved.next(reading);
         moved.next(reading);
         assertEquals(3_600_000L, moved.realignTo(START + 2_000 + 3_600_000L + 1_999));
@@ -148,9 +148,46 @@ class FactorySimulatorTest {
     }
 
     @Test
+    void realTimePacingCatchesUpASmallLagReadingByReading() {
+        FactorySimulator simulator = FactorySimulator.create(settings(3, 0), 1, START);
+        long now = START + 8_100; // ticks at 0, +2, +4, +6 and +8 s are due
+        assertEquals(0, simulator.keepPaceWith(now), "8 s behind is within the tolerance: caught up, not skipped");
+        int due = 0;
+        SimulatedReading reading = new SimulatedReading();
+        while (simulator.readingDue(now)) {
+            simulator.next(reading);
+            due++;
+        }
+        assertEquals(15, due, "five ticks of three machines");
+        assertEquals(START + 8_000, reading.timestamp());
+        assertEquals(START + 10_000, simulator.nextTimestamp(), "the next tick waits for the wall clock");
+    }
+
+    @Test
+    void realTimePacingSkipsALongGapAndDoesNotWaitForAClockRunAhead() {
+        FactorySimulator simulator = FactorySimulator.create(settings(3, 0), 1, START);
+        assertEquals(300_000L, simulator.catchUpToleranceMillis(), "5 minutes, or ten intervals if longer");
+        assertEquals(0, simulator.keepPaceWith(START + 300_000L), "at the tolerance: still caught up");
+
+        long afterAnHour = START + HOUR + 1_000;
+        assertEquals(HOUR, simulator.keepPaceWith(afterAnHour), "an hour's gap is skipped, not backfilled");
+        assertEquals(START + HOUR, simulator.nextTimestamp());
+
+        run(simulator, 3 * 3_000); // as fast as possible: 100 minutes ahead of the wall clock
+        long now = START + HOUR + 2_000;
+        assertTrue(simulator.keepPaceWith(now) < 0, "moved back");
+        assertEquals(START + HOUR + 2_000, simulator.nextTimestamp(), "continues at the wall clock, on the tick grid");
+        assertTrue(simulator.readingDue(now));
+
+        FactorySimulator slow = FactorySimulator.create(
+                new SimulationSettings(FleetDefinition.simple(1, "M", T, V, R), 60_000, 8 * HOUR, 0), 1, START);
+        assertEquals(600_000L, slow.catchUpToleranceMillis(), "ten one-minute intervals");
+    }
+
+    @Test
     void healthyMachinesStayInRangeAndEveryFailureModeOccurs() {
         FactorySimulator simulator = FactorySimulator.create(settings(10, 0), 21, START);
-        Reading reading = new Reading();
+        SimulatedReading reading = new SimulatedReading();
         int normal = 0;
         Map<FailureMode, Integer> failures = new EnumMap<>(FailureMode.class);
         for (int i = 0; i < 10 * 43_200; i++) { // 24 simulated hours
@@ -177,8 +214,8 @@ class FactorySimulatorTest {
     void sensorFaultsDistortReadingsButNotTheMachine() {
         FactorySimulator withFaults = FactorySimulator.create(settings(4, 0.05), 5, START);
         FactorySimulator without = FactorySimulator.create(settings(4, 0.0), 5, START);
-        Reading faulty = new Reading();
-        Reading clean = new Reading();
+        SimulatedReading faulty = new SimulatedReading();
+        SimulatedReading clean = new SimulatedReading();
         Map<SensorFault, Integer> faults = new EnumMap<>(SensorFault.class);
         for (int i = 0; i < 100_000; i++) {
             withFaults.next(faulty);

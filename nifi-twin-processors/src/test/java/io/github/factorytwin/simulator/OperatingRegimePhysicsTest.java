@@ -21,13 +21,13 @@ class OperatingRegimePhysicsTest {
     private static final int PER_MINUTE = 30; // one reading per 2 s
 
     /** 24 simulated hours of each of the three machine types, healthy (no failure within the run). */
-    private static List<List<Reading>> healthyDay() {
+    private static List<List<SimulatedReading>> healthyDay() {
         SimulationSettings settings =
                 new SimulationSettings(FleetDefinition.simple(3, "M", T, V, R), 2_000, 100_000 * HOUR, 0);
         FactorySimulator simulator = FactorySimulator.create(settings, 5, START);
-        List<List<Reading>> machines = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        List<List<SimulatedReading>> machines = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         for (int i = 0; i < 3 * 43_200; i++) {
-            Reading reading = new Reading();
+            SimulatedReading reading = new SimulatedReading();
             simulator.next(reading);
             machines.get(reading.machineIndex()).add(reading);
         }
@@ -36,12 +36,12 @@ class OperatingRegimePhysicsTest {
 
     @Test
     void everySensorFollowsTheRegimeTemperatureWithAThermalLag() {
-        for (List<Reading> machine : healthyDay()) {
-            double[] rpm = machine.stream().mapToDouble(Reading::rpm).toArray();
+        for (List<SimulatedReading> machine : healthyDay()) {
+            double[] rpm = machine.stream().mapToDouble(SimulatedReading::rpm).toArray();
             double[] vibration =
-                    machine.stream().mapToDouble(Reading::vibration).toArray();
+                    machine.stream().mapToDouble(SimulatedReading::vibration).toArray();
             double[] temperature =
-                    machine.stream().mapToDouble(Reading::temperature).toArray();
+                    machine.stream().mapToDouble(SimulatedReading::temperature).toArray();
             assertTrue(correlation(rpm, vibration) > 0.9, "vibration follows the speed");
             assertTrue(correlation(rpm, temperature) > 0.6, "temperature follows the load");
             int steps = 0;

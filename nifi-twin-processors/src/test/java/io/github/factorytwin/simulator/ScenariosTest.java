@@ -35,7 +35,7 @@ class ScenariosTest {
                 FactorySimulator.create(settings(5, scenarios), 3, START - Math.floorMod(START, DAY));
         double[] sum = new double[24];
         int[] count = new int[24];
-        Reading r = new Reading();
+        SimulatedReading r = new SimulatedReading();
         long end = simulator.nextTimestamp() + days * DAY;
         while (simulator.nextTimestamp() < end) {
             simulator.next(r);
@@ -64,7 +64,7 @@ class ScenariosTest {
     void dutyChangesMoveTheSetPointBand() {
         Scenarios duty = new Scenarios(0, 1, 8 * HOUR, 0);
         FactorySimulator simulator = FactorySimulator.create(settings(1, duty), 9, START);
-        Reading r = new Reading();
+        SimulatedReading r = new SimulatedReading();
         Map<Integer, double[]> rpmByDuty = new HashMap<>();
         long end = START + 3 * DAY;
         while (simulator.nextTimestamp() < end) {
@@ -88,7 +88,7 @@ class ScenariosTest {
     @Test
     void faultsThatEndGoBackToNormalWithoutFailureOrMaintenance() {
         FactorySimulator simulator = FactorySimulator.create(settings(10, new Scenarios(0, 1, 0, 0.5)), 4, START);
-        Reading r = new Reading();
+        SimulatedReading r = new SimulatedReading();
         Map<String, MachineCondition> last = new HashMap<>();
         int ended = 0;
         int failed = 0;
@@ -119,7 +119,7 @@ class ScenariosTest {
 
     private static List<String> run(FactorySimulator simulator, int n) {
         List<String> out = new ArrayList<>(n);
-        Reading r = new Reading();
+        SimulatedReading r = new SimulatedReading();
         for (int i = 0; i < n; i++) {
             simulator.next(r);
             out.add(r.machineId() + r.timestamp() + r.condition() + r.temperature() + r.vibration() + r.rpm());

@@ -105,7 +105,8 @@ final class StateFixtures {
     /** A seeded factory after {@code readings} readings. */
     static FactorySimulator simulator(int readings) {
         FactorySimulator simulator = FactorySimulator.create(simulatorSettings(), 7, START);
-        io.github.factorytwin.simulator.Reading reading = new io.github.factorytwin.simulator.Reading();
+        io.github.factorytwin.simulator.SimulatedReading reading =
+                new io.github.factorytwin.simulator.SimulatedReading();
         for (int i = 0; i < readings; i++) {
             simulator.next(reading);
         }
@@ -115,7 +116,8 @@ final class StateFixtures {
     /** The next {@code count} readings as text. */
     static List<String> readings(FactorySimulator simulator, int count) {
         List<String> out = new ArrayList<>();
-        io.github.factorytwin.simulator.Reading reading = new io.github.factorytwin.simulator.Reading();
+        io.github.factorytwin.simulator.SimulatedReading reading =
+                new io.github.factorytwin.simulator.SimulatedReading();
         for (int i = 0; i < count; i++) {
             simulator.next(reading);
             out.add(reading.toString());

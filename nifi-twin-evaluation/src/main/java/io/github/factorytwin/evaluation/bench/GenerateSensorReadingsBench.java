@@ -4,8 +4,8 @@ import io.github.factorytwin.processors.GenerateSensorReadings;
 import io.github.factorytwin.processors.Pacing;
 import io.github.factorytwin.simulator.FactorySimulator;
 import io.github.factorytwin.simulator.FleetDefinition;
-import io.github.factorytwin.simulator.Reading;
 import io.github.factorytwin.simulator.SensorRange;
+import io.github.factorytwin.simulator.SimulatedReading;
 import io.github.factorytwin.simulator.SimulationSettings;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
@@ -53,7 +53,7 @@ public final class GenerateSensorReadingsBench {
                 8 * 3_600_000L,
                 0.001);
         FactorySimulator simulator = FactorySimulator.create(settings, 1, 1_700_000_000_000L);
-        Reading reading = new Reading();
+        SimulatedReading reading = new SimulatedReading();
         long[] sink = new long[1];
         Throughput.Iteration iteration = () -> {
             long checksum = 0;

@@ -15,7 +15,7 @@ import io.github.factorytwin.health.HealthEngine;
 import io.github.factorytwin.health.HealthStatus;
 import io.github.factorytwin.health.MachineState;
 import io.github.factorytwin.simulator.MachineCondition;
-import io.github.factorytwin.simulator.Reading;
+import io.github.factorytwin.simulator.SimulatedReading;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,7 +140,7 @@ public final class EnginePipeline {
     }
 
     /** Feeds one reading through both engines. */
-    public Verdict observe(Reading reading) {
+    public Verdict observe(SimulatedReading reading) {
         String machine = reading.machineId();
         double[] sensors = {reading.temperature(), reading.vibration(), reading.rpm()};
         boolean maintenance = reading.condition() == MachineCondition.MAINTENANCE;

@@ -4,7 +4,7 @@ package io.github.factorytwin.simulator;
  * One reading of one machine, with its ground truth. Mutable and reused by {@link FactorySimulator#next} so that
  * generating a reading allocates nothing; copy what you keep. A sensor that dropped out reads {@link Double#NaN}.
  */
-public final class Reading {
+public final class SimulatedReading {
 
     int machineIndex;
     MachineSpec machine;
