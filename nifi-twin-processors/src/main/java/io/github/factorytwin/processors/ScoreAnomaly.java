@@ -127,7 +127,6 @@ import org.apache.nifi.serialization.record.RecordSchema;
                 'Learning Guard' = 1, 'Subsample Size' = 128.
                 Set 'Score Post-processing' to LIKELIHOOD, 'Range Tolerance' to 0.05 and 'Anomaly Threshold'
                 to 0.5. A series' readings must reach the processor in time order (one series per Kafka key).
-                This configuration scores about 60 (standard profile) on the Numenta Anomaly Benchmark.
                 """)
 public class ScoreAnomaly extends RecordEnrichmentProcessor implements VerifiableProcessor {
 
