@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -346,6 +345,8 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
             new RecordField(TwinFields.HEALTH_SCORE, RecordFieldType.DOUBLE.getDataType(), true),
             new RecordField(TwinFields.HEALTH_STATUS, RecordFieldType.STRING.getDataType(), true),
             new RecordField(TwinFields.TIME_TO_MAINTENANCE, RecordFieldType.LONG.getDataType(), true));
+
+    private static final RecordValues.Names ADDED_NAMES = RecordValues.Names.of(ADDED_FIELDS);
 
     private static final List<PropertyDescriptor> PROPERTIES = List.of(
             RECORD_READER,
@@ -758,11 +759,15 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
             if (isMaintenance) {
                 maintenance++;
             }
-            Map<String, Object> health = new HashMap<>(4);
-            health.put(TwinFields.HEALTH_SCORE, round2(outcome.health()));
-            health.put(TwinFields.HEALTH_STATUS, outcome.status().name());
-            health.put(TwinFields.TIME_TO_MAINTENANCE, outcome.timeToMaintenance()); // null when unknown
-            emitter.emit(REL_SUCCESS, RecordSupport.enriched(outSchema, record, health));
+            emitter.emit(
+                    REL_SUCCESS,
+                    RecordValues.overlay(
+                            outSchema,
+                            record,
+                            ADDED_NAMES, // in ADDED_FIELDS' order
+                            round2(outcome.health()),
+                            outcome.status().name(),
+                            outcome.timeToMaintenance())); // null when unknown
             for (Alert alert : outcome.alerts()) {
                 alerts++;
                 emitter.emit(REL_ALERTS, alertRecord(alert));
