@@ -12,7 +12,6 @@ import io.github.factorytwin.processors.ScoreAnomaly;
 import io.github.factorytwin.simulator.FactorySimulator;
 import io.github.factorytwin.simulator.FleetDefinition;
 import io.github.factorytwin.simulator.Scenarios;
-import io.github.factorytwin.simulator.SensorRange;
 import io.github.factorytwin.simulator.SimulatedReading;
 import io.github.factorytwin.simulator.SimulationSettings;
 import java.io.PrintStream;
@@ -56,16 +55,7 @@ final class SimulatorEvaluation {
 
         SimulationSettings settings() {
             return new SimulationSettings(
-                    FleetDefinition.simple(
-                            machines,
-                            "M",
-                            new SensorRange(60, 100),
-                            new SensorRange(0.1, 1.5),
-                            new SensorRange(1000, 5000)),
-                    intervalMillis,
-                    mtbfMillis,
-                    faultProbability,
-                    scenarios);
+                    FleetDefinition.simple(machines, "M"), intervalMillis, mtbfMillis, faultProbability, scenarios);
         }
     }
 
