@@ -122,8 +122,7 @@ public final class CmapssEvaluation {
     static final double SUBSAMPLE = 0.7;
     static final int BOOSTING_LEAVES = 16;
 
-    public static final Options DEFAULT =
-            new Options(20, 0.3, 0.05, 60, 200, 5, 20, 0, true, 125, Learner.FOREST);
+    public static final Options DEFAULT = new Options(20, 0.3, 0.05, 60, 200, 5, 20, 0, true, 125, Learner.FOREST);
 
     /** A trained estimator: the RUL model the processor loads, and the fleet prior for engines it cannot answer. */
     public record Estimator(RulModel model, FleetPrior prior) {}
@@ -307,9 +306,8 @@ public final class CmapssEvaluation {
         }
         names[features] = "rul";
         DataFrame data = DataFrame.of(rows.toArray(double[][]::new), names);
-        DataFrameRegression fitted = options.learner() == Learner.BOOSTING
-                ? boost(data, options)
-                : forest(data, features, options);
+        DataFrameRegression fitted =
+                options.learner() == Learner.BOOSTING ? boost(data, options) : forest(data, features, options);
         RulModel model = export(fitted, sensorNames(), data.get(0), Arrays.copyOf(rows.get(0), features))
                 .withNormalisation(normalisation);
         // The exported trees must predict exactly what Smile's model predicts.
@@ -547,7 +545,8 @@ public final class CmapssEvaluation {
                 + DEFAULT.baseline() + " cycles, EWMA " + DEFAULT.fastAlpha() + "/" + DEFAULT.slowAlpha()
                 + ", trend window " + DEFAULT.trendWindow() + ") + Smile random forest ("
                 + estimator.model().trees() + " trees, node size " + DEFAULT.nodeSize() + ") trained on the "
-                + subset + " training engines with target min(RUL, " + DEFAULT.cap() + "); one configuration for every subset,"
+                + subset + " training engines with target min(RUL, " + DEFAULT.cap()
+                + "); one configuration for every subset,"
                 + " chosen by 5-fold cross-validation on the FD001 training engines (CmapssValidation); applied"
                 + " through a 'RUL Model File' exactly as ComputeHealthScore applies it per reading; an engine"
                 + " shorter than the baseline gets the training fleet's mean capped RUL at its age";
