@@ -35,8 +35,7 @@ public final class CmapssValidation {
 
     public static Scores crossValidatedRmse(Path cmapssDir, String subset, CmapssEvaluation.Options options)
             throws IOException {
-        Map<Integer, List<double[]>> engines =
-                CmapssEvaluation.read(CmapssEvaluation.file(cmapssDir, "train", subset));
+        Map<Integer, List<double[]>> engines = CmapssEvaluation.read(CmapssEvaluation.file(cmapssDir, "train", subset));
         double[] squares = new double[2];
         int[] count = new int[2];
         for (int fold = 0; fold < FOLDS; fold++) {
