@@ -348,6 +348,8 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
             new RecordField(TwinFields.HEALTH_STATUS, RecordFieldType.STRING.getDataType(), true),
             new RecordField(TwinFields.TIME_TO_MAINTENANCE, RecordFieldType.LONG.getDataType(), true));
 
+    private static final RecordValues.Names ADDED_NAMES = RecordValues.Names.of(ADDED_FIELDS);
+
     private static final List<PropertyDescriptor> PROPERTIES = List.of(
             RECORD_READER,
             RECORD_WRITER,
@@ -726,11 +728,15 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
             if (reading.maintenance()) {
                 maintenance++;
             }
-            Map<String, Object> health = new HashMap<>(4);
-            health.put(TwinFields.HEALTH_SCORE, round2(assessment.health()));
-            health.put(TwinFields.HEALTH_STATUS, assessment.status().name());
-            health.put(TwinFields.TIME_TO_MAINTENANCE, assessment.timeToMaintenance()); // null when unknown
-            emitter.emit(REL_SUCCESS, RecordSupport.enriched(outSchema, record, health));
+            emitter.emit(
+                    REL_SUCCESS,
+                    RecordValues.overlay(
+                            outSchema,
+                            record,
+                            ADDED_NAMES, // in ADDED_FIELDS' order
+                            round2(assessment.health()),
+                            assessment.status().name(),
+                            assessment.timeToMaintenance())); // null when unknown
             for (Alert alert : assessment.alerts()) {
                 alerts++;
                 emitter.emit(REL_ALERTS, alertRecord(alert));

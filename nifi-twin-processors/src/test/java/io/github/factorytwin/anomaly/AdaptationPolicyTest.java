@@ -18,19 +18,19 @@ class AdaptationPolicyTest {
 
     /** One machine, its own model: warm-up 500, refit every 250 learned readings on the last 2,000. */
     private static AnomalyDetector.Config config(int retrainInterval, double guard) {
-        return new AnomalyDetector.Config(
-                new FeatureSpec(SENSORS, Set.of()),
-                MissingValueStrategy.IMPUTE_LAST,
-                AnomalyDetector.Scope.PER_MACHINE,
-                WARM_UP,
-                retrainInterval,
-                50,
-                128,
-                0.6,
-                7L,
-                2_000,
-                Integer.MAX_VALUE,
-                guard);
+        return AnomalyDetector.Config.builder(new FeatureSpec(SENSORS, Set.of()))
+                .missing(MissingValueStrategy.IMPUTE_LAST)
+                .scope(AnomalyDetector.Scope.PER_MACHINE)
+                .warmUpSize(WARM_UP)
+                .retrainInterval(retrainInterval)
+                .trees(50)
+                .subsampleSize(128)
+                .threshold(0.6)
+                .seed(7L)
+                .sampleSize(2_000)
+                .maxMachines(Integer.MAX_VALUE)
+                .learningGuard(guard)
+                .build();
     }
 
     private static AnomalyDetector.Config defaultPolicy() {

@@ -14,7 +14,6 @@ import io.github.factorytwin.health.HealthEngine;
 import io.github.factorytwin.health.ScoredReading;
 import io.github.factorytwin.simulator.FactorySimulator;
 import io.github.factorytwin.simulator.FleetDefinition;
-import io.github.factorytwin.simulator.SensorRange;
 import io.github.factorytwin.simulator.SimulationSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -98,12 +97,7 @@ final class StateFixtures {
     }
 
     static SimulationSettings simulatorSettings() {
-        return new SimulationSettings(
-                FleetDefinition.simple(
-                        4, "M", new SensorRange(60, 100), new SensorRange(0.1, 1.5), new SensorRange(1000, 5000)),
-                2_000,
-                8 * HOUR,
-                0.01);
+        return new SimulationSettings(FleetDefinition.simple(4, "M"), 2_000, 8 * HOUR, 0.01);
     }
 
     /** A seeded factory after {@code readings} readings. */

@@ -111,16 +111,16 @@ public final class EnginePipeline {
     /** The processors' defaults, with the anomaly model learned per machine and a fixed seed. */
     public static EnginePipeline defaults() {
         return new EnginePipeline(
-                new AnomalyDetector.Config(
-                        new FeatureSpec(SENSORS, Set.of()),
-                        MissingValueStrategy.IMPUTE_LAST,
-                        AnomalyDetector.Scope.PER_MACHINE,
-                        1000,
-                        0,
-                        100,
-                        256,
-                        0.65,
-                        42L),
+                AnomalyDetector.Config.builder(new FeatureSpec(SENSORS, Set.of()))
+                        .missing(MissingValueStrategy.IMPUTE_LAST)
+                        .scope(AnomalyDetector.Scope.PER_MACHINE)
+                        .warmUpSize(1000)
+                        .retrainInterval(0)
+                        .trees(100)
+                        .subsampleSize(256)
+                        .threshold(0.65)
+                        .seed(42L)
+                        .build(),
                 HealthConfig.of(SENSORS, 70, 40, 5, 60_000, 100, 30_000, HealthConfig.DEFAULT_TREND_WINDOW));
     }
 
