@@ -276,9 +276,11 @@ public final class AnomalyDetector {
     private final Config config;
     private final Supplier<IsolationForestModel> fixedModel;
     private final RecentlyUsed<Learner> learners;
+    private final AdaptationPolicy policy;
 
     private AnomalyDetector(Config config, Supplier<IsolationForestModel> fixedModel) {
         this.config = config;
+        this.policy = new AdaptationPolicy(config.retrainInterval() > 0, config.learningGuard());
         this.fixedModel = fixedModel;
         this.learners = new RecentlyUsed<>(config.maxMachines());
     }
@@ -437,8 +439,8 @@ public final class AnomalyDetector {
             if (anomalous) {
                 anomalies++;
             }
-            double recentShare = machine == null ? 0 : machine.noteVerdict(anomalous);
-            if (learner != null && admitted(recentShare, features)) {
+            boolean admitted = policy.admits(machine, features.values(), score, anomalous) && learnable(features);
+            if (learner != null && admitted) {
                 toLearn.computeIfAbsent(learner, l -> new ArrayList<>()).add(features.values());
             }
             return new Result(score, anomalous, features, model);
@@ -515,14 +517,6 @@ public final class AnomalyDetector {
      */
     private static boolean learnable(Features features) {
         return !features.isImputed() && IsolationForestModel.isFinite(features.values());
-    }
-
-    /**
-     * Whether a scored reading joins its key's retraining sample: with retraining, when usable and while its
-     * machine's recent anomalous share is under the guard.
-     */
-    private boolean admitted(double recentAnomalousShare, Features features) {
-        return config.retrainInterval() > 0 && recentAnomalousShare < config.learningGuard() && learnable(features);
     }
 
     /** No model is available to score with. */
