@@ -2,14 +2,26 @@ package io.github.factorytwin.health;
 
 import io.github.factorytwin.context.OperatingContext;
 import io.github.factorytwin.context.RegimeFinder;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
- * The health engine: turns one machine's readings, one at a time, into its health score, status, time to
- * maintenance and alerts, updating that machine's {@link MachineState}. Stateless itself and thread-safe; a
- * {@link MachineState} must be used by one thread at a time.
+ * ComputeHealthScore's engine, without NiFi: one entry point, {@link Batch#process}, takes a {@link ScoredReading}
+ * and returns its complete {@link HealthAssessment} (health, status, time to maintenance, alerts, reason). The
+ * processor maps record fields to a {@link ScoredReading} and the assessment back to fields; the simulator
+ * evaluation drives the same entry point.
+ *
+ * <p><b>One state per machine.</b> Everything the engine remembers about a machine is one {@link MachineState} in
+ * one registry, {@link #machines()} ({@link MachineStates}: at most a maximum of machines, the least recently seen
+ * evicted, and with {@link #open} in a State Directory). A {@link Batch} (one per FlowFile) works on private copies
+ * of the machines it touches and publishes them in one {@link Batch#commit()}; a batch that is abandoned leaves no
+ * trace. One batch at a time. {@link #update} is the step on one machine's state that {@link Batch#process} takes,
+ * for replays that read the state itself.
  *
  * <h2>Health</h2>
  *
@@ -75,17 +87,6 @@ import java.util.Locale;
  */
 public final class HealthEngine {
 
-    /** Result of one reading. {@code late} readings change nothing and carry no health. */
-    public record Outcome(
-            boolean late, double health, HealthStatus status, Long timeToMaintenance, List<Alert> alerts) {
-
-        static Outcome lateRecord() {
-            return new Outcome(true, Double.NaN, null, null, List.of());
-        }
-    }
-
-    static final String ANOMALY_REASON = "anomaly_score";
-    static final String MAINTENANCE_REASON = "maintenance";
     private static final int ROBUST_AFTER = 10;
     private static final double CLIP_SIGMAS = 6;
     private static final double SPIKE_SIGMAS = 6;
@@ -123,6 +124,8 @@ public final class HealthEngine {
 
     private final HealthConfig config;
     private final RulModel rulModel;
+    /** The registry of committed machine states: in memory and unbounded unless {@link #open}ed on a directory. */
+    private MachineStates machines;
     /** The RUL model's fleet normalisation applied to every reading first; null when it has none. */
     private final FleetNormalisation normalisation;
 
@@ -177,10 +180,85 @@ public final class HealthEngine {
             throw new IllegalArgumentException("The RUL model was trained on sensors " + rulModel.sensors()
                     + " but the configured sensors are " + config.sensors());
         }
+        this.machines =
+                new MachineStates(this, HealthStateStore.inMemory(Integer.MAX_VALUE), (machineId, reason) -> {});
+    }
+
+    /**
+     * An engine whose machine states live in {@code directory} (loaded now; see {@link HealthStateStore}) as well as
+     * in memory, at most {@code maxMachines} of them. {@code token} names the life of the state: files of another
+     * token are not loaded. {@code unreadableState} is told a machine's id and the reason when its committed state
+     * cannot be read (it starts afresh).
+     */
+    public static HealthEngine open(
+            HealthConfig config,
+            RulModel rulModel,
+            Path directory,
+            String token,
+            int maxMachines,
+            BiConsumer<String, String> unreadableState)
+            throws IOException {
+        HealthEngine engine = new HealthEngine(config, rulModel);
+        engine.machines = new MachineStates(
+                engine, HealthStateStore.open(directory, engine.stateLayout(), token, maxMachines), unreadableState);
+        return engine;
     }
 
     public HealthConfig config() {
         return config;
+    }
+
+    /** The machines' committed states: their count, evictions, saving and closing. */
+    public MachineStates machines() {
+        return machines;
+    }
+
+    /** Starts the work on one group of readings (one FlowFile). */
+    public Batch begin() {
+        return new Batch();
+    }
+
+    /** One group of readings; see the class comment. Not thread-safe. */
+    public final class Batch {
+        /** The batch's working copies of its machines' states, in first-seen order (the order of recency). */
+        private final Map<String, MachineState> staged = new LinkedHashMap<>();
+
+        private Batch() {}
+
+        /**
+         * Applies one reading to its machine's state and assesses it. Lateness is measured against the machine's
+         * newest timestamp, but never against one beyond {@code wallClock} (see {@link #update}).
+         *
+         * @throws LateReadingException when the reading is late: nothing changed
+         */
+        public HealthAssessment process(ScoredReading reading, long wallClock) throws LateReadingException {
+            String machineId = reading.machineId();
+            MachineState state = staged.get(machineId);
+            if (state == null) {
+                state = machines.checkout(machineId);
+                staged.put(machineId, state);
+            }
+            HealthAssessment assessment = update(state, reading, wallClock);
+            if (assessment.late()) {
+                throw new LateReadingException(
+                        machineId, reading.timestamp(), Math.min(state.lastTimestamp(), wallClock));
+            }
+            return assessment;
+        }
+
+        /**
+         * Publishes the batch's machine states as the committed ones, then writes them out.
+         *
+         * @throws IOException when writing failed: the states are committed in memory all the same, and the next
+         *     commit (or {@link MachineStates#save()}) writes them out
+         */
+        public void commit() throws IOException {
+            try {
+                machines.commit(staged);
+            } finally {
+                staged.clear();
+            }
+        }
     }
 
     public MachineState newState() {
@@ -221,18 +299,22 @@ public final class HealthEngine {
                 + ";lags=" + lags + ";load=" + loadIndex;
     }
 
-    /** Applies one reading of {@code machineId} to {@code state}, without a wall clock (replays, evaluations). */
-    public Outcome update(String machineId, MachineState state, Reading reading) {
-        return update(machineId, state, reading, Long.MAX_VALUE);
+    /**
+     * Applies one reading to its machine's {@code state}, without a wall clock: the step {@link Batch#process} takes
+     * on a machine's state, for replays that read the state itself (the C-MAPSS training reads its RUL features).
+     */
+    public HealthAssessment update(MachineState state, ScoredReading reading) {
+        return update(state, reading, Long.MAX_VALUE);
     }
 
     /**
-     * Applies one reading of {@code machineId} to {@code state} (unchanged when the reading is late). Lateness is
+     * Applies one reading to its machine's {@code state} (unchanged when the reading is late). Lateness is
      * measured against the machine's newest timestamp, but never against one beyond {@code wallClock}: a reading
      * stamped in the future moves the machine's clock, yet cannot make every later reading of it late. Any long
      * is a valid timestamp here: time differences saturate instead of overflowing.
      */
-    public Outcome update(String machineId, MachineState state, Reading reading, long wallClock) {
+    public HealthAssessment update(MachineState state, ScoredReading reading, long wallClock) {
+        String machineId = reading.machineId();
         long ts = reading.timestamp();
         long previous = state.lastTimestamp;
         if (state.isNew()) {
@@ -240,7 +322,7 @@ public final class HealthEngine {
             state.resetTimestamp = ts;
             state.trendOrigin = ts;
         } else if (ts < minus(Math.min(state.lastTimestamp, wallClock), config.lateToleranceMillis())) {
-            return Outcome.lateRecord();
+            return HealthAssessment.lateReading();
         }
         long now = Math.max(state.lastTimestamp, ts);
         state.lastTimestamp = now;
@@ -251,7 +333,8 @@ public final class HealthEngine {
             state.readings++;
         }
         if (normalisation != null) {
-            reading = new Reading(
+            reading = new ScoredReading(
+                    machineId,
                     ts,
                     normalisation.apply(reading.sensors(), reading.context()),
                     reading.anomalyScore(),
@@ -284,13 +367,20 @@ public final class HealthEngine {
         }
         double health = 100 * (1 - a) * (1 - dMax);
         state.health = health;
-        Reason reason = new Reason(a, state.anomaly, dMax, dArg, zArg);
+        HealthAssessment.Reason reason = new HealthAssessment.Reason(
+                false,
+                a,
+                state.anomaly,
+                dMax,
+                dArg < 0 ? null : config.sensors().get(dArg),
+                zArg);
         if (baselineLearned(state)) {
             addTrendPoint(state, ts, now, health);
         }
         Long ttm = timeToMaintenance(state);
         Alert alert = updateStatus(machineId, state, now, health, reason, ttm);
-        return new Outcome(false, health, state.status, ttm, alert == null ? List.of() : List.of(alert));
+        return new HealthAssessment(
+                false, health, state.status, ttm, alert == null ? List.of() : List.of(alert), reason);
     }
 
     /**
@@ -315,25 +405,7 @@ public final class HealthEngine {
         return clamp((state.anomaly - level) / span);
     }
 
-    /** What drove the health: the anomaly score or the most drifted sensor; text built only when needed. */
-    public record Reason(double anomalyPenalty, double anomaly, double driftPenalty, int sensor, double z) {
-
-        public String text(HealthConfig config) {
-            if (anomalyPenalty >= driftPenalty) {
-                return anomalyPenalty > 0
-                        ? String.format(Locale.ROOT, "%s: smoothed %.2f", ANOMALY_REASON, anomaly)
-                        : "none";
-            }
-            return String.format(
-                    Locale.ROOT,
-                    "%s: %.1f sigma %s baseline",
-                    config.sensors().get(sensor),
-                    Math.abs(z),
-                    z > 0 ? "above" : "below");
-        }
-    }
-
-    private Outcome maintenance(String machineId, MachineState state, long now) {
+    private HealthAssessment maintenance(String machineId, MachineState state, long now) {
         List<Alert> alerts = new ArrayList<>(1);
         if (state.incidentSeverity != null) {
             alerts.add(new Alert(
@@ -342,17 +414,18 @@ public final class HealthEngine {
                     now,
                     state.incidentSeverity,
                     Alert.Event.RECOVERED,
-                    MAINTENANCE_REASON,
+                    HealthAssessment.MAINTENANCE_REASON,
                     100.0,
                     null));
         }
         // The repaired machine learns its baseline again: a repair can change its normal operating point, and a
         // machine first seen while already degrading would otherwise keep a baseline of its degraded state.
         state.startAfresh(now);
-        return new Outcome(false, 100, HealthStatus.HEALTHY, null, alerts);
+        return new HealthAssessment(
+                false, 100, HealthStatus.HEALTHY, null, alerts, HealthAssessment.Reason.MAINTENANCE);
     }
 
-    private void learn(MachineState state, Reading reading, double dtSeconds) {
+    private void learn(MachineState state, ScoredReading reading, double dtSeconds) {
         boolean learning = !baselineLearned(state);
         double follow = learning ? 0 : followWeight(state, dtSeconds);
         double[] values = reading.sensors();
@@ -788,7 +861,8 @@ public final class HealthEngine {
         };
     }
 
-    private Alert updateStatus(String machineId, MachineState s, long now, double health, Reason reason, Long ttm) {
+    private Alert updateStatus(
+            String machineId, MachineState s, long now, double health, HealthAssessment.Reason reason, Long ttm) {
         HealthStatus current = s.status;
         HealthStatus target = target(current, health);
         if (target == current) {
@@ -813,7 +887,7 @@ public final class HealthEngine {
                         now,
                         s.incidentSeverity,
                         Alert.Event.RECOVERED,
-                        reason.text(config),
+                        reason.text(),
                         health,
                         ttm);
                 s.incidentSeverity = null;
@@ -824,14 +898,7 @@ public final class HealthEngine {
             s.incidentStart = now;
             s.incidentSeverity = target;
             return new Alert(
-                    alertId(machineId, now),
-                    machineId,
-                    now,
-                    target,
-                    Alert.Event.RAISED,
-                    reason.text(config),
-                    health,
-                    ttm);
+                    alertId(machineId, now), machineId, now, target, Alert.Event.RAISED, reason.text(), health, ttm);
         } else if (target.worseThan(s.incidentSeverity)) {
             s.incidentSeverity = target;
             return new Alert(
@@ -840,7 +907,7 @@ public final class HealthEngine {
                     now,
                     target,
                     Alert.Event.ESCALATED,
-                    reason.text(config),
+                    reason.text(),
                     health,
                     ttm);
         }

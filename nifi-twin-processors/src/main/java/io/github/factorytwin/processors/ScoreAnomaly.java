@@ -57,7 +57,6 @@ import org.apache.nifi.processor.Relationship;
 import org.apache.nifi.processor.VerifiableProcessor;
 import org.apache.nifi.processor.exception.ProcessException;
 import org.apache.nifi.processor.util.StandardValidators;
-import org.apache.nifi.serialization.record.MapRecord;
 import org.apache.nifi.serialization.record.Record;
 import org.apache.nifi.serialization.record.RecordField;
 import org.apache.nifi.serialization.record.RecordFieldType;
@@ -127,7 +126,6 @@ import org.apache.nifi.serialization.record.RecordSchema;
                 'Learning Guard' = 1, 'Subsample Size' = 128.
                 Set 'Score Post-processing' to LIKELIHOOD, 'Range Tolerance' to 0.05 and 'Anomaly Threshold'
                 to 0.5. A series' readings must reach the processor in time order (one series per Kafka key).
-                This configuration scores about 60 (standard profile) on the Numenta Anomaly Benchmark.
                 """)
 public class ScoreAnomaly extends RecordEnrichmentProcessor implements VerifiableProcessor {
 
@@ -462,6 +460,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
             new RecordField(TwinFields.ANOMALY_FEATURE, RecordFieldType.STRING.getDataType(), true),
             new RecordField(TwinFields.ANOMALY_FEATURE_VALUE, RecordFieldType.DOUBLE.getDataType(), true),
             new RecordField(TwinFields.ANOMALY_EXPLANATION, RecordFieldType.STRING.getDataType(), true));
+
+    private static final RecordValues.Names OUTPUT_NAMES = RecordValues.Names.of(OUTPUT_FIELDS);
 
     private volatile AnomalyEngine engine;
     private volatile ModelFileWatcher watcher;
@@ -963,16 +963,16 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
                     throw new RecordRejectedException(
                             "No anomaly model is loaded" + (problem == null ? "" : ": " + problem));
                 }
-                // The input's values overlaid with the five results: no copy of the input map.
-                Record enriched = new MapRecord(
+                // In OUTPUT_FIELDS' order; a computed value that is not finite would fail the writer: null instead.
+                Record enriched = RecordValues.overlay(
                         outputSchema,
-                        new EnrichedValues(
-                                record.toMap(),
-                                verdict.score(),
-                                verdict.anomalous(),
-                                verdict.feature(),
-                                verdict.featureValue(),
-                                verdict.explanation()));
+                        record,
+                        OUTPUT_NAMES,
+                        RecordSupport.finiteOrNull(verdict.score()),
+                        verdict.anomalous(),
+                        verdict.feature(),
+                        RecordSupport.finiteOrNull(verdict.featureValue()),
+                        verdict.explanation());
                 emitter.emit(REL_SUCCESS, enriched);
                 if (verdict.anomalous()) {
                     emitter.emit(REL_ANOMALOUS, enriched);

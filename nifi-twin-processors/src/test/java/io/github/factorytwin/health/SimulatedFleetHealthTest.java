@@ -125,10 +125,10 @@ class SimulatedFleetHealthTest {
                     }
                 }
             }
-            HealthEngine.Outcome outcome = engine.update(
-                    r.machineId(),
+            HealthAssessment outcome = engine.update(
                     state,
-                    new Reading(
+                    new ScoredReading(
+                            r.machineId(),
                             r.timestamp(),
                             new double[] {r.temperature(), r.vibration(), r.rpm()},
                             Double.NaN,

@@ -12,7 +12,7 @@ import io.github.factorytwin.anomaly.PostProcessingState;
 import io.github.factorytwin.anomaly.StateDirectory;
 import io.github.factorytwin.health.HealthEngine;
 import io.github.factorytwin.health.HealthStateStore;
-import io.github.factorytwin.health.Reading;
+import io.github.factorytwin.health.ScoredReading;
 import io.github.factorytwin.simulator.FactorySimulator;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -123,13 +123,14 @@ class SavedStateCompatibilityTest {
         Random random = new Random(4);
         for (int i = 0; i < 50; i++) {
             double rpm = i % 2 == 0 ? 1500 : 3000;
-            Reading next = new Reading(
+            ScoredReading next = new ScoredReading(
+                    "M1",
                     StateFixtures.START + 2_000L * (300 + i),
                     new double[] {70 + 5 * random.nextGaussian(), 0.8, rpm},
                     0.6,
                     false,
                     new double[] {rpm});
-            assertEquals(engine.update("M1", copy, next), engine.update("M1", read, next), fixture + " " + i);
+            assertEquals(engine.update(copy, next), engine.update(read, next), fixture + " " + i);
         }
     }
 

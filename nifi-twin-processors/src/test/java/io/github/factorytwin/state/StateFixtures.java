@@ -11,7 +11,7 @@ import io.github.factorytwin.anomaly.ScorePostProcessing;
 import io.github.factorytwin.context.OperatingContext;
 import io.github.factorytwin.health.HealthConfig;
 import io.github.factorytwin.health.HealthEngine;
-import io.github.factorytwin.health.Reading;
+import io.github.factorytwin.health.ScoredReading;
 import io.github.factorytwin.simulator.FactorySimulator;
 import io.github.factorytwin.simulator.FleetDefinition;
 import io.github.factorytwin.simulator.SimulationSettings;
@@ -84,10 +84,14 @@ final class StateFixtures {
                 40 + rpm / 100 + drift + random.nextGaussian(), 0.5 + rpm / 10_000 + 0.02 * random.nextGaussian(), rpm
             };
             engine.update(
-                    machineId,
                     state,
-                    new Reading(
-                            START + 2_000L * i, sensors, 0.4 + 0.05 * random.nextDouble(), false, new double[] {rpm}));
+                    new ScoredReading(
+                            machineId,
+                            START + 2_000L * i,
+                            sensors,
+                            0.4 + 0.05 * random.nextDouble(),
+                            false,
+                            new double[] {rpm}));
         }
         return state;
     }

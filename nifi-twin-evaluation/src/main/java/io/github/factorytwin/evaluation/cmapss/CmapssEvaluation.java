@@ -5,9 +5,9 @@ import io.github.factorytwin.health.FleetNormalisation;
 import io.github.factorytwin.health.HealthConfig;
 import io.github.factorytwin.health.HealthEngine;
 import io.github.factorytwin.health.MachineState;
-import io.github.factorytwin.health.Reading;
 import io.github.factorytwin.health.RulFeatures;
 import io.github.factorytwin.health.RulModel;
+import io.github.factorytwin.health.ScoredReading;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import smile.base.cart.InternalNode;
+import smile.base.cart.Loss;
 import smile.base.cart.Node;
 import smile.base.cart.OrdinalNode;
 import smile.base.cart.RegressionNode;
@@ -29,6 +30,9 @@ import smile.data.DataFrame;
 import smile.data.Tuple;
 import smile.data.formula.Formula;
 import smile.data.type.StructType;
+import smile.math.MathEx;
+import smile.regression.DataFrameRegression;
+import smile.regression.GradientTreeBoost;
 import smile.regression.RandomForest;
 import smile.regression.RegressionTree;
 
@@ -80,7 +84,9 @@ public final class CmapssEvaluation {
             int engines,
             int priorEstimates,
             int shortestEngine,
-            String method) {}
+            String method,
+            List<ErrorBreakdown.Group> byTrueRul,
+            List<ErrorBreakdown.Group> byHistory) {}
 
     /** The knobs of the method; {@link #DEFAULT} is what {@link #run} uses for every subset. */
     public record Options(
@@ -92,9 +98,31 @@ public final class CmapssEvaluation {
             int nodeSize,
             int maxDepth,
             int maxNodes,
-            boolean fleetNormalisation) {}
+            boolean fleetNormalisation,
+            int cap,
+            Learner learner) {
 
-    public static final Options DEFAULT = new Options(20, 0.3, 0.05, 60, 200, 5, 20, 0, true);
+        /** The training target of a cycle: the remaining cycles, capped at {@link #cap}. */
+        double target(int remaining) {
+            return Math.min(cap, remaining);
+        }
+    }
+
+    /**
+     * The tree ensemble fitted to the feature rows: Smile's random forest ({@code trees} trees, a third of the
+     * features tried per split), or Smile's least-squares gradient boosting ({@code trees} rounds, shrinkage
+     * {@link #SHRINKAGE}, subsample {@link #SUBSAMPLE}; {@code maxNodes} 0 means {@link #BOOSTING_LEAVES} leaves).
+     */
+    public enum Learner {
+        FOREST,
+        BOOSTING
+    }
+
+    static final double SHRINKAGE = 0.05;
+    static final double SUBSAMPLE = 0.7;
+    static final int BOOSTING_LEAVES = 16;
+
+    public static final Options DEFAULT = new Options(20, 0.3, 0.05, 60, 200, 5, 20, 0, true, 125, Learner.FOREST);
 
     /** A trained estimator: the RUL model the processor loads, and the fleet prior for engines it cannot answer. */
     public record Estimator(RulModel model, FleetPrior prior) {}
@@ -106,7 +134,6 @@ public final class CmapssEvaluation {
     static final OperatingContext CONTEXT = OperatingContext.regimes(
             CONTEXT_FIELDS, OperatingContext.DEFAULT_REGIME_DISTANCE, OperatingContext.DEFAULT_MAX_REGIMES);
 
-    static final int CAP = 125;
     static final long SEED = 20_260_125L;
     private static final Pattern SUBSET = Pattern.compile("FD\\d{3}");
 
@@ -212,9 +239,10 @@ public final class CmapssEvaluation {
     }
 
     /** A cycle's reading: the sensors, and the settings (the row's last three values) as its context. */
-    static Reading reading(int cycle, double[] row) {
+    static ScoredReading reading(int cycle, double[] row) {
         int count = SENSOR_COLUMNS.size();
-        return new Reading(
+        return new ScoredReading(
+                "engine",
                 cycle * 1000L,
                 Arrays.copyOf(row, count),
                 Double.NaN,
@@ -229,7 +257,7 @@ public final class CmapssEvaluation {
 
     static Estimator train(Collection<List<double[]>> trainingEngines, Options options) {
         FleetPrior prior =
-                new FleetPrior(trainingEngines.stream().map(List::size).toList(), CAP);
+                new FleetPrior(trainingEngines.stream().map(List::size).toList(), options.cap());
         return new Estimator(trainForest(trainingEngines, options), prior);
     }
 
@@ -242,7 +270,7 @@ public final class CmapssEvaluation {
         List<double[]> contexts = new ArrayList<>();
         for (List<double[]> cycles : trainingEngines) {
             for (int c = 0; c < cycles.size(); c++) {
-                Reading r = reading(c + 1, cycles.get(c));
+                ScoredReading r = reading(c + 1, cycles.get(c));
                 sensors.add(r.sensors());
                 contexts.add(r.context());
             }
@@ -258,11 +286,11 @@ public final class CmapssEvaluation {
         for (List<double[]> cycles : trainingEngines) {
             MachineState state = engine.newState();
             for (int c = 0; c < cycles.size(); c++) {
-                engine.update("train", state, reading(c + 1, cycles.get(c)));
+                engine.update(state, reading(c + 1, cycles.get(c)));
                 if (c + 1 >= options.baseline()) {
                     double[] x = RulFeatures.of(state);
                     double[] row = Arrays.copyOf(x, x.length + 1);
-                    row[x.length] = Math.min(CAP, cycles.size() - (c + 1));
+                    row[x.length] = options.target(cycles.size() - (c + 1));
                     rows.add(row);
                 }
             }
@@ -278,12 +306,29 @@ public final class CmapssEvaluation {
         }
         names[features] = "rul";
         DataFrame data = DataFrame.of(rows.toArray(double[][]::new), names);
+        DataFrameRegression fitted =
+                options.learner() == Learner.BOOSTING ? boost(data, options) : forest(data, features, options);
+        RulModel model = export(fitted, sensorNames(), data.get(0), Arrays.copyOf(rows.get(0), features))
+                .withNormalisation(normalisation);
+        // The exported trees must predict exactly what Smile's model predicts.
+        for (int i = 0; i < rows.size(); i += 97) {
+            double[] x = Arrays.copyOf(rows.get(i), features);
+            double smile = fitted.predict(data.get(i));
+            double ours = model.predict(x);
+            if (Math.abs(smile - ours) > 1e-6 * Math.max(1, Math.abs(smile))) {
+                throw new IllegalStateException("exported model differs from Smile's: " + ours + " vs " + smile);
+            }
+        }
+        return model;
+    }
+
+    private static RandomForest forest(DataFrame data, int features, Options options) {
         int trees = options.trees();
         long[] seeds = new long[trees];
         for (int i = 0; i < trees; i++) {
             seeds[i] = SEED + i;
         }
-        RandomForest forest = RandomForest.fit(
+        return RandomForest.fit(
                 Formula.lhs("rul"),
                 data,
                 new RandomForest.Options(
@@ -295,23 +340,44 @@ public final class CmapssEvaluation {
                         1.0,
                         seeds,
                         null));
-        RulModel model = export(forest, sensorNames()).withNormalisation(normalisation);
-        // The exported trees must predict exactly what Smile's forest predicts.
-        for (int i = 0; i < rows.size(); i += 97) {
-            double[] x = Arrays.copyOf(rows.get(i), features);
-            double smile = forest.predict(data.get(i));
-            double ours = model.predict(x);
-            if (Math.abs(smile - ours) > 1e-6) {
-                throw new IllegalStateException("exported model differs from Smile's: " + ours + " vs " + smile);
-            }
-        }
-        return model;
     }
 
-    /** Smile's regression trees as a {@link RulModel}: mean of the trees, children numbered after parents. */
-    static RulModel export(RandomForest forest, List<String> sensors) {
-        RegressionTree[] trees = forest.trees();
-        StructType schema = forest.schema();
+    private static GradientTreeBoost boost(DataFrame data, Options options) {
+        MathEx.setSeed(SEED); // the subsamples: the same model on every run
+        return GradientTreeBoost.fit(
+                Formula.lhs("rul"),
+                data,
+                new GradientTreeBoost.Options(
+                        Loss.ls(),
+                        options.trees(),
+                        options.maxDepth(),
+                        options.maxNodes() > 0 ? options.maxNodes() : BOOSTING_LEAVES,
+                        options.nodeSize(),
+                        SHRINKAGE,
+                        SUBSAMPLE,
+                        null,
+                        null));
+    }
+
+    /**
+     * Smile's model as a {@link RulModel}: a forest is the mean of its trees; boosting is its intercept plus the
+     * shrinkage times the sum of its trees (Smile does not expose the intercept: it is what its prediction adds to
+     * the trees' at a point: {@code row}, whose features are {@code x}).
+     */
+    static RulModel export(DataFrameRegression fitted, List<String> sensors, Tuple row, double[] x) {
+        if (fitted instanceof RandomForest forest) {
+            RegressionTree[] trees = forest.trees();
+            return export(trees, forest.schema(), sensors, 0, 1.0 / trees.length);
+        }
+        GradientTreeBoost boosting = (GradientTreeBoost) fitted;
+        RulModel trees = export(boosting.trees(), boosting.schema(), sensors, 0, SHRINKAGE);
+        double bias = boosting.predict(row) - trees.predict(x);
+        return export(boosting.trees(), boosting.schema(), sensors, bias, SHRINKAGE);
+    }
+
+    /** Smile's regression trees as a {@link RulModel}, children numbered after parents. */
+    private static RulModel export(
+            RegressionTree[] trees, StructType schema, List<String> sensors, double bias, double scale) {
         int n = trees.length;
         int[][] feature = new int[n][];
         double[][] threshold = new double[n][];
@@ -346,7 +412,7 @@ public final class CmapssEvaluation {
                 }
             }
         }
-        return new RulModel(sensors, 0, 1.0 / n, feature, threshold, left, right, value);
+        return new RulModel(sensors, bias, scale, feature, threshold, left, right, value);
     }
 
     private static void collect(Node node, List<Node> out) {
@@ -407,8 +473,7 @@ public final class CmapssEvaluation {
             MachineState state = engine.newState();
             Long ttm = null;
             for (int c = 0; c < cycles.size(); c++) {
-                ttm = engine.update("test", state, reading(c + 1, cycles.get(c)))
-                        .timeToMaintenance();
+                ttm = engine.update(state, reading(c + 1, cycles.get(c))).timeToMaintenance();
             }
             int age = cycles.size();
             estimates[e++] = ttm != null
@@ -467,7 +532,8 @@ public final class CmapssEvaluation {
                 Arrays.stream(estimates).mapToDouble(Estimate::cycles).toArray();
         int fromPrior =
                 (int) Arrays.stream(estimates).filter(e -> !e.fromModel()).count();
-        int shortest = engines.stream().mapToInt(List::size).min().orElse(0);
+        int[] history = engines.stream().mapToInt(List::size).toArray();
+        int shortest = Arrays.stream(history).min().orElse(0);
         String method = "ComputeHealthScore's HealthEngine replayed cycle by cycle (features " + RulFeatures.LAYOUT
                 + " of each engine's streaming state: 14 sensors, context " + String.join(",", CONTEXT_FIELDS)
                 + " as Operating Regimes (distance " + CONTEXT.regimeDistance() + ", at most "
@@ -479,12 +545,21 @@ public final class CmapssEvaluation {
                 + DEFAULT.baseline() + " cycles, EWMA " + DEFAULT.fastAlpha() + "/" + DEFAULT.slowAlpha()
                 + ", trend window " + DEFAULT.trendWindow() + ") + Smile random forest ("
                 + estimator.model().trees() + " trees, node size " + DEFAULT.nodeSize() + ") trained on the "
-                + subset + " training engines with target min(RUL, " + CAP + "); one configuration for every subset,"
+                + subset + " training engines with target min(RUL, " + DEFAULT.cap()
+                + "); one configuration for every subset,"
                 + " chosen by 5-fold cross-validation on the FD001 training engines (CmapssValidation); applied"
                 + " through a 'RUL Model File' exactly as ComputeHealthScore applies it per reading; an engine"
                 + " shorter than the baseline gets the training fleet's mean capped RUL at its age";
         return new Result(
-                subset, rmse(predicted, truth), phm08(predicted, truth), truth.length, fromPrior, shortest, method);
+                subset,
+                rmse(predicted, truth),
+                phm08(predicted, truth),
+                truth.length,
+                fromPrior,
+                shortest,
+                method,
+                ErrorBreakdown.byTrueRul(predicted, truth),
+                ErrorBreakdown.byHistory(predicted, truth, history));
     }
 
     /** The published RMSEs of a subset (datasets README), for the table; empty for other subsets. */
@@ -570,6 +645,10 @@ public final class CmapssEvaluation {
                     r.phm08(),
                     r.priorEstimates(),
                     published(r.subset()));
+        }
+        for (Result r : results) {
+            System.out.println(r.subset() + " by true RUL: " + ErrorBreakdown.format(r.byTrueRul()));
+            System.out.println(r.subset() + " by history: " + ErrorBreakdown.format(r.byHistory()));
         }
     }
 }

@@ -10,15 +10,15 @@ import io.github.factorytwin.anomaly.ScorePostProcessing;
 import io.github.factorytwin.context.OperatingContext;
 import io.github.factorytwin.context.RegimeFinder;
 import io.github.factorytwin.health.Alert;
+import io.github.factorytwin.health.HealthAssessment;
 import io.github.factorytwin.health.HealthConfig;
 import io.github.factorytwin.health.HealthEngine;
 import io.github.factorytwin.health.HealthStatus;
-import io.github.factorytwin.health.MachineState;
+import io.github.factorytwin.health.LateReadingException;
+import io.github.factorytwin.health.ScoredReading;
 import io.github.factorytwin.simulator.MachineCondition;
 import io.github.factorytwin.simulator.SimulatedReading;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -40,7 +40,12 @@ public final class EnginePipeline {
 
     private final int[] anomalyContextIndex;
 
-    private final Map<String, MachineState> states = new HashMap<>();
+    /**
+     * ComputeHealthScore's entry point, one batch for the whole replay: every machine's state stays checked out in
+     * it (never committed, so never encoded), as within one of the processor's FlowFiles.
+     */
+    private final HealthEngine.Batch healthBatch;
+
     private final String description;
 
     public EnginePipeline(AnomalyDetector.Config anomalyConfig, HealthConfig healthConfig) {
@@ -68,6 +73,7 @@ public final class EnginePipeline {
         this.anomaly =
                 AnomalyEngine.learning(new AnomalyEngine.Settings(anomalyConfig, ScorePostProcessing.OFF, false));
         this.health = new HealthEngine(healthConfig, null);
+        this.healthBatch = health.begin();
         // As ComputeHealthScore reads them: the Operating Regimes context fields, here among the simulator's sensors.
         var context = healthConfig.context();
         this.contextIndex = context.regimesModelled() ? indexes(context.fields()) : new int[0];
@@ -164,19 +170,21 @@ public final class EnginePipeline {
             // a reading the anomaly engine rejects still reaches health without a score
         }
         batch.commit();
-        MachineState state = states.computeIfAbsent(machine, id -> health.newState());
-        HealthEngine.Outcome outcome = health.update(
-                machine,
-                state,
-                new io.github.factorytwin.health.Reading(
-                        reading.timestamp(), sensors, score, maintenance, pick(sensors, contextIndex)));
+        HealthAssessment assessment;
+        try {
+            assessment = healthBatch.process(
+                    new ScoredReading(
+                            machine, reading.timestamp(), sensors, score, maintenance, pick(sensors, contextIndex)),
+                    Long.MAX_VALUE);
+        } catch (LateReadingException e) {
+            // the processor sends it to failure; the simulator writes none (its readings are in time order)
+            return new Verdict(false, false, anomalous);
+        }
         boolean raised = false;
-        for (Alert alert : outcome.alerts()) {
+        for (Alert alert : assessment.alerts()) {
             raised |= alert.event() == Alert.Event.RAISED;
         }
-        // a late reading has no status; the simulator writes none (its readings are in time order)
-        HealthStatus status = outcome.status();
-        return new Verdict(raised, status != null && status != HealthStatus.HEALTHY, anomalous);
+        return new Verdict(raised, assessment.status() != HealthStatus.HEALTHY, anomalous);
     }
 
     private static double[] pick(double[] sensors, int[] indexes) {
