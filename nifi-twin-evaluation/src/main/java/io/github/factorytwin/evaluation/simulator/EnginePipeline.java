@@ -10,6 +10,7 @@ import io.github.factorytwin.anomaly.ScorePostProcessing;
 import io.github.factorytwin.context.OperatingContext;
 import io.github.factorytwin.context.RegimeFinder;
 import io.github.factorytwin.health.Alert;
+import io.github.factorytwin.health.BaselineFollowing;
 import io.github.factorytwin.health.HealthConfig;
 import io.github.factorytwin.health.HealthEngine;
 import io.github.factorytwin.health.HealthStatus;
@@ -79,7 +80,7 @@ public final class EnginePipeline {
                 + ") -> ComputeHealthScore engine (warning "
                 + healthConfig.warningThreshold() + ", critical " + healthConfig.criticalThreshold()
                 + ", hysteresis " + healthConfig.hysteresis() + ", dwell " + healthConfig.minDwellMillis() / 1000
-                + " s, baseline " + healthConfig.baselineSize() + ")";
+                + " s, baseline " + healthConfig.baselineSize() + ", " + following(healthConfig.following()) + ")";
     }
 
     private static int[] indexes(List<String> fields) {
@@ -90,6 +91,15 @@ public final class EnginePipeline {
             }
         }
         return indexes;
+    }
+
+    private static String following(BaselineFollowing f) {
+        if (f.ownSeconds() == 0 && f.fleetSeconds() == 0) {
+            return "no baseline following";
+        }
+        return "following the fleet's shared drift " + (f.followsFleet() ? "in " + f.fleetSeconds() + " s" : "off")
+                + ", its own "
+                + (f.ownSeconds() > 0 ? "in " + f.ownSeconds() + " s within " + f.limitSigmas() + " sd" : "off");
     }
 
     private static String retraining(AnomalyDetector.Config config) {
@@ -170,6 +180,7 @@ public final class EnginePipeline {
                 state,
                 new io.github.factorytwin.health.Reading(
                         reading.timestamp(), sensors, score, maintenance, pick(sensors, contextIndex)));
+        health.committed(machine, state); // each reading is its own commit here
         boolean raised = false;
         for (Alert alert : outcome.alerts()) {
             raised |= alert.event() == Alert.Event.RAISED;
