@@ -13,7 +13,6 @@ import io.github.factorytwin.processors.ScoreAnomaly;
 import io.github.factorytwin.simulator.FactorySimulator;
 import io.github.factorytwin.simulator.FleetDefinition;
 import io.github.factorytwin.simulator.Scenarios;
-import io.github.factorytwin.simulator.SensorRange;
 import io.github.factorytwin.simulator.SimulatedReading;
 import io.github.factorytwin.simulator.SimulationSettings;
 import java.io.PrintStream;
@@ -57,16 +56,7 @@ final class SimulatorEvaluation {
 
         SimulationSettings settings() {
             return new SimulationSettings(
-                    FleetDefinition.simple(
-                            machines,
-                            "M",
-                            new SensorRange(60, 100),
-                            new SensorRange(0.1, 1.5),
-                            new SensorRange(1000, 5000)),
-                    intervalMillis,
-                    mtbfMillis,
-                    faultProbability,
-                    scenarios);
+                    FleetDefinition.simple(machines, "M"), intervalMillis, mtbfMillis, faultProbability, scenarios);
         }
     }
 
@@ -120,7 +110,8 @@ final class SimulatorEvaluation {
 
     /** The flow's settings without the anomaly model's adaptation (Retrain Interval 0: the warm-up model is kept). */
     static EnginePipeline withoutAdaptation() {
-        return new EnginePipeline(flowAnomalyConfig().withRetrainInterval(0), flowHealth());
+        return new EnginePipeline(
+                flowAnomalyConfig().toBuilder().retrainInterval(0).build(), flowHealth());
     }
 
     /** The flow's settings with health baselines following as {@code following} says. */
@@ -136,24 +127,28 @@ final class SimulatorEvaluation {
 
     /** The flow's settings, retraining without the guard (Learning Guard 1: every reading is learned). */
     static EnginePipeline withoutGuard() {
-        return new EnginePipeline(flowAnomalyConfig().withLearningGuard(AnomalyDetector.Config.NO_GUARD), flowHealth());
+        return new EnginePipeline(
+                flowAnomalyConfig().toBuilder()
+                        .learningGuard(AnomalyDetector.Config.NO_GUARD)
+                        .build(),
+                flowHealth());
     }
 
     private static AnomalyDetector.Config flowAnomalyConfig() {
         double guard = Double.parseDouble(ScoreAnomaly.LEARNING_GUARD.getDefaultValue());
-        return new AnomalyDetector.Config(
-                new FeatureSpec(EnginePipeline.SENSORS, Set.of()),
-                MissingValueStrategy.IMPUTE_LAST,
-                AnomalyDetector.Scope.GLOBAL,
-                1000,
-                1000,
-                100,
-                256,
-                0.6,
-                42L,
-                Integer.parseInt(ScoreAnomaly.RETRAINING_SAMPLE_SIZE.getDefaultValue()),
-                Integer.MAX_VALUE,
-                guard >= 1 ? AnomalyDetector.Config.NO_GUARD : guard);
+        return AnomalyDetector.Config.builder(new FeatureSpec(EnginePipeline.SENSORS, Set.of()))
+                .missing(MissingValueStrategy.IMPUTE_LAST)
+                .scope(AnomalyDetector.Scope.GLOBAL)
+                .warmUpSize(1000)
+                .retrainInterval(1000)
+                .trees(100)
+                .subsampleSize(256)
+                .threshold(0.6)
+                .seed(42L)
+                .sampleSize(Integer.parseInt(ScoreAnomaly.RETRAINING_SAMPLE_SIZE.getDefaultValue()))
+                .maxMachines(Integer.MAX_VALUE)
+                .learningGuard(guard >= 1 ? AnomalyDetector.Config.NO_GUARD : guard)
+                .build();
     }
 
     private static HealthConfig flowHealth() {
@@ -200,16 +195,16 @@ final class SimulatorEvaluation {
     /** Same, but each machine learns 3 simulated hours (5,400 readings) for both its model and its baseline. */
     static EnginePipeline longBaseline() {
         return new EnginePipeline(
-                new AnomalyDetector.Config(
-                        new FeatureSpec(EnginePipeline.SENSORS, Set.of()),
-                        MissingValueStrategy.IMPUTE_LAST,
-                        AnomalyDetector.Scope.PER_MACHINE,
-                        5400,
-                        0,
-                        100,
-                        256,
-                        0.6,
-                        42L),
+                AnomalyDetector.Config.builder(new FeatureSpec(EnginePipeline.SENSORS, Set.of()))
+                        .missing(MissingValueStrategy.IMPUTE_LAST)
+                        .scope(AnomalyDetector.Scope.PER_MACHINE)
+                        .warmUpSize(5400)
+                        .retrainInterval(0)
+                        .trees(100)
+                        .subsampleSize(256)
+                        .threshold(0.6)
+                        .seed(42L)
+                        .build(),
                 healthDefaults(5400));
     }
 

@@ -28,11 +28,11 @@ import java.util.function.Supplier;
  * are learned (so the sample keeps its tails and does not narrow into a model that finds everything anomalous),
  * while a machine whose readings have become persistently anomalous, as a developing fault makes them, stops
  * feeding the sample, so the fault is not learned away. What a fault shows before its machine crosses the guard is
- * learned (the trade-off, measured in the scorecard). The price: a sudden lasting change that keeps a machine above
- * the guard is not learned from that machine (with GLOBAL or PER_MACHINE_TYPE scope other machines may still teach
- * it; with PER_MACHINE it stays anomalous until a maintenance record or a cleared State Directory starts the
- * machine afresh, or until it comes back towards what was learned). Without the guard ({@code learningGuard}
- * above 1) every usable reading is learned: the model then follows any lasting change, and a slow fault too.
+ * learned (the trade-off, measured in the scorecard). A machine held back for a while whose readings have
+ * settled at a new level (a new duty) is learned again, so it does not stay anomalous for good, while a fault that
+ * keeps developing stays held back: {@link AdaptationPolicy} states the rule. Without the guard ({@code
+ * learningGuard} above 1) every usable reading is learned: the model then follows any lasting change, and a slow
+ * fault too.
  *
  * <p><b>Batches.</b> Work is done in a {@link Batch} (one per FlowFile, inside the engine's batch): the rows to
  * learn from are kept by the batch and learned only by {@link Batch#commit()}. A batch that is abandoned
@@ -96,74 +96,6 @@ public final class AnomalyDetector {
         /** No guard: every usable reading joins the retraining sample. */
         public static final double NO_GUARD = Double.POSITIVE_INFINITY;
 
-        /** A configuration without a retraining guard. */
-        public Config(
-                FeatureSpec spec,
-                MissingValueStrategy missing,
-                Scope scope,
-                int warmUpSize,
-                int retrainInterval,
-                int trees,
-                int subsampleSize,
-                double threshold,
-                Long seed,
-                int sampleSize,
-                int maxMachines) {
-            this(
-                    spec,
-                    missing,
-                    scope,
-                    warmUpSize,
-                    retrainInterval,
-                    trees,
-                    subsampleSize,
-                    threshold,
-                    seed,
-                    sampleSize,
-                    maxMachines,
-                    NO_GUARD);
-        }
-
-        /** A configuration that keeps every machine (no limit). */
-        public Config(
-                FeatureSpec spec,
-                MissingValueStrategy missing,
-                Scope scope,
-                int warmUpSize,
-                int retrainInterval,
-                int trees,
-                int subsampleSize,
-                double threshold,
-                Long seed,
-                int sampleSize) {
-            this(
-                    spec,
-                    missing,
-                    scope,
-                    warmUpSize,
-                    retrainInterval,
-                    trees,
-                    subsampleSize,
-                    threshold,
-                    seed,
-                    sampleSize,
-                    Integer.MAX_VALUE);
-        }
-
-        /** A configuration whose retraining sample is as large as the warm-up. */
-        public Config(
-                FeatureSpec spec,
-                MissingValueStrategy missing,
-                Scope scope,
-                int warmUpSize,
-                int retrainInterval,
-                int trees,
-                int subsampleSize,
-                double threshold,
-                Long seed) {
-            this(spec, missing, scope, warmUpSize, retrainInterval, trees, subsampleSize, threshold, seed, warmUpSize);
-        }
-
         public Config {
             Objects.requireNonNull(spec, "spec");
             Objects.requireNonNull(missing, "missing");
@@ -188,38 +120,128 @@ public final class AnomalyDetector {
             }
         }
 
-        /** This configuration with the retraining guard {@code learningGuard} (see the class comment). */
-        public Config withLearningGuard(double learningGuard) {
-            return new Config(
-                    spec,
-                    missing,
-                    scope,
-                    warmUpSize,
-                    retrainInterval,
-                    trees,
-                    subsampleSize,
-                    threshold,
-                    seed,
-                    sampleSize,
-                    maxMachines,
-                    learningGuard);
+        /** A builder with every setting at its default (see {@link Builder}). */
+        public static Builder builder(FeatureSpec spec) {
+            return new Builder(spec);
         }
 
-        /** This configuration retraining every {@code retrainInterval} readings (0 = never). */
-        public Config withRetrainInterval(int retrainInterval) {
-            return new Config(
-                    spec,
-                    missing,
-                    scope,
-                    warmUpSize,
-                    retrainInterval,
-                    trees,
-                    subsampleSize,
-                    threshold,
-                    seed,
-                    sampleSize,
-                    maxMachines,
-                    learningGuard);
+        /** A builder starting from this configuration, to change some of its settings. */
+        public Builder toBuilder() {
+            return new Builder(spec)
+                    .missing(missing)
+                    .scope(scope)
+                    .warmUpSize(warmUpSize)
+                    .retrainInterval(retrainInterval)
+                    .trees(trees)
+                    .subsampleSize(subsampleSize)
+                    .threshold(threshold)
+                    .seed(seed)
+                    .sampleSize(sampleSize)
+                    .maxMachines(maxMachines)
+                    .learningGuard(learningGuard);
+        }
+
+        /**
+         * Builds a {@link Config}; the one place listing the engine's defaults: impute missing values with the last
+         * one, one GLOBAL model, a warm-up of 1,000 readings, no retraining, 100 trees of 256 rows, threshold 0.65, a
+         * random seed per fit, a retraining sample as large as the warm-up, every machine kept, no learning guard.
+         * (ScoreAnomaly's properties set every one of them.) The record's constructor checks the values.
+         */
+        public static final class Builder {
+
+            private final FeatureSpec spec;
+            private MissingValueStrategy missing = MissingValueStrategy.IMPUTE_LAST;
+            private Scope scope = Scope.GLOBAL;
+            private int warmUpSize = 1000;
+            private int retrainInterval = 0;
+            private int trees = 100;
+            private int subsampleSize = 256;
+            private double threshold = 0.65;
+            private Long seed = null;
+            /** Null: as large as the warm-up. */
+            private Integer sampleSize = null;
+
+            private int maxMachines = Integer.MAX_VALUE;
+            private double learningGuard = Config.NO_GUARD;
+
+            private Builder(FeatureSpec spec) {
+                this.spec = spec;
+            }
+
+            public Builder missing(MissingValueStrategy missing) {
+                this.missing = missing;
+                return this;
+            }
+
+            public Builder scope(Scope scope) {
+                this.scope = scope;
+                return this;
+            }
+
+            public Builder warmUpSize(int warmUpSize) {
+                this.warmUpSize = warmUpSize;
+                return this;
+            }
+
+            /** Refit after this many usable scored readings; 0 = never. */
+            public Builder retrainInterval(int retrainInterval) {
+                this.retrainInterval = retrainInterval;
+                return this;
+            }
+
+            public Builder trees(int trees) {
+                this.trees = trees;
+                return this;
+            }
+
+            public Builder subsampleSize(int subsampleSize) {
+                this.subsampleSize = subsampleSize;
+                return this;
+            }
+
+            public Builder threshold(double threshold) {
+                this.threshold = threshold;
+                return this;
+            }
+
+            /** Seed of the fits; null for a random seed per fit. */
+            public Builder seed(Long seed) {
+                this.seed = seed;
+                return this;
+            }
+
+            /** Readings in the sliding sample that retraining fits on (at least the warm-up size). */
+            public Builder sampleSize(int sampleSize) {
+                this.sampleSize = sampleSize;
+                return this;
+            }
+
+            public Builder maxMachines(int maxMachines) {
+                this.maxMachines = maxMachines;
+                return this;
+            }
+
+            /** See the class comment; {@link Config#NO_GUARD} (or any value above 1) learns every usable reading. */
+            public Builder learningGuard(double learningGuard) {
+                this.learningGuard = learningGuard;
+                return this;
+            }
+
+            public Config build() {
+                return new Config(
+                        spec,
+                        missing,
+                        scope,
+                        warmUpSize,
+                        retrainInterval,
+                        trees,
+                        subsampleSize,
+                        threshold,
+                        seed,
+                        sampleSize == null ? warmUpSize : sampleSize,
+                        maxMachines,
+                        learningGuard);
+            }
         }
     }
 
@@ -254,9 +276,11 @@ public final class AnomalyDetector {
     private final Config config;
     private final Supplier<IsolationForestModel> fixedModel;
     private final RecentlyUsed<Learner> learners;
+    private final AdaptationPolicy policy;
 
     private AnomalyDetector(Config config, Supplier<IsolationForestModel> fixedModel) {
         this.config = config;
+        this.policy = new AdaptationPolicy(config.retrainInterval() > 0, config.learningGuard());
         this.fixedModel = fixedModel;
         this.learners = new RecentlyUsed<>(config.maxMachines());
     }
@@ -415,8 +439,8 @@ public final class AnomalyDetector {
             if (anomalous) {
                 anomalies++;
             }
-            double recentShare = machine == null ? 0 : machine.noteVerdict(anomalous);
-            if (learner != null && admitted(recentShare, features)) {
+            boolean admitted = policy.admits(machine, features.values(), score, anomalous) && learnable(features);
+            if (learner != null && admitted) {
                 toLearn.computeIfAbsent(learner, l -> new ArrayList<>()).add(features.values());
             }
             return new Result(score, anomalous, features, model);
@@ -493,14 +517,6 @@ public final class AnomalyDetector {
      */
     private static boolean learnable(Features features) {
         return !features.isImputed() && IsolationForestModel.isFinite(features.values());
-    }
-
-    /**
-     * Whether a scored reading joins its key's retraining sample: with retraining, when usable and while its
-     * machine's recent anomalous share is under the guard.
-     */
-    private boolean admitted(double recentAnomalousShare, Features features) {
-        return config.retrainInterval() > 0 && recentAnomalousShare < config.learningGuard() && learnable(features);
     }
 
     /** No model is available to score with. */

@@ -194,18 +194,18 @@ public final class StreamingDetector {
         }
 
         public StreamingDetector build() {
-            AnomalyDetector.Config config = new AnomalyDetector.Config(
-                    new FeatureSpec(fields, derived, windowSize),
-                    MissingValueStrategy.IMPUTE_LAST,
+            AnomalyDetector.Config config = AnomalyDetector.Config.builder(new FeatureSpec(fields, derived, windowSize))
+                    .missing(MissingValueStrategy.IMPUTE_LAST)
                     // the series is one machine with a model of its own, keyed by its id as in ScoreAnomaly
-                    AnomalyDetector.Scope.PER_MACHINE,
-                    warmUp,
-                    retrainInterval,
-                    trees,
-                    subsample,
-                    threshold,
-                    seed,
-                    Math.max(sampleSize, warmUp));
+                    .scope(AnomalyDetector.Scope.PER_MACHINE)
+                    .warmUpSize(warmUp)
+                    .retrainInterval(retrainInterval)
+                    .trees(trees)
+                    .subsampleSize(subsample)
+                    .threshold(threshold)
+                    .seed(seed)
+                    .sampleSize(Math.max(sampleSize, warmUp))
+                    .build();
             return new StreamingDetector(
                     AnomalyEngine.learning(new AnomalyEngine.Settings(config, postProcessing, false)), peakWindow);
         }

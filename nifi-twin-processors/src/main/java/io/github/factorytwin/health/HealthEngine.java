@@ -2,14 +2,26 @@ package io.github.factorytwin.health;
 
 import io.github.factorytwin.context.OperatingContext;
 import io.github.factorytwin.context.RegimeFinder;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
- * The health engine: turns one machine's readings, one at a time, into its health score, status, time to
- * maintenance and alerts, updating that machine's {@link MachineState}. Stateless itself and thread-safe; a
- * {@link MachineState} must be used by one thread at a time.
+ * ComputeHealthScore's engine, without NiFi: one entry point, {@link Batch#process}, takes a {@link ScoredReading}
+ * and returns its complete {@link HealthAssessment} (health, status, time to maintenance, alerts, reason). The
+ * processor maps record fields to a {@link ScoredReading} and the assessment back to fields; the simulator
+ * evaluation drives the same entry point.
+ *
+ * <p><b>One state per machine.</b> Everything the engine remembers about a machine is one {@link MachineState} in
+ * one registry, {@link #machines()} ({@link MachineStates}: at most a maximum of machines, the least recently seen
+ * evicted, and with {@link #open} in a State Directory). A {@link Batch} (one per FlowFile) works on private copies
+ * of the machines it touches and publishes them in one {@link Batch#commit()}; a batch that is abandoned leaves no
+ * trace. One batch at a time. {@link #update} is the step on one machine's state that {@link Batch#process} takes,
+ * for replays that read the state itself.
  *
  * <h2>Health</h2>
  *
@@ -25,7 +37,7 @@ import java.util.Locale;
  *       the load effect. The load enters the filters through a median of three (one-reading spikes removed).
  *   <li>Operating regimes (when {@link OperatingContext#model()} is {@link
  *       OperatingContext.Model#OPERATING_REGIMES}): each reading joins the regime whose centre (running mean of
- *       the context fields of its readings) is nearest in {@link #regimeDistance}; farther than {@link
+ *       the context fields of its readings) is nearest in {@link RegimeFinder#distance}; farther than {@link
  *       OperatingContext#regimeDistance()} from all, it opens a new one while fewer than {@link
  *       OperatingContext#maxRegimes()} exist (then it joins the nearest). Every sensor that is not a context
  *       field learns a mean per regime (Welford) over the machine's baseline, and a regime first seen later over
@@ -37,7 +49,7 @@ import java.util.Locale;
  *   <li>Following slow, benign change ({@link BaselineFollowing}, {@link HealthConfig#following()}): once learned,
  *       a sensor's baseline mean (for a load-following sensor, the intercept of its load line) follows the part of
  *       its smoothed deviation the fleet shares (the median deviation of the machines this engine saw lately,
- *       {@link FleetDrift}, fed by {@link #committed}), and, more slowly, its own deviation while the machine is
+ *       {@link FleetDrift}, fed by each {@link Batch#commit}), and, more slowly, its own deviation while the machine is
  *       HEALTHY, its anomaly term costs nothing and that deviation is within the following limit: a seasonal
  *       ambient temperature is followed, while a developing fault is measured against the baseline it left (a
  *       fault is not learned away). Regime means (Operating Regimes) do not follow.
@@ -74,17 +86,6 @@ import java.util.Locale;
  */
 public final class HealthEngine {
 
-    /** Result of one reading. {@code late} readings change nothing and carry no health. */
-    public record Outcome(
-            boolean late, double health, HealthStatus status, Long timeToMaintenance, List<Alert> alerts) {
-
-        static Outcome lateRecord() {
-            return new Outcome(true, Double.NaN, null, null, List.of());
-        }
-    }
-
-    static final String ANOMALY_REASON = "anomaly_score";
-    static final String MAINTENANCE_REASON = "maintenance";
     private static final int ROBUST_AFTER = 10;
     private static final double CLIP_SIGMAS = 6;
     private static final double SPIKE_SIGMAS = 6;
@@ -106,18 +107,13 @@ public final class HealthEngine {
     private static final double INSTANT_PREFERENCE = 0.75;
     static final double GAIN_TOLERANCE = 0.1;
 
-    /** Running-mean memory of a regime centre: beyond this many readings it follows slowly (an EWMA). */
-    static final int CENTRE_MEMORY = 1000;
     /** Least readings a regime first seen after the baseline learns as its normal. */
     static final int MIN_REGIME_BASELINE = 3;
-    /**
-     * A context field near zero is measured against this share of the context's largest magnitude, so that noise
-     * around zero (an unused setting) does not open regimes.
-     */
-    static final double ZERO_SCALE = 0.01;
 
     private final HealthConfig config;
     private final RulModel rulModel;
+    /** The registry of committed machine states: in memory and unbounded unless {@link #open}ed on a directory. */
+    private MachineStates machines;
     /** The RUL model's fleet normalisation applied to every reading first; null when it has none. */
     private final FleetNormalisation normalisation;
     /** The fleet's recent deviations, when baselines follow what the fleet shares; null otherwise. */
@@ -128,7 +124,8 @@ public final class HealthEngine {
     private final int contextCount;
     private final int maxRegimes;
     private final long contextSensors;
-    private final double regimeLimit;
+    /** Finds the machine's own regimes (Operating Regimes without a fleet normalisation); null otherwise. */
+    private final RegimeFinder regimeFinder;
     /** Readings a regime first seen after the baseline learns as its normal. */
     private final int regimeBaseline;
 
@@ -173,16 +170,121 @@ public final class HealthEngine {
         boolean ownRegimes = context.regimesModelled() && normalisation == null;
         contextCount = ownRegimes ? context.fields().size() : 0;
         maxRegimes = ownRegimes ? context.maxRegimes() : 0;
-        this.regimeLimit = context.regimeDistance();
+        this.regimeFinder = maxRegimes > 0 ? new RegimeFinder(context) : null;
         this.regimeBaseline = Math.max(MIN_REGIME_BASELINE, config.baselineSize() / Math.max(1, maxRegimes));
         if (rulModel != null && !rulModel.sensors().equals(config.sensors())) {
             throw new IllegalArgumentException("The RUL model was trained on sensors " + rulModel.sensors()
                     + " but the configured sensors are " + config.sensors());
         }
+        this.machines =
+                new MachineStates(this, HealthStateStore.inMemory(Integer.MAX_VALUE), (machineId, reason) -> {});
+    }
+
+    /**
+     * An engine whose machine states live in {@code directory} (loaded now; see {@link HealthStateStore}) as well as
+     * in memory, at most {@code maxMachines} of them. {@code token} names the life of the state: files of another
+     * token are not loaded. {@code unreadableState} is told a machine's id and the reason when its committed state
+     * cannot be read (it starts afresh).
+     */
+    public static HealthEngine open(
+            HealthConfig config,
+            RulModel rulModel,
+            Path directory,
+            String token,
+            int maxMachines,
+            BiConsumer<String, String> unreadableState)
+            throws IOException {
+        HealthEngine engine = new HealthEngine(config, rulModel);
+        engine.machines = new MachineStates(
+                engine, HealthStateStore.open(directory, engine.stateLayout(), token, maxMachines), unreadableState);
+        return engine;
     }
 
     public HealthConfig config() {
         return config;
+    }
+
+    /** The machines' committed states: their count, evictions, saving and closing. */
+    public MachineStates machines() {
+        return machines;
+    }
+
+    /** Starts the work on one group of readings (one FlowFile). */
+    public Batch begin() {
+        return new Batch();
+    }
+
+    /** One group of readings; see the class comment. Not thread-safe. */
+    public final class Batch {
+        /** The batch's working copies of its machines' states, in first-seen order (the order of recency). */
+        private final Map<String, MachineState> staged = new LinkedHashMap<>();
+
+        private Batch() {}
+
+        /**
+         * Applies one reading to its machine's state and assesses it. Lateness is measured against the machine's
+         * newest timestamp, but never against one beyond {@code wallClock} (see {@link #update}).
+         *
+         * @throws LateReadingException when the reading is late: nothing changed
+         */
+        public HealthAssessment process(ScoredReading reading, long wallClock) throws LateReadingException {
+            String machineId = reading.machineId();
+            MachineState state = staged.get(machineId);
+            if (state == null) {
+                state = machines.checkout(machineId);
+                staged.put(machineId, state);
+            }
+            HealthAssessment assessment = update(state, reading, wallClock);
+            if (assessment.late()) {
+                throw new LateReadingException(
+                        machineId, reading.timestamp(), Math.min(state.lastTimestamp(), wallClock));
+            }
+            return assessment;
+        }
+
+        /**
+         * Publishes the batch's machine states as the committed ones, then writes them out.
+         *
+         * @throws IOException when writing failed: the states are committed in memory all the same, and the next
+         *     commit (or {@link MachineStates#save()}) writes them out
+         */
+        public void commit() throws IOException {
+            try {
+                machines.commit(staged);
+                staged.forEach(HealthEngine.this::committed); // the fleet sees committed deviations only
+            } finally {
+                staged.clear();
+            }
+        }
+    }
+
+    /**
+     * {@code state}, the state of {@code machineId}, is now committed: its deviations become part of what the
+     * fleet shares. A state never committed (its batch abandoned) is never seen by the other machines.
+     */
+    private void committed(String machineId, MachineState state) {
+        if (fleet == null) {
+            return;
+        }
+        double[] deviations = new double[state.sensorCount];
+        for (int i = 0; i < state.sensorCount; i++) {
+            // the load and context fields are what the machine is asked to do: nothing for the fleet to share
+            deviations[i] = sharable(state, i) ? deviation(state, i) : Double.NaN;
+        }
+        fleet.publish(machineId, state.lastTimestamp, deviations);
+    }
+
+    /** Sensor {@code i}'s smoothed value minus what its baseline expects, in the sensor's units. */
+    private static double deviation(MachineState state, int i) {
+        return state.loadModelled(i) ? state.fast[i] : state.fast[i] - state.baselineMean[i];
+    }
+
+    /** Whether sensor {@code i}'s deviation is one the fleet can share (learned; a symptom, not the context). */
+    private boolean sharable(MachineState state, int i) {
+        return baselineLearned(state)
+                && i != loadIndex
+                && (contextSensors & (1L << i)) == 0
+                && !state.regimeModelled(i);
     }
 
     public MachineState newState() {
@@ -224,47 +326,21 @@ public final class HealthEngine {
     }
 
     /**
-     * Tells the engine that {@code state}, the state of {@code machineId}, is now committed (its FlowFile's session
-     * committed): its deviations become part of what the fleet shares. A state never committed (its FlowFile rolled
-     * back) is never seen by the other machines.
+     * Applies one reading to its machine's {@code state}, without a wall clock: the step {@link Batch#process} takes
+     * on a machine's state, for replays that read the state itself (the C-MAPSS training reads its RUL features).
      */
-    public void committed(String machineId, MachineState state) {
-        if (fleet == null) {
-            return;
-        }
-        double[] deviations = new double[state.sensorCount];
-        for (int i = 0; i < state.sensorCount; i++) {
-            // the load and context fields are what the machine is asked to do: nothing for the fleet to share
-            deviations[i] = sharable(state, i) ? deviation(state, i) : Double.NaN;
-        }
-        fleet.publish(machineId, state.lastTimestamp, deviations);
-    }
-
-    /** Sensor {@code i}'s smoothed value minus what its baseline expects, in the sensor's units. */
-    private static double deviation(MachineState state, int i) {
-        return state.loadModelled(i) ? state.fast[i] : state.fast[i] - state.baselineMean[i];
-    }
-
-    /** Whether sensor {@code i}'s deviation is one the fleet can share (learned; a symptom, not the context). */
-    private boolean sharable(MachineState state, int i) {
-        return baselineLearned(state)
-                && i != loadIndex
-                && (contextSensors & (1L << i)) == 0
-                && !state.regimeModelled(i);
-    }
-
-    /** Applies one reading of {@code machineId} to {@code state}, without a wall clock (replays, evaluations). */
-    public Outcome update(String machineId, MachineState state, Reading reading) {
-        return update(machineId, state, reading, Long.MAX_VALUE);
+    public HealthAssessment update(MachineState state, ScoredReading reading) {
+        return update(state, reading, Long.MAX_VALUE);
     }
 
     /**
-     * Applies one reading of {@code machineId} to {@code state} (unchanged when the reading is late). Lateness is
+     * Applies one reading to its machine's {@code state} (unchanged when the reading is late). Lateness is
      * measured against the machine's newest timestamp, but never against one beyond {@code wallClock}: a reading
      * stamped in the future moves the machine's clock, yet cannot make every later reading of it late. Any long
      * is a valid timestamp here: time differences saturate instead of overflowing.
      */
-    public Outcome update(String machineId, MachineState state, Reading reading, long wallClock) {
+    public HealthAssessment update(MachineState state, ScoredReading reading, long wallClock) {
+        String machineId = reading.machineId();
         long ts = reading.timestamp();
         long previous = state.lastTimestamp;
         if (state.isNew()) {
@@ -272,7 +348,7 @@ public final class HealthEngine {
             state.resetTimestamp = ts;
             state.trendOrigin = ts;
         } else if (ts < minus(Math.min(state.lastTimestamp, wallClock), config.lateToleranceMillis())) {
-            return Outcome.lateRecord();
+            return HealthAssessment.lateReading();
         }
         long now = Math.max(state.lastTimestamp, ts);
         state.lastTimestamp = now;
@@ -283,7 +359,8 @@ public final class HealthEngine {
             state.readings++;
         }
         if (normalisation != null) {
-            reading = new Reading(
+            reading = new ScoredReading(
+                    machineId,
                     ts,
                     normalisation.apply(reading.sensors(), reading.context()),
                     reading.anomalyScore(),
@@ -316,13 +393,20 @@ public final class HealthEngine {
         }
         double health = 100 * (1 - a) * (1 - dMax);
         state.health = health;
-        Reason reason = new Reason(a, state.anomaly, dMax, dArg, zArg);
+        HealthAssessment.Reason reason = new HealthAssessment.Reason(
+                false,
+                a,
+                state.anomaly,
+                dMax,
+                dArg < 0 ? null : config.sensors().get(dArg),
+                zArg);
         if (baselineLearned(state)) {
             addTrendPoint(state, ts, now, health);
         }
         Long ttm = timeToMaintenance(state);
         Alert alert = updateStatus(machineId, state, now, health, reason, ttm);
-        return new Outcome(false, health, state.status, ttm, alert == null ? List.of() : List.of(alert));
+        return new HealthAssessment(
+                false, health, state.status, ttm, alert == null ? List.of() : List.of(alert), reason);
     }
 
     /**
@@ -347,25 +431,7 @@ public final class HealthEngine {
         return clamp((state.anomaly - level) / span);
     }
 
-    /** What drove the health: the anomaly score or the most drifted sensor; text built only when needed. */
-    public record Reason(double anomalyPenalty, double anomaly, double driftPenalty, int sensor, double z) {
-
-        public String text(HealthConfig config) {
-            if (anomalyPenalty >= driftPenalty) {
-                return anomalyPenalty > 0
-                        ? String.format(Locale.ROOT, "%s: smoothed %.2f", ANOMALY_REASON, anomaly)
-                        : "none";
-            }
-            return String.format(
-                    Locale.ROOT,
-                    "%s: %.1f sigma %s baseline",
-                    config.sensors().get(sensor),
-                    Math.abs(z),
-                    z > 0 ? "above" : "below");
-        }
-    }
-
-    private Outcome maintenance(String machineId, MachineState state, long now) {
+    private HealthAssessment maintenance(String machineId, MachineState state, long now) {
         List<Alert> alerts = new ArrayList<>(1);
         if (state.incidentSeverity != null) {
             alerts.add(new Alert(
@@ -374,17 +440,18 @@ public final class HealthEngine {
                     now,
                     state.incidentSeverity,
                     Alert.Event.RECOVERED,
-                    MAINTENANCE_REASON,
+                    HealthAssessment.MAINTENANCE_REASON,
                     100.0,
                     null));
         }
         // The repaired machine learns its baseline again: a repair can change its normal operating point, and a
         // machine first seen while already degrading would otherwise keep a baseline of its degraded state.
         state.startAfresh(now);
-        return new Outcome(false, 100, HealthStatus.HEALTHY, null, alerts);
+        return new HealthAssessment(
+                false, 100, HealthStatus.HEALTHY, null, alerts, HealthAssessment.Reason.MAINTENANCE);
     }
 
-    private void learn(String machineId, MachineState state, Reading reading, double dtSeconds) {
+    private void learn(String machineId, MachineState state, ScoredReading reading, double dtSeconds) {
         boolean learning = !baselineLearned(state);
         double ownWeight = learning ? 0 : ownFollowWeight(state, dtSeconds);
         double fleetWeight = learning || fleet == null ? 0 : following.fleetWeight(dtSeconds);
@@ -483,15 +550,16 @@ public final class HealthEngine {
 
     /**
      * Moves sensor {@code i}'s baseline mean towards its smoothed value: by {@code fleetWeight} of the part of the
-     * deviation the fleet's median deviation {@code fleetZ} shares, then by {@code ownWeight} of what is left if
+     * deviation the fleet's median deviation {@code fleetDeviation} shares, then by {@code ownWeight} of what is left if
      * that is within the following limit.
      */
-    private void followBaseline(MachineState state, int i, double fleetWeight, double fleetZ, double ownWeight) {
+    private void followBaseline(
+            MachineState state, int i, double fleetWeight, double fleetDeviation, double ownWeight) {
         double z = zScore(state, i, state.fast[i]);
         if (Double.isNaN(z)) {
             return;
         }
-        double share = fleetWeight * BaselineFollowing.sharedShare(deviation(state, i), fleetZ);
+        double share = fleetWeight * BaselineFollowing.sharedShare(deviation(state, i), fleetDeviation);
         if (ownWeight > 0 && Math.abs(z * (1 - share)) <= following.limitSigmas()) {
             share += (1 - share) * ownWeight;
         }
@@ -514,49 +582,16 @@ public final class HealthEngine {
     }
 
     /**
-     * The regime a reading with context {@code context} belongs to (a new one if it is farther than the regime
-     * distance from all and there is room), its centre moved towards the reading; -1 when the context is
-     * incomplete.
+     * The regime a reading with context {@code context} belongs to, found by the shared {@link RegimeFinder} (a new
+     * one if it is farther than the regime distance from all and there is room), its centre moved towards the
+     * reading; -1 when the context is incomplete.
      */
     private int regimeOf(MachineState state, double[] context) {
-        if (context.length != contextCount) {
-            return -1;
+        int regime = regimeFinder.assign(state.regimes, context);
+        if (regime >= 0) {
+            state.growRegimes();
         }
-        for (double v : context) {
-            if (!Double.isFinite(v)) {
-                return -1;
-            }
-        }
-        int best = -1;
-        double bestDistance = Double.POSITIVE_INFINITY;
-        for (int r = 0; r < state.regimeCount; r++) {
-            double d = regimeDistance(state.regimeCentre, r * contextCount, context);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = r;
-            }
-        }
-        if ((best < 0 || bestDistance > regimeLimit) && state.regimeCount < maxRegimes) {
-            best = state.addRegime(context);
-        }
-        int n = Math.min(CENTRE_MEMORY, state.regimeSize[best] + 1);
-        if (state.regimeSize[best] < Integer.MAX_VALUE) {
-            state.regimeSize[best]++;
-        }
-        int base = best * contextCount;
-        for (int f = 0; f < contextCount; f++) {
-            state.regimeCentre[base + f] += (context[f] - state.regimeCentre[base + f]) / n;
-        }
-        return best;
-    }
-
-    /**
-     * How far context {@code x} is from the centre at {@code centre[offset..]}: the largest over the fields of
-     * {@code |x - c| / max(|c|, |x|, ZERO_SCALE * largest |c| of the centre)}, i.e. relative to each field's
-     * magnitude, a field near zero measured against a hundredth of the context's largest magnitude.
-     */
-    static double regimeDistance(double[] centre, int offset, double[] x) {
-        return RegimeFinder.distance(centre, offset, x); // one definition for both engines
+        return regime;
     }
 
     /**
@@ -841,7 +876,8 @@ public final class HealthEngine {
         };
     }
 
-    private Alert updateStatus(String machineId, MachineState s, long now, double health, Reason reason, Long ttm) {
+    private Alert updateStatus(
+            String machineId, MachineState s, long now, double health, HealthAssessment.Reason reason, Long ttm) {
         HealthStatus current = s.status;
         HealthStatus target = target(current, health);
         if (target == current) {
@@ -866,7 +902,7 @@ public final class HealthEngine {
                         now,
                         s.incidentSeverity,
                         Alert.Event.RECOVERED,
-                        reason.text(config),
+                        reason.text(),
                         health,
                         ttm);
                 s.incidentSeverity = null;
@@ -877,14 +913,7 @@ public final class HealthEngine {
             s.incidentStart = now;
             s.incidentSeverity = target;
             return new Alert(
-                    alertId(machineId, now),
-                    machineId,
-                    now,
-                    target,
-                    Alert.Event.RAISED,
-                    reason.text(config),
-                    health,
-                    ttm);
+                    alertId(machineId, now), machineId, now, target, Alert.Event.RAISED, reason.text(), health, ttm);
         } else if (target.worseThan(s.incidentSeverity)) {
             s.incidentSeverity = target;
             return new Alert(
@@ -893,7 +922,7 @@ public final class HealthEngine {
                     now,
                     target,
                     Alert.Event.ESCALATED,
-                    reason.text(config),
+                    reason.text(),
                     health,
                     ttm);
         }

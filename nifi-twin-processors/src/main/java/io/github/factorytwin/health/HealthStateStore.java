@@ -124,6 +124,11 @@ public final class HealthStateStore implements Closeable {
         return store;
     }
 
+    /** A store without files: states live in memory only (replays, evaluations, tests of the engine). */
+    public static HealthStateStore inMemory(int maxMachines) {
+        return new HealthStateStore(null, "memory", "memory", maxMachines);
+    }
+
     /** Null when everything stored was loaded; otherwise what was not loaded and why. */
     public String loadReport() {
         return loadReport;
@@ -173,6 +178,10 @@ public final class HealthStateStore implements Closeable {
      * grown past its bound). On failure nothing is lost from memory: the next flush writes a full snapshot.
      */
     public void flush() throws IOException {
+        if (directory == null) {
+            clearDirty();
+            return;
+        }
         if (needsCompaction) {
             compact();
             return;
@@ -211,6 +220,10 @@ public final class HealthStateStore implements Closeable {
 
     /** Writes every machine's state as a new snapshot and starts an empty journal; O(machines). */
     public void compact() throws IOException {
+        if (directory == null) {
+            clearDirty();
+            return;
+        }
         needsCompaction = true;
         closeJournal();
         long next = generation + 1;

@@ -9,6 +9,7 @@ import io.github.factorytwin.records.TwinFields;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.nifi.components.DescribedValue;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.components.Validator;
 import org.apache.nifi.processor.util.StandardValidators;
@@ -19,36 +20,54 @@ final class AnomalyProperties {
     private AnomalyProperties() {}
 
     /** Where ScoreAnomaly's model comes from. */
-    enum ModelSource implements Choice {
+    enum ModelSource implements DescribedValue {
         LEARN_FROM_STREAM(
+                "LEARN_FROM_STREAM",
                 "Learn from Stream",
                 "Collect the first 'Warm-up Size' readings (per 'Model Scope'), fit a model on them, then score;"
                         + " optionally refit every 'Retrain Interval' readings. Learned models live in memory, and"
                         + " also in the 'State Directory' when one is set, so that a restart keeps them."),
         MODEL_FILE(
+                "MODEL_FILE",
                 "Model File",
                 "Score with a model file written by TrainAnomalyModel; the file is reloaded when it changes,"
                         + " without stopping the processor.");
 
-        private final Label label;
+        private final String value;
+        private final String displayName;
+        private final String description;
 
-        ModelSource(String displayName, String description) {
-            this.label = new Label(displayName, description);
+        ModelSource(String value, String displayName, String description) {
+            this.value = value;
+            this.displayName = displayName;
+            this.description = description;
         }
 
         @Override
-        public Label label() {
-            return label;
+        public String getValue() {
+            return value;
+        }
+
+        @Override
+        public String getDisplayName() {
+            return displayName;
+        }
+
+        @Override
+        public String getDescription() {
+            return description;
         }
     }
 
     /** How the raw score becomes the reported score. */
-    enum PostProcessing implements Choice {
+    enum PostProcessing implements DescribedValue {
         NONE(
+                "NONE",
                 "None",
                 "The raw Isolation Forest score: how easily the reading is isolated from the model's sample.",
                 ScorePostProcessing.Mode.NONE),
         LIKELIHOOD(
+                "LIKELIHOOD",
                 "Anomaly Likelihood",
                 "The anomaly likelihood of the machine's recent raw scores against its longer history (has the"
                         + " score distribution just changed?), log-scaled to 0..1: 0.5 is a likelihood of about"
@@ -56,11 +75,15 @@ final class AnomalyProperties {
                         + " Use an Anomaly Threshold of about 0.5.",
                 ScorePostProcessing.Mode.LIKELIHOOD);
 
-        private final Label label;
+        private final String value;
+        private final String displayName;
+        private final String description;
         private final ScorePostProcessing.Mode mode;
 
-        PostProcessing(String displayName, String description, ScorePostProcessing.Mode mode) {
-            this.label = new Label(displayName, description);
+        PostProcessing(String value, String displayName, String description, ScorePostProcessing.Mode mode) {
+            this.value = value;
+            this.displayName = displayName;
+            this.description = description;
             this.mode = mode;
         }
 
@@ -69,29 +92,45 @@ final class AnomalyProperties {
         }
 
         @Override
-        public Label label() {
-            return label;
+        public String getValue() {
+            return value;
+        }
+
+        @Override
+        public String getDisplayName() {
+            return displayName;
+        }
+
+        @Override
+        public String getDescription() {
+            return description;
         }
     }
 
     /** Which readings share a learned model. */
-    enum ModelScope implements Choice {
-        GLOBAL("Global", "One model for all machines.", AnomalyDetector.Scope.GLOBAL),
+    enum ModelScope implements DescribedValue {
+        GLOBAL("GLOBAL", "Global", "One model for all machines.", AnomalyDetector.Scope.GLOBAL),
         PER_MACHINE(
+                "PER_MACHINE",
                 "Per Machine",
                 "One model per machine id: each machine is compared with its own normal behaviour. Each machine"
                         + " warms up on its own first 'Warm-up Size' readings.",
                 AnomalyDetector.Scope.PER_MACHINE),
         PER_MACHINE_TYPE(
+                "PER_MACHINE_TYPE",
                 "Per Machine Type",
                 "One model per value of the 'Machine Type Field': machines of a kind share what normal means.",
                 AnomalyDetector.Scope.PER_MACHINE_TYPE);
 
-        private final Label label;
+        private final String value;
+        private final String displayName;
+        private final String description;
         private final AnomalyDetector.Scope scope;
 
-        ModelScope(String displayName, String description, AnomalyDetector.Scope scope) {
-            this.label = new Label(displayName, description);
+        ModelScope(String value, String displayName, String description, AnomalyDetector.Scope scope) {
+            this.value = value;
+            this.displayName = displayName;
+            this.description = description;
             this.scope = scope;
         }
 
@@ -100,29 +139,45 @@ final class AnomalyProperties {
         }
 
         @Override
-        public Label label() {
-            return label;
+        public String getValue() {
+            return value;
+        }
+
+        @Override
+        public String getDisplayName() {
+            return displayName;
+        }
+
+        @Override
+        public String getDescription() {
+            return description;
         }
     }
 
     /** What to do with a missing or non-finite feature value. */
-    enum MissingValues implements Choice {
+    enum MissingValues implements DescribedValue {
         IMPUTE_LAST(
+                "IMPUTE_LAST",
                 "Impute Last Value",
                 "Use the machine's last valid value of the field and say so in 'anomaly_explanation'. A machine"
                         + " without an earlier value of the field sends the record to failure. Imputed readings are"
                         + " scored but never learned from.",
                 MissingValueStrategy.IMPUTE_LAST),
         FAIL(
+                "FAIL",
                 "Route to Failure",
                 "Send the record to failure with the field's name in 'record.error.message'.",
                 MissingValueStrategy.FAIL);
 
-        private final Label label;
+        private final String value;
+        private final String displayName;
+        private final String description;
         private final MissingValueStrategy strategy;
 
-        MissingValues(String displayName, String description, MissingValueStrategy strategy) {
-            this.label = new Label(displayName, description);
+        MissingValues(String value, String displayName, String description, MissingValueStrategy strategy) {
+            this.value = value;
+            this.displayName = displayName;
+            this.description = description;
             this.strategy = strategy;
         }
 
@@ -131,30 +186,50 @@ final class AnomalyProperties {
         }
 
         @Override
-        public Label label() {
-            return label;
+        public String getValue() {
+            return value;
+        }
+
+        @Override
+        public String getDisplayName() {
+            return displayName;
+        }
+
+        @Override
+        public String getDescription() {
+            return description;
         }
     }
 
     /** Derived features added per machine. */
-    enum DerivedFeatures implements Choice {
-        NONE("None", "Only the Feature Fields themselves.", EnumSet.noneOf(DerivedFeature.class)),
+    enum DerivedFeatures implements DescribedValue {
+        NONE("NONE", "None", "Only the Feature Fields themselves.", EnumSet.noneOf(DerivedFeature.class)),
         DELTA(
+                "DELTA",
                 "Delta",
                 "Adds '<field>.delta' for each feature field: the change since the machine's previous reading.",
                 EnumSet.of(DerivedFeature.DELTA)),
         WINDOW(
+                "WINDOW",
                 "Window",
                 "Adds '<field>.window_z' for each feature field: how many standard deviations the reading lies from"
                         + " the mean of the machine's previous " + FeatureSpec.DEFAULT_WINDOW_SIZE + " readings.",
                 EnumSet.of(DerivedFeature.WINDOW)),
-        DELTA_AND_WINDOW("Delta and Window", "Adds both.", EnumSet.of(DerivedFeature.DELTA, DerivedFeature.WINDOW));
+        DELTA_AND_WINDOW(
+                "DELTA_AND_WINDOW",
+                "Delta and Window",
+                "Adds both.",
+                EnumSet.of(DerivedFeature.DELTA, DerivedFeature.WINDOW));
 
-        private final Label label;
+        private final String value;
+        private final String displayName;
+        private final String description;
         private final Set<DerivedFeature> features;
 
-        DerivedFeatures(String displayName, String description, Set<DerivedFeature> features) {
-            this.label = new Label(displayName, description);
+        DerivedFeatures(String value, String displayName, String description, Set<DerivedFeature> features) {
+            this.value = value;
+            this.displayName = displayName;
+            this.description = description;
             this.features = features;
         }
 
@@ -163,8 +238,18 @@ final class AnomalyProperties {
         }
 
         @Override
-        public Label label() {
-            return label;
+        public String getValue() {
+            return value;
+        }
+
+        @Override
+        public String getDisplayName() {
+            return displayName;
+        }
+
+        @Override
+        public String getDescription() {
+            return description;
         }
     }
 

@@ -3,19 +3,19 @@ package io.github.factorytwin.processors;
 import io.github.factorytwin.context.OperatingContext;
 import io.github.factorytwin.health.Alert;
 import io.github.factorytwin.health.BaselineFollowing;
+import io.github.factorytwin.health.HealthAssessment;
 import io.github.factorytwin.health.HealthConfig;
 import io.github.factorytwin.health.HealthEngine;
-import io.github.factorytwin.health.HealthStateStore;
-import io.github.factorytwin.health.MachineState;
-import io.github.factorytwin.health.Reading;
+import io.github.factorytwin.health.LateReadingException;
+import io.github.factorytwin.health.MachineStates;
 import io.github.factorytwin.health.RulModel;
+import io.github.factorytwin.health.ScoredReading;
 import io.github.factorytwin.records.TwinFields;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -49,6 +49,7 @@ import org.apache.nifi.components.resource.ResourceCardinality;
 import org.apache.nifi.components.resource.ResourceType;
 import org.apache.nifi.components.state.Scope;
 import org.apache.nifi.components.state.StateManager;
+import org.apache.nifi.context.PropertyContext;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.logging.ComponentLog;
 import org.apache.nifi.processor.ProcessContext;
@@ -388,6 +389,8 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
             new RecordField(TwinFields.HEALTH_STATUS, RecordFieldType.STRING.getDataType(), true),
             new RecordField(TwinFields.TIME_TO_MAINTENANCE, RecordFieldType.LONG.getDataType(), true));
 
+    private static final RecordValues.Names ADDED_NAMES = RecordValues.Names.of(ADDED_FIELDS);
+
     private static final List<PropertyDescriptor> PROPERTIES = List.of(
             RECORD_READER,
             RECORD_WRITER,
@@ -418,16 +421,25 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
 
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_ALERTS, REL_FAILURE);
 
-    /** The machines' committed states; replaced when scheduled, used by one task at a time (TriggerSerially). */
-    private volatile HealthStateStore store;
-
+    /** The health engine with the machines' states; replaced when scheduled, one task at a time (TriggerSerially). */
     private volatile HealthEngine engine;
-    private volatile String machineIdField;
-    private volatile String timestampField;
-    private volatile String anomalyScoreField;
-    private volatile String stateField;
-    private volatile int maxMachineIdLength = DEFAULT_MAX_MACHINE_ID_LENGTH;
-    private volatile long futureToleranceMillis;
+    /** Where a reading's values are in a record; resolved when scheduled. */
+    private volatile ReadingFields readingFields;
+
+    /**
+     * The record fields a {@link ScoredReading} is read from, and the checks on them, resolved once when scheduled.
+     *
+     * @param context the context fields the engine reads from the record (Operating Regimes); empty otherwise
+     */
+    private record ReadingFields(
+            String machineId,
+            int maxMachineIdLength,
+            String timestamp,
+            long futureToleranceMillis,
+            String anomalyScore,
+            String state,
+            List<String> sensors,
+            List<String> context) {}
 
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
@@ -551,9 +563,43 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
 
     @OnScheduled
     public void onScheduled(ProcessContext context) throws IOException {
-        List<String> sensors = sensorFields(context.getProperty(SENSOR_FIELDS).getValue());
-        HealthConfig config = HealthConfig.of(
-                        sensors,
+        HealthConfig config = healthConfig(context);
+        List<String> sensors = config.sensors();
+        RulModel model = null;
+        String modelFile = context.getProperty(RUL_MODEL_FILE).getValue();
+        if (modelFile != null && !modelFile.isBlank()) {
+            try {
+                model = RulModel.read(Path.of(modelFile.trim()));
+            } catch (IOException e) {
+                throw new ProcessException(
+                        "RUL Model File " + modelFile.trim() + " cannot be used: " + e.getMessage(), e);
+            }
+        }
+        OperatingContext operating = config.context();
+        readingFields = new ReadingFields(
+                context.getProperty(MACHINE_ID_FIELD).getValue(),
+                context.getProperty(MAX_MACHINE_ID_LENGTH).asInteger(),
+                context.getProperty(TIMESTAMP_FIELD).getValue(),
+                context.getProperty(FUTURE_TIMESTAMP_TOLERANCE).asTimePeriod(TimeUnit.MILLISECONDS),
+                context.getProperty(ANOMALY_SCORE_FIELD).getValue(),
+                context.getProperty(STATE_FIELD).getValue(),
+                sensors,
+                operating.regimesModelled() ? operating.fields() : List.of());
+        closeEngine();
+        Path directory =
+                Path.of(context.getProperty(STATE_DIRECTORY).getValue().trim()).resolve(getIdentifier());
+        engine = openEngine(
+                context.getStateManager(),
+                config,
+                model,
+                directory,
+                context.getProperty(MAXIMUM_MACHINES).asInteger());
+    }
+
+    /** The health engine's settings the properties describe. */
+    static HealthConfig healthConfig(PropertyContext context) {
+        return HealthConfig.of(
+                        sensorFields(context.getProperty(SENSOR_FIELDS).getValue()),
                         context.getProperty(WARNING_THRESHOLD).asDouble(),
                         context.getProperty(CRITICAL_THRESHOLD).asDouble(),
                         context.getProperty(HYSTERESIS).asDouble(),
@@ -566,43 +612,14 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
                         seconds(context, BASELINE_FOLLOWING_TIME),
                         context.getProperty(BASELINE_FOLLOWING_LIMIT).asDouble(),
                         seconds(context, FLEET_DRIFT_FOLLOWING_TIME)));
-        RulModel model = null;
-        String modelFile = context.getProperty(RUL_MODEL_FILE).getValue();
-        if (modelFile != null && !modelFile.isBlank()) {
-            try {
-                model = RulModel.read(Path.of(modelFile.trim()));
-            } catch (IOException e) {
-                throw new ProcessException(
-                        "RUL Model File " + modelFile.trim() + " cannot be used: " + e.getMessage(), e);
-            }
-        }
-        try {
-            engine = new HealthEngine(config, model);
-        } catch (IllegalArgumentException e) {
-            throw new ProcessException(e.getMessage(), e);
-        }
-        machineIdField = context.getProperty(MACHINE_ID_FIELD).getValue();
-        timestampField = context.getProperty(TIMESTAMP_FIELD).getValue();
-        anomalyScoreField = context.getProperty(ANOMALY_SCORE_FIELD).getValue();
-        stateField = context.getProperty(STATE_FIELD).getValue();
-        maxMachineIdLength = context.getProperty(MAX_MACHINE_ID_LENGTH).asInteger();
-        futureToleranceMillis = context.getProperty(FUTURE_TIMESTAMP_TOLERANCE).asTimePeriod(TimeUnit.MILLISECONDS);
-        closeStore();
-        Path directory =
-                Path.of(context.getProperty(STATE_DIRECTORY).getValue().trim()).resolve(getIdentifier());
-        store = openStore(
-                context.getStateManager(),
-                directory,
-                context.getProperty(MAXIMUM_MACHINES).asInteger(),
-                sensors);
     }
 
-    private static double seconds(ProcessContext context, PropertyDescriptor period) {
+    private static double seconds(PropertyContext context, PropertyDescriptor period) {
         return context.getProperty(period).asTimePeriod(TimeUnit.MILLISECONDS) / 1000.0;
     }
 
     /** The operating context the properties describe. */
-    static OperatingContext operatingContext(ProcessContext context) {
+    static OperatingContext operatingContext(PropertyContext context) {
         List<String> fields =
                 sensorFields(context.getProperty(OPERATING_CONTEXT_FIELDS).getValue());
         if (OPERATING_REGIMES
@@ -617,11 +634,13 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
     }
 
     /**
-     * Opens the machine state in {@code directory}. NiFi's local state holds only the token of the state's life:
-     * without one (a new processor, or an operator cleared its state) every machine starts afresh. Machine states
-     * an earlier version kept in the local state itself ('machine:<id>' keys) are moved into the directory.
+     * Opens the engine on the machine states in {@code directory}. NiFi's local state holds only the token of the
+     * state's life: without one (a new processor, or an operator cleared its state) every machine starts afresh.
+     * Machine states an earlier version kept in the local state itself ('machine:<id>' keys) are moved into the
+     * directory.
      */
-    private HealthStateStore openStore(StateManager stateManager, Path directory, int maxMachines, List<String> sensors)
+    private HealthEngine openEngine(
+            StateManager stateManager, HealthConfig config, RulModel model, Path directory, int maxMachines)
             throws IOException {
         Map<String, String> local = stateManager.getState(Scope.LOCAL).toMap();
         String token = local.get(STATE_KEY_TOKEN);
@@ -629,43 +648,44 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
         if (fresh) {
             token = UUID.randomUUID().toString();
         }
-        HealthStateStore opened = HealthStateStore.open(directory, engine.stateLayout(), token, maxMachines);
-        if (opened.loadReport() != null && !fresh) {
+        HealthEngine opened;
+        try {
+            opened = HealthEngine.open(config, model, directory, token, maxMachines, (machineId, reason) -> getLogger()
+                    .warn("The state of machine {} could not be read ({}); it starts afresh", machineId, reason));
+        } catch (IllegalArgumentException e) {
+            throw new ProcessException(e.getMessage(), e);
+        }
+        MachineStates machines = opened.machines();
+        if (machines.loadReport() != null && !fresh) {
             getLogger()
                     .warn(
                             "Machine state in {}: {}; those machines learn their baseline again",
                             directory,
-                            opened.loadReport());
+                            machines.loadReport());
         }
         try {
-            migrate(local, opened, sensors);
+            migrate(local, machines, config.sensors());
             Map<String, String> wanted = Map.of(STATE_KEY_TOKEN, token);
             if (!local.equals(wanted)) {
                 stateManager.setState(wanted, Scope.LOCAL);
             }
         } catch (IOException | RuntimeException e) {
-            opened.close();
+            machines.close();
             throw e;
         }
-        getLogger().debug("Loaded the state of {} machines from {}", opened.size(), directory);
+        getLogger().debug("Loaded the state of {} machines from {}", machines.size(), directory);
         return opened;
     }
 
-    /** Moves the machine states of the former format (one local-state key per machine) into the store. */
-    private void migrate(Map<String, String> local, HealthStateStore target, List<String> sensors) throws IOException {
-        List<Map.Entry<String, MachineState>> states = new ArrayList<>();
-        int unreadable = 0;
-        for (Map.Entry<String, String> entry : local.entrySet()) {
-            if (entry.getKey().startsWith(STATE_KEY_PREFIX)) {
-                try {
-                    states.add(Map.entry(
-                            entry.getKey().substring(STATE_KEY_PREFIX.length()), engine.decode(entry.getValue())));
-                } catch (IllegalArgumentException e) {
-                    unreadable++;
-                }
+    /** Moves the machine states of the former format (one local-state key per machine) into the engine's. */
+    private void migrate(Map<String, String> local, MachineStates target, List<String> sensors) throws IOException {
+        Map<String, String> former = new HashMap<>();
+        local.forEach((key, value) -> {
+            if (key.startsWith(STATE_KEY_PREFIX)) {
+                former.put(key.substring(STATE_KEY_PREFIX.length()), value);
             }
-        }
-        if (states.isEmpty() && unreadable == 0) {
+        });
+        if (former.isEmpty()) {
             return;
         }
         String storedSensors = local.get(STATE_KEY_SENSORS);
@@ -676,95 +696,65 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
                                     + " state are dropped and those machines learn their baseline again",
                             storedSensors,
                             String.join(",", sensors),
-                            states.size() + unreadable);
+                            former.size());
             return;
         }
-        // Oldest reading first, so that beyond Maximum Machines the machines seen longest ago are dropped.
-        states.sort(Comparator.comparingLong(entry -> entry.getValue().lastTimestamp()));
-        for (Map.Entry<String, MachineState> entry : states) {
-            target.put(entry.getKey(), entry.getValue().toBytes());
-        }
-        target.compact();
+        MachineStates.Adoption adoption = target.adopt(former);
         getLogger()
                 .info(
                         "Moved {} machine states from NiFi's local state into the State Directory ({} unreadable,"
                                 + " {} beyond Maximum Machines dropped)",
-                        states.size(),
-                        unreadable,
-                        target.evicted());
+                        adoption.adopted(),
+                        adoption.unreadable(),
+                        adoption.dropped());
     }
 
     @OnStopped
     public void onStopped() {
-        HealthStateStore current = store;
+        HealthEngine current = engine;
         if (current != null) {
             try {
-                current.compact(); // a restart then reads one snapshot, no journal
+                current.machines().save(); // a restart then reads one snapshot, no journal
             } catch (IOException e) {
                 getLogger().error("Could not write the machine state at stop; the journal written so far is kept", e);
             }
         }
-        closeStore();
+        closeEngine();
     }
 
-    private void closeStore() {
-        HealthStateStore current = store;
-        store = null;
+    private void closeEngine() {
+        HealthEngine current = engine;
+        engine = null;
         if (current != null) {
             try {
-                current.close();
+                current.machines().close();
             } catch (IOException e) {
                 getLogger().warn("Could not close the machine state files", e);
             }
         }
     }
 
-    /** The committed state of a machine, null when unknown (for tests). */
-    MachineState stateOf(String machineId) {
-        byte[] bytes = store.get(machineId);
-        return bytes == null ? null : engine.fromBytes(bytes);
-    }
-
-    /** Number of machines tracked in memory (for tests and monitoring). */
-    int machineCount() {
-        return store.size();
-    }
-
     @Override
     protected Enrichment startEnrichment(ProcessContext context, FlowFile flowFile, RecordSchema inputSchema) {
-        return new HealthEnrichment(
-                engine, store, machineIdField, maxMachineIdLength, RecordSupport.withFields(inputSchema, ADDED_FIELDS));
+        return new HealthEnrichment(engine, readingFields, RecordSupport.withFields(inputSchema, ADDED_FIELDS));
     }
 
+    /** One FlowFile's records through one engine batch: fields to a reading, its assessment to fields. */
     private final class HealthEnrichment implements Enrichment {
         private final HealthEngine engine;
-        private final HealthStateStore store;
-        private final String idField;
-        private final int maxIdLength;
-        private final List<String> sensors;
-        /** The context fields the engine reads from the record (Operating Regimes); empty otherwise. */
-        private final List<String> contextFields;
-
+        private final HealthEngine.Batch batch;
+        private final ReadingFields fields;
         private final RecordSchema outSchema;
-        /** This FlowFile's working copies of its machines' states, stored only once the session committed. */
-        private final Map<String, MachineState> staged = new LinkedHashMap<>();
-        /** The working copies as bytes, from {@link #commit} on (in first-seen order: the order of recency). */
-        private final Map<String, byte[]> encoded = new LinkedHashMap<>();
 
         private long scored;
         private long alerts;
         private long late;
         private long maintenance;
 
-        HealthEnrichment(
-                HealthEngine engine, HealthStateStore store, String idField, int maxIdLength, RecordSchema outSchema) {
+        HealthEnrichment(HealthEngine engine, ReadingFields fields, RecordSchema outSchema) {
             this.engine = engine;
-            this.store = store;
-            this.idField = idField;
-            this.maxIdLength = maxIdLength;
-            this.sensors = engine.config().sensors();
-            OperatingContext operating = engine.config().context();
-            this.contextFields = operating.regimesModelled() ? operating.fields() : List.of();
+            this.batch = engine.begin();
+            this.fields = fields;
             this.outSchema = outSchema;
         }
 
@@ -775,72 +765,38 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
 
         @Override
         public void process(Record record, Emitter emitter) throws RecordRejectedException {
-            String machineId = RecordSupport.identifier(record, idField, "machine id", maxIdLength);
-            if (machineId == null) {
-                throw new RecordRejectedException("Field '" + idField + "' (the machine id) is missing");
-            }
             long now = System.currentTimeMillis();
-            long timestamp = Timestamps.epochMillis(record, timestampField, now, futureToleranceMillis);
-            double[] values = new double[sensors.size()];
-            RecordSupport.numbers(record, sensors, values);
-            double[] contextValues = new double[contextFields.size()];
-            RecordSupport.numbers(record, contextFields, contextValues);
-            Double score = RecordSupport.number(record, anomalyScoreField);
-            double anomaly = score == null ? Double.NaN : score;
-            if (!Double.isNaN(anomaly) && (anomaly < 0 || anomaly > 1)) {
-                throw new RecordRejectedException(
-                        "Field '" + anomalyScoreField + "' must be between 0 and 1: " + anomaly);
-            }
-            boolean isMaintenance = RecordSupport.isMaintenance(record, stateField);
-
-            MachineState state = staged.get(machineId);
-            if (state == null) {
-                state = checkout(machineId);
-                staged.put(machineId, state);
-            }
-            HealthEngine.Outcome outcome = engine.update(
-                    machineId, state, new Reading(timestamp, values, anomaly, isMaintenance, contextValues), now);
-            if (outcome.late()) {
+            ScoredReading reading = reading(record, fields, now);
+            HealthAssessment assessment;
+            try {
+                assessment = batch.process(reading, now);
+            } catch (LateReadingException e) {
                 late++;
-                throw new RecordRejectedException("Late record: timestamp " + timestamp + " is more than the Late"
-                        + " Record Tolerance older than machine " + RecordSupport.shorten(machineId)
-                        + "'s newest reading (" + Math.min(state.lastTimestamp(), now) + ")");
+                throw new RecordRejectedException("Late record: timestamp " + e.timestamp() + " is more than the Late"
+                        + " Record Tolerance older than machine " + RecordSupport.shorten(e.machineId())
+                        + "'s newest reading (" + e.newest() + ")");
             }
             scored++;
-            if (isMaintenance) {
+            if (reading.maintenance()) {
                 maintenance++;
             }
-            Map<String, Object> health = new HashMap<>(4);
-            health.put(TwinFields.HEALTH_SCORE, round2(outcome.health()));
-            health.put(TwinFields.HEALTH_STATUS, outcome.status().name());
-            health.put(TwinFields.TIME_TO_MAINTENANCE, outcome.timeToMaintenance()); // null when unknown
-            emitter.emit(REL_SUCCESS, RecordSupport.enriched(outSchema, record, health));
-            for (Alert alert : outcome.alerts()) {
+            emitter.emit(
+                    REL_SUCCESS,
+                    RecordValues.overlay(
+                            outSchema,
+                            record,
+                            ADDED_NAMES, // in ADDED_FIELDS' order
+                            round2(assessment.health()),
+                            assessment.status().name(),
+                            assessment.timeToMaintenance())); // null when unknown
+            for (Alert alert : assessment.alerts()) {
                 alerts++;
                 emitter.emit(REL_ALERTS, alertRecord(alert));
             }
         }
 
-        /** A private copy of the machine's committed state (a new state for an unknown machine). */
-        private MachineState checkout(String machineId) {
-            byte[] committed = store.get(machineId);
-            if (committed != null) {
-                try {
-                    return engine.fromBytes(committed);
-                } catch (IllegalArgumentException e) {
-                    getLogger()
-                            .warn(
-                                    "The state of machine {} could not be read ({}); it starts afresh",
-                                    machineId,
-                                    e.getMessage());
-                }
-            }
-            return engine.newState();
-        }
-
         @Override
         public void commit(ProcessSession session) {
-            staged.forEach((machineId, state) -> encoded.put(machineId, state.toBytes()));
             if (scored > 0) {
                 session.adjustCounter("Records Scored", scored, false);
             }
@@ -855,27 +811,42 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
             }
         }
 
-        /** The session committed: the new states become the committed ones and are written out. */
+        /** The session committed: the batch's states become the committed ones and are written out. */
         @Override
         public void committed(ProcessSession session) {
-            if (encoded.isEmpty()) {
-                return;
-            }
-            staged.forEach(engine::committed); // the fleet sees committed deviations only
-            long evicted = 0;
-            for (Map.Entry<String, byte[]> entry : encoded.entrySet()) {
-                evicted += store.put(entry.getKey(), entry.getValue());
-            }
-            if (evicted > 0) {
-                session.adjustCounter("Machines Evicted", evicted, true);
-            }
             try {
-                store.flush();
+                batch.commit();
             } catch (IOException | RuntimeException e) {
                 // The states stay in memory; the next commit (or the stop) writes them all out again.
                 getLogger().error("Could not write the machine state to the State Directory", e);
             }
+            long evicted = engine.machines().takeEvictions();
+            if (evicted > 0) {
+                session.adjustCounter("Machines Evicted", evicted, true);
+            }
         }
+    }
+
+    /** The engine's reading of a record: machine id, timestamp, sensor and context values, score, maintenance. */
+    private static ScoredReading reading(Record record, ReadingFields fields, long now) throws RecordRejectedException {
+        String machineId =
+                RecordSupport.identifier(record, fields.machineId(), "machine id", fields.maxMachineIdLength());
+        if (machineId == null) {
+            throw new RecordRejectedException("Field '" + fields.machineId() + "' (the machine id) is missing");
+        }
+        long timestamp = Timestamps.epochMillis(record, fields.timestamp(), now, fields.futureToleranceMillis());
+        double[] sensors = new double[fields.sensors().size()];
+        RecordSupport.numbers(record, fields.sensors(), sensors);
+        double[] context = new double[fields.context().size()];
+        RecordSupport.numbers(record, fields.context(), context);
+        Double score = RecordSupport.number(record, fields.anomalyScore());
+        double anomaly = score == null ? Double.NaN : score;
+        if (!Double.isNaN(anomaly) && (anomaly < 0 || anomaly > 1)) {
+            throw new RecordRejectedException(
+                    "Field '" + fields.anomalyScore() + "' must be between 0 and 1: " + anomaly);
+        }
+        boolean maintenance = RecordSupport.isMaintenance(record, fields.state());
+        return new ScoredReading(machineId, timestamp, sensors, anomaly, maintenance, context);
     }
 
     private static Record alertRecord(Alert alert) {
@@ -895,6 +866,4 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
     private static Double round2(double v) {
         return Double.isFinite(v) ? Math.round(v * 100) / 100.0 : null;
     }
-
-    /** The value of a numeric field; NaN when absent or null. Text, NaN and infinity reject the record. */
 }

@@ -47,7 +47,6 @@ import org.apache.nifi.serialization.RecordSetWriter;
 import org.apache.nifi.serialization.RecordSetWriterFactory;
 import org.apache.nifi.serialization.SimpleRecordSchema;
 import org.apache.nifi.serialization.WriteResult;
-import org.apache.nifi.serialization.record.MapRecord;
 import org.apache.nifi.serialization.record.RecordField;
 import org.apache.nifi.serialization.record.RecordFieldType;
 import org.apache.nifi.serialization.record.RecordSchema;
@@ -345,7 +344,7 @@ public class GenerateSensorReadings extends AbstractProcessor {
             boolean groundTruth,
             Long seed,
             RecordSchema schema,
-            ReadingValues.Keys keys,
+            RecordValues.Names names,
             RecordSetWriterFactory writerFactory) {}
 
     private volatile Configuration configuration;
@@ -461,7 +460,7 @@ public class GenerateSensorReadings extends AbstractProcessor {
                 groundTruth,
                 context.getProperty(RANDOM_SEED).asLong(),
                 schema,
-                new ReadingValues.Keys(schema),
+                RecordValues.Names.of(schema.getFields()),
                 context.getProperty(RECORD_WRITER).asControllerService(RecordSetWriterFactory.class));
         synchronized (this) {
             simulator = null; // read the state again: it may have been cleared while stopped
@@ -530,7 +529,7 @@ public class GenerateSensorReadings extends AbstractProcessor {
         FlowFile flowFile = session.create();
         Map<String, String> attributes = new HashMap<>();
         RecordSchema schema = config.schema();
-        ReadingValues.Keys keys = config.keys();
+        RecordValues.Names names = config.names();
         RecordSetWriterFactory writerFactory = config.writerFactory();
         RecordSchema writeSchema = writerFactory.getSchema(attributes, schema);
         boolean groundTruth = config.groundTruth();
@@ -544,8 +543,7 @@ public class GenerateSensorReadings extends AbstractProcessor {
             writer.beginRecordSet();
             while (written < batchSize && sim.nextTimestamp() <= until) {
                 sim.next(reading);
-                writer.write(
-                        new MapRecord(schema, new ReadingValues(keys, values(reading, groundTruth)), false, false));
+                writer.write(RecordValues.record(schema, names, values(reading, groundTruth)));
                 written++;
             }
             result = writer.finishRecordSet();

@@ -4,7 +4,6 @@ import io.github.factorytwin.processors.RecordEnrichmentProcessor.RecordRejected
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -13,7 +12,6 @@ import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.serialization.MalformedRecordException;
 import org.apache.nifi.serialization.RecordReader;
 import org.apache.nifi.serialization.SimpleRecordSchema;
-import org.apache.nifi.serialization.record.MapRecord;
 import org.apache.nifi.serialization.record.Record;
 import org.apache.nifi.serialization.record.RecordField;
 import org.apache.nifi.serialization.record.RecordSchema;
@@ -34,16 +32,6 @@ public final class RecordSupport {
         }
         fields.addAll(added);
         return new SimpleRecordSchema(fields);
-    }
-
-    /** A copy of {@code record} under {@code schema} with {@code values} set (null values included). */
-    public static Record enriched(RecordSchema schema, Record record, Map<String, Object> values) {
-        Map<String, Object> source = record.toMap();
-        // Sized once: this runs for every record ComputeHealthScore writes.
-        Map<String, Object> all = new HashMap<>((source.size() + values.size()) * 4 / 3 + 1);
-        all.putAll(source);
-        all.putAll(values);
-        return new MapRecord(schema, all);
     }
 
     /** A plain decimal number: optional sign, digits with an optional fraction, an optional exponent. */

@@ -57,7 +57,6 @@ import org.apache.nifi.processor.Relationship;
 import org.apache.nifi.processor.VerifiableProcessor;
 import org.apache.nifi.processor.exception.ProcessException;
 import org.apache.nifi.processor.util.StandardValidators;
-import org.apache.nifi.serialization.record.MapRecord;
 import org.apache.nifi.serialization.record.Record;
 import org.apache.nifi.serialization.record.RecordField;
 import org.apache.nifi.serialization.record.RecordFieldType;
@@ -127,7 +126,6 @@ import org.apache.nifi.serialization.record.RecordSchema;
                 'Learning Guard' = 1, 'Subsample Size' = 128.
                 Set 'Score Post-processing' to LIKELIHOOD, 'Range Tolerance' to 0.05 and 'Anomaly Threshold'
                 to 0.5. A series' readings must reach the processor in time order (one series per Kafka key).
-                This configuration scores about 60 (standard profile) on the Numenta Anomaly Benchmark.
                 """)
 public class ScoreAnomaly extends RecordEnrichmentProcessor implements VerifiableProcessor {
 
@@ -463,6 +461,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
             new RecordField(TwinFields.ANOMALY_FEATURE_VALUE, RecordFieldType.DOUBLE.getDataType(), true),
             new RecordField(TwinFields.ANOMALY_EXPLANATION, RecordFieldType.STRING.getDataType(), true));
 
+    private static final RecordValues.Names OUTPUT_NAMES = RecordValues.Names.of(OUTPUT_FIELDS);
+
     private volatile AnomalyEngine engine;
     private volatile ModelFileWatcher watcher;
     private volatile String modelProblem;
@@ -555,9 +555,9 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
         return results;
     }
 
-    /** The detector's guard for the property's value: 1 (or no value, with a model file) means no guard. */
+    /** The detector's guard for the property's value: 1 means no guard. */
     private static double learningGuard(String value) {
-        double guard = value == null ? 1 : Double.parseDouble(value.trim());
+        double guard = Double.parseDouble(value.trim());
         return guard >= 1 ? AnomalyDetector.Config.NO_GUARD : guard;
     }
 
@@ -626,29 +626,30 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
         boolean learning = source == ModelSource.LEARN_FROM_STREAM;
         // With a Model File nothing is learned: the warm-up size is then only the post-processing's start-up, and the
         // forest settings are placeholders the detector never uses.
-        AnomalyDetector.Config config = new AnomalyDetector.Config(
-                spec,
-                context.getProperty(MISSING_VALUE_STRATEGY)
+        AnomalyDetector.Config.Builder settings = AnomalyDetector.Config.builder(spec)
+                .missing(context.getProperty(MISSING_VALUE_STRATEGY)
                         .asAllowableValue(MissingValues.class)
-                        .strategy(),
-                scope.scope(),
-                learning ? context.getProperty(WARM_UP_SIZE).asInteger() : MODEL_FILE_START_UP,
-                learning ? context.getProperty(RETRAIN_INTERVAL).asInteger() : 0,
-                learning ? context.getProperty(NUMBER_OF_TREES).asInteger() : 1,
-                learning ? context.getProperty(SUBSAMPLE_SIZE).asInteger() : 2,
-                Double.parseDouble(
-                        context.getProperty(ANOMALY_THRESHOLD).getValue().trim()),
-                learning
-                        ? AnomalyProperties.seed(
-                                context.getProperty(RANDOM_SEED).getValue())
-                        : null,
-                learning
-                        ? Math.max(
-                                context.getProperty(WARM_UP_SIZE).asInteger(),
-                                context.getProperty(RETRAINING_SAMPLE_SIZE).asInteger())
-                        : MODEL_FILE_START_UP,
-                context.getProperty(MAXIMUM_MACHINES).asInteger(),
-                learningGuard(learning ? context.getProperty(LEARNING_GUARD).getValue() : null));
+                        .strategy())
+                .scope(scope.scope())
+                .threshold(Double.parseDouble(
+                        context.getProperty(ANOMALY_THRESHOLD).getValue().trim()))
+                .maxMachines(context.getProperty(MAXIMUM_MACHINES).asInteger());
+        if (learning) {
+            int warmUp = context.getProperty(WARM_UP_SIZE).asInteger();
+            settings.warmUpSize(warmUp)
+                    .retrainInterval(context.getProperty(RETRAIN_INTERVAL).asInteger())
+                    .trees(context.getProperty(NUMBER_OF_TREES).asInteger())
+                    .subsampleSize(context.getProperty(SUBSAMPLE_SIZE).asInteger())
+                    .seed(AnomalyProperties.seed(
+                            context.getProperty(RANDOM_SEED).getValue()))
+                    .sampleSize(Math.max(
+                            warmUp, context.getProperty(RETRAINING_SAMPLE_SIZE).asInteger()))
+                    .learningGuard(
+                            learningGuard(context.getProperty(LEARNING_GUARD).getValue()));
+        } else {
+            settings.warmUpSize(MODEL_FILE_START_UP).trees(1).subsampleSize(2);
+        }
+        AnomalyDetector.Config config = settings.build();
         List<String> contextFields = learning
                 ? OperatingContextProperties.fields(
                         context.getProperty(OPERATING_CONTEXT_FIELDS).getValue())
@@ -962,16 +963,16 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
                     throw new RecordRejectedException(
                             "No anomaly model is loaded" + (problem == null ? "" : ": " + problem));
                 }
-                // The input's values overlaid with the five results: no copy of the input map.
-                Record enriched = new MapRecord(
+                // In OUTPUT_FIELDS' order; a computed value that is not finite would fail the writer: null instead.
+                Record enriched = RecordValues.overlay(
                         outputSchema,
-                        new EnrichedValues(
-                                record.toMap(),
-                                verdict.score(),
-                                verdict.anomalous(),
-                                verdict.feature(),
-                                verdict.featureValue(),
-                                verdict.explanation()));
+                        record,
+                        OUTPUT_NAMES,
+                        RecordSupport.finiteOrNull(verdict.score()),
+                        verdict.anomalous(),
+                        verdict.feature(),
+                        RecordSupport.finiteOrNull(verdict.featureValue()),
+                        verdict.explanation());
                 emitter.emit(REL_SUCCESS, enriched);
                 if (verdict.anomalous()) {
                     emitter.emit(REL_ANOMALOUS, enriched);

@@ -48,6 +48,17 @@ public record FleetDefinition(List<MachineSpec> machines, Long intervalMillis) {
         }
     }
 
+    /** The normal operating ranges GenerateSensorReadings gives a machine unless told otherwise. */
+    public static final SensorRange DEFAULT_TEMPERATURE = new SensorRange(60, 100);
+
+    public static final SensorRange DEFAULT_VIBRATION = new SensorRange(0.1, 1.5);
+    public static final SensorRange DEFAULT_RPM = new SensorRange(1000, 5000);
+
+    /** {@link #simple(int, String, SensorRange, SensorRange, SensorRange)} with the default ranges. */
+    public static FleetDefinition simple(int count, String prefix) {
+        return simple(count, prefix, DEFAULT_TEMPERATURE, DEFAULT_VIBRATION, DEFAULT_RPM);
+    }
+
     /** {@code count} machines named prefix + 001, 002, ... with types assigned round-robin and the same ranges. */
     public static FleetDefinition simple(
             int count, String prefix, SensorRange temperature, SensorRange vibration, SensorRange rpm) {

@@ -15,16 +15,17 @@ class AnomalyEngineTest {
 
     /** The three test features plus DELTA, after a warm-up of 50, 20 trees. */
     private static AnomalyDetector.Config config(AnomalyDetector.Scope scope) {
-        return new AnomalyDetector.Config(
-                new FeatureSpec(IsolationForestModelTest.NAMES, EnumSet.of(DerivedFeature.DELTA)),
-                MissingValueStrategy.IMPUTE_LAST,
-                scope,
-                50,
-                0,
-                20,
-                32,
-                0.6,
-                1L);
+        return AnomalyDetector.Config.builder(
+                        new FeatureSpec(IsolationForestModelTest.NAMES, EnumSet.of(DerivedFeature.DELTA)))
+                .missing(MissingValueStrategy.IMPUTE_LAST)
+                .scope(scope)
+                .warmUpSize(50)
+                .retrainInterval(0)
+                .trees(20)
+                .subsampleSize(32)
+                .threshold(0.6)
+                .seed(1L)
+                .build();
     }
 
     private static AnomalyEngine engine(ScorePostProcessing post) {

@@ -14,18 +14,18 @@ class MemoryBoundsTest {
 
     private static AnomalyDetector.Config config(
             AnomalyDetector.Scope scope, int warmUp, Set<DerivedFeature> derived, int maxMachines) {
-        return new AnomalyDetector.Config(
-                new FeatureSpec(IsolationForestModelTest.NAMES, derived),
-                MissingValueStrategy.IMPUTE_LAST,
-                scope,
-                warmUp,
-                0,
-                20,
-                32,
-                0.65,
-                1L,
-                warmUp,
-                maxMachines);
+        return AnomalyDetector.Config.builder(new FeatureSpec(IsolationForestModelTest.NAMES, derived))
+                .missing(MissingValueStrategy.IMPUTE_LAST)
+                .scope(scope)
+                .warmUpSize(warmUp)
+                .retrainInterval(0)
+                .trees(20)
+                .subsampleSize(32)
+                .threshold(0.65)
+                .seed(1L)
+                .sampleSize(warmUp)
+                .maxMachines(maxMachines)
+                .build();
     }
 
     private static AnomalyEngine engine(AnomalyDetector.Config config) {

@@ -35,16 +35,17 @@ class OperatingContextScoringTest {
 
     private static AnomalyEngine detector() {
         return AnomalyEngine.learning(new AnomalyEngine.Settings(
-                new AnomalyDetector.Config(
-                        new FeatureSpec(List.of("temperature", "vibration"), EnumSet.noneOf(DerivedFeature.class)),
-                        MissingValueStrategy.IMPUTE_LAST,
-                        AnomalyDetector.Scope.PER_MACHINE,
-                        WARM_UP,
-                        0,
-                        100,
-                        256,
-                        0.6,
-                        1L),
+                AnomalyDetector.Config.builder(new FeatureSpec(
+                                List.of("temperature", "vibration"), EnumSet.noneOf(DerivedFeature.class)))
+                        .missing(MissingValueStrategy.IMPUTE_LAST)
+                        .scope(AnomalyDetector.Scope.PER_MACHINE)
+                        .warmUpSize(WARM_UP)
+                        .retrainInterval(0)
+                        .trees(100)
+                        .subsampleSize(256)
+                        .threshold(0.6)
+                        .seed(1L)
+                        .build(),
                 ScorePostProcessing.OFF,
                 false));
     }

@@ -23,13 +23,13 @@ class BaselineFollowingTest {
     private double temperature = 70;
 
     /** {@code n} readings, temperature (standard deviation 1) moved by {@code step} per reading; the last outcome. */
-    private HealthEngine.Outcome run(int n, double step) {
-        HealthEngine.Outcome outcome = null;
+    private HealthAssessment run(int n, double step) {
+        HealthAssessment outcome = null;
         for (int i = 0; i < n; i++) {
             temperature += step;
             time += STEP;
             double[] values = {temperature + random.nextGaussian(), 1.0 + 0.01 * random.nextGaussian()};
-            outcome = engine.update("M1", state, new Reading(time, values, Double.NaN, false));
+            outcome = engine.update(state, new ScoredReading("M1", time, values, Double.NaN, false));
         }
         return outcome;
     }

@@ -26,7 +26,6 @@ class FleetDriftFollowingTest {
     private final Random random = new Random(11);
     private final double[] offset = new double[MACHINES];
     private HealthEngine engine;
-    private MachineState[] states;
     private long time;
 
     private void fleet(BaselineFollowing following) {
@@ -34,29 +33,32 @@ class FleetDriftFollowingTest {
                 HealthConfig.of(List.of("temperature", "vibration"), 70, 40, 5, 60_000, 300, 30_000, 120)
                         .withFollowing(following),
                 null);
-        states = new MachineState[MACHINES];
-        for (int m = 0; m < MACHINES; m++) {
-            states[m] = engine.newState();
-        }
+    }
+
+    /** Machine m's committed state. */
+    private MachineState state(int m) {
+        return engine.machines().committed("M" + m);
     }
 
     /**
-     * {@code n} rounds of readings; machine m's temperature offset grows by {@code drift[m]} per round. Returns each
-     * machine's worst status over them.
+     * {@code n} rounds of readings, each round one batch (a FlowFile); machine m's temperature offset grows by {@code
+     * drift[m]} per round. Returns each machine's worst status over them.
      */
-    private HealthStatus[] run(int n, double... drift) {
+    private HealthStatus[] run(int n, double... drift) throws Exception {
         HealthStatus[] worst = new HealthStatus[MACHINES];
         java.util.Arrays.fill(worst, HealthStatus.HEALTHY);
         for (int i = 0; i < n; i++) {
             time += STEP;
+            HealthEngine.Batch batch = engine.begin();
             for (int m = 0; m < MACHINES; m++) {
                 offset[m] += m < drift.length ? drift[m] : 0;
                 double[] values = {60 + 5 * m + offset[m] + random.nextGaussian(), 1.0 + 0.01 * random.nextGaussian()};
-                HealthEngine.Outcome outcome =
-                        engine.update("M" + m, states[m], new Reading(time, values, Double.NaN, false));
-                engine.committed("M" + m, states[m]);
-                worst[m] = outcome.status().compareTo(worst[m]) > 0 ? outcome.status() : worst[m];
+                HealthStatus status = batch.process(
+                                new ScoredReading("M" + m, time, values, Double.NaN, false), Long.MAX_VALUE)
+                        .status();
+                worst[m] = status.compareTo(worst[m]) > 0 ? status : worst[m];
             }
+            batch.commit();
         }
         return worst;
     }
@@ -68,17 +70,17 @@ class FleetDriftFollowingTest {
     }
 
     @Test
-    void aDriftTheWholeFleetSharesIsFollowed() {
+    void aDriftTheWholeFleetSharesIsFollowed() throws Exception {
         fleet(BaselineFollowing.DEFAULT);
         run(600);
         for (HealthStatus status : run(3_600, all(FAST_DRIFT))) {
             assertEquals(HealthStatus.HEALTHY, status, "10 standard deviations in two hours, shared by the fleet");
         }
-        assertTrue(states[0].health > 90, "health " + states[0].health);
+        assertTrue(state(0).health > 90, "health " + state(0).health);
     }
 
     @Test
-    void withoutTheFleetPartTheSameDriftIsADeviation() {
+    void withoutTheFleetPartTheSameDriftIsADeviation() throws Exception {
         fleet(new BaselineFollowing(3_600, 1, 0));
         run(600);
         for (HealthStatus status : run(3_600, all(FAST_DRIFT))) {
@@ -87,7 +89,7 @@ class FleetDriftFollowingTest {
     }
 
     @Test
-    void theSameDriftOnOneMachineIsNotFollowedAndItRecoversWhenItEnds() {
+    void theSameDriftOnOneMachineIsNotFollowedAndItRecoversWhenItEnds() throws Exception {
         fleet(BaselineFollowing.DEFAULT);
         run(600);
         HealthStatus[] worst = run(1_800, FAST_DRIFT);
@@ -96,31 +98,25 @@ class FleetDriftFollowingTest {
             assertEquals(HealthStatus.HEALTHY, worst[m], "machine " + m);
         }
         assertEquals(HealthStatus.CRITICAL, run(1_800)[0], "not learned away while it lasts");
-        assertEquals(
-                HealthStatus.CRITICAL,
-                engine.update("M0", states[0], reading(0)).status());
+        assertEquals(HealthStatus.CRITICAL, state(0).status);
 
         // the fault ends: back to the old level; healthy again within five minutes (smoothing, dwell, hysteresis)
         offset[0] = 0;
         run(150);
-        assertEquals(HealthStatus.HEALTHY, states[0].status);
+        assertEquals(HealthStatus.HEALTHY, state(0).status);
         assertEquals(HealthStatus.HEALTHY, run(1_800)[0]);
     }
 
     @Test
-    void aMachineWithAFaultStillFollowsTheSharedPart() {
+    void aMachineWithAFaultStillFollowsTheSharedPart() throws Exception {
         fleet(BaselineFollowing.DEFAULT);
         run(600);
         // the whole fleet drifts up; machine 0 also has a fault of 8 standard deviations from the start of it
         offset[0] += 8;
         run(3_600, all(FAST_DRIFT));
-        double z = HealthEngine.zScore(states[0], 0, states[0].fast[0]);
+        MachineState faulty = state(0);
+        double z = HealthEngine.zScore(faulty, 0, faulty.fast[0]);
         assertEquals(8, z, 1.5, "the fault, not the fleet's 10 standard deviations of drift");
-        assertNotEquals(HealthStatus.HEALTHY, states[0].status);
-    }
-
-    private Reading reading(int m) {
-        time += STEP;
-        return new Reading(time, new double[] {60 + 5 * m + offset[m], 1.0}, Double.NaN, false);
+        assertNotEquals(HealthStatus.HEALTHY, faulty.status);
     }
 }

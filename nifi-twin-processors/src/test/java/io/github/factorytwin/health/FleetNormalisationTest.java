@@ -113,11 +113,11 @@ class FleetNormalisationTest {
             lowestNormalised = Math.min(
                     lowestNormalised,
                     normalising
-                            .update("m", a, new Reading(k * 1000L, s, Double.NaN, false, c))
+                            .update(a, new ScoredReading("m", k * 1000L, s, Double.NaN, false, c))
                             .health());
             lowestPlain = Math.min(
                     lowestPlain,
-                    plain.update("m", b, new Reading(k * 1000L, s, Double.NaN, false))
+                    plain.update(b, new ScoredReading("m", k * 1000L, s, Double.NaN, false))
                             .health());
         }
         assertTrue(lowestNormalised > 90, "normalised health fell to " + lowestNormalised);

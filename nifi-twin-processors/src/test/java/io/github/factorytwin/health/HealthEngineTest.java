@@ -38,7 +38,7 @@ class HealthEngineTest {
                 values[s] = 100 * (s + 1) + random.nextGaussian();
             }
             values[0] += i < 100 ? 0 : (i - 100) * 0.02;
-            engine.update("M1", state, new Reading(1_000L * i, values, 0.4 + 0.3 * random.nextDouble(), false));
+            engine.update(state, new ScoredReading("M1", 1_000L * i, values, 0.4 + 0.3 * random.nextDouble(), false));
         }
         return state;
     }
@@ -80,8 +80,8 @@ class HealthEngineTest {
         assertEquals(state.encode(), copy.encode());
         // Both continue identically.
         double[] values = {110, 200, 300};
-        var a = engine.update("M1", state, new Reading(300_000, values, 0.5, false));
-        var b = engine.update("M1", copy, new Reading(300_000, values, 0.5, false));
+        var a = engine.update(state, new ScoredReading("M1", 300_000, values, 0.5, false));
+        var b = engine.update(copy, new ScoredReading("M1", 300_000, values, 0.5, false));
         assertEquals(a, b);
         assertThrows(IllegalArgumentException.class, () -> MachineState.decode(state.encode(), 4));
         assertThrows(IllegalArgumentException.class, () -> MachineState.decode("not base64!", 3));
@@ -103,7 +103,7 @@ class HealthEngineTest {
             double[] values = {100 + random.nextGaussian(), 200 + random.nextGaussian(), 300 + random.nextGaussian()};
             double score = normalLevel + (i >= 400 ? rise : 0) + 0.05 * random.nextGaussian();
             score = Math.max(0, Math.min(1, score));
-            last = engine.update("M1", state, new Reading(1_000L * i, values, score, false))
+            last = engine.update(state, new ScoredReading("M1", 1_000L * i, values, score, false))
                     .health();
             if (i == 399) {
                 before = last;
@@ -135,14 +135,14 @@ class HealthEngineTest {
         long t = 0;
         for (int i = 0; i < 200; i++, t += 1_000) {
             double[] values = {100 + random.nextGaussian(), 200 + random.nextGaussian(), 300 + random.nextGaussian()};
-            engine.update("M1", state, new Reading(t, values, 0.45 + 0.02 * random.nextGaussian(), false));
+            engine.update(state, new ScoredReading("M1", t, values, 0.45 + 0.02 * random.nextGaussian(), false));
         }
-        engine.update("M1", state, new Reading(t, new double[] {100, 200, 300}, Double.NaN, true));
-        HealthEngine.Outcome last = null;
+        engine.update(state, new ScoredReading("M1", t, new double[] {100, 200, 300}, Double.NaN, true));
+        HealthAssessment last = null;
         for (int i = 0; i < 200; i++) {
             t += 1_000;
             double[] values = {100 + random.nextGaussian(), 200 + random.nextGaussian(), 300 + random.nextGaussian()};
-            last = engine.update("M1", state, new Reading(t, values, 0.8 + 0.02 * random.nextGaussian(), false));
+            last = engine.update(state, new ScoredReading("M1", t, values, 0.8 + 0.02 * random.nextGaussian(), false));
         }
         // After the repair the model scores this machine around 0.8: its new normal, not an anomaly.
         assertTrue(last.health() > 95, "health " + last.health());
@@ -154,7 +154,7 @@ class HealthEngineTest {
         HealthEngine engine = engine(3);
         MachineState state = run(engine, 100, 3);
         String before = state.encode();
-        var outcome = engine.update("M1", state, new Reading(50_000, new double[] {1, 2, 3}, 0.9, false));
+        var outcome = engine.update(state, new ScoredReading("M1", 50_000, new double[] {1, 2, 3}, 0.9, false));
         assertTrue(outcome.late());
         assertEquals(before, state.encode());
     }
@@ -164,12 +164,12 @@ class HealthEngineTest {
         HealthEngine engine = engine(3);
         MachineState state = engine.newState();
         Random random = new Random(4);
-        HealthEngine.Outcome last = null;
+        HealthAssessment last = null;
         for (int i = 0; i < 500; i++) {
             double[] values = {100 + random.nextGaussian(), 200 + random.nextGaussian(), 300 + random.nextGaussian()};
             // anomaly score falling: health improving
             double score = 0.8 - 0.3 * i / 500.0;
-            last = engine.update("M1", state, new Reading(1_000L * i, values, score, false));
+            last = engine.update(state, new ScoredReading("M1", 1_000L * i, values, score, false));
         }
         assertTrue(last.health() > 0);
         assertNull(last.timeToMaintenance(), "improving: no estimate");
@@ -195,7 +195,7 @@ class HealthEngineTest {
             double measured = temperature + (i >= shiftAt ? shift : 0) + 0.25 * random.nextGaussian();
             double vibration = 0.2 + 1e-4 * rpm + 0.01 * random.nextGaussian();
             double[] values = {measured, vibration, rpm + 10 * random.nextGaussian()};
-            var outcome = engine.update("M1", state, new Reading(2_000L * i, values, Double.NaN, false));
+            var outcome = engine.update(state, new ScoredReading("M1", 2_000L * i, values, Double.NaN, false));
             if (i >= from) {
                 alerts.addAll(outcome.alerts());
             }
@@ -272,8 +272,8 @@ class HealthEngineTest {
             MachineState state = engine.newState();
             for (int i = 0; i < 200; i++) {
                 long ts = i % 3 == 0 ? extremes[i % extremes.length] : first;
-                HealthEngine.Outcome outcome = engine.update(
-                        "M1", state, new Reading(ts, new double[] {70, 1, 3000}, 0.4, i % 50 == 49), 1_000);
+                HealthAssessment outcome = engine.update(
+                        state, new ScoredReading("M1", ts, new double[] {70, 1, 3000}, 0.4, i % 50 == 49), 1_000);
                 assertTrue(outcome.late() || outcome.health() >= 0 && outcome.health() <= 100, "health of " + ts);
             }
         }
@@ -288,15 +288,15 @@ class HealthEngineTest {
         long now = 1_700_000_000_000L;
         MachineState state = engine.newState();
         double[] values = {70, 1, 3000};
-        engine.update("M1", state, new Reading(now - 10_000, values, 0.4, false), now);
-        engine.update("M1", state, new Reading(Long.MAX_VALUE, values, 0.4, false), now);
+        engine.update(state, new ScoredReading("M1", now - 10_000, values, 0.4, false), now);
+        engine.update(state, new ScoredReading("M1", Long.MAX_VALUE, values, 0.4, false), now);
         assertEquals(Long.MAX_VALUE, state.lastTimestamp());
-        assertTrue(!engine.update("M1", state, new Reading(now, values, 0.4, false), now + 1)
+        assertTrue(!engine.update(state, new ScoredReading("M1", now, values, 0.4, false), now + 1)
                 .late());
-        assertTrue(!engine.update("M1", state, new Reading(now - 29_000, values, 0.4, true), now)
+        assertTrue(!engine.update(state, new ScoredReading("M1", now - 29_000, values, 0.4, true), now)
                 .late());
         assertTrue(
-                engine.update("M1", state, new Reading(now - 31_000, values, 0.4, false), now)
+                engine.update(state, new ScoredReading("M1", now - 31_000, values, 0.4, false), now)
                         .late(),
                 "late against the wall clock when the machine's clock is ahead of it");
     }

@@ -66,8 +66,8 @@ class OperatingRegimesTest {
         for (int i = 0; i < count; i++) {
             int c = condition.applyAsInt(i);
             double[] values = sensors(c, i >= shiftAt ? shift : 0, random);
-            var outcome =
-                    engine.update("E1", state, new Reading(1_000L * i, values, Double.NaN, false, context(c, random)));
+            var outcome = engine.update(
+                    state, new ScoredReading("E1", 1_000L * i, values, Double.NaN, false, context(c, random)));
             if (i >= from) {
                 alerts.addAll(outcome.alerts());
             }
@@ -144,8 +144,9 @@ class OperatingRegimesTest {
         MachineState copy = engine.fromBytes(bytes);
         assertArrayEquals(bytes, copy.toBytes());
         assertEquals(state.encode(), engine.decode(state.encode()).encode());
-        Reading next = new Reading(300_000, new double[] {600, 37, 2}, Double.NaN, false, CONDITIONS[1]);
-        assertEquals(engine.update("E1", state, next), engine.update("E1", copy, next));
+        ScoredReading next =
+                new ScoredReading("E1", 300_000, new double[] {600, 37, 2}, Double.NaN, false, CONDITIONS[1]);
+        assertEquals(engine.update(state, next), engine.update(copy, next));
         // Cut short, or read by an engine of other settings: refused with the reason.
         byte[] cut = java.util.Arrays.copyOf(bytes, bytes.length - 5);
         assertThrows(IllegalArgumentException.class, () -> engine.fromBytes(cut));
@@ -155,7 +156,7 @@ class OperatingRegimesTest {
         // A Load Following engine's state (no regimes) is not a regimes engine's, and keeps its layout name.
         HealthEngine load = new HealthEngine(HealthConfig.of(SENSORS, 70, 40, 5, 0, 100, 0, 120), null);
         MachineState old = load.newState();
-        load.update("E1", old, new Reading(0, new double[] {1, 2, 3}, Double.NaN, false));
+        load.update(old, new ScoredReading("E1", 0, new double[] {1, 2, 3}, Double.NaN, false));
         assertEquals(MachineState.FORMAT, old.toBytes()[0]);
         assertArrayEquals(old.toBytes(), load.fromBytes(old.toBytes()).toBytes());
         assertThrows(IllegalArgumentException.class, () -> engine.fromBytes(old.toBytes()));
@@ -169,7 +170,8 @@ class OperatingRegimesTest {
         stream(engine, state, 300, i -> i % CONDITIONS.length, 0, Integer.MAX_VALUE, 0);
         double[] fast = state.fast.clone();
         var outcome = engine.update(
-                "E1", state, new Reading(300_000, new double[] {9999, 9999, 9999}, Double.NaN, false, new double[] {
+                state,
+                new ScoredReading("E1", 300_000, new double[] {9999, 9999, 9999}, Double.NaN, false, new double[] {
                     0, Double.NaN, 1
                 }));
         assertFalse(outcome.late());
@@ -199,9 +201,9 @@ class OperatingRegimesTest {
         for (int i = 0; i < 300; i++) {
             double rpm = i < 100 ? 1500 : 1800;
             double[] values = {40 + 0.01 * rpm + 0.1 * random.nextGaussian(), rpm};
-            alerts.addAll(
-                    engine.update("M", state, new Reading(1000L * i, values, Double.NaN, false, new double[] {rpm}))
-                            .alerts());
+            alerts.addAll(engine.update(
+                            state, new ScoredReading("M", 1000L * i, values, Double.NaN, false, new double[] {rpm}))
+                    .alerts());
         }
         assertEquals(List.of(), alerts);
         assertEquals(2, state.regimeCount());

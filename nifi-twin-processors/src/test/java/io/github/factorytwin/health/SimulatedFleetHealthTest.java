@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.factorytwin.simulator.FactorySimulator;
 import io.github.factorytwin.simulator.FleetDefinition;
 import io.github.factorytwin.simulator.MachineCondition;
-import io.github.factorytwin.simulator.SensorRange;
 import io.github.factorytwin.simulator.SimulationSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -81,16 +80,8 @@ class SimulatedFleetHealthTest {
     }
 
     static Result evaluate(HealthConfig config, int machines, double days, long mtbfMillis, long seed) {
-        SimulationSettings settings = new SimulationSettings(
-                FleetDefinition.simple(
-                        machines,
-                        "M",
-                        new SensorRange(60, 100),
-                        new SensorRange(0.1, 1.5),
-                        new SensorRange(1000, 5000)),
-                2_000,
-                mtbfMillis,
-                0.001);
+        SimulationSettings settings =
+                new SimulationSettings(FleetDefinition.simple(machines, "M"), 2_000, mtbfMillis, 0.001);
         FactorySimulator simulator = FactorySimulator.create(settings, seed, START);
         HealthEngine engine = new HealthEngine(config, null);
         MachineState[] states = new MachineState[machines];
@@ -134,10 +125,10 @@ class SimulatedFleetHealthTest {
                     }
                 }
             }
-            HealthEngine.Outcome outcome = engine.update(
-                    r.machineId(),
+            HealthAssessment outcome = engine.update(
                     state,
-                    new Reading(
+                    new ScoredReading(
+                            r.machineId(),
                             r.timestamp(),
                             new double[] {r.temperature(), r.vibration(), r.rpm()},
                             Double.NaN,

@@ -74,7 +74,7 @@ class ComputeHealthScoreContextTest {
         assertEquals(List.of(), ComputeHealthScoreTest.alerts(regimes));
         assertTrue(
                 out.get(399).get("health_score").asDouble() > 90, out.get(399).toString());
-        assertEquals(2, ComputeHealthScoreTest.processor(regimes).stateOf("M1").regimeCount());
+        assertEquals(2, ComputeHealthScoreTest.saved(regimes).committed("M1").regimeCount());
 
         // The default (Load Following on rpm, here a steady field that is no sensor): the set-point change to 90
         // is 150 noise sigmas of drift.
@@ -115,7 +115,7 @@ class ComputeHealthScoreContextTest {
                 stateRoot.resolve(second.getProcessor().getIdentifier()));
         ComputeHealthScoreTest.enqueue(second, records.subList(200, 400));
         second.run(1, false);
-        assertEquals(2, ComputeHealthScoreTest.processor(second).stateOf("M1").regimeCount());
+        assertEquals(2, ComputeHealthScoreTest.saved(second).committed("M1").regimeCount());
         assertEquals(
                 ComputeHealthScoreTest.successes(reference).subList(200, 400),
                 ComputeHealthScoreTest.successes(second),

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.factorytwin.health.HealthEngine;
+import io.github.factorytwin.health.MachineStates;
 import io.github.factorytwin.health.RulModel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +24,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.apache.nifi.components.ValidationResult;
 import org.apache.nifi.components.state.Scope;
 import org.apache.nifi.processor.exception.ProcessException;
@@ -454,6 +457,35 @@ class ComputeHealthScoreTest {
         return (ComputeHealthScore) runner.getProcessor();
     }
 
+    /**
+     * The machine states the processor has written to its State Directory (after every committed FlowFile), read by
+     * an engine of its settings from a copy of its files.
+     */
+    static MachineStates saved(TestRunner runner) throws Exception {
+        Path root = Path.of(runner.getProcessContext()
+                .getProperty(ComputeHealthScore.STATE_DIRECTORY)
+                .getValue());
+        Path copy = Files.createTempDirectory(root, "saved");
+        try (Stream<Path> files = Files.list(root.resolve(runner.getProcessor().getIdentifier()))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, copy.resolve(file.getFileName()));
+            }
+        }
+        String token = runner.getStateManager().getState(Scope.LOCAL).get(ComputeHealthScore.STATE_KEY_TOKEN);
+        MachineStates machines = HealthEngine.open(
+                        ComputeHealthScore.healthConfig(runner.getProcessContext()),
+                        null,
+                        copy,
+                        token,
+                        Integer.MAX_VALUE,
+                        (machineId, reason) -> {
+                            throw new AssertionError(machineId + ": " + reason);
+                        })
+                .machines();
+        machines.close(); // read: what follows is in memory
+        return machines;
+    }
+
     static Path journal(TestRunner runner) {
         return stateRoot.resolve(runner.getProcessor().getIdentifier()).resolve("machines.journal");
     }
@@ -468,14 +500,14 @@ class ComputeHealthScoreTest {
         }
         enqueue(runner, fleet);
         runner.run(1, false, true);
-        assertEquals(2_000, processor(runner).machineCount());
+        assertEquals(2_000, saved(runner).size());
         long fleetBytes = Files.size(journal(runner));
 
         enqueue(runner, List.of(reading("F7", T0 + STEP, VIB_MEAN, 0.45, noise)));
         runner.run(1, false, false);
         long oneMachine = Files.size(journal(runner)) - fleetBytes;
         assertTrue(oneMachine > 0 && oneMachine * 1_000 < fleetBytes, oneMachine + " bytes for one machine");
-        assertEquals(2, processor(runner).stateOf("F7").readings());
+        assertEquals(2, saved(runner).committed("F7").readings());
     }
 
     @Test
@@ -489,16 +521,16 @@ class ComputeHealthScoreTest {
                 List.of(reading("C", T0, VIB_MEAN, 0.45, noise), reading("A", T0 + STEP, VIB_MEAN, 0.45, noise)));
         enqueue(runner, List.of(reading("D", T0 + STEP, VIB_MEAN, 0.45, noise)));
         runner.run(3, false, true);
-        ComputeHealthScore processor = processor(runner);
-        assertEquals(3, processor.machineCount());
-        assertNull(processor.stateOf("B"), "B was seen least recently");
-        assertEquals(2, processor.stateOf("A").readings());
+        MachineStates saved = saved(runner);
+        assertEquals(3, saved.size());
+        assertNull(saved.committed("B"), "B was seen least recently");
+        assertEquals(2, saved.committed("A").readings());
         assertEquals(1L, runner.getCounterValue("Machines Evicted"));
 
         enqueue(runner, List.of(reading("B", T0 + 2 * STEP, VIB_MEAN, 0.45, noise)));
         runner.run(1, false, false);
-        assertEquals(1, processor.stateOf("B").readings(), "B starts afresh");
-        assertNull(processor.stateOf("C"));
+        assertEquals(1, saved(runner).committed("B").readings(), "B starts afresh");
+        assertNull(saved(runner).committed("C"));
         assertEquals(2L, runner.getCounterValue("Machines Evicted"));
         runner.assertTransferCount(ComputeHealthScore.REL_FAILURE, 0);
 
@@ -507,10 +539,10 @@ class ComputeHealthScoreTest {
         TestRunner second = restarted(runner);
         second.setProperty(ComputeHealthScore.MAXIMUM_MACHINES, "2");
         second.run(1, false, true);
-        assertNull(processor(second).stateOf("C"));
-        assertNull(processor(second).stateOf("A"));
-        assertEquals(1, processor(second).stateOf("D").readings());
-        assertEquals(1, processor(second).stateOf("B").readings());
+        assertNull(saved(second).committed("C"));
+        assertNull(saved(second).committed("A"));
+        assertEquals(1, saved(second).committed("D").readings());
+        assertEquals(1, saved(second).committed("B").readings());
     }
 
     @Test
@@ -536,8 +568,8 @@ class ComputeHealthScoreTest {
         shared.getFlowFileQueue().offer(flowFile);
         assertThrows(ProcessException.class, () -> processor.onTrigger(runner.getProcessContext(), failing));
 
-        assertEquals(1, processor.stateOf("R").readings(), "the rolled-back reading is not counted");
-        assertNull(processor.stateOf("S"));
+        assertEquals(1, saved(runner).committed("R").readings(), "the rolled-back reading is not counted");
+        assertNull(saved(runner).committed("S"));
         assertEquals(journalBytes, Files.size(journal(runner)), "nothing written");
     }
 
@@ -554,7 +586,7 @@ class ComputeHealthScoreTest {
         before.run(1, false, true);
         Map<String, String> former = Map.of(
                 "config.sensors", "temperature,vibration,rpm",
-                "machine:M020", processor(before).stateOf("M020").encode(),
+                "machine:M020", saved(before).committed("M020").encode(),
                 "machine:M021", "not a state");
 
         TestRunner upgraded = newRunner();
@@ -573,18 +605,18 @@ class ComputeHealthScoreTest {
         Random noise = new Random(6);
         enqueue(runner, List.of(reading("Z", T0, VIB_MEAN, 0.45, noise)));
         runner.run(1, false, true);
-        assertEquals(1, processor(runner).stateOf("Z").readings());
+        assertEquals(1, saved(runner).committed("Z").readings());
         runner.stop();
         runner.run(1, false, true); // restarted: it continues
         enqueue(runner, List.of(reading("Z", T0 + STEP, VIB_MEAN, 0.45, noise)));
         runner.run(1, false, false);
-        assertEquals(2, processor(runner).stateOf("Z").readings());
+        assertEquals(2, saved(runner).committed("Z").readings());
         runner.stop();
 
         runner.getStateManager().clear(Scope.LOCAL); // what 'Clear State' does while the processor is stopped
         enqueue(runner, List.of(reading("Z", T0 + 2 * STEP, VIB_MEAN, 0.45, noise)));
         runner.run(1, false, true);
-        assertEquals(1, processor(runner).stateOf("Z").readings());
+        assertEquals(1, saved(runner).committed("Z").readings());
     }
 
     @Test
@@ -672,7 +704,7 @@ class ComputeHealthScoreTest {
         runner.getFlowFilesForRelationship(ComputeHealthScore.REL_FAILURE)
                 .get(0)
                 .assertContentEquals(content);
-        assertEquals(0, processor(runner).machineCount());
+        assertEquals(0, saved(runner).size());
     }
 
     @Test

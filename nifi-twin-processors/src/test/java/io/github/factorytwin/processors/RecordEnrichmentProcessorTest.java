@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.nifi.flowfile.FlowFile;
@@ -24,6 +23,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class RecordEnrichmentProcessorTest {
+
+    private static final RecordValues.Names DOUBLED = new RecordValues.Names(List.of("doubled"));
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Relationship HIGH =
@@ -64,7 +65,7 @@ class RecordEnrichmentProcessorTest {
                     if (value == null) {
                         throw new RecordRejectedException("Field 'value' is missing");
                     }
-                    var enriched = RecordSupport.enriched(out, record, Map.of("doubled", 2 * value));
+                    var enriched = RecordValues.overlay(out, record, DOUBLED, 2 * value);
                     emitter.emit(REL_SUCCESS, enriched);
                     if (value > 10) {
                         emitter.emit(HIGH, enriched);

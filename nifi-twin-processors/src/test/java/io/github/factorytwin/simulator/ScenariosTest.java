@@ -16,17 +16,7 @@ class ScenariosTest {
     private static final long DAY = 24 * HOUR;
 
     private static SimulationSettings settings(int machines, Scenarios scenarios) {
-        return new SimulationSettings(
-                FleetDefinition.simple(
-                        machines,
-                        "M",
-                        new SensorRange(60, 100),
-                        new SensorRange(0.1, 1.5),
-                        new SensorRange(1000, 5000)),
-                2_000,
-                8 * HOUR,
-                0,
-                scenarios);
+        return new SimulationSettings(FleetDefinition.simple(machines, "M"), 2_000, 8 * HOUR, 0, scenarios);
     }
 
     /** Mean temperature of normal readings per hour of the day, over {@code days}. */

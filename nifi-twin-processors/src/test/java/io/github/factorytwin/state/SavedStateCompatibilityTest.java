@@ -12,7 +12,7 @@ import io.github.factorytwin.anomaly.PostProcessingState;
 import io.github.factorytwin.anomaly.StateDirectory;
 import io.github.factorytwin.health.HealthEngine;
 import io.github.factorytwin.health.HealthStateStore;
-import io.github.factorytwin.health.Reading;
+import io.github.factorytwin.health.ScoredReading;
 import io.github.factorytwin.simulator.FactorySimulator;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -86,6 +86,22 @@ class SavedStateCompatibilityTest {
         assertArrayEquals(StateFixtures.rows(30, 4), sample.toArray(double[][]::new));
     }
 
+    @Test
+    void theSameStateDirectoryStatesAreStillWrittenAsVersion2Wrote() throws Exception {
+        StateDirectory directory = new StateDirectory(dir, StateFixtures.FEATURES, StateFixtures.SETTINGS);
+        Path sub = Files.createDirectories(directory.directory());
+        Map<String, FeatureState> machines = new java.util.LinkedHashMap<>();
+        machines.put("M001", StateFixtures.anomalyMachine(30, 1));
+        machines.put("M002", StateFixtures.anomalyMachine(3, 2));
+        directory.saveMachines(machines);
+        assertArrayEquals(
+                StateFixtures.resource("anomaly-machines-v2.state"), Files.readAllBytes(sub.resolve("machines.state")));
+        directory.savePostProcessing(StateFixtures.POST_PROCESSING, StateFixtures.postProcessing(90));
+        assertArrayEquals(
+                StateFixtures.resource("anomaly-postprocessing-v2.state"),
+                Files.readAllBytes(sub.resolve("postprocessing.state")));
+    }
+
     /** Both states give the same features for the same next readings. */
     private static void assertSameFeatures(FeatureState expected, FeatureState actual) throws Exception {
         Random random = new Random(3);
@@ -123,13 +139,14 @@ class SavedStateCompatibilityTest {
         Random random = new Random(4);
         for (int i = 0; i < 50; i++) {
             double rpm = i % 2 == 0 ? 1500 : 3000;
-            Reading next = new Reading(
+            ScoredReading next = new ScoredReading(
+                    "M1",
                     StateFixtures.START + 2_000L * (300 + i),
                     new double[] {70 + 5 * random.nextGaussian(), 0.8, rpm},
                     0.6,
                     false,
                     new double[] {rpm});
-            assertEquals(engine.update("M1", copy, next), engine.update("M1", read, next), fixture + " " + i);
+            assertEquals(engine.update(copy, next), engine.update(read, next), fixture + " " + i);
         }
     }
 

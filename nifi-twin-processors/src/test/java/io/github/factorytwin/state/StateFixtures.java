@@ -11,10 +11,9 @@ import io.github.factorytwin.anomaly.ScorePostProcessing;
 import io.github.factorytwin.context.OperatingContext;
 import io.github.factorytwin.health.HealthConfig;
 import io.github.factorytwin.health.HealthEngine;
-import io.github.factorytwin.health.Reading;
+import io.github.factorytwin.health.ScoredReading;
 import io.github.factorytwin.simulator.FactorySimulator;
 import io.github.factorytwin.simulator.FleetDefinition;
-import io.github.factorytwin.simulator.SensorRange;
 import io.github.factorytwin.simulator.SimulationSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,21 +84,20 @@ final class StateFixtures {
                 40 + rpm / 100 + drift + random.nextGaussian(), 0.5 + rpm / 10_000 + 0.02 * random.nextGaussian(), rpm
             };
             engine.update(
-                    machineId,
                     state,
-                    new Reading(
-                            START + 2_000L * i, sensors, 0.4 + 0.05 * random.nextDouble(), false, new double[] {rpm}));
+                    new ScoredReading(
+                            machineId,
+                            START + 2_000L * i,
+                            sensors,
+                            0.4 + 0.05 * random.nextDouble(),
+                            false,
+                            new double[] {rpm}));
         }
         return state;
     }
 
     static SimulationSettings simulatorSettings() {
-        return new SimulationSettings(
-                FleetDefinition.simple(
-                        4, "M", new SensorRange(60, 100), new SensorRange(0.1, 1.5), new SensorRange(1000, 5000)),
-                2_000,
-                8 * HOUR,
-                0.01);
+        return new SimulationSettings(FleetDefinition.simple(4, "M"), 2_000, 8 * HOUR, 0.01);
     }
 
     /** A seeded factory after {@code readings} readings. */

@@ -4,7 +4,6 @@ import io.github.factorytwin.processors.GenerateSensorReadings;
 import io.github.factorytwin.processors.Pacing;
 import io.github.factorytwin.simulator.FactorySimulator;
 import io.github.factorytwin.simulator.FleetDefinition;
-import io.github.factorytwin.simulator.SensorRange;
 import io.github.factorytwin.simulator.SimulatedReading;
 import io.github.factorytwin.simulator.SimulationSettings;
 import java.lang.management.ManagementFactory;
@@ -46,12 +45,8 @@ public final class GenerateSensorReadingsBench {
 
     /** The simulation engine alone: readings produced, nothing written. */
     public static Throughput.Result measureEngine(int warmups, int iterations) {
-        SimulationSettings settings = new SimulationSettings(
-                FleetDefinition.simple(
-                        10, "M", new SensorRange(60, 100), new SensorRange(0.1, 1.5), new SensorRange(1000, 5000)),
-                2_000,
-                8 * 3_600_000L,
-                0.001);
+        SimulationSettings settings =
+                new SimulationSettings(FleetDefinition.simple(10, "M"), 2_000, 8 * 3_600_000L, 0.001);
         FactorySimulator simulator = FactorySimulator.create(settings, 1, 1_700_000_000_000L);
         SimulatedReading reading = new SimulatedReading();
         long[] sink = new long[1];

@@ -79,18 +79,18 @@ public final class ScoreAnomalyMemoryBench {
             boolean post,
             AnomalyDetector.Scope scope)
             throws Exception {
-        AnomalyDetector.Config config = new AnomalyDetector.Config(
-                new FeatureSpec(FIELDS, derived),
-                MissingValueStrategy.IMPUTE_LAST,
-                scope,
-                1000,
-                0,
-                100,
-                256,
-                0.65,
-                1L,
-                1000,
-                Integer.MAX_VALUE);
+        AnomalyDetector.Config config = AnomalyDetector.Config.builder(new FeatureSpec(FIELDS, derived))
+                .missing(MissingValueStrategy.IMPUTE_LAST)
+                .scope(scope)
+                .warmUpSize(1000)
+                .retrainInterval(0)
+                .trees(100)
+                .subsampleSize(256)
+                .threshold(0.65)
+                .seed(1L)
+                .sampleSize(1000)
+                .maxMachines(Integer.MAX_VALUE)
+                .build();
         ScorePostProcessing postProcessing = post
                 ? new ScorePostProcessing(ScorePostProcessing.Mode.LIKELIHOOD, 1000, 0.05)
                 : ScorePostProcessing.OFF;

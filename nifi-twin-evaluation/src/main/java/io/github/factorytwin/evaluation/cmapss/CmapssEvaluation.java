@@ -19,9 +19,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntToDoubleFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import smile.base.cart.InternalNode;
+import smile.base.cart.Loss;
 import smile.base.cart.Node;
 import smile.base.cart.OrdinalNode;
 import smile.base.cart.RegressionNode;
@@ -29,6 +31,9 @@ import smile.data.DataFrame;
 import smile.data.Tuple;
 import smile.data.formula.Formula;
 import smile.data.type.StructType;
+import smile.math.MathEx;
+import smile.regression.DataFrameRegression;
+import smile.regression.GradientTreeBoost;
 import smile.regression.RandomForest;
 import smile.regression.RegressionTree;
 
@@ -80,7 +85,9 @@ public final class CmapssEvaluation {
             int engines,
             int priorEstimates,
             int shortestEngine,
-            String method) {}
+            String method,
+            List<ErrorBreakdown.Group> byTrueRul,
+            List<ErrorBreakdown.Group> byHistory) {}
 
     /** The knobs of the method; {@link #DEFAULT} is what {@link #run} uses for every subset. */
     public record Options(
@@ -92,9 +99,43 @@ public final class CmapssEvaluation {
             int nodeSize,
             int maxDepth,
             int maxNodes,
-            boolean fleetNormalisation) {}
+            boolean fleetNormalisation,
+            int cap,
+            boolean beyondCap,
+            Learner learner) {
 
-    public static final Options DEFAULT = new Options(20, 0.3, 0.05, 60, 200, 5, 20, 0, true);
+        /** The training target of a cycle: the remaining cycles, capped at {@link #cap}. */
+        double target(int remaining) {
+            return Math.min(cap, remaining);
+        }
+
+        /** The second ensemble's target with {@link #beyondCap}: the remaining cycles beyond the cap. */
+        double beyond(int remaining) {
+            return Math.max(0, remaining - cap);
+        }
+
+        /** The cap of the fleet prior: none when the model also estimates the life beyond the cap. */
+        int priorCap() {
+            return beyondCap ? Integer.MAX_VALUE : cap;
+        }
+    }
+
+    /**
+     * The tree ensemble fitted to the feature rows: Smile's random forest ({@code trees} trees, a third of the
+     * features tried per split), or Smile's least-squares gradient boosting ({@code trees} rounds, shrinkage
+     * {@link #SHRINKAGE}, subsample {@link #SUBSAMPLE}; {@code maxNodes} 0 means {@link #BOOSTING_LEAVES} leaves).
+     */
+    public enum Learner {
+        FOREST,
+        BOOSTING
+    }
+
+    static final double SHRINKAGE = 0.05;
+    static final double SUBSAMPLE = 0.7;
+    static final int BOOSTING_LEAVES = 16;
+
+    public static final Options DEFAULT =
+            new Options(20, 0.3, 0.05, 60, 200, 5, 20, 0, true, 125, false, Learner.FOREST);
 
     /** A trained estimator: the RUL model the processor loads, and the fleet prior for engines it cannot answer. */
     public record Estimator(RulModel model, FleetPrior prior) {}
@@ -106,7 +147,6 @@ public final class CmapssEvaluation {
     static final OperatingContext CONTEXT = OperatingContext.regimes(
             CONTEXT_FIELDS, OperatingContext.DEFAULT_REGIME_DISTANCE, OperatingContext.DEFAULT_MAX_REGIMES);
 
-    static final int CAP = 125;
     static final long SEED = 20_260_125L;
     private static final Pattern SUBSET = Pattern.compile("FD\\d{3}");
 
@@ -229,7 +269,7 @@ public final class CmapssEvaluation {
 
     static Estimator train(Collection<List<double[]>> trainingEngines, Options options) {
         FleetPrior prior =
-                new FleetPrior(trainingEngines.stream().map(List::size).toList(), CAP);
+                new FleetPrior(trainingEngines.stream().map(List::size).toList(), options.priorCap());
         return new Estimator(trainForest(trainingEngines, options), prior);
     }
 
@@ -262,7 +302,7 @@ public final class CmapssEvaluation {
                 if (c + 1 >= options.baseline()) {
                     double[] x = RulFeatures.of(state);
                     double[] row = Arrays.copyOf(x, x.length + 1);
-                    row[x.length] = Math.min(CAP, cycles.size() - (c + 1));
+                    row[x.length] = cycles.size() - (c + 1); // replaced by each ensemble's target
                     rows.add(row);
                 }
             }
@@ -277,13 +317,53 @@ public final class CmapssEvaluation {
             names[i] = "f" + i;
         }
         names[features] = "rul";
+        int[] remaining = rows.stream().mapToInt(r -> (int) r[features]).toArray();
+        List<DataFrameRegression> parts = new ArrayList<>();
+        parts.add(fit(rows, remaining, options::target, names, options));
+        if (options.beyondCap()) {
+            parts.add(fit(rows, remaining, options::beyond, names, options));
+        }
         DataFrame data = DataFrame.of(rows.toArray(double[][]::new), names);
+        TreeArrays trees = new TreeArrays();
+        for (DataFrameRegression part : parts) {
+            trees.add(part, data.get(0), Arrays.copyOf(rows.get(0), features), sensorNames());
+        }
+        RulModel model = trees.model(sensorNames()).withNormalisation(normalisation);
+        // The exported trees must predict exactly what Smile's models predict (their sum).
+        for (int i = 0; i < rows.size(); i += 97) {
+            double[] x = Arrays.copyOf(rows.get(i), features);
+            double smile = 0;
+            for (DataFrameRegression part : parts) {
+                smile += part.predict(data.get(i));
+            }
+            double ours = model.predict(x);
+            if (Math.abs(smile - ours) > 1e-6 * Math.max(1, Math.abs(smile))) {
+                throw new IllegalStateException("exported model differs from Smile's: " + ours + " vs " + smile);
+            }
+        }
+        return model;
+    }
+
+    /** One ensemble fitted to the rows with the target {@code target(remaining cycles)} in their last column. */
+    private static DataFrameRegression fit(
+            List<double[]> rows, int[] remaining, IntToDoubleFunction target, String[] names, Options options) {
+        int features = names.length - 1;
+        double[][] table = new double[rows.size()][];
+        for (int i = 0; i < table.length; i++) {
+            table[i] = rows.get(i).clone();
+            table[i][features] = target.applyAsDouble(remaining[i]);
+        }
+        DataFrame data = DataFrame.of(table, names);
+        return options.learner() == Learner.BOOSTING ? boost(data, options) : forest(data, features, options);
+    }
+
+    private static RandomForest forest(DataFrame data, int features, Options options) {
         int trees = options.trees();
         long[] seeds = new long[trees];
         for (int i = 0; i < trees; i++) {
             seeds[i] = SEED + i;
         }
-        RandomForest forest = RandomForest.fit(
+        return RandomForest.fit(
                 Formula.lhs("rul"),
                 data,
                 new RandomForest.Options(
@@ -295,38 +375,84 @@ public final class CmapssEvaluation {
                         1.0,
                         seeds,
                         null));
-        RulModel model = export(forest, sensorNames()).withNormalisation(normalisation);
-        // The exported trees must predict exactly what Smile's forest predicts.
-        for (int i = 0; i < rows.size(); i += 97) {
-            double[] x = Arrays.copyOf(rows.get(i), features);
-            double smile = forest.predict(data.get(i));
-            double ours = model.predict(x);
-            if (Math.abs(smile - ours) > 1e-6) {
-                throw new IllegalStateException("exported model differs from Smile's: " + ours + " vs " + smile);
-            }
-        }
-        return model;
     }
 
-    /** Smile's regression trees as a {@link RulModel}: mean of the trees, children numbered after parents. */
-    static RulModel export(RandomForest forest, List<String> sensors) {
-        RegressionTree[] trees = forest.trees();
-        StructType schema = forest.schema();
-        int n = trees.length;
-        int[][] feature = new int[n][];
-        double[][] threshold = new double[n][];
-        int[][] left = new int[n][];
-        int[][] right = new int[n][];
-        double[][] value = new double[n][];
-        for (int t = 0; t < n; t++) {
+    private static GradientTreeBoost boost(DataFrame data, Options options) {
+        MathEx.setSeed(SEED); // the subsamples: the same model on every run
+        return GradientTreeBoost.fit(
+                Formula.lhs("rul"),
+                data,
+                new GradientTreeBoost.Options(
+                        Loss.ls(),
+                        options.trees(),
+                        options.maxDepth(),
+                        options.maxNodes() > 0 ? options.maxNodes() : BOOSTING_LEAVES,
+                        options.nodeSize(),
+                        SHRINKAGE,
+                        SUBSAMPLE,
+                        null,
+                        null));
+    }
+
+    /**
+     * Smile's models as one {@link RulModel} predicting their sum: a forest is the mean of its trees, boosting its
+     * intercept plus the shrinkage times the sum of its trees (Smile does not expose the intercept: it is what its
+     * prediction adds to the trees' at a point). Ensembles of the same kind and size share the scale, so their trees
+     * simply follow one another.
+     */
+    static final class TreeArrays {
+        private final List<int[]> feature = new ArrayList<>();
+        private final List<double[]> threshold = new ArrayList<>();
+        private final List<int[]> left = new ArrayList<>();
+        private final List<int[]> right = new ArrayList<>();
+        private final List<double[]> value = new ArrayList<>();
+        private double bias;
+        private double scale = Double.NaN;
+
+        /** Adds {@code fitted}'s trees; {@code row} (features {@code x}) is any training row. */
+        void add(DataFrameRegression fitted, Tuple row, double[] x, List<String> sensors) {
+            RegressionTree[] trees;
+            StructType schema;
+            double partScale;
+            if (fitted instanceof RandomForest forest) {
+                trees = forest.trees();
+                schema = forest.schema();
+                partScale = 1.0 / trees.length;
+            } else {
+                GradientTreeBoost boosting = (GradientTreeBoost) fitted;
+                trees = boosting.trees();
+                schema = boosting.schema();
+                partScale = SHRINKAGE;
+            }
+            if (!Double.isNaN(scale) && scale != partScale) {
+                throw new IllegalArgumentException("ensembles of different scales cannot share one model");
+            }
+            scale = partScale;
+            int first = feature.size();
+            for (RegressionTree tree : trees) {
+                addTree(tree, schema);
+            }
+            RulModel alone = new RulModel(
+                    sensors,
+                    0,
+                    partScale,
+                    feature.subList(first, feature.size()).toArray(int[][]::new),
+                    threshold.subList(first, feature.size()).toArray(double[][]::new),
+                    left.subList(first, feature.size()).toArray(int[][]::new),
+                    right.subList(first, feature.size()).toArray(int[][]::new),
+                    value.subList(first, feature.size()).toArray(double[][]::new));
+            bias += fitted.predict(row) - alone.predict(x);
+        }
+
+        private void addTree(RegressionTree tree, StructType schema) {
             List<Node> nodes = new ArrayList<>();
-            collect(trees[t].root(), nodes);
+            collect(tree.root(), nodes);
             int size = nodes.size();
-            feature[t] = new int[size];
-            threshold[t] = new double[size];
-            left[t] = new int[size];
-            right[t] = new int[size];
-            value[t] = new double[size];
+            int[] f = new int[size];
+            double[] th = new double[size];
+            int[] l = new int[size];
+            int[] r = new int[size];
+            double[] v = new double[size];
             IdentityHashMap<Node, Integer> index = new IdentityHashMap<>();
             for (int i = 0; i < size; i++) {
                 index.put(nodes.get(i), i);
@@ -334,19 +460,35 @@ public final class CmapssEvaluation {
             for (int i = 0; i < size; i++) {
                 Node node = nodes.get(i);
                 if (node instanceof OrdinalNode split) {
-                    feature[t][i] = split.feature();
-                    threshold[t][i] = splitValue(split, schema);
-                    left[t][i] = index.get(split.trueChild());
-                    right[t][i] = index.get(split.falseChild());
+                    f[i] = split.feature();
+                    th[i] = splitValue(split, schema);
+                    l[i] = index.get(split.trueChild());
+                    r[i] = index.get(split.falseChild());
                 } else if (node instanceof RegressionNode leaf) {
-                    feature[t][i] = -1;
-                    value[t][i] = leaf.output();
+                    f[i] = -1;
+                    v[i] = leaf.output();
                 } else {
                     throw new IllegalStateException("unexpected tree node " + node.getClass());
                 }
             }
+            feature.add(f);
+            threshold.add(th);
+            left.add(l);
+            right.add(r);
+            value.add(v);
         }
-        return new RulModel(sensors, 0, 1.0 / n, feature, threshold, left, right, value);
+
+        RulModel model(List<String> sensors) {
+            return new RulModel(
+                    sensors,
+                    bias,
+                    scale,
+                    feature.toArray(int[][]::new),
+                    threshold.toArray(double[][]::new),
+                    left.toArray(int[][]::new),
+                    right.toArray(int[][]::new),
+                    value.toArray(double[][]::new));
+        }
     }
 
     private static void collect(Node node, List<Node> out) {
@@ -467,7 +609,8 @@ public final class CmapssEvaluation {
                 Arrays.stream(estimates).mapToDouble(Estimate::cycles).toArray();
         int fromPrior =
                 (int) Arrays.stream(estimates).filter(e -> !e.fromModel()).count();
-        int shortest = engines.stream().mapToInt(List::size).min().orElse(0);
+        int[] history = engines.stream().mapToInt(List::size).toArray();
+        int shortest = Arrays.stream(history).min().orElse(0);
         String method = "ComputeHealthScore's HealthEngine replayed cycle by cycle (features " + RulFeatures.LAYOUT
                 + " of each engine's streaming state: 14 sensors, context " + String.join(",", CONTEXT_FIELDS)
                 + " as Operating Regimes (distance " + CONTEXT.regimeDistance() + ", at most "
@@ -479,12 +622,21 @@ public final class CmapssEvaluation {
                 + DEFAULT.baseline() + " cycles, EWMA " + DEFAULT.fastAlpha() + "/" + DEFAULT.slowAlpha()
                 + ", trend window " + DEFAULT.trendWindow() + ") + Smile random forest ("
                 + estimator.model().trees() + " trees, node size " + DEFAULT.nodeSize() + ") trained on the "
-                + subset + " training engines with target min(RUL, " + CAP + "); one configuration for every subset,"
+                + subset + " training engines with target min(RUL, " + DEFAULT.cap()
+                + "); one configuration for every subset,"
                 + " chosen by 5-fold cross-validation on the FD001 training engines (CmapssValidation); applied"
                 + " through a 'RUL Model File' exactly as ComputeHealthScore applies it per reading; an engine"
                 + " shorter than the baseline gets the training fleet's mean capped RUL at its age";
         return new Result(
-                subset, rmse(predicted, truth), phm08(predicted, truth), truth.length, fromPrior, shortest, method);
+                subset,
+                rmse(predicted, truth),
+                phm08(predicted, truth),
+                truth.length,
+                fromPrior,
+                shortest,
+                method,
+                ErrorBreakdown.byTrueRul(predicted, truth),
+                ErrorBreakdown.byHistory(predicted, truth, history));
     }
 
     /** The published RMSEs of a subset (datasets README), for the table; empty for other subsets. */
@@ -570,6 +722,10 @@ public final class CmapssEvaluation {
                     r.phm08(),
                     r.priorEstimates(),
                     published(r.subset()));
+        }
+        for (Result r : results) {
+            System.out.println(r.subset() + " by true RUL: " + ErrorBreakdown.format(r.byTrueRul()));
+            System.out.println(r.subset() + " by history: " + ErrorBreakdown.format(r.byHistory()));
         }
     }
 }

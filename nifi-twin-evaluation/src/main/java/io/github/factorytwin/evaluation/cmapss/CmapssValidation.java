@@ -4,86 +4,126 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
 /**
- * How {@link CmapssEvaluation#DEFAULT} was chosen without looking at the test set: 5-fold cross-validation over
- * the 100 training engines (fold = unit mod 5). Each held-out engine is cut, like the test engines, at 5 random
- * points leaving between 5 and 150 cycles (at least 31 cycles kept), and the engine's estimate after the cut is
- * compared with the true remaining cycles (not capped).
+ * How {@link CmapssEvaluation#DEFAULT} is chosen without looking at any test engine: 5-fold cross-validation over a
+ * subset's training engines (fold = unit mod 5). Each held-out engine is cut at 5 random points, and the engine's
+ * estimate after the cut is compared with the true remaining cycles (not capped). Two ways to cut, both reported,
+ * from the same fitted models:
  *
- * <p>{@code CmapssValidation [cmapss dir] [subset, default FD001]
- * baseline,fastAlpha,slowAlpha,trendWindow,trees,nodeSize,maxDepth[,maxNodes] ...}
+ * <ul>
+ *   <li><b>near failure</b> (the original protocol): between 5 and 150 cycles left, at least 31 cycles kept;
+ *   <li><b>any point</b>: anywhere in the engine's life (at least one cycle kept, at least one left), so young
+ *       engines with long remaining lives, whose estimate the near-failure protocol never asks for, count too.
+ * </ul>
+ *
+ * <p>{@code CmapssValidation [cmapss dir] [FD001[,FD002...], default FD001]
+ * baseline,fastAlpha,slowAlpha,trendWindow,trees,nodeSize,maxDepth[,maxNodes[,fleetNormalisation[,cap[,beyondCap[,FOREST|BOOSTING]]]]] ...}
  */
 public final class CmapssValidation {
 
+    /** Cross-validated RMSE of one subset under both cutting protocols. */
+    public record Scores(double nearFailure, double anyPoint) {}
+
+    private static final int FOLDS = 5;
+    private static final int CUTS = 5;
+
     private CmapssValidation() {}
 
-    public static double crossValidatedRmse(Path cmapssDir, String subset, CmapssEvaluation.Options options)
+    public static Scores crossValidatedRmse(Path cmapssDir, String subset, CmapssEvaluation.Options options)
             throws IOException {
         Map<Integer, List<double[]>> engines = CmapssEvaluation.read(CmapssEvaluation.file(cmapssDir, "train", subset));
-        double squares = 0;
-        int count = 0;
-        for (int fold = 0; fold < 5; fold++) {
+        double[] squares = new double[2];
+        int[] count = new int[2];
+        for (int fold = 0; fold < FOLDS; fold++) {
             List<List<double[]>> train = new ArrayList<>();
             List<List<double[]>> heldOut = new ArrayList<>();
             List<Double> truth = new ArrayList<>();
-            Random random = new Random(fold);
+            List<Integer> protocol = new ArrayList<>();
+            Random random = new Random(fold); // the near-failure cuts as they always were
+            Random anyPoint = new Random(1000 + fold);
             for (Map.Entry<Integer, List<double[]>> e : engines.entrySet()) {
-                if (e.getKey() % 5 != fold) {
+                if (e.getKey() % FOLDS != fold) {
                     train.add(e.getValue());
                     continue;
                 }
                 List<double[]> cycles = e.getValue();
                 int n = cycles.size();
-                for (int k = 0; k < 5; k++) {
+                for (int k = 0; k < CUTS; k++) {
                     int low = Math.max(31, n - 150);
                     int high = n - 5;
                     int keep = low + random.nextInt(Math.max(1, high - low + 1));
                     heldOut.add(cycles.subList(0, keep));
                     truth.add((double) (n - keep));
+                    protocol.add(0);
+                }
+                for (int k = 0; k < CUTS; k++) {
+                    int keep = 1 + anyPoint.nextInt(n - 1);
+                    heldOut.add(cycles.subList(0, keep));
+                    truth.add((double) (n - keep));
+                    protocol.add(1);
                 }
             }
             CmapssEvaluation.Estimate[] predicted =
                     CmapssEvaluation.predict(heldOut, CmapssEvaluation.train(train, options), options);
             for (int i = 0; i < predicted.length; i++) {
                 double h = predicted[i].cycles() - truth.get(i);
-                squares += h * h;
-                count++;
+                int p = protocol.get(i);
+                squares[p] += h * h;
+                count[p]++;
             }
         }
-        return Math.sqrt(squares / count);
+        return new Scores(Math.sqrt(squares[0] / count[0]), Math.sqrt(squares[1] / count[1]));
+    }
+
+    static CmapssEvaluation.Options parse(String text) {
+        String[] p = text.split(",");
+        CmapssEvaluation.Options d = CmapssEvaluation.DEFAULT;
+        return new CmapssEvaluation.Options(
+                Integer.parseInt(p[0]),
+                Double.parseDouble(p[1]),
+                Double.parseDouble(p[2]),
+                Integer.parseInt(p[3]),
+                Integer.parseInt(p[4]),
+                Integer.parseInt(p[5]),
+                Integer.parseInt(p[6]),
+                p.length > 7 ? Integer.parseInt(p[7]) : d.maxNodes(),
+                p.length > 8 ? Boolean.parseBoolean(p[8]) : d.fleetNormalisation(),
+                p.length > 9 ? Integer.parseInt(p[9]) : d.cap(),
+                p.length > 10 ? Boolean.parseBoolean(p[10]) : d.beyondCap(),
+                p.length > 11 ? CmapssEvaluation.Learner.valueOf(p[11]) : d.learner());
     }
 
     public static void main(String[] args) throws IOException {
         System.setProperty("org.slf4j.simpleLogger.log.smile", "warn");
         Path dir = args.length > 0 ? Path.of(args[0]) : CmapssEvaluation.locate();
         int first = 1;
-        String subset = "FD001";
-        if (args.length > 1 && args[1].matches("FD\\d{3}")) {
-            subset = args[1];
+        List<String> subsets = List.of("FD001");
+        if (args.length > 1 && args[1].matches("FD\\d{3}(,FD\\d{3})*")) {
+            subsets = List.of(args[1].split(","));
             first = 2;
         }
         List<CmapssEvaluation.Options> candidates = new ArrayList<>();
         for (int i = first; i < args.length; i++) {
-            String[] p = args[i].split(",");
-            candidates.add(new CmapssEvaluation.Options(
-                    Integer.parseInt(p[0]),
-                    Double.parseDouble(p[1]),
-                    Double.parseDouble(p[2]),
-                    Integer.parseInt(p[3]),
-                    Integer.parseInt(p[4]),
-                    Integer.parseInt(p[5]),
-                    Integer.parseInt(p[6]),
-                    p.length > 7 ? Integer.parseInt(p[7]) : 0,
-                    p.length <= 8 || Boolean.parseBoolean(p[8])));
+            candidates.add(parse(args[i]));
         }
         if (candidates.isEmpty()) {
             candidates.add(CmapssEvaluation.DEFAULT);
         }
         for (CmapssEvaluation.Options options : candidates) {
-            System.out.printf("%s -> cross-validated RMSE %.2f%n", options, crossValidatedRmse(dir, subset, options));
+            for (String subset : subsets) {
+                Scores s = crossValidatedRmse(dir, subset, options);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%s %s -> cross-validated RMSE near failure %.2f, any point %.2f%n",
+                        subset,
+                        options,
+                        s.nearFailure(),
+                        s.anyPoint());
+            }
         }
     }
 }

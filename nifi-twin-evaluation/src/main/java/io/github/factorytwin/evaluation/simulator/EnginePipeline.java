@@ -11,15 +11,17 @@ import io.github.factorytwin.context.OperatingContext;
 import io.github.factorytwin.context.RegimeFinder;
 import io.github.factorytwin.health.Alert;
 import io.github.factorytwin.health.BaselineFollowing;
+import io.github.factorytwin.health.HealthAssessment;
 import io.github.factorytwin.health.HealthConfig;
 import io.github.factorytwin.health.HealthEngine;
 import io.github.factorytwin.health.HealthStatus;
-import io.github.factorytwin.health.MachineState;
+import io.github.factorytwin.health.LateReadingException;
+import io.github.factorytwin.health.ScoredReading;
 import io.github.factorytwin.simulator.MachineCondition;
 import io.github.factorytwin.simulator.SimulatedReading;
-import java.util.HashMap;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -41,7 +43,12 @@ public final class EnginePipeline {
 
     private final int[] anomalyContextIndex;
 
-    private final Map<String, MachineState> states = new HashMap<>();
+    /**
+     * ComputeHealthScore's entry point, one batch for the whole replay: every machine's state stays checked out in
+     * it (never committed, so never encoded), as within one of the processor's FlowFiles.
+     */
+    private final HealthEngine.Batch healthBatch;
+
     private final String description;
 
     public EnginePipeline(AnomalyDetector.Config anomalyConfig, HealthConfig healthConfig) {
@@ -69,6 +76,7 @@ public final class EnginePipeline {
         this.anomaly =
                 AnomalyEngine.learning(new AnomalyEngine.Settings(anomalyConfig, ScorePostProcessing.OFF, false));
         this.health = new HealthEngine(healthConfig, null);
+        this.healthBatch = health.begin();
         // As ComputeHealthScore reads them: the Operating Regimes context fields, here among the simulator's sensors.
         var context = healthConfig.context();
         this.contextIndex = context.regimesModelled() ? indexes(context.fields()) : new int[0];
@@ -115,16 +123,16 @@ public final class EnginePipeline {
     /** The processors' defaults, with the anomaly model learned per machine and a fixed seed. */
     public static EnginePipeline defaults() {
         return new EnginePipeline(
-                new AnomalyDetector.Config(
-                        new FeatureSpec(SENSORS, Set.of()),
-                        MissingValueStrategy.IMPUTE_LAST,
-                        AnomalyDetector.Scope.PER_MACHINE,
-                        1000,
-                        0,
-                        100,
-                        256,
-                        0.65,
-                        42L),
+                AnomalyDetector.Config.builder(new FeatureSpec(SENSORS, Set.of()))
+                        .missing(MissingValueStrategy.IMPUTE_LAST)
+                        .scope(AnomalyDetector.Scope.PER_MACHINE)
+                        .warmUpSize(1000)
+                        .retrainInterval(0)
+                        .trees(100)
+                        .subsampleSize(256)
+                        .threshold(0.65)
+                        .seed(42L)
+                        .build(),
                 HealthConfig.of(SENSORS, 70, 40, 5, 60_000, 100, 30_000, HealthConfig.DEFAULT_TREND_WINDOW));
     }
 
@@ -174,20 +182,26 @@ public final class EnginePipeline {
             // a reading the anomaly engine rejects still reaches health without a score
         }
         batch.commit();
-        MachineState state = states.computeIfAbsent(machine, id -> health.newState());
-        HealthEngine.Outcome outcome = health.update(
-                machine,
-                state,
-                new io.github.factorytwin.health.Reading(
-                        reading.timestamp(), sensors, score, maintenance, pick(sensors, contextIndex)));
-        health.committed(machine, state); // each reading is its own commit here
+        HealthAssessment assessment;
+        try {
+            assessment = healthBatch.process(
+                    new ScoredReading(
+                            machine, reading.timestamp(), sensors, score, maintenance, pick(sensors, contextIndex)),
+                    Long.MAX_VALUE);
+        } catch (LateReadingException e) {
+            // the processor sends it to failure; the simulator writes none (its readings are in time order)
+            return new Verdict(false, false, anomalous);
+        }
+        try {
+            healthBatch.commit(); // each reading its own FlowFile: the fleet sees its machine's deviations now
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // the states are in memory: not expected
+        }
         boolean raised = false;
-        for (Alert alert : outcome.alerts()) {
+        for (Alert alert : assessment.alerts()) {
             raised |= alert.event() == Alert.Event.RAISED;
         }
-        // a late reading has no status; the simulator writes none (its readings are in time order)
-        HealthStatus status = outcome.status();
-        return new Verdict(raised, status != null && status != HealthStatus.HEALTHY, anomalous);
+        return new Verdict(raised, assessment.status() != HealthStatus.HEALTHY, anomalous);
     }
 
     private static double[] pick(double[] sensors, int[] indexes) {
