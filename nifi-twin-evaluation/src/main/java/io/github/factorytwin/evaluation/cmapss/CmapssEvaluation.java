@@ -5,9 +5,9 @@ import io.github.factorytwin.health.FleetNormalisation;
 import io.github.factorytwin.health.HealthConfig;
 import io.github.factorytwin.health.HealthEngine;
 import io.github.factorytwin.health.MachineState;
-import io.github.factorytwin.health.Reading;
 import io.github.factorytwin.health.RulFeatures;
 import io.github.factorytwin.health.RulModel;
+import io.github.factorytwin.health.ScoredReading;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -252,9 +252,10 @@ public final class CmapssEvaluation {
     }
 
     /** A cycle's reading: the sensors, and the settings (the row's last three values) as its context. */
-    static Reading reading(int cycle, double[] row) {
+    static ScoredReading reading(int cycle, double[] row) {
         int count = SENSOR_COLUMNS.size();
-        return new Reading(
+        return new ScoredReading(
+                "engine",
                 cycle * 1000L,
                 Arrays.copyOf(row, count),
                 Double.NaN,
@@ -282,7 +283,7 @@ public final class CmapssEvaluation {
         List<double[]> contexts = new ArrayList<>();
         for (List<double[]> cycles : trainingEngines) {
             for (int c = 0; c < cycles.size(); c++) {
-                Reading r = reading(c + 1, cycles.get(c));
+                ScoredReading r = reading(c + 1, cycles.get(c));
                 sensors.add(r.sensors());
                 contexts.add(r.context());
             }
@@ -298,7 +299,7 @@ public final class CmapssEvaluation {
         for (List<double[]> cycles : trainingEngines) {
             MachineState state = engine.newState();
             for (int c = 0; c < cycles.size(); c++) {
-                engine.update("train", state, reading(c + 1, cycles.get(c)));
+                engine.update(state, reading(c + 1, cycles.get(c)));
                 if (c + 1 >= options.baseline()) {
                     double[] x = RulFeatures.of(state);
                     double[] row = Arrays.copyOf(x, x.length + 1);
@@ -549,8 +550,7 @@ public final class CmapssEvaluation {
             MachineState state = engine.newState();
             Long ttm = null;
             for (int c = 0; c < cycles.size(); c++) {
-                ttm = engine.update("test", state, reading(c + 1, cycles.get(c)))
-                        .timeToMaintenance();
+                ttm = engine.update(state, reading(c + 1, cycles.get(c))).timeToMaintenance();
             }
             int age = cycles.size();
             estimates[e++] = ttm != null
