@@ -21,9 +21,12 @@ public final class FeatureState {
 
     /**
      * Share of the recent readings found anomalous (exponentially weighted), for the learning guard. Not saved
-     * with the rest of the state: after a restart it starts at 0 (the guard open).
+     * with the rest of the state (nor the held-back readings): after a restart it starts at 0 (the guard open).
      */
     private double recentAnomalous;
+
+    /** The readings held back since the learning guard closed (see {@link AdaptationPolicy}); null while open. */
+    private HeldBackReadings heldBack;
 
     public FeatureState(FeatureSpec spec) {
         int k = spec.rawCount();
@@ -43,12 +46,26 @@ public final class FeatureState {
             window[i] = other.window[i].copy();
         }
         recentAnomalous = other.recentAnomalous;
+        heldBack = other.heldBack == null ? null : other.heldBack.copy();
     }
 
     /** Adds a reading's verdict to the recent anomalous share and returns the share. */
     double noteVerdict(boolean anomalous) {
         recentAnomalous += ((anomalous ? 1.0 : 0.0) - recentAnomalous) / RECENT_READINGS;
         return recentAnomalous;
+    }
+
+    /** The readings held back since the learning guard closed, started with {@code dimension} values if it is open. */
+    HeldBackReadings heldBack(int dimension) {
+        if (heldBack == null) {
+            heldBack = new HeldBackReadings(dimension);
+        }
+        return heldBack;
+    }
+
+    /** The learning guard is open again: forgets the held-back readings. */
+    void openGuard() {
+        heldBack = null;
     }
 
     public FeatureState copy() {
