@@ -289,8 +289,9 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
                     + " readings (about the last 64) found anomalous is below this, so a developing fault, which"
                     + " makes a machine's readings persistently anomalous, is not learned as normal. 1 = no guard"
                     + " (every reading is learned: the model follows any lasting change, a slow fault too). Lower"
-                    + " values protect more, but a sudden lasting change then stays anomalous (see the additional"
-                    + " details).")
+                    + " values protect more. A machine held back for at least 256 readings whose readings have"
+                    + " settled at a new level (a new duty) is learned again; one whose readings keep moving (a"
+                    + " developing fault) is not (see the additional details).")
             .required(true)
             .defaultValue("0.5")
             .addValidator(THRESHOLD_VALIDATOR)
