@@ -7,7 +7,7 @@ import java.util.List;
  * Settings of the {@link HealthEngine}. The processor's properties fill the first eight; the others have
  * documented defaults.
  *
- * @param sensors sensor field names, in the order of {@link Reading#sensors()}
+ * @param sensors sensor field names, in the order of {@link ScoredReading#sensors()}
  * @param warningThreshold health below which a machine becomes WARNING
  * @param criticalThreshold health below which a machine becomes CRITICAL (below the warning threshold)
  * @param hysteresis health points above a threshold needed to leave the worse status again

@@ -37,7 +37,7 @@ import java.util.function.BiConsumer;
  *       the load effect. The load enters the filters through a median of three (one-reading spikes removed).
  *   <li>Operating regimes (when {@link OperatingContext#model()} is {@link
  *       OperatingContext.Model#OPERATING_REGIMES}): each reading joins the regime whose centre (running mean of
- *       the context fields of its readings) is nearest in {@link #regimeDistance}; farther than {@link
+ *       the context fields of its readings) is nearest in {@link RegimeFinder#distance}; farther than {@link
  *       OperatingContext#regimeDistance()} from all, it opens a new one while fewer than {@link
  *       OperatingContext#maxRegimes()} exist (then it joins the nearest). Every sensor that is not a context
  *       field learns a mean per regime (Welford) over the machine's baseline, and a regime first seen later over
@@ -112,15 +112,8 @@ public final class HealthEngine {
     private static final double INSTANT_PREFERENCE = 0.75;
     static final double GAIN_TOLERANCE = 0.1;
 
-    /** Running-mean memory of a regime centre: beyond this many readings it follows slowly (an EWMA). */
-    static final int CENTRE_MEMORY = 1000;
     /** Least readings a regime first seen after the baseline learns as its normal. */
     static final int MIN_REGIME_BASELINE = 3;
-    /**
-     * A context field near zero is measured against this share of the context's largest magnitude, so that noise
-     * around zero (an unused setting) does not open regimes.
-     */
-    static final double ZERO_SCALE = 0.01;
 
     private final HealthConfig config;
     private final RulModel rulModel;
@@ -132,7 +125,8 @@ public final class HealthEngine {
     private final int contextCount;
     private final int maxRegimes;
     private final long contextSensors;
-    private final double regimeLimit;
+    /** Finds the machine's own regimes (Operating Regimes without a fleet normalisation); null otherwise. */
+    private final RegimeFinder regimeFinder;
     /** Readings a regime first seen after the baseline learns as its normal. */
     private final int regimeBaseline;
 
@@ -174,7 +168,7 @@ public final class HealthEngine {
         boolean ownRegimes = context.regimesModelled() && normalisation == null;
         contextCount = ownRegimes ? context.fields().size() : 0;
         maxRegimes = ownRegimes ? context.maxRegimes() : 0;
-        this.regimeLimit = context.regimeDistance();
+        this.regimeFinder = maxRegimes > 0 ? new RegimeFinder(context) : null;
         this.regimeBaseline = Math.max(MIN_REGIME_BASELINE, config.baselineSize() / Math.max(1, maxRegimes));
         if (rulModel != null && !rulModel.sensors().equals(config.sensors())) {
             throw new IllegalArgumentException("The RUL model was trained on sensors " + rulModel.sensors()
@@ -534,49 +528,16 @@ public final class HealthEngine {
     }
 
     /**
-     * The regime a reading with context {@code context} belongs to (a new one if it is farther than the regime
-     * distance from all and there is room), its centre moved towards the reading; -1 when the context is
-     * incomplete.
+     * The regime a reading with context {@code context} belongs to, found by the shared {@link RegimeFinder} (a new
+     * one if it is farther than the regime distance from all and there is room), its centre moved towards the
+     * reading; -1 when the context is incomplete.
      */
     private int regimeOf(MachineState state, double[] context) {
-        if (context.length != contextCount) {
-            return -1;
+        int regime = regimeFinder.assign(state.regimes, context);
+        if (regime >= 0) {
+            state.growRegimes();
         }
-        for (double v : context) {
-            if (!Double.isFinite(v)) {
-                return -1;
-            }
-        }
-        int best = -1;
-        double bestDistance = Double.POSITIVE_INFINITY;
-        for (int r = 0; r < state.regimeCount; r++) {
-            double d = regimeDistance(state.regimeCentre, r * contextCount, context);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = r;
-            }
-        }
-        if ((best < 0 || bestDistance > regimeLimit) && state.regimeCount < maxRegimes) {
-            best = state.addRegime(context);
-        }
-        int n = Math.min(CENTRE_MEMORY, state.regimeSize[best] + 1);
-        if (state.regimeSize[best] < Integer.MAX_VALUE) {
-            state.regimeSize[best]++;
-        }
-        int base = best * contextCount;
-        for (int f = 0; f < contextCount; f++) {
-            state.regimeCentre[base + f] += (context[f] - state.regimeCentre[base + f]) / n;
-        }
-        return best;
-    }
-
-    /**
-     * How far context {@code x} is from the centre at {@code centre[offset..]}: the largest over the fields of
-     * {@code |x - c| / max(|c|, |x|, ZERO_SCALE * largest |c| of the centre)}, i.e. relative to each field's
-     * magnitude, a field near zero measured against a hundredth of the context's largest magnitude.
-     */
-    static double regimeDistance(double[] centre, int offset, double[] x) {
-        return RegimeFinder.distance(centre, offset, x); // one definition for both engines
+        return regime;
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntToDoubleFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import smile.base.cart.InternalNode;
@@ -100,11 +101,22 @@ public final class CmapssEvaluation {
             int maxNodes,
             boolean fleetNormalisation,
             int cap,
+            boolean beyondCap,
             Learner learner) {
 
         /** The training target of a cycle: the remaining cycles, capped at {@link #cap}. */
         double target(int remaining) {
             return Math.min(cap, remaining);
+        }
+
+        /** The second ensemble's target with {@link #beyondCap}: the remaining cycles beyond the cap. */
+        double beyond(int remaining) {
+            return Math.max(0, remaining - cap);
+        }
+
+        /** The cap of the fleet prior: none when the model also estimates the life beyond the cap. */
+        int priorCap() {
+            return beyondCap ? Integer.MAX_VALUE : cap;
         }
     }
 
@@ -122,7 +134,8 @@ public final class CmapssEvaluation {
     static final double SUBSAMPLE = 0.7;
     static final int BOOSTING_LEAVES = 16;
 
-    public static final Options DEFAULT = new Options(20, 0.3, 0.05, 60, 200, 5, 20, 0, true, 125, Learner.FOREST);
+    public static final Options DEFAULT =
+            new Options(20, 0.3, 0.05, 60, 200, 5, 20, 0, true, 125, false, Learner.FOREST);
 
     /** A trained estimator: the RUL model the processor loads, and the fleet prior for engines it cannot answer. */
     public record Estimator(RulModel model, FleetPrior prior) {}
@@ -257,7 +270,7 @@ public final class CmapssEvaluation {
 
     static Estimator train(Collection<List<double[]>> trainingEngines, Options options) {
         FleetPrior prior =
-                new FleetPrior(trainingEngines.stream().map(List::size).toList(), options.cap());
+                new FleetPrior(trainingEngines.stream().map(List::size).toList(), options.priorCap());
         return new Estimator(trainForest(trainingEngines, options), prior);
     }
 
@@ -290,7 +303,7 @@ public final class CmapssEvaluation {
                 if (c + 1 >= options.baseline()) {
                     double[] x = RulFeatures.of(state);
                     double[] row = Arrays.copyOf(x, x.length + 1);
-                    row[x.length] = options.target(cycles.size() - (c + 1));
+                    row[x.length] = cycles.size() - (c + 1); // replaced by each ensemble's target
                     rows.add(row);
                 }
             }
@@ -305,21 +318,44 @@ public final class CmapssEvaluation {
             names[i] = "f" + i;
         }
         names[features] = "rul";
+        int[] remaining = rows.stream().mapToInt(r -> (int) r[features]).toArray();
+        List<DataFrameRegression> parts = new ArrayList<>();
+        parts.add(fit(rows, remaining, options::target, names, options));
+        if (options.beyondCap()) {
+            parts.add(fit(rows, remaining, options::beyond, names, options));
+        }
         DataFrame data = DataFrame.of(rows.toArray(double[][]::new), names);
-        DataFrameRegression fitted =
-                options.learner() == Learner.BOOSTING ? boost(data, options) : forest(data, features, options);
-        RulModel model = export(fitted, sensorNames(), data.get(0), Arrays.copyOf(rows.get(0), features))
-                .withNormalisation(normalisation);
-        // The exported trees must predict exactly what Smile's model predicts.
+        TreeArrays trees = new TreeArrays();
+        for (DataFrameRegression part : parts) {
+            trees.add(part, data.get(0), Arrays.copyOf(rows.get(0), features), sensorNames());
+        }
+        RulModel model = trees.model(sensorNames()).withNormalisation(normalisation);
+        // The exported trees must predict exactly what Smile's models predict (their sum).
         for (int i = 0; i < rows.size(); i += 97) {
             double[] x = Arrays.copyOf(rows.get(i), features);
-            double smile = fitted.predict(data.get(i));
+            double smile = 0;
+            for (DataFrameRegression part : parts) {
+                smile += part.predict(data.get(i));
+            }
             double ours = model.predict(x);
             if (Math.abs(smile - ours) > 1e-6 * Math.max(1, Math.abs(smile))) {
                 throw new IllegalStateException("exported model differs from Smile's: " + ours + " vs " + smile);
             }
         }
         return model;
+    }
+
+    /** One ensemble fitted to the rows with the target {@code target(remaining cycles)} in their last column. */
+    private static DataFrameRegression fit(
+            List<double[]> rows, int[] remaining, IntToDoubleFunction target, String[] names, Options options) {
+        int features = names.length - 1;
+        double[][] table = new double[rows.size()][];
+        for (int i = 0; i < table.length; i++) {
+            table[i] = rows.get(i).clone();
+            table[i][features] = target.applyAsDouble(remaining[i]);
+        }
+        DataFrame data = DataFrame.of(table, names);
+        return options.learner() == Learner.BOOSTING ? boost(data, options) : forest(data, features, options);
     }
 
     private static RandomForest forest(DataFrame data, int features, Options options) {
@@ -360,39 +396,64 @@ public final class CmapssEvaluation {
     }
 
     /**
-     * Smile's model as a {@link RulModel}: a forest is the mean of its trees; boosting is its intercept plus the
-     * shrinkage times the sum of its trees (Smile does not expose the intercept: it is what its prediction adds to
-     * the trees' at a point: {@code row}, whose features are {@code x}).
+     * Smile's models as one {@link RulModel} predicting their sum: a forest is the mean of its trees, boosting its
+     * intercept plus the shrinkage times the sum of its trees (Smile does not expose the intercept: it is what its
+     * prediction adds to the trees' at a point). Ensembles of the same kind and size share the scale, so their trees
+     * simply follow one another.
      */
-    static RulModel export(DataFrameRegression fitted, List<String> sensors, Tuple row, double[] x) {
-        if (fitted instanceof RandomForest forest) {
-            RegressionTree[] trees = forest.trees();
-            return export(trees, forest.schema(), sensors, 0, 1.0 / trees.length);
-        }
-        GradientTreeBoost boosting = (GradientTreeBoost) fitted;
-        RulModel trees = export(boosting.trees(), boosting.schema(), sensors, 0, SHRINKAGE);
-        double bias = boosting.predict(row) - trees.predict(x);
-        return export(boosting.trees(), boosting.schema(), sensors, bias, SHRINKAGE);
-    }
+    static final class TreeArrays {
+        private final List<int[]> feature = new ArrayList<>();
+        private final List<double[]> threshold = new ArrayList<>();
+        private final List<int[]> left = new ArrayList<>();
+        private final List<int[]> right = new ArrayList<>();
+        private final List<double[]> value = new ArrayList<>();
+        private double bias;
+        private double scale = Double.NaN;
 
-    /** Smile's regression trees as a {@link RulModel}, children numbered after parents. */
-    private static RulModel export(
-            RegressionTree[] trees, StructType schema, List<String> sensors, double bias, double scale) {
-        int n = trees.length;
-        int[][] feature = new int[n][];
-        double[][] threshold = new double[n][];
-        int[][] left = new int[n][];
-        int[][] right = new int[n][];
-        double[][] value = new double[n][];
-        for (int t = 0; t < n; t++) {
+        /** Adds {@code fitted}'s trees; {@code row} (features {@code x}) is any training row. */
+        void add(DataFrameRegression fitted, Tuple row, double[] x, List<String> sensors) {
+            RegressionTree[] trees;
+            StructType schema;
+            double partScale;
+            if (fitted instanceof RandomForest forest) {
+                trees = forest.trees();
+                schema = forest.schema();
+                partScale = 1.0 / trees.length;
+            } else {
+                GradientTreeBoost boosting = (GradientTreeBoost) fitted;
+                trees = boosting.trees();
+                schema = boosting.schema();
+                partScale = SHRINKAGE;
+            }
+            if (!Double.isNaN(scale) && scale != partScale) {
+                throw new IllegalArgumentException("ensembles of different scales cannot share one model");
+            }
+            scale = partScale;
+            int first = feature.size();
+            for (RegressionTree tree : trees) {
+                addTree(tree, schema);
+            }
+            RulModel alone = new RulModel(
+                    sensors,
+                    0,
+                    partScale,
+                    feature.subList(first, feature.size()).toArray(int[][]::new),
+                    threshold.subList(first, feature.size()).toArray(double[][]::new),
+                    left.subList(first, feature.size()).toArray(int[][]::new),
+                    right.subList(first, feature.size()).toArray(int[][]::new),
+                    value.subList(first, feature.size()).toArray(double[][]::new));
+            bias += fitted.predict(row) - alone.predict(x);
+        }
+
+        private void addTree(RegressionTree tree, StructType schema) {
             List<Node> nodes = new ArrayList<>();
-            collect(trees[t].root(), nodes);
+            collect(tree.root(), nodes);
             int size = nodes.size();
-            feature[t] = new int[size];
-            threshold[t] = new double[size];
-            left[t] = new int[size];
-            right[t] = new int[size];
-            value[t] = new double[size];
+            int[] f = new int[size];
+            double[] th = new double[size];
+            int[] l = new int[size];
+            int[] r = new int[size];
+            double[] v = new double[size];
             IdentityHashMap<Node, Integer> index = new IdentityHashMap<>();
             for (int i = 0; i < size; i++) {
                 index.put(nodes.get(i), i);
@@ -400,19 +461,35 @@ public final class CmapssEvaluation {
             for (int i = 0; i < size; i++) {
                 Node node = nodes.get(i);
                 if (node instanceof OrdinalNode split) {
-                    feature[t][i] = split.feature();
-                    threshold[t][i] = splitValue(split, schema);
-                    left[t][i] = index.get(split.trueChild());
-                    right[t][i] = index.get(split.falseChild());
+                    f[i] = split.feature();
+                    th[i] = splitValue(split, schema);
+                    l[i] = index.get(split.trueChild());
+                    r[i] = index.get(split.falseChild());
                 } else if (node instanceof RegressionNode leaf) {
-                    feature[t][i] = -1;
-                    value[t][i] = leaf.output();
+                    f[i] = -1;
+                    v[i] = leaf.output();
                 } else {
                     throw new IllegalStateException("unexpected tree node " + node.getClass());
                 }
             }
+            feature.add(f);
+            threshold.add(th);
+            left.add(l);
+            right.add(r);
+            value.add(v);
         }
-        return new RulModel(sensors, bias, scale, feature, threshold, left, right, value);
+
+        RulModel model(List<String> sensors) {
+            return new RulModel(
+                    sensors,
+                    bias,
+                    scale,
+                    feature.toArray(int[][]::new),
+                    threshold.toArray(double[][]::new),
+                    left.toArray(int[][]::new),
+                    right.toArray(int[][]::new),
+                    value.toArray(double[][]::new));
+        }
     }
 
     private static void collect(Node node, List<Node> out) {

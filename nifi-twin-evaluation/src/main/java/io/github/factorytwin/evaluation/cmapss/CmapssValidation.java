@@ -21,7 +21,7 @@ import java.util.Random;
  * </ul>
  *
  * <p>{@code CmapssValidation [cmapss dir] [FD001[,FD002...], default FD001]
- * baseline,fastAlpha,slowAlpha,trendWindow,trees,nodeSize,maxDepth[,maxNodes[,fleetNormalisation[,cap[,FOREST|BOOSTING]]]] ...}
+ * baseline,fastAlpha,slowAlpha,trendWindow,trees,nodeSize,maxDepth[,maxNodes[,fleetNormalisation[,cap[,beyondCap[,FOREST|BOOSTING]]]]] ...}
  */
 public final class CmapssValidation {
 
@@ -93,7 +93,8 @@ public final class CmapssValidation {
                 p.length > 7 ? Integer.parseInt(p[7]) : d.maxNodes(),
                 p.length > 8 ? Boolean.parseBoolean(p[8]) : d.fleetNormalisation(),
                 p.length > 9 ? Integer.parseInt(p[9]) : d.cap(),
-                p.length > 10 ? CmapssEvaluation.Learner.valueOf(p[10]) : d.learner());
+                p.length > 10 ? Boolean.parseBoolean(p[10]) : d.beyondCap(),
+                p.length > 11 ? CmapssEvaluation.Learner.valueOf(p[11]) : d.learner());
     }
 
     public static void main(String[] args) throws IOException {

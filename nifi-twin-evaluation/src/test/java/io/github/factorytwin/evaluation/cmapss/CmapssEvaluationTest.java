@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CmapssEvaluationTest {
 
     /** Small and fast: the synthetic fleet needs no more than this to be learned. */
-    private static final CmapssEvaluation.Options SMALL =
-            new CmapssEvaluation.Options(20, 0.3, 0.05, 60, 10, 5, 10, 0, true, 125, CmapssEvaluation.Learner.FOREST);
+    private static final CmapssEvaluation.Options SMALL = new CmapssEvaluation.Options(
+            20, 0.3, 0.05, 60, 10, 5, 10, 0, true, 125, false, CmapssEvaluation.Learner.FOREST);
 
     /** Engines whose 14 sensors rise with the square of their worn fraction, plus noise. */
     private static List<double[]> syntheticEngine(int life, int cycles, Random random) {
