@@ -122,10 +122,10 @@ import org.apache.nifi.serialization.record.RecordSchema;
                 """
                 Treat each series as a one-sensor machine: 'Machine ID Field' = the series name field,
                 'Feature Fields' = the value field (e.g. value), 'Derived Features' = DELTA, 'Model Scope' =
-                PER_MACHINE, 'Warm-up Size' = 150, 'Retrain Interval' = 100, 'Retraining Sample Size' = 150,
-                'Learning Guard' = 1, 'Subsample Size' = 128.
-                Set 'Score Post-processing' to LIKELIHOOD, 'Range Tolerance' to 0.05 and 'Anomaly Threshold'
-                to 0.5. A series' readings must reach the processor in time order (one series per Kafka key).
+                PER_MACHINE, 'Warm-up Size' = 150, 'Retrain Interval' = 100 ('Retraining Sample Size' at its
+                default), 'Learning Guard' = 1, 'Subsample Size' = 128.
+                Set 'Score Post-processing' to LIKELIHOOD, 'Post-processing Learning Period' to 150, 'Range
+                Tolerance' to 0.05 and 'Anomaly Threshold' to 0.5. A series' readings must reach the processor in time order (one series per Kafka key).
                 """)
 public class ScoreAnomaly extends RecordEnrichmentProcessor implements VerifiableProcessor {
 
