@@ -28,11 +28,11 @@ import java.util.function.Supplier;
  * are learned (so the sample keeps its tails and does not narrow into a model that finds everything anomalous),
  * while a machine whose readings have become persistently anomalous, as a developing fault makes them, stops
  * feeding the sample, so the fault is not learned away. What a fault shows before its machine crosses the guard is
- * learned (the trade-off, measured in the scorecard). The price: a sudden lasting change that keeps a machine above
- * the guard is not learned from that machine (with GLOBAL or PER_MACHINE_TYPE scope other machines may still teach
- * it; with PER_MACHINE it stays anomalous until a maintenance record or a cleared State Directory starts the
- * machine afresh, or until it comes back towards what was learned). Without the guard ({@code learningGuard}
- * above 1) every usable reading is learned: the model then follows any lasting change, and a slow fault too.
+ * learned (the trade-off, measured in the scorecard). A machine held back for a while whose readings have
+ * settled at a new level (a new duty) is learned again, so it does not stay anomalous for good, while a fault that
+ * keeps developing stays held back: {@link AdaptationPolicy} states the rule. Without the guard ({@code
+ * learningGuard} above 1) every usable reading is learned: the model then follows any lasting change, and a slow
+ * fault too.
  *
  * <p><b>Batches.</b> Work is done in a {@link Batch} (one per FlowFile, inside the engine's batch): the rows to
  * learn from are kept by the batch and learned only by {@link Batch#commit()}. A batch that is abandoned
@@ -276,9 +276,11 @@ public final class AnomalyDetector {
     private final Config config;
     private final Supplier<IsolationForestModel> fixedModel;
     private final RecentlyUsed<Learner> learners;
+    private final AdaptationPolicy policy;
 
     private AnomalyDetector(Config config, Supplier<IsolationForestModel> fixedModel) {
         this.config = config;
+        this.policy = new AdaptationPolicy(config.retrainInterval() > 0, config.learningGuard());
         this.fixedModel = fixedModel;
         this.learners = new RecentlyUsed<>(config.maxMachines());
     }
@@ -437,8 +439,8 @@ public final class AnomalyDetector {
             if (anomalous) {
                 anomalies++;
             }
-            double recentShare = machine == null ? 0 : machine.noteVerdict(anomalous);
-            if (learner != null && admitted(recentShare, features)) {
+            boolean admitted = policy.admits(machine, features.values(), score, anomalous) && learnable(features);
+            if (learner != null && admitted) {
                 toLearn.computeIfAbsent(learner, l -> new ArrayList<>()).add(features.values());
             }
             return new Result(score, anomalous, features, model);
@@ -515,14 +517,6 @@ public final class AnomalyDetector {
      */
     private static boolean learnable(Features features) {
         return !features.isImputed() && IsolationForestModel.isFinite(features.values());
-    }
-
-    /**
-     * Whether a scored reading joins its key's retraining sample: with retraining, when usable and while its
-     * machine's recent anomalous share is under the guard.
-     */
-    private boolean admitted(double recentAnomalousShare, Features features) {
-        return config.retrainInterval() > 0 && recentAnomalousShare < config.learningGuard() && learnable(features);
     }
 
     /** No model is available to score with. */

@@ -3,7 +3,6 @@ package io.github.factorytwin.anomaly;
 import io.github.factorytwin.state.StateInput;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.Arrays;
 
 /**
  * Anomaly likelihood post-processing for one machine (one series), after Numenta's HTM anomaly likelihood: instead
@@ -97,15 +96,11 @@ public final class AnomalyLikelihood {
     private static final int INITIAL_HISTORY = 16;
 
     private final Config config;
-    private final double[] averaging;
+    private final DoubleRing averaging;
     private double averagingSum;
-    private int averagingCount;
-    private int averagingNext;
     /** Grows (doubling) up to the historic window as averages arrive: a new machine costs little memory. */
-    private double[] history;
+    private final DoubleRing history;
 
-    private int historyCount;
-    private int historyNext;
     private long seen;
     private long sinceEstimate;
     private boolean estimated;
@@ -114,21 +109,22 @@ public final class AnomalyLikelihood {
     private double previousTail = 1.0;
 
     public AnomalyLikelihood(Config config) {
+        this(
+                config,
+                new DoubleRing(config.averagingWindow()),
+                new DoubleRing(config.historicWindow(), INITIAL_HISTORY));
+    }
+
+    private AnomalyLikelihood(Config config, DoubleRing averaging, DoubleRing history) {
         this.config = config;
-        this.averaging = new double[config.averagingWindow()];
-        this.history = new double[Math.min(INITIAL_HISTORY, config.historicWindow())];
+        this.averaging = averaging;
+        this.history = history;
     }
 
     /** A deep copy: changes to either do not show in the other. */
     public AnomalyLikelihood copy() {
-        AnomalyLikelihood copy = new AnomalyLikelihood(config);
-        System.arraycopy(averaging, 0, copy.averaging, 0, averagingCount);
+        AnomalyLikelihood copy = new AnomalyLikelihood(config, averaging.copy(), history.copy());
         copy.averagingSum = averagingSum;
-        copy.averagingCount = averagingCount;
-        copy.averagingNext = averagingNext;
-        copy.history = history.clone();
-        copy.historyCount = historyCount;
-        copy.historyNext = historyNext;
         copy.seen = seen;
         copy.sinceEstimate = sinceEstimate;
         copy.estimated = estimated;
@@ -160,29 +156,20 @@ public final class AnomalyLikelihood {
             return Double.NaN;
         }
         seen++;
-        if (averagingCount == averaging.length) {
-            averagingSum -= averaging[averagingNext];
-        } else {
-            averagingCount++;
+        if (averaging.isFull()) {
+            averagingSum -= averaging.oldest();
         }
-        averaging[averagingNext] = rawScore;
+        averaging.add(rawScore);
         averagingSum += rawScore;
-        averagingNext = (averagingNext + 1) % averaging.length;
-        double average = averagingSum / averagingCount;
+        double average = averagingSum / averaging.count();
 
         if (seen <= config.learningPeriod()) {
             return Double.NaN;
         }
-        int capacity = config.historicWindow();
-        if (historyCount == history.length && history.length < capacity) {
-            history = Arrays.copyOf(history, (int) Math.min(capacity, 2L * history.length));
-        }
-        history[historyNext] = average; // while growing, historyNext == historyCount < history.length
-        historyNext = historyNext + 1 == capacity ? 0 : historyNext + 1;
-        historyCount = Math.min(historyCount + 1, capacity);
+        history.add(average);
         sinceEstimate++;
         if (!estimated) {
-            if (historyCount < config.estimationSamples()) {
+            if (history.count() < config.estimationSamples()) {
                 return Double.NaN;
             }
             estimate();
@@ -200,9 +187,9 @@ public final class AnomalyLikelihood {
 
     /** Writes the state (not the config), keeping the rings' layout so a restored instance continues exactly. */
     void write(DataOutputStream out) throws IOException {
-        writeRing(out, averaging, averagingCount, averagingNext);
+        averaging.writeFilled(out);
         out.writeDouble(averagingSum);
-        writeRing(out, history, historyCount, historyNext);
+        history.writeFilled(out);
         out.writeLong(seen);
         out.writeLong(sinceEstimate);
         out.writeBoolean(estimated);
@@ -213,14 +200,9 @@ public final class AnomalyLikelihood {
 
     /** Reads into this fresh instance a state {@link #write} wrote with the same config, checking every count. */
     void read(StateInput in) throws IOException {
-        averagingCount = readRing(in, averaging, averaging.length);
-        averagingNext = ringNext(averagingCount, averaging.length, in.readInt());
+        averaging.readFilled(in, "likelihood window");
         averagingSum = in.readDouble();
-        int capacity = config.historicWindow();
-        int count = in.count(in.readInt(), capacity, 8, "likelihood history length");
-        history = new double[Math.max(count, Math.min(INITIAL_HISTORY, capacity))];
-        historyCount = fillRing(in, history, count);
-        historyNext = ringNext(historyCount, capacity, in.readInt());
+        history.readFilled(in, "likelihood history");
         seen = in.readLong();
         sinceEstimate = in.readLong();
         estimated = in.readBoolean();
@@ -232,34 +214,6 @@ public final class AnomalyLikelihood {
         }
     }
 
-    private static void writeRing(DataOutputStream out, double[] ring, int count, int next) throws IOException {
-        out.writeInt(count);
-        for (int i = 0; i < count; i++) {
-            out.writeDouble(ring[i]);
-        }
-        out.writeInt(next);
-    }
-
-    private static int readRing(StateInput in, double[] ring, int capacity) throws IOException {
-        return fillRing(in, ring, in.count(in.readInt(), capacity, 8, "likelihood window length"));
-    }
-
-    private static int fillRing(StateInput in, double[] ring, int count) throws IOException {
-        for (int i = 0; i < count; i++) {
-            ring[i] = in.readDouble();
-        }
-        return count;
-    }
-
-    /** A ring is filled from index 0; once full, {@code next} may be anywhere in it. */
-    private static int ringNext(int count, int length, int next) throws ModelFormatException {
-        boolean valid = count == length ? next >= 0 && next < length : next == count;
-        if (!valid) {
-            throw new ModelFormatException("Saved likelihood state is damaged");
-        }
-        return next;
-    }
-
     /** Numenta's log scale of a likelihood: {@code log(1.0000000001 - L) / log(1e-10)}, in {@code [0, 1]}. */
     public static double logScale(double likelihood) {
         double v = Math.log(1.0000000001 - likelihood) / LOG_SCALE;
@@ -267,17 +221,18 @@ public final class AnomalyLikelihood {
     }
 
     private void estimate() {
+        int n = history.count();
         double sum = 0;
-        for (int i = 0; i < historyCount; i++) {
-            sum += history[i];
+        for (int i = 0; i < n; i++) {
+            sum += history.get(i);
         }
-        double m = sum / historyCount;
+        double m = sum / n;
         double squares = 0;
-        for (int i = 0; i < historyCount; i++) {
-            double d = history[i] - m;
+        for (int i = 0; i < n; i++) {
+            double d = history.get(i) - m;
             squares += d * d;
         }
-        double variance = Math.max(squares / historyCount, config.minVariance());
+        double variance = Math.max(squares / n, config.minVariance());
         mean = m;
         stdDev = Math.sqrt(variance);
         estimated = true;

@@ -1,5 +1,6 @@
 package io.github.factorytwin.anomaly;
 
+import io.github.factorytwin.state.StateInput;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,44 +13,59 @@ import java.util.List;
 public final class FeatureState {
 
     private final double[] last;
-    private final double[][] window;
-    private final int[] filled;
-    private final int[] next;
+    /** Per raw field its recent values; none at all (not one per field) without the WINDOW feature. */
+    private final DoubleRing[] window;
 
     /** Readings over which {@link #noteVerdict} averages (the weight of the newest is one over this). */
     static final int RECENT_READINGS = 64;
 
     /**
      * Share of the recent readings found anomalous (exponentially weighted), for the learning guard. Not saved
-     * with the rest of the state: after a restart it starts at 0 (the guard open).
+     * with the rest of the state (nor the held-back readings): after a restart it starts at 0 (the guard open).
      */
     private double recentAnomalous;
+
+    /** The readings held back since the learning guard closed (see {@link AdaptationPolicy}); null while open. */
+    private HeldBackReadings heldBack;
 
     public FeatureState(FeatureSpec spec) {
         int k = spec.rawCount();
         last = new double[k];
         Arrays.fill(last, Double.NaN);
         boolean windowed = spec.derived().contains(DerivedFeature.WINDOW);
-        window = new double[k][windowed ? spec.windowSize() : 0];
-        filled = new int[k];
-        next = new int[k];
+        window = new DoubleRing[windowed ? k : 0];
+        for (int i = 0; i < window.length; i++) {
+            window[i] = new DoubleRing(spec.windowSize());
+        }
     }
 
     private FeatureState(FeatureState other) {
         last = other.last.clone();
-        window = new double[other.window.length][];
+        window = new DoubleRing[other.window.length];
         for (int i = 0; i < window.length; i++) {
-            window[i] = other.window[i].clone();
+            window[i] = other.window[i].copy();
         }
-        filled = other.filled.clone();
-        next = other.next.clone();
         recentAnomalous = other.recentAnomalous;
+        heldBack = other.heldBack == null ? null : other.heldBack.copy();
     }
 
     /** Adds a reading's verdict to the recent anomalous share and returns the share. */
     double noteVerdict(boolean anomalous) {
         recentAnomalous += ((anomalous ? 1.0 : 0.0) - recentAnomalous) / RECENT_READINGS;
         return recentAnomalous;
+    }
+
+    /** The readings held back since the learning guard closed, started with {@code dimension} values if it is open. */
+    HeldBackReadings heldBack(int dimension) {
+        if (heldBack == null) {
+            heldBack = new HeldBackReadings(dimension);
+        }
+        return heldBack;
+    }
+
+    /** The learning guard is open again: forgets the held-back readings. */
+    void openGuard() {
+        heldBack = null;
     }
 
     public FeatureState copy() {
@@ -59,13 +75,13 @@ public final class FeatureState {
     /** Writes this state (for {@link StateDirectory}); {@link #read} reads it back for the same spec. */
     void write(java.io.DataOutputStream out) throws java.io.IOException {
         out.writeInt(last.length);
-        out.writeInt(window.length == 0 ? 0 : window[0].length);
+        out.writeInt(window.length == 0 ? 0 : window[0].capacity());
         for (int i = 0; i < last.length; i++) {
             out.writeDouble(last[i]);
-            out.writeInt(filled[i]);
-            out.writeInt(next[i]);
-            for (double x : window[i]) {
-                out.writeDouble(x);
+            if (window.length == 0) {
+                DoubleRing.writeNoneWhole(out);
+            } else {
+                window[i].writeWhole(out);
             }
         }
     }
@@ -77,23 +93,20 @@ public final class FeatureState {
     }
 
     /** Reads a state written by {@link #write} for {@code spec}, checking every count and index. */
-    static FeatureState read(FeatureSpec spec, java.io.DataInputStream in) throws java.io.IOException {
+    static FeatureState read(FeatureSpec spec, StateInput in) throws java.io.IOException {
         FeatureState state = new FeatureState(spec);
         int k = in.readInt();
         int w = in.readInt();
-        int expectedWindow = state.window.length == 0 ? 0 : state.window[0].length;
+        int expectedWindow = state.window.length == 0 ? 0 : state.window[0].capacity();
         if (k != state.last.length || w != expectedWindow) {
             throw new ModelFormatException("Saved machine state does not match the features");
         }
         for (int i = 0; i < k; i++) {
             state.last[i] = in.readDouble();
-            state.filled[i] = in.readInt();
-            state.next[i] = in.readInt();
-            if (state.filled[i] < 0 || state.filled[i] > w || state.next[i] < 0 || state.next[i] >= Math.max(1, w)) {
-                throw new ModelFormatException("Saved machine state has an invalid window");
-            }
-            for (int j = 0; j < w; j++) {
-                state.window[i][j] = in.readDouble();
+            if (state.window.length == 0) {
+                DoubleRing.readNoneWhole(in);
+            } else {
+                state.window[i].readWhole(in);
             }
         }
         return state;
@@ -147,30 +160,27 @@ public final class FeatureState {
                 continue;
             }
             last[i] = values[i];
-            double[] w = window[i];
-            if (w.length > 0) {
-                w[next[i]] = values[i];
-                next[i] = (next[i] + 1) % w.length;
-                filled[i] = Math.min(filled[i] + 1, w.length);
+            if (window.length > 0) {
+                window[i].add(values[i]);
             }
         }
         return new Features(values, imputed);
     }
 
     private double windowZ(int field, double x) {
-        int n = filled[field];
+        DoubleRing w = window[field];
+        int n = w.count();
         if (n < 2) {
             return 0.0;
         }
-        double[] w = window[field];
         double sum = 0;
         for (int j = 0; j < n; j++) {
-            sum += w[j];
+            sum += w.get(j);
         }
         double mean = sum / n;
         double squares = 0;
         for (int j = 0; j < n; j++) {
-            double d = w[j] - mean;
+            double d = w.get(j) - mean;
             squares += d * d;
         }
         double std = Math.sqrt(squares / (n - 1));

@@ -20,19 +20,30 @@ public final class RegimeFinder {
 
     private final double regimeDistance;
     private final int maxRegimes;
+    private final int centreMemory;
 
     /** With the settings of {@code context} (which must model regimes). */
     public RegimeFinder(OperatingContext context) {
         this(context.regimeDistance(), context.maxRegimes());
     }
 
+    /** Centres that follow their readings with a memory of {@link #CENTRE_MEMORY} readings (a stream). */
     public RegimeFinder(double regimeDistance, int maxRegimes) {
-        if (!(regimeDistance > 0) || maxRegimes < 1 || maxRegimes > OperatingContext.REGIME_LIMIT) {
-            throw new IllegalArgumentException(
-                    "a positive regime distance and 1 to " + OperatingContext.REGIME_LIMIT + " regimes are needed");
+        this(regimeDistance, maxRegimes, CENTRE_MEMORY);
+    }
+
+    /**
+     * Centres that are running means over at most {@code centreMemory} readings (beyond it an exponential average);
+     * {@link Integer#MAX_VALUE} for plain means over all readings (regimes learned from a whole, finite data set).
+     */
+    public RegimeFinder(double regimeDistance, int maxRegimes, int centreMemory) {
+        if (!(regimeDistance > 0) || maxRegimes < 1 || maxRegimes > OperatingContext.REGIME_LIMIT || centreMemory < 1) {
+            throw new IllegalArgumentException("a positive regime distance, 1 to " + OperatingContext.REGIME_LIMIT
+                    + " regimes and a positive centre memory are needed");
         }
         this.regimeDistance = regimeDistance;
         this.maxRegimes = maxRegimes;
+        this.centreMemory = centreMemory;
     }
 
     public int maxRegimes() {
@@ -45,14 +56,38 @@ public final class RegimeFinder {
      * is incomplete (wrong length or a value that is not finite).
      */
     public int assign(Regimes regimes, double[] context) {
-        if (context.length != regimes.fields()) {
+        if (!complete(regimes, context)) {
             return -1;
+        }
+        int best = nearestOf(regimes, context);
+        if ((best < 0 || regimes.distance(best, context) > regimeDistance) && regimes.count() < maxRegimes) {
+            best = regimes.add(context, 0);
+        }
+        regimes.join(best, context, centreMemory);
+        return best;
+    }
+
+    /**
+     * The regime whose centre is nearest to {@code context} ({@link #distance}), nothing changed; -1 when there is
+     * no regime or the context is incomplete.
+     */
+    public static int nearest(Regimes regimes, double[] context) {
+        return complete(regimes, context) ? nearestOf(regimes, context) : -1;
+    }
+
+    private static boolean complete(Regimes regimes, double[] context) {
+        if (context.length != regimes.fields()) {
+            return false;
         }
         for (double v : context) {
             if (!Double.isFinite(v)) {
-                return -1;
+                return false;
             }
         }
+        return true;
+    }
+
+    private static int nearestOf(Regimes regimes, double[] context) {
         int best = -1;
         double bestDistance = Double.POSITIVE_INFINITY;
         for (int r = 0; r < regimes.count(); r++) {
@@ -62,10 +97,6 @@ public final class RegimeFinder {
                 best = r;
             }
         }
-        if ((best < 0 || bestDistance > regimeDistance) && regimes.count() < maxRegimes) {
-            best = regimes.add(context, 0);
-        }
-        regimes.join(best, context, CENTRE_MEMORY);
         return best;
     }
 

@@ -54,6 +54,29 @@ public final class Regimes {
         return r;
     }
 
+    /**
+     * Makes room for exactly {@code count} regimes, all of size 0 and centred on 0, for a state mapper to read saved
+     * values into {@link #sizes()} and {@link #centres()}.
+     */
+    public void resize(int count) {
+        if (count < 0 || count > OperatingContext.REGIME_LIMIT) {
+            throw new IllegalArgumentException(count + " regimes, at most " + OperatingContext.REGIME_LIMIT);
+        }
+        this.count = count;
+        sizes = new int[count];
+        centres = new double[count * fields];
+    }
+
+    /** The regimes' sizes as kept, one per regime (for a state mapper: read, or read into after {@link #resize}). */
+    public int[] sizes() {
+        return sizes;
+    }
+
+    /** The regimes' centres as kept, {@code [regime * fields + field]} (for a state mapper, like {@link #sizes()}). */
+    public double[] centres() {
+        return centres;
+    }
+
     /** Forgets every regime. */
     public void clear() {
         count = 0;

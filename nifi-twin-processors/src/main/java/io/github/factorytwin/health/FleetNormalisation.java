@@ -3,6 +3,8 @@ package io.github.factorytwin.health;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.factorytwin.context.OperatingContext;
+import io.github.factorytwin.context.RegimeFinder;
+import io.github.factorytwin.context.Regimes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,9 +12,8 @@ import java.util.List;
 /**
  * Operating-condition normalisation learned from a whole training fleet and shipped inside a {@link RulModel}: the
  * fleet's operating regimes (centres in the operating context fields) and, per regime, every sensor's mean and
- * standard deviation. A reading is assigned to the nearest regime (the distance of {@link
- * HealthEngine#regimeDistance}, relative to each field's magnitude) and each sensor becomes {@code (value - regime
- * mean) / regime sd}. Unlike the per-machine regimes of Operating Regimes, these means rest on thousands of
+ * standard deviation. A reading is assigned to the nearest regime ({@link RegimeFinder#nearest}, the distance
+ * relative to each field's magnitude) and each sensor becomes {@code (value - regime mean) / regime sd}. Unlike the per-machine regimes of Operating Regimes, these means rest on thousands of
  * readings per regime, so a machine that visits a regime rarely is measured as precisely as one that lives in it.
  */
 public final class FleetNormalisation {
@@ -21,6 +22,8 @@ public final class FleetNormalisation {
     private final double[][] centres;
     private final double[][] mean;
     private final double[][] sd;
+    /** The centres as regimes, to find the nearest. */
+    private final Regimes regimes;
 
     public FleetNormalisation(List<String> contextFields, double[][] centres, double[][] mean, double[][] sd) {
         this.contextFields = List.copyOf(contextFields);
@@ -28,6 +31,10 @@ public final class FleetNormalisation {
         this.mean = mean;
         this.sd = sd;
         validate();
+        this.regimes = new Regimes(contextFields.size());
+        for (double[] centre : centres) {
+            regimes.add(centre, 0);
+        }
     }
 
     public List<String> contextFields() {
@@ -98,24 +105,7 @@ public final class FleetNormalisation {
     }
 
     private int nearest(double[] context) {
-        if (context.length != contextFields.size()) {
-            return -1;
-        }
-        for (double v : context) {
-            if (!Double.isFinite(v)) {
-                return -1;
-            }
-        }
-        int best = -1;
-        double bestDistance = Double.POSITIVE_INFINITY;
-        for (int r = 0; r < centres.length; r++) {
-            double d = HealthEngine.regimeDistance(centres[r], 0, context);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = r;
-            }
-        }
-        return best;
+        return RegimeFinder.nearest(regimes, context);
     }
 
     /**
@@ -129,33 +119,21 @@ public final class FleetNormalisation {
      */
     public static FleetNormalisation learn(List<double[]> sensors, List<double[]> contexts, OperatingContext context) {
         int fields = context.fields().size();
-        List<double[]> centres = new ArrayList<>();
-        List<Integer> sizes = new ArrayList<>();
-        for (double[] c : contexts) {
-            int best = -1;
-            double bestDistance = Double.POSITIVE_INFINITY;
-            for (int r = 0; r < centres.size(); r++) {
-                double d = HealthEngine.regimeDistance(centres.get(r), 0, c);
-                if (d < bestDistance) {
-                    bestDistance = d;
-                    best = r;
-                }
-            }
-            if ((best < 0 || bestDistance > context.regimeDistance()) && centres.size() < context.maxRegimes()) {
-                centres.add(c.clone());
-                sizes.add(1);
-                continue;
-            }
-            int n = sizes.get(best) + 1;
-            sizes.set(best, n);
-            double[] centre = centres.get(best);
-            for (int f = 0; f < fields; f++) {
-                centre[f] += (c[f] - centre[f]) / n;
+        // A whole training set: centres are plain means over all their readings (no stream to follow).
+        RegimeFinder finder = new RegimeFinder(context.regimeDistance(), context.maxRegimes(), Integer.MAX_VALUE);
+        Regimes found = new Regimes(fields);
+        for (int k = 0; k < contexts.size(); k++) {
+            if (finder.assign(found, contexts.get(k)) < 0) {
+                throw new IllegalArgumentException(
+                        "reading " + k + ": the operating context needs " + fields + " finite values");
             }
         }
-        int regimes = centres.size();
+        int regimes = found.count();
         int count = sensors.get(0).length;
-        double[][] centreArray = centres.toArray(double[][]::new);
+        double[][] centreArray = new double[regimes][];
+        for (int r = 0; r < regimes; r++) {
+            centreArray[r] = Arrays.copyOfRange(found.centres(), r * fields, (r + 1) * fields);
+        }
         FleetNormalisation assign = new FleetNormalisation(
                 context.fields(), centreArray, new double[regimes][count], filled(regimes, count));
         long[] n = new long[regimes];

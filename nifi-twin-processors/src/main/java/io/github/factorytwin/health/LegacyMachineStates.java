@@ -1,11 +1,14 @@
 package io.github.factorytwin.health;
 
+import io.github.factorytwin.state.StateFormatException;
 import java.nio.ByteBuffer;
 
 /**
  * Reads machine states of formats 3 and 4, which the versions before the common state pattern kept (in memory, in
  * the State Directory and in NiFi's local state): the version switch of {@link MachineState#fromBytes} sends those
- * bytes here. Format 3: a state without regimes; format 4: format 3's fields followed by the regimes. Nothing writes
+ * bytes here. Format 3: a state without regimes; format 4: format 3's fields followed by the regimes. Both start
+ * with the dimensions and the block of scalar fields that format 5 stores alike ({@link MachineState#SCALARS});
+ * after it they keep each sensor's, lag's and regime's values together where format 5 keeps arrays. Nothing writes
  * these formats any more; a state read from them is written in the current format at its next change.
  */
 final class LegacyMachineStates {
@@ -19,31 +22,12 @@ final class LegacyMachineStates {
         return bytes.length > 0 && (bytes[0] == FORMAT_3 || bytes[0] == FORMAT_4);
     }
 
-    private static int size(int sensors, int lags) {
+    /** Bytes of a state of these formats without its regimes. */
+    private static int size(MachineState s) {
+        int sensors = s.sensorCount;
+        int lags = s.lags;
         int load = lags == 0 ? 0 : 2 * 8 + lags * 3 * 8 + (sensors - 1) * lags * 8 + sensors;
-        return 1
-                + 1
-                + 1
-                + 1
-                + load
-                + 8
-                + 8
-                + 4
-                + 4
-                + 8
-                + 4
-                + 8
-                + 8
-                + 8
-                + 1
-                + 1
-                + 8
-                + 8
-                + 1
-                + 8
-                + 4
-                + 6 * 8
-                + sensors * (4 + 4 * 8);
+        return 4 + MachineState.SCALARS.bytes(s) + sensors * (4 + 4 * 8) + load;
     }
 
     /**
@@ -59,7 +43,8 @@ final class LegacyMachineStates {
             int contextCount,
             int maxRegimes,
             long contextSensors) {
-        int fixed = size(sensorCount, lags);
+        MachineState s = new MachineState(sensorCount, lags, loadIndex, contextCount, maxRegimes, contextSensors);
+        int fixed = size(s);
         byte format = maxRegimes == 0 ? FORMAT_3 : FORMAT_4;
         if (bytes.length < fixed
                 || (maxRegimes == 0 && bytes.length != fixed)
@@ -71,29 +56,12 @@ final class LegacyMachineStates {
                     + " sensors and " + lags + " load lags (" + bytes.length + " bytes)");
         }
         ByteBuffer b = ByteBuffer.wrap(bytes, 4, bytes.length - 4);
-        MachineState s = new MachineState(sensorCount, lags, loadIndex, contextCount, maxRegimes, contextSensors);
-        s.lastTimestamp = b.getLong();
-        s.resetTimestamp = b.getLong();
-        s.baselineReadings = b.getInt();
-        s.readings = b.getInt();
-        s.anomaly = b.getDouble();
-        s.anomalyCount = b.getInt();
-        s.anomalyMean = b.getDouble();
-        s.anomalyM2 = b.getDouble();
-        s.health = b.getDouble();
-        s.status = MachineState.status(b.get());
-        s.pending = MachineState.status(b.get());
-        s.pendingSince = b.getLong();
-        s.incidentStart = b.getLong();
-        s.incidentSeverity = MachineState.status(b.get());
-        s.trendOrigin = b.getLong();
-        s.trendPoints = b.getInt();
-        s.s0 = b.getDouble();
-        s.st = b.getDouble();
-        s.sh = b.getDouble();
-        s.stt = b.getDouble();
-        s.sth = b.getDouble();
-        s.shh = b.getDouble();
+        try {
+            MachineState.SCALARS.read(b, s); // the block format 5 stores alike
+        } catch (StateFormatException e) {
+            throw new IllegalArgumentException("not a machine state of format " + format + ": " + e.getMessage(), e);
+        }
+        // From here on the layouts differ: these formats store per sensor, per lag and per regime together.
         for (int i = 0; i < sensorCount; i++) {
             s.baselineCount[i] = b.getInt();
             s.baselineMean[i] = b.getDouble();
@@ -125,9 +93,6 @@ final class LegacyMachineStates {
         if (maxRegimes > 0) {
             readRegimes(b, s);
         }
-        if (s.status == null) {
-            throw new IllegalArgumentException("not a machine state: no status");
-        }
         return s;
     }
 
@@ -149,8 +114,8 @@ final class LegacyMachineStates {
                 for (int f = 0; f < centre.length; f++) {
                     centre[f] = b.getDouble();
                 }
-                s.addRegime(centre);
-                s.regimeSize[r] = size;
+                s.regimes.add(centre, size);
+                s.growRegimes();
                 for (int i = r * s.sensorCount; i < (r + 1) * s.sensorCount; i++) {
                     s.regimeN[i] = b.getInt();
                     s.regimeMean[i] = b.getDouble();

@@ -1,6 +1,7 @@
 package io.github.factorytwin.health;
 
 import io.github.factorytwin.context.OperatingContext;
+import io.github.factorytwin.context.Regimes;
 import io.github.factorytwin.state.Fields;
 import io.github.factorytwin.state.StateFormatException;
 import java.util.Arrays;
@@ -96,8 +97,8 @@ public final class MachineState {
 
     /**
      * Operating regimes (only with {@link OperatingContext.Model#OPERATING_REGIMES}; {@code maxRegimes} = 0
-     * otherwise). Per regime: how many readings joined it (saturating) and its centre in the context fields
-     * ({@code regimeCentre[regime * contextCount + field]}); per regime and sensor ({@code [regime * sensorCount +
+     * otherwise): the {@link Regimes} found (each one's size and centre in the context fields, found by the shared
+     * {@link io.github.factorytwin.context.RegimeFinder}); per regime and sensor ({@code [regime * sensorCount +
      * sensor]}) the Welford count, mean and sum of squared deviations of the readings learned as its normal. The
      * arrays grow with the regimes found, up to {@code maxRegimes}.
      */
@@ -107,9 +108,9 @@ public final class MachineState {
     /** Bit {@code i} set: sensor {@code i} is also a context field (not a symptom, plain baseline). */
     final long contextSensors;
 
-    int regimeCount;
-    int[] regimeSize = new int[0];
-    double[] regimeCentre = new double[0];
+    /** The regimes found; null without Operating Regimes. */
+    final Regimes regimes;
+
     int[] regimeN = new int[0];
     double[] regimeMean = new double[0];
     double[] regimeM2 = new double[0];
@@ -127,6 +128,7 @@ public final class MachineState {
         this.contextCount = maxRegimes > 0 ? contextCount : 0;
         this.maxRegimes = maxRegimes;
         this.contextSensors = maxRegimes > 0 ? contextSensors : 0L;
+        this.regimes = maxRegimes > 0 ? new Regimes(contextCount) : null;
         if ((lags == 0) != (loadIndex < 0) || loadIndex >= sensorCount) {
             throw new IllegalArgumentException("load lags need a load sensor");
         }
@@ -170,9 +172,9 @@ public final class MachineState {
         Arrays.fill(lagCo, 0);
         Arrays.fill(lagChoice, (byte) -1);
         deriveLoadModel();
-        regimeCount = 0;
-        regimeSize = new int[0];
-        regimeCentre = new double[0];
+        if (regimes != null) {
+            regimes.clear();
+        }
         regimeN = new int[0];
         regimeMean = new double[0];
         regimeM2 = new double[0];
@@ -228,16 +230,14 @@ public final class MachineState {
         return maxRegimes > 0 && (contextSensors & (1L << sensor)) == 0;
     }
 
-    /** Adds a regime centred on {@code context}; returns its index. The caller checks {@code maxRegimes}. */
-    int addRegime(double[] context) {
-        int r = regimeCount++;
-        regimeSize = Arrays.copyOf(regimeSize, regimeCount);
-        regimeCentre = Arrays.copyOf(regimeCentre, regimeCount * contextCount);
-        regimeN = Arrays.copyOf(regimeN, regimeCount * sensorCount);
-        regimeMean = Arrays.copyOf(regimeMean, regimeCount * sensorCount);
-        regimeM2 = Arrays.copyOf(regimeM2, regimeCount * sensorCount);
-        System.arraycopy(context, 0, regimeCentre, r * contextCount, contextCount);
-        return r;
+    /** Gives every regime found (a new one included) its per-sensor statistics, zero for a new one. */
+    void growRegimes() {
+        int size = regimes.count() * sensorCount;
+        if (regimeN.length != size) {
+            regimeN = Arrays.copyOf(regimeN, size);
+            regimeMean = Arrays.copyOf(regimeMean, size);
+            regimeM2 = Arrays.copyOf(regimeM2, size);
+        }
     }
 
     /**
@@ -247,7 +247,7 @@ public final class MachineState {
     double pooledSd(int i) {
         double m2 = 0;
         int dof = 0;
-        for (int r = 0; r < regimeCount; r++) {
+        for (int r = 0; r < regimeCount(); r++) {
             int n = regimeN[r * sensorCount + i];
             if (n > 1) {
                 m2 += regimeM2[r * sensorCount + i];
@@ -260,7 +260,7 @@ public final class MachineState {
     /** Degrees of freedom of {@link #pooledSd}. */
     int pooledDof(int i) {
         int dof = 0;
-        for (int r = 0; r < regimeCount; r++) {
+        for (int r = 0; r < regimeCount(); r++) {
             dof += Math.max(0, regimeN[r * sensorCount + i] - 1);
         }
         return dof;
@@ -268,7 +268,7 @@ public final class MachineState {
 
     /** Regimes found so far. */
     public int regimeCount() {
-        return regimeCount;
+        return regimes == null ? 0 : regimes.count();
     }
 
     /** True when the sensor's drift is measured as a residual from its load model. */
@@ -380,9 +380,7 @@ public final class MachineState {
         if (count < 0 || count > maxRegimes) {
             throw new IllegalArgumentException(count + " regimes, at most " + maxRegimes);
         }
-        regimeCount = count;
-        regimeSize = new int[count];
-        regimeCentre = new double[count * contextCount];
+        regimes.resize(count);
         regimeN = new int[count * sensorCount];
         regimeMean = new double[count * sensorCount];
         regimeM2 = new double[count * sensorCount];
@@ -418,23 +416,19 @@ public final class MachineState {
             .expect8("contextCount", s -> s.contextCount)
             .expect8("maxRegimes", s -> s.maxRegimes)
             .expect64("contextSensors", s -> s.contextSensors)
-            .int8("regimeCount", s -> s.regimeCount, MachineState::regimes)
-            .int32s("regimeSize", s -> s.regimeSize)
-            .float64s("regimeCentre", s -> s.regimeCentre)
+            .int8("regimeCount", s -> s.regimes.count(), MachineState::regimes)
+            .int32s("regimeSize", s -> s.regimes.sizes())
+            .float64s("regimeCentre", s -> s.regimes.centres())
             .int32s("regimeN", s -> s.regimeN)
             .float64s("regimeMean", s -> s.regimeMean)
             .float64s("regimeM2", s -> s.regimeM2)
             .build();
 
     /**
-     * Every stored field, listed once ({@link Fields}): dimensions first (checked against the engine's on reading),
-     * then the values; derived fields ({@link #slope}, {@link #residualSd}) are computed again after reading.
+     * The machine's scalar fields: stored in this order, as one block, by every format (3 and 4 as well as
+     * {@value #FORMAT}).
      */
-    static final Fields<MachineState> FIELDS = Fields.<MachineState>builder()
-            .expect8("format", s -> FORMAT)
-            .expect8("sensorCount", s -> s.sensorCount)
-            .expect8("lags", s -> s.lags)
-            .expect8("loadIndex", s -> s.loadIndex)
+    static final Fields<MachineState> SCALARS = Fields.<MachineState>builder()
             .int64("lastTimestamp", s -> s.lastTimestamp, (s, v) -> s.lastTimestamp = v)
             .int64("resetTimestamp", s -> s.resetTimestamp, (s, v) -> s.resetTimestamp = v)
             .int32("baselineReadings", s -> s.baselineReadings, (s, v) -> s.baselineReadings = v)
@@ -457,6 +451,18 @@ public final class MachineState {
             .float64("stt", s -> s.stt, (s, v) -> s.stt = v)
             .float64("sth", s -> s.sth, (s, v) -> s.sth = v)
             .float64("shh", s -> s.shh, (s, v) -> s.shh = v)
+            .build();
+
+    /**
+     * Every stored field, listed once ({@link Fields}): dimensions first (checked against the engine's on reading),
+     * then the values; derived fields ({@link #slope}, {@link #residualSd}) are computed again after reading.
+     */
+    static final Fields<MachineState> FIELDS = Fields.<MachineState>builder()
+            .expect8("format", s -> FORMAT)
+            .expect8("sensorCount", s -> s.sensorCount)
+            .expect8("lags", s -> s.lags)
+            .expect8("loadIndex", s -> s.loadIndex)
+            .include(SCALARS)
             .int32s("baselineCount", s -> s.baselineCount)
             .float64s("baselineMean", s -> s.baselineMean)
             .float64s("baselineM2", s -> s.baselineM2)

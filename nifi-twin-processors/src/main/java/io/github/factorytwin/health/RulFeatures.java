@@ -48,7 +48,7 @@ public final class RulFeatures {
         if (!s.regimeModelled(i)) {
             return smoothed;
         }
-        if (s.regimeCount == 0 || s.regimeN[i] == 0) {
+        if (s.regimeCount() == 0 || s.regimeN[i] == 0) {
             return Double.NaN;
         }
         return s.regimeMean[i] + smoothed * s.pooledSd(i);

@@ -349,6 +349,12 @@ public final class Fields<T> {
             return add(new Int8s<>(name, array));
         }
 
+        /** {@code block}'s fields at this place (a block of fields that several layouts share). */
+        public Builder<T> include(Fields<T> block) {
+            fields.addAll(block.fields);
+            return this;
+        }
+
         /** {@code nested}'s fields, present only when {@code when} holds for the object (decided by earlier fields). */
         public Builder<T> when(String name, Predicate<T> when, Fields<T> nested) {
             return add(new When<>(name, when, nested));

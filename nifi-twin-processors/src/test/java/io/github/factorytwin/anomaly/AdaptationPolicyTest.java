@@ -1,5 +1,6 @@
 package io.github.factorytwin.anomaly;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -8,8 +9,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The learner's adaptation policy (see {@link AnomalyDetector}), through ScoreAnomaly's engine: retraining on a sliding sample follows slow,
- * benign drift, and the learning guard keeps a developing fault from being learned as normal.
+ * The learner's adaptation policy ({@link AdaptationPolicy}), through ScoreAnomaly's engine: retraining on a sliding
+ * sample follows slow, benign drift, the learning guard keeps a developing fault from being learned as normal, and a
+ * lasting shift to a steady new level (a new duty) is learned once it has settled.
  */
 class AdaptationPolicyTest {
 
@@ -109,5 +111,38 @@ class AdaptationPolicyTest {
         double after = guarded.run(1_000, 0, 0);
         assertTrue(afterFirst < 0.1, "the verdicts are normal again at once: " + afterFirst);
         assertTrue(after < 0.1, "and stay so: " + after);
+    }
+
+    @Test
+    void aLastingShiftToASteadyLevelIsLearnedOnceItHasSettled() throws Exception {
+        Machine machine = new Machine(defaultPolicy());
+        machine.run(WARM_UP + 3_000, 0, 0);
+        // the machine moves to a new duty: temperature 10 standard deviations higher, and stays there
+        machine.temperature += 10;
+        double atFirst = machine.run(AdaptationPolicy.SHIFT_READINGS, 0, 0);
+        machine.run(2_000, 0, 0);
+        double later = machine.run(1_000, 0, 0);
+        assertTrue(atFirst > 0.9, "the shift is flagged while it is new: " + atFirst);
+        assertTrue(later < 0.1, "and learned once it has held steady: " + later);
+    }
+
+    @Test
+    void readingsThatKeepMovingHaveNotSettledAndAStepThatHoldsHas() {
+        Random random = new Random(3);
+        HeldBackReadings ramp = new HeldBackReadings(2);
+        HeldBackReadings step = new HeldBackReadings(2);
+        for (int i = 0; i < 5_000; i++) {
+            // a slow trend: 0.001 standard deviations of noise per reading, 5 over the run
+            ramp.add(new double[] {0.001 * i + random.nextGaussian()}, 0.7, FeatureState.RECENT_READINGS);
+            step.add(
+                    new double[] {10 + random.nextGaussian()},
+                    0.7 + 0.01 * random.nextGaussian(),
+                    FeatureState.RECENT_READINGS);
+            if (i >= AdaptationPolicy.SHIFT_READINGS) {
+                assertTrue(step.settled(AdaptationPolicy.SETTLED_DEVIATIONS), "a held level has settled: " + i);
+            }
+        }
+        assertFalse(ramp.settled(AdaptationPolicy.SETTLED_DEVIATIONS), "a trend has not settled");
+        assertTrue(step.settled(AdaptationPolicy.SETTLED_DEVIATIONS), "a held level has");
     }
 }

@@ -69,4 +69,40 @@ class RegimeFinderTest {
         assertThrows(IllegalArgumentException.class, () -> regimes.add(new double[] {1, 2}, 0));
         assertThrows(IllegalArgumentException.class, () -> new RegimeFinder(0, 8));
     }
+
+    @Test
+    void nearestFindsARegimeWithoutChangingAny() {
+        Regimes regimes = new Regimes(1);
+        assertEquals(-1, RegimeFinder.nearest(regimes, new double[] {100}), "no regime yet");
+        regimes.add(new double[] {100}, 5);
+        regimes.add(new double[] {200}, 5);
+        assertEquals(1, RegimeFinder.nearest(regimes, new double[] {900}), "however far");
+        assertEquals(0, RegimeFinder.nearest(regimes, new double[] {120}));
+        assertEquals(-1, RegimeFinder.nearest(regimes, new double[] {Double.NaN}));
+        assertEquals(-1, RegimeFinder.nearest(regimes, new double[] {100, 1}));
+        assertEquals(2, regimes.count());
+        assertEquals(5, regimes.size(0));
+        assertEquals(100, regimes.centre(0, 0));
+    }
+
+    @Test
+    void aCentreIsARunningMeanOverItsMemoryThenFollows() {
+        double[] values = new double[3_000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = i < 1_500 ? 100 : 104; // within the regime distance: one regime
+        }
+        Regimes stream = new Regimes(1);
+        Regimes whole = new Regimes(1);
+        RegimeFinder streaming = new RegimeFinder(0.1, 8);
+        RegimeFinder plainMean = new RegimeFinder(0.1, 8, Integer.MAX_VALUE);
+        for (double v : values) {
+            streaming.assign(stream, new double[] {v});
+            plainMean.assign(whole, new double[] {v});
+        }
+        assertEquals(102, whole.centre(0, 0), 1e-9, "the mean of all readings");
+        // beyond its memory of 1,000 readings the centre is an exponential average: 100 + 4 (1 - e^-1.5)
+        assertEquals(
+                100 + 4 * (1 - Math.exp(-1.5)), stream.centre(0, 0), 0.01, "the stream's centre followed the move");
+        assertThrows(IllegalArgumentException.class, () -> new RegimeFinder(0.1, 8, 0));
+    }
 }

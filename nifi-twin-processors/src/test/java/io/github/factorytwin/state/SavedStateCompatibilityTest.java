@@ -86,6 +86,22 @@ class SavedStateCompatibilityTest {
         assertArrayEquals(StateFixtures.rows(30, 4), sample.toArray(double[][]::new));
     }
 
+    @Test
+    void theSameStateDirectoryStatesAreStillWrittenAsVersion2Wrote() throws Exception {
+        StateDirectory directory = new StateDirectory(dir, StateFixtures.FEATURES, StateFixtures.SETTINGS);
+        Path sub = Files.createDirectories(directory.directory());
+        Map<String, FeatureState> machines = new java.util.LinkedHashMap<>();
+        machines.put("M001", StateFixtures.anomalyMachine(30, 1));
+        machines.put("M002", StateFixtures.anomalyMachine(3, 2));
+        directory.saveMachines(machines);
+        assertArrayEquals(
+                StateFixtures.resource("anomaly-machines-v2.state"), Files.readAllBytes(sub.resolve("machines.state")));
+        directory.savePostProcessing(StateFixtures.POST_PROCESSING, StateFixtures.postProcessing(90));
+        assertArrayEquals(
+                StateFixtures.resource("anomaly-postprocessing-v2.state"),
+                Files.readAllBytes(sub.resolve("postprocessing.state")));
+    }
+
     /** Both states give the same features for the same next readings. */
     private static void assertSameFeatures(FeatureState expected, FeatureState actual) throws Exception {
         Random random = new Random(3);

@@ -19,8 +19,13 @@ import smile.anomaly.IsolationForest;
  * ./mvnw -B -o -q -pl nifi-twin-processors,nifi-twin-evaluation -am package dependency:build-classpath \
  *     -Dmdep.outputFile=target/classpath.txt -DskipTests
  * java -cp "nifi-twin-evaluation/target/classes:$(cat nifi-twin-evaluation/target/classpath.txt)" \
- *     io.github.factorytwin.evaluation.bench.ScoreAnomalyBench [warm-up rounds, default 5] [rounds, default 15]
+ *     io.github.factorytwin.evaluation.bench.ScoreAnomalyBench [warm-up rounds, default 5] [rounds, default 15] \
+ *     [Retrain Interval, default the property's]
  * </pre>
+ *
+ * <p>At the default Retrain Interval the model is refitted (100 trees on the retraining sample) after every 1,000
+ * readings, that is after every FlowFile here: the refits are part of what is measured. A Retrain Interval of 0
+ * measures scoring alone.
  */
 public final class ScoreAnomalyBench {
 
@@ -139,6 +144,9 @@ public final class ScoreAnomalyBench {
         TestRunner score = JsonRecordRunners.newRunner(new ScoreAnomaly());
         score.setProperty(ScoreAnomaly.RANDOM_SEED, "1");
         score.setProperty(ScoreAnomaly.WARM_UP_SIZE, String.valueOf(RECORDS_PER_FLOWFILE));
+        if (args.length > 2) {
+            score.setProperty(ScoreAnomaly.RETRAIN_INTERVAL, args[2]);
+        }
         score.enqueue(readings(RECORDS_PER_FLOWFILE, 0));
         score.run(1, false, true);
         score.clearTransferState();

@@ -16,6 +16,8 @@ import java.util.Locale;
  * java -cp ... io.github.factorytwin.evaluation.nab.NabExperiment &lt;datasets&gt; key=value...
  * keys: derived=DELTA,WINDOW|none  warmup=1.0 (fraction of NAB's probation used by the forest, min 50)
  *       likelihood=true|false  lstart=(fraction of the probation; default: the forest's warm-up)
+ *       lfixed=(a fixed likelihood learning period in scored readings, as ScoreAnomaly's Post-processing Learning
+ *       Period; 0 = off)
  *       spatial=(range tolerance; default off)  peak=0  retrain=100  subsample=128  sample=0  seed=1
  *       window=10  fixed=(a fixed warm-up in rows for every file, as ScoreAnomaly's Warm-up Size; 0 = off)
  *       processor=true (the real ScoreAnomaly processor, {@link ProcessorNabDetector#likelihood(int, long)} with
@@ -38,6 +40,7 @@ public final class NabExperiment {
         long seed = 1;
         int window = 10;
         double lstart = -1;
+        int lfixed = 0;
         double spatial = -1;
         int fixed = 0;
         boolean processor = false;
@@ -61,6 +64,7 @@ public final class NabExperiment {
                 case "seed" -> seed = Long.parseLong(kv[1]);
                 case "window" -> window = Integer.parseInt(kv[1]);
                 case "lstart" -> lstart = Double.parseDouble(kv[1]);
+                case "lfixed" -> lfixed = Integer.parseInt(kv[1]);
                 case "spatial" -> spatial = Double.parseDouble(kv[1]);
                 case "fixed" -> fixed = Integer.parseInt(kv[1]);
                 case "processor" -> processor = Boolean.parseBoolean(kv[1]);
@@ -77,6 +81,7 @@ public final class NabExperiment {
         long fSeed = seed;
         int fWindow = window;
         double fLstart = lstart;
+        int fLfixed = lfixed;
         double fSpatial = spatial;
         int fFixed = fixed;
         NabDetector detector = processor
@@ -93,9 +98,11 @@ public final class NabExperiment {
                         // default: the likelihood learns from as many scored readings as the forest's warm-up
                         // (ScoreAnomaly's
                         // Warm-up Size drives both)
-                        int startUp = fLstart < 0
-                                ? Math.max(4, forest)
-                                : Math.max(4, (int) Math.round(fLstart * probationaryRows));
+                        int startUp = fLfixed > 0
+                                ? fLfixed
+                                : fLstart < 0
+                                        ? Math.max(4, forest)
+                                        : Math.max(4, (int) Math.round(fLstart * probationaryRows));
                         StreamingDetector engine = StreamingDetector.builder("value")
                                 .derived(derived)
                                 .windowSize(fWindow)
