@@ -6,6 +6,7 @@ import io.github.factorytwin.anomaly.MissingValueStrategy;
 import io.github.factorytwin.context.OperatingContext;
 import io.github.factorytwin.evaluation.simulator.AlertGroundTruth;
 import io.github.factorytwin.evaluation.simulator.EnginePipeline;
+import io.github.factorytwin.health.BaselineFollowing;
 import io.github.factorytwin.health.HealthConfig;
 import io.github.factorytwin.processors.ComputeHealthScore;
 import io.github.factorytwin.processors.ScoreAnomaly;
@@ -113,6 +114,17 @@ final class SimulatorEvaluation {
                 flowAnomalyConfig().toBuilder().retrainInterval(0).build(), flowHealth());
     }
 
+    /** The flow's settings with health baselines following as {@code following} says. */
+    static EnginePipeline withFollowing(BaselineFollowing following) {
+        return new EnginePipeline(flowAnomalyConfig(), flowHealth().withFollowing(following));
+    }
+
+    /** The flow's settings without the fleet part of the baselines' following (Fleet Drift Following Time 0). */
+    static EnginePipeline withoutFleetFollowing() {
+        BaselineFollowing following = flowHealth().following();
+        return withFollowing(new BaselineFollowing(following.ownSeconds(), following.limitSigmas(), 0));
+    }
+
     /** The flow's settings, retraining without the guard (Learning Guard 1: every reading is learned). */
     static EnginePipeline withoutGuard() {
         return new EnginePipeline(
@@ -158,14 +170,22 @@ final class SimulatorEvaluation {
     /** ComputeHealthScore's property defaults, with the given baseline size. */
     static HealthConfig healthDefaults(int baselineSize) {
         return HealthConfig.of(
-                EnginePipeline.SENSORS,
-                Double.parseDouble(ComputeHealthScore.WARNING_THRESHOLD.getDefaultValue()),
-                Double.parseDouble(ComputeHealthScore.CRITICAL_THRESHOLD.getDefaultValue()),
-                Double.parseDouble(ComputeHealthScore.HYSTERESIS.getDefaultValue()),
-                millis(ComputeHealthScore.MINIMUM_DWELL_TIME.getDefaultValue()),
-                baselineSize,
-                millis(ComputeHealthScore.LATE_RECORD_TOLERANCE.getDefaultValue()),
-                Integer.parseInt(ComputeHealthScore.TREND_WINDOW.getDefaultValue()));
+                        EnginePipeline.SENSORS,
+                        Double.parseDouble(ComputeHealthScore.WARNING_THRESHOLD.getDefaultValue()),
+                        Double.parseDouble(ComputeHealthScore.CRITICAL_THRESHOLD.getDefaultValue()),
+                        Double.parseDouble(ComputeHealthScore.HYSTERESIS.getDefaultValue()),
+                        millis(ComputeHealthScore.MINIMUM_DWELL_TIME.getDefaultValue()),
+                        baselineSize,
+                        millis(ComputeHealthScore.LATE_RECORD_TOLERANCE.getDefaultValue()),
+                        Integer.parseInt(ComputeHealthScore.TREND_WINDOW.getDefaultValue()))
+                .withFollowing(new BaselineFollowing(
+                        seconds(ComputeHealthScore.BASELINE_FOLLOWING_TIME.getDefaultValue()),
+                        Double.parseDouble(ComputeHealthScore.BASELINE_FOLLOWING_LIMIT.getDefaultValue()),
+                        seconds(ComputeHealthScore.FLEET_DRIFT_FOLLOWING_TIME.getDefaultValue())));
+    }
+
+    private static double seconds(String period) {
+        return millis(period) / 1000.0;
     }
 
     private static long millis(String period) {
@@ -229,7 +249,17 @@ final class SimulatorEvaluation {
                     new Variant(base, on + "flow settings", of(flowDefaults()), 2 * 3_600_000L),
                     new Variant(base + ".no_adaptation", on + "no retraining", of(withoutAdaptation()), 2 * 3_600_000L),
                     new Variant(
-                            base + ".no_guard", on + "retraining without guard", of(withoutGuard()), 2 * 3_600_000L)));
+                            base + ".no_guard", on + "retraining without guard", of(withoutGuard()), 2 * 3_600_000L),
+                    new Variant(
+                            base + ".no_fleet_following",
+                            on + "health following without the fleet part",
+                            of(withoutFleetFollowing()),
+                            2 * 3_600_000L),
+                    new Variant(
+                            base + ".no_following",
+                            on + "health following off",
+                            of(withFollowing(BaselineFollowing.OFF)),
+                            2 * 3_600_000L)));
             if (plain) {
                 variants.add(new Variant(
                         "simulator.anomaly_context",

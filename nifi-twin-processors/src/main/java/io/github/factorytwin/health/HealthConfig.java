@@ -27,6 +27,8 @@ import java.util.List;
  *     the load: the other sensors' drift is measured from a baseline that follows the load, and the load itself
  *     is not a drift symptom. With {@link OperatingContext.Model#OPERATING_REGIMES} every sensor that is not a
  *     context field has a baseline per regime.
+ * @param following how learned baselines follow slow, benign change (see {@link BaselineFollowing}); null means
+ *     {@link BaselineFollowing#DEFAULT}
  */
 public record HealthConfig(
         List<String> sensors,
@@ -44,7 +46,8 @@ public record HealthConfig(
         double anomalyCeiling,
         double driftFreeSigmas,
         double driftSpanSigmas,
-        OperatingContext context) {
+        OperatingContext context,
+        BaselineFollowing following) {
 
     public static final int DEFAULT_TREND_WINDOW = 120;
     public static final double DEFAULT_FAST_ALPHA = 0.1;
@@ -71,6 +74,47 @@ public record HealthConfig(
         if (context == null) {
             context = OperatingContext.loadFollowing(List.of());
         }
+        if (following == null) {
+            following = BaselineFollowing.DEFAULT;
+        }
+    }
+
+    /** These settings with the default {@link BaselineFollowing}. */
+    public HealthConfig(
+            List<String> sensors,
+            double warningThreshold,
+            double criticalThreshold,
+            double hysteresis,
+            long minDwellMillis,
+            int baselineSize,
+            long lateToleranceMillis,
+            int trendWindow,
+            double fastAlpha,
+            double slowAlpha,
+            double anomalyAlpha,
+            double anomalyFloor,
+            double anomalyCeiling,
+            double driftFreeSigmas,
+            double driftSpanSigmas,
+            OperatingContext context) {
+        this(
+                sensors,
+                warningThreshold,
+                criticalThreshold,
+                hysteresis,
+                minDwellMillis,
+                baselineSize,
+                lateToleranceMillis,
+                trendWindow,
+                fastAlpha,
+                slowAlpha,
+                anomalyAlpha,
+                anomalyFloor,
+                anomalyCeiling,
+                driftFreeSigmas,
+                driftSpanSigmas,
+                context,
+                BaselineFollowing.DEFAULT);
     }
 
     /**
@@ -103,7 +147,30 @@ public record HealthConfig(
                 anomalyCeiling,
                 driftFreeSigmas,
                 driftSpanSigmas,
-                newContext);
+                newContext,
+                following);
+    }
+
+    /** These settings with another way of following slow change. */
+    public HealthConfig withFollowing(BaselineFollowing newFollowing) {
+        return new HealthConfig(
+                sensors,
+                warningThreshold,
+                criticalThreshold,
+                hysteresis,
+                minDwellMillis,
+                baselineSize,
+                lateToleranceMillis,
+                trendWindow,
+                fastAlpha,
+                slowAlpha,
+                anomalyAlpha,
+                anomalyFloor,
+                anomalyCeiling,
+                driftFreeSigmas,
+                driftSpanSigmas,
+                context,
+                newFollowing);
     }
 
     /** These settings without a load sensor: every sensor's baseline is a plain mean and standard deviation. */

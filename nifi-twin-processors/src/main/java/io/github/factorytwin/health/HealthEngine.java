@@ -46,14 +46,13 @@ import java.util.function.BiConsumer;
  *       {@code (value - regime mean) / pooled std}: a change of regime moves the raw value, not this one, while
  *       drift within a regime does. A reading whose context is incomplete, or that is still learned as its new
  *       regime's normal, leaves the smoothed values as they are.
- *   <li>Following slow, benign change: once learned, a sensor's baseline mean (for a load-following sensor, the
- *       intercept of its load line) follows the smoothed value with time constant {@link #FOLLOW_SECONDS} of event
- *       time, but only while the machine is HEALTHY, its anomaly term costs nothing and that sensor's drift is
- *       within {@link #FOLLOW_SIGMAS}: a seasonal ambient temperature is followed, while a developing fault, once
- *       it has moved the sensor that far, stops the following and is measured against the baseline it left
- *       (a fault is not learned away). The price: a change slower than about {@code FOLLOW_SIGMAS} standard
- *       deviations per {@code FOLLOW_SECONDS} is followed whatever its cause, and a lasting change faster than
- *       that stays drift until a maintenance record. Regime means (Operating Regimes) do not follow.
+ *   <li>Following slow, benign change ({@link BaselineFollowing}, {@link HealthConfig#following()}): once learned,
+ *       a sensor's baseline mean (for a load-following sensor, the intercept of its load line) follows the part of
+ *       its smoothed deviation the fleet shares (the median deviation of the machines this engine saw lately,
+ *       {@link FleetDrift}, fed by each {@link Batch#commit}), and, more slowly, its own deviation while the machine is
+ *       HEALTHY, its anomaly term costs nothing and that deviation is within the following limit: a seasonal
+ *       ambient temperature is followed, while a developing fault is measured against the baseline it left (a
+ *       fault is not learned away). Regime means (Operating Regimes) do not follow.
  *   <li>Drift per sensor: {@code z = |EWMA(value) - baseline mean| / baseline std} (EWMA weight {@code fastAlpha});
  *       penalty {@code clamp((z - driftFreeSigmas) / driftSpanSigmas, 0, 1)}. Smoothing first means one spike
  *       moves the EWMA by only {@code fastAlpha} of its size, and a value enters the EWMA clipped to the current
@@ -96,10 +95,6 @@ public final class HealthEngine {
     static final double ANOMALY_LEVEL_SIGMAS = 3;
     /** Least span (score units) over which the anomaly penalty may grow; below it the anomaly term is off. */
     static final double MIN_ANOMALY_HEADROOM = 0.05;
-    /** Event-time constant (seconds) with which a learned baseline mean follows slow, benign change. */
-    static final double FOLLOW_SECONDS = 3600;
-    /** Drift (baseline standard deviations) beyond which a sensor's baseline stops following it (the guard). */
-    static final double FOLLOW_SIGMAS = 1;
 
     /**
      * Candidate time constants (seconds) of the first-order filter through which a sensor follows the load: 0 for
@@ -121,6 +116,10 @@ public final class HealthEngine {
     private MachineStates machines;
     /** The RUL model's fleet normalisation applied to every reading first; null when it has none. */
     private final FleetNormalisation normalisation;
+    /** The fleet's recent deviations, when baselines follow what the fleet shares; null otherwise. */
+    private final FleetDrift fleet;
+
+    private final BaselineFollowing following;
 
     private final int contextCount;
     private final int maxRegimes;
@@ -144,6 +143,9 @@ public final class HealthEngine {
         this.rulModel = rulModel;
         this.lambda = 1.0 - 1.0 / config.trendWindow();
         this.minTrendPoints = Math.max(10, config.trendWindow() / 4);
+        this.following = config.following();
+        this.fleet =
+                following.followsFleet() ? new FleetDrift(config.sensors().size(), FleetDrift.DEFAULT_CAPACITY) : null;
         this.loadIndex = config.loadIndex();
         this.lags = loadIndex >= 0 ? LOAD_LAG_SECONDS.length : 0;
         OperatingContext context = config.context();
@@ -249,10 +251,40 @@ public final class HealthEngine {
         public void commit() throws IOException {
             try {
                 machines.commit(staged);
+                staged.forEach(HealthEngine.this::committed); // the fleet sees committed deviations only
             } finally {
                 staged.clear();
             }
         }
+    }
+
+    /**
+     * {@code state}, the state of {@code machineId}, is now committed: its deviations become part of what the
+     * fleet shares. A state never committed (its batch abandoned) is never seen by the other machines.
+     */
+    private void committed(String machineId, MachineState state) {
+        if (fleet == null) {
+            return;
+        }
+        double[] deviations = new double[state.sensorCount];
+        for (int i = 0; i < state.sensorCount; i++) {
+            // the load and context fields are what the machine is asked to do: nothing for the fleet to share
+            deviations[i] = sharable(state, i) ? deviation(state, i) : Double.NaN;
+        }
+        fleet.publish(machineId, state.lastTimestamp, deviations);
+    }
+
+    /** Sensor {@code i}'s smoothed value minus what its baseline expects, in the sensor's units. */
+    private static double deviation(MachineState state, int i) {
+        return state.loadModelled(i) ? state.fast[i] : state.fast[i] - state.baselineMean[i];
+    }
+
+    /** Whether sensor {@code i}'s deviation is one the fleet can share (learned; a symptom, not the context). */
+    private boolean sharable(MachineState state, int i) {
+        return baselineLearned(state)
+                && i != loadIndex
+                && (contextSensors & (1L << i)) == 0
+                && !state.regimeModelled(i);
     }
 
     public MachineState newState() {
@@ -335,7 +367,7 @@ public final class HealthEngine {
                     false,
                     reading.context());
         }
-        learn(state, reading, previous == Long.MIN_VALUE ? 0 : Math.max(0, minus(ts, previous)) / 1000.0);
+        learn(machineId, state, reading, previous == Long.MIN_VALUE ? 0 : Math.max(0, minus(ts, previous)) / 1000.0);
 
         // Health from the anomaly score and the most drifted sensor.
         double a = anomalyPenalty(state);
@@ -419,9 +451,15 @@ public final class HealthEngine {
                 false, 100, HealthStatus.HEALTHY, null, alerts, HealthAssessment.Reason.MAINTENANCE);
     }
 
-    private void learn(MachineState state, ScoredReading reading, double dtSeconds) {
+    private void learn(String machineId, MachineState state, ScoredReading reading, double dtSeconds) {
         boolean learning = !baselineLearned(state);
-        double follow = learning ? 0 : followWeight(state, dtSeconds);
+        double ownWeight = learning ? 0 : ownFollowWeight(state, dtSeconds);
+        double fleetWeight = learning || fleet == null ? 0 : following.fleetWeight(dtSeconds);
+        double[] shared = null;
+        if (fleetWeight > 0) {
+            shared = new double[state.sensorCount];
+            fleet.othersMedians(machineId, state.lastTimestamp, shared);
+        }
         double[] values = reading.sensors();
         int regime = maxRegimes > 0 ? regimeOf(state, reading.context()) : -1;
         if (lags > 0) {
@@ -477,8 +515,8 @@ public final class HealthEngine {
             }
             state.fast[i] += config.fastAlpha() * (smoothed - state.fast[i]);
             state.slow[i] += config.slowAlpha() * (smoothed - state.slow[i]);
-            if (follow > 0 && !state.regimeModelled(i)) {
-                followBaseline(state, i, follow);
+            if ((ownWeight > 0 || fleetWeight > 0) && !state.regimeModelled(i)) {
+                followBaseline(state, i, fleetWeight, shared == null ? Double.NaN : shared[i], ownWeight);
             }
         }
         double score = reading.anomalyScore();
@@ -500,30 +538,46 @@ public final class HealthEngine {
     }
 
     /**
-     * The weight with which baselines follow this reading: from the event time since the previous one, 0 unless
-     * the machine is HEALTHY and its anomaly term costs nothing (see the class comment).
+     * The weight with which baselines follow the machine's own deviation at this reading: from the event time since
+     * the previous one, 0 unless the machine is HEALTHY and its anomaly term costs nothing.
      */
-    private double followWeight(MachineState state, double dtSeconds) {
-        if (state.status != HealthStatus.HEALTHY || dtSeconds <= 0 || anomalyPenalty(state) > 0) {
+    private double ownFollowWeight(MachineState state, double dtSeconds) {
+        if (state.status != HealthStatus.HEALTHY || anomalyPenalty(state) > 0) {
             return 0;
         }
-        return -Math.expm1(-dtSeconds / FOLLOW_SECONDS);
+        return following.ownWeight(dtSeconds);
     }
 
-    /** Moves sensor {@code i}'s baseline mean towards its smoothed value while its drift is within the guard. */
-    private static void followBaseline(MachineState state, int i, double weight) {
+    /**
+     * Moves sensor {@code i}'s baseline mean towards its smoothed value: by {@code fleetWeight} of the part of the
+     * deviation the fleet's median deviation {@code fleetDeviation} shares, then by {@code ownWeight} of what is left if
+     * that is within the following limit.
+     */
+    private void followBaseline(
+            MachineState state, int i, double fleetWeight, double fleetDeviation, double ownWeight) {
         double z = zScore(state, i, state.fast[i]);
-        if (!(Math.abs(z) <= FOLLOW_SIGMAS)) {
+        if (Double.isNaN(z)) {
             return;
         }
+        double share = fleetWeight * BaselineFollowing.sharedShare(deviation(state, i), fleetDeviation);
+        if (ownWeight > 0 && Math.abs(z * (1 - share)) <= following.limitSigmas()) {
+            share += (1 - share) * ownWeight;
+        }
+        if (share > 0) {
+            moveBaseline(state, i, share);
+        }
+    }
+
+    /** Moves sensor {@code i}'s baseline mean by {@code share} of the way to its smoothed value. */
+    private static void moveBaseline(MachineState state, int i, double share) {
         if (state.loadModelled(i)) {
             // fast is a smoothed residual: moving the intercept by a share of it moves the residuals back by as much
-            double step = weight * state.fast[i];
+            double step = share * state.fast[i];
             state.baselineMean[i] += step;
             state.fast[i] -= step;
             state.slow[i] -= step;
         } else {
-            state.baselineMean[i] += weight * (state.fast[i] - state.baselineMean[i]);
+            state.baselineMean[i] += share * (state.fast[i] - state.baselineMean[i]);
         }
     }
 

@@ -2,6 +2,7 @@ package io.github.factorytwin.processors;
 
 import io.github.factorytwin.context.OperatingContext;
 import io.github.factorytwin.health.Alert;
+import io.github.factorytwin.health.BaselineFollowing;
 import io.github.factorytwin.health.HealthAssessment;
 import io.github.factorytwin.health.HealthConfig;
 import io.github.factorytwin.health.HealthEngine;
@@ -69,7 +70,8 @@ import org.apache.nifi.serialization.record.RecordSchema;
         + " (0..100), 'health_status' (HEALTHY / WARNING / CRITICAL) and 'estimated_time_to_maintenance' (seconds,"
         + " null when the trend does not support an estimate). Health combines the smoothed anomaly score (from"
         + " ScoreAnomaly) with each sensor's drift from the baseline the machine learned from its own first"
-        + " readings. Status changes use hysteresis and a minimum dwell time; alerts (RAISED, ESCALATED, RECOVERED,"
+        + " readings; baselines follow the drift the fleet shares (ambient temperature) and, slowly, the machine's"
+        + " own, but not one machine's developing fault. Status changes use hysteresis and a minimum dwell time; alerts (RAISED, ESCALATED, RECOVERED,"
         + " one open incident per machine) go to the 'alerts' relationship as records of their own. A record with"
         + " state = 'maintenance' resets the machine's degradation. Per-machine state is kept in memory for at most"
         + " 'Maximum Machines' machines (the least recently seen evicted) and in the 'State Directory', where each"
@@ -224,6 +226,46 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
             .addValidator(StandardValidators.createLongValidator(2, 1_000_000, true))
             .build();
 
+    public static final PropertyDescriptor FLEET_DRIFT_FOLLOWING_TIME = new PropertyDescriptor.Builder()
+            .name("Fleet Drift Following Time")
+            .description("How fast a machine's learned baseline follows a deviation the fleet shares: the time"
+                    + " constant (event time) with which each sensor's baseline moves by the part of the machine's"
+                    + " deviation that the median deviation of the fleet (every machine this processor saw in the"
+                    + " last 15 minutes, in the sensor's units; at least 3 machines) also shows. Ambient or fluid"
+                    + " temperature moves many machines at once and is followed; a developing fault moves one"
+                    + " machine, the fleet's median stays put, and it is not followed. The price: a change most of"
+                    + " the fleet shows at once (a shared cause such as a failing cooling supply) is taken as the"
+                    + " plant's normal. Give machines whose sensors are not alike (other units or sizes) processors"
+                    + " of their own, or set '0 sec' to turn it off.")
+            .required(true)
+            .defaultValue("10 min")
+            .addValidator(StandardValidators.TIME_PERIOD_VALIDATOR)
+            .build();
+
+    public static final PropertyDescriptor BASELINE_FOLLOWING_TIME = new PropertyDescriptor.Builder()
+            .name("Baseline Following Time")
+            .description("How fast a machine's learned baseline follows its own slow change: the time constant"
+                    + " (event time) with which each sensor's baseline moves towards its smoothed value, only while"
+                    + " the machine is HEALTHY, its anomaly score costs no health and the sensor's deviation is within"
+                    + " 'Baseline Following Limit'. A change slower than about the limit per this time is followed"
+                    + " whatever its cause (a very slow fault too); a faster one stays a deviation until a"
+                    + " maintenance record. '0 sec' turns it off.")
+            .required(true)
+            .defaultValue("1 hour")
+            .addValidator(StandardValidators.TIME_PERIOD_VALIDATOR)
+            .build();
+
+    public static final PropertyDescriptor BASELINE_FOLLOWING_LIMIT = new PropertyDescriptor.Builder()
+            .name("Baseline Following Limit")
+            .description("Deviation from the baseline, in the baseline's standard deviations, beyond which a"
+                    + " machine's own change is no longer followed (see 'Baseline Following Time'): the guard that"
+                    + " keeps a developing fault from being learned away once it has moved a sensor this far. A"
+                    + " larger limit follows more benign change and absorbs more of a fault's start.")
+            .required(true)
+            .defaultValue("1")
+            .addValidator(Validation.decimalRange(0, true, 100, true, "standard deviations of the baseline"))
+            .build();
+
     public static final PropertyDescriptor LATE_RECORD_TOLERANCE = new PropertyDescriptor.Builder()
             .name("Late Record Tolerance")
             .description("A record older than its machine's newest timestamp minus this is late: it goes to"
@@ -363,6 +405,9 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
             HYSTERESIS,
             MINIMUM_DWELL_TIME,
             BASELINE_SIZE,
+            FLEET_DRIFT_FOLLOWING_TIME,
+            BASELINE_FOLLOWING_TIME,
+            BASELINE_FOLLOWING_LIMIT,
             LATE_RECORD_TOLERANCE,
             FUTURE_TIMESTAMP_TOLERANCE,
             MACHINE_ID_FIELD,
@@ -563,7 +608,15 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
                         context.getProperty(BASELINE_SIZE).asInteger(),
                         context.getProperty(LATE_RECORD_TOLERANCE).asTimePeriod(TimeUnit.MILLISECONDS),
                         context.getProperty(TREND_WINDOW).asInteger())
-                .withContext(operatingContext(context));
+                .withContext(operatingContext(context))
+                .withFollowing(new BaselineFollowing(
+                        seconds(context, BASELINE_FOLLOWING_TIME),
+                        context.getProperty(BASELINE_FOLLOWING_LIMIT).asDouble(),
+                        seconds(context, FLEET_DRIFT_FOLLOWING_TIME)));
+    }
+
+    private static double seconds(PropertyContext context, PropertyDescriptor period) {
+        return context.getProperty(period).asTimePeriod(TimeUnit.MILLISECONDS) / 1000.0;
     }
 
     /** The operating context the properties describe. */

@@ -170,6 +170,82 @@ class ComputeHealthScoreTest {
         assertEquals("M001", alerts.get(0).get("machine_id").asText());
     }
 
+    /** Readings {@code from..to} of four machines whose vibration drifts alike by {@code perReading} after 100. */
+    static List<ObjectNode> sharedDrift(int from, int to, double perReading, Random noise) {
+        List<ObjectNode> list = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            double drift = Math.max(0, i - 100) * perReading;
+            for (int m = 1; m <= 4; m++) {
+                double vibration = VIB_MEAN + drift + VIB_SD * noise.nextGaussian();
+                list.add(reading("P" + m, T0 + i * STEP, vibration, 0.45, noise));
+            }
+        }
+        return list;
+    }
+
+    @Test
+    void aDriftTheFleetSharesIsFollowedAcrossARestartButNotWithoutTheFleetPart() throws Exception {
+        // 5 standard deviations per hour: five times what a machine's own following (1 hour, 1 sigma) follows.
+        double perReading = 5 * VIB_SD / 1_800;
+        TestRunner first = newRunner();
+        Random noise = new Random(21);
+        for (int i = 0; i < 1_000; i += 20) {
+            enqueue(first, sharedDrift(i, i + 20, perReading, noise));
+        }
+        first.run(50, false, true); // not stopped: as if NiFi died
+        TestRunner second = restarted(first);
+        for (int i = 1_000; i < 2_000; i += 20) {
+            enqueue(second, sharedDrift(i, i + 20, perReading, noise));
+        }
+        second.run(50);
+        assertEquals(List.of(), alerts(first));
+        assertEquals(List.of(), alerts(second), "the fleet's drift is followed, before and after the restart");
+        List<JsonNode> out = successes(second);
+        assertTrue(
+                out.get(out.size() - 1).get("health_score").asDouble() > 80,
+                out.get(out.size() - 1).toString());
+
+        TestRunner alone = newRunner();
+        alone.setProperty(ComputeHealthScore.FLEET_DRIFT_FOLLOWING_TIME, "0 sec");
+        Random again = new Random(21);
+        for (int i = 0; i < 2_000; i += 20) {
+            enqueue(alone, sharedDrift(i, i + 20, perReading, again));
+        }
+        alone.run(100);
+        assertEquals(
+                Set.of("P1", "P2", "P3", "P4"),
+                alerts(alone).stream()
+                        .map(a -> a.get("machine_id").asText())
+                        .collect(java.util.stream.Collectors.toSet()),
+                "each machine's own following alone does not keep up: " + alerts(alone));
+    }
+
+    @Test
+    void oneMachinesDegradationAmongASteadyFleetIsNotFollowed() throws Exception {
+        TestRunner runner = newRunner();
+        Random noise = new Random(7);
+        Random fleetNoise = new Random(8);
+        for (int i = 0; i < FAIL_AT; i += 20) {
+            List<ObjectNode> records = new ArrayList<>(degrading("M001", i, i + 20, noise));
+            records.addAll(sharedDrift(i, i + 20, 0, fleetNoise));
+            enqueue(runner, records);
+        }
+        runner.run(FAIL_AT / 20);
+        List<JsonNode> out = successes(runner).stream()
+                .filter(r -> r.get("machine_id").asText().equals("M001"))
+                .toList();
+        assertEquals(FAIL_AT, out.size());
+        long failureTime = T0 + FAIL_AT * STEP;
+        JsonNode last = out.get(380);
+        long trueRemaining = (failureTime - last.get("timestamp").asLong()) / 1000;
+        double error = Math.abs(last.get("estimated_time_to_maintenance").asLong() - trueRemaining);
+        // the same bound as the machine alone (aDegradingMachineLosesHealth...): the fleet takes nothing away
+        assertTrue(error <= 0.5 * trueRemaining + 75, "close to failure: error " + error + " s");
+        List<JsonNode> raised = alerts(runner);
+        assertTrue(raised.stream().allMatch(a -> a.get("machine_id").asText().equals("M001")), raised.toString());
+        assertEquals("RAISED", raised.get(0).get("alert_event").asText());
+    }
+
     @Test
     void aHealthyMachineWithOneSpikeDoesNotAlert() throws Exception {
         TestRunner runner = newRunner();
@@ -691,6 +767,19 @@ class ComputeHealthScoreTest {
         runner.setProperty(ComputeHealthScore.WARNING_THRESHOLD, "120");
         runner.assertNotValid();
         runner.setProperty(ComputeHealthScore.WARNING_THRESHOLD, "70");
+        runner.assertValid();
+        runner.setProperty(ComputeHealthScore.BASELINE_FOLLOWING_LIMIT, "-1");
+        runner.assertNotValid();
+        results = ((MockProcessContext) runner.getProcessContext()).validate();
+        assertTrue(
+                results.stream()
+                        .anyMatch(r ->
+                                !r.isValid() && r.getExplanation().contains("standard deviations of the baseline")),
+                results.toString());
+        runner.setProperty(ComputeHealthScore.BASELINE_FOLLOWING_LIMIT, "1");
+        runner.setProperty(ComputeHealthScore.FLEET_DRIFT_FOLLOWING_TIME, "soon");
+        runner.assertNotValid();
+        runner.setProperty(ComputeHealthScore.FLEET_DRIFT_FOLLOWING_TIME, "0 sec");
         runner.assertValid();
     }
 }

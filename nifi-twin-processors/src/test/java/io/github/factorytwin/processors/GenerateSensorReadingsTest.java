@@ -213,12 +213,24 @@ class GenerateSensorReadingsTest {
     void stateSurvivesARestartOfTheProcessor() throws IOException {
         fast(runner, 5_000);
         runner.setProperty(GenerateSensorReadings.SENSOR_FAULT_PROBABILITY, "0.01");
-        List<JsonNode> straight = records(runner, 8); // the reference: one processor, never restarted
+        // The reference: one processor, never restarted. The others start from its first saved factory (a new
+        // factory starts at the wall clock, which moves between two runners).
+        runner.run(1, false, true);
+        Map<String, String> started =
+                runner.getStateManager().getState(Scope.LOCAL).toMap();
+        runner.run(7, true, false);
+        List<JsonNode> straight = new ArrayList<>();
+        for (MockFlowFile flowFile : runner.getFlowFilesForRelationship(GenerateSensorReadings.REL_SUCCESS)) {
+            straight.addAll(parse(flowFile));
+        }
+        assertEquals(8 * 5_000, straight.size());
 
         TestRunner before = newRunner();
         fast(before, 5_000);
         before.setProperty(GenerateSensorReadings.SENSOR_FAULT_PROBABILITY, "0.01");
-        List<JsonNode> resumed = new ArrayList<>(records(before, 5));
+        before.getStateManager().setState(started, Scope.LOCAL);
+        List<JsonNode> resumed = new ArrayList<>(straight.subList(0, 5_000));
+        resumed.addAll(records(before, 4));
         Map<String, String> saved =
                 before.getStateManager().getState(Scope.LOCAL).toMap();
         assertFalse(saved.isEmpty(), "state saved");

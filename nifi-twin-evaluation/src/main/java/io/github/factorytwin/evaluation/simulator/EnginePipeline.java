@@ -10,6 +10,7 @@ import io.github.factorytwin.anomaly.ScorePostProcessing;
 import io.github.factorytwin.context.OperatingContext;
 import io.github.factorytwin.context.RegimeFinder;
 import io.github.factorytwin.health.Alert;
+import io.github.factorytwin.health.BaselineFollowing;
 import io.github.factorytwin.health.HealthAssessment;
 import io.github.factorytwin.health.HealthConfig;
 import io.github.factorytwin.health.HealthEngine;
@@ -18,6 +19,8 @@ import io.github.factorytwin.health.LateReadingException;
 import io.github.factorytwin.health.ScoredReading;
 import io.github.factorytwin.simulator.MachineCondition;
 import io.github.factorytwin.simulator.SimulatedReading;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Set;
 
@@ -85,7 +88,7 @@ public final class EnginePipeline {
                 + ") -> ComputeHealthScore engine (warning "
                 + healthConfig.warningThreshold() + ", critical " + healthConfig.criticalThreshold()
                 + ", hysteresis " + healthConfig.hysteresis() + ", dwell " + healthConfig.minDwellMillis() / 1000
-                + " s, baseline " + healthConfig.baselineSize() + ")";
+                + " s, baseline " + healthConfig.baselineSize() + ", " + following(healthConfig.following()) + ")";
     }
 
     private static int[] indexes(List<String> fields) {
@@ -96,6 +99,15 @@ public final class EnginePipeline {
             }
         }
         return indexes;
+    }
+
+    private static String following(BaselineFollowing f) {
+        if (f.ownSeconds() == 0 && f.fleetSeconds() == 0) {
+            return "no baseline following";
+        }
+        return "following the fleet's shared drift " + (f.followsFleet() ? "in " + f.fleetSeconds() + " s" : "off")
+                + ", its own "
+                + (f.ownSeconds() > 0 ? "in " + f.ownSeconds() + " s within " + f.limitSigmas() + " sd" : "off");
     }
 
     private static String retraining(AnomalyDetector.Config config) {
@@ -179,6 +191,11 @@ public final class EnginePipeline {
         } catch (LateReadingException e) {
             // the processor sends it to failure; the simulator writes none (its readings are in time order)
             return new Verdict(false, false, anomalous);
+        }
+        try {
+            healthBatch.commit(); // each reading its own FlowFile: the fleet sees its machine's deviations now
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // the states are in memory: not expected
         }
         boolean raised = false;
         for (Alert alert : assessment.alerts()) {
