@@ -153,7 +153,7 @@ class CmapssEvaluationTest {
         assertEquals(100, result.engines());
         assertTrue(result.rmse() < 18.45, "RMSE " + result.rmse() + " must beat the CNN's 18.45");
         assertTrue(result.rmse() < 16.14, "RMSE " + result.rmse() + " must beat the deep LSTM's 16.14");
-        // Measured 13.56 with the committed options (deterministic: seeded trees); guard against regressions.
-        assertTrue(result.rmse() < 14.0, "RMSE " + result.rmse() + " regressed above 14");
+        // Measured 12.03 with the committed options (gradient boosting, seeded subsamples); guard against regressions.
+        assertTrue(result.rmse() < 13.0, "RMSE " + result.rmse() + " regressed above 13");
     }
 }
