@@ -251,8 +251,9 @@ public final class HealthEngine {
         public void commit() throws IOException {
             try {
                 machines.commit(staged);
-                staged.forEach(HealthEngine.this::committed); // the fleet sees committed deviations only
             } finally {
+                // committed in memory even when writing them out failed; the fleet sees committed deviations only
+                staged.forEach(HealthEngine.this::committed);
                 staged.clear();
             }
         }

@@ -216,7 +216,8 @@ class GenerateSensorReadingsTest {
         // The reference: one processor, never restarted. The others start from its first saved factory (a new
         // factory starts at the wall clock, which moves between two runners).
         runner.run(1, false, true);
-        Map<String, String> started = runner.getStateManager().getState(Scope.LOCAL).toMap();
+        Map<String, String> started =
+                runner.getStateManager().getState(Scope.LOCAL).toMap();
         runner.run(7, true, false);
         List<JsonNode> straight = new ArrayList<>();
         for (MockFlowFile flowFile : runner.getFlowFilesForRelationship(GenerateSensorReadings.REL_SUCCESS)) {
