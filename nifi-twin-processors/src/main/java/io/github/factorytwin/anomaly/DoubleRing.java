@@ -101,6 +101,17 @@ final class DoubleRing {
         restore(filled, at);
     }
 
+    /** Writes what {@link #writeWhole} writes for a ring of capacity 0, for an owner that keeps no ring at all. */
+    static void writeNoneWhole(DataOutputStream out) throws IOException {
+        out.writeInt(0);
+        out.writeInt(0);
+    }
+
+    /** Reads what {@link #writeNoneWhole} wrote. */
+    static void readNoneWhole(StateInput in) throws IOException {
+        new DoubleRing(0).readWhole(in);
+    }
+
     /** Writes count, the filled slots and the next slot: the likelihood's rings. */
     void writeFilled(DataOutputStream out) throws IOException {
         out.writeInt(count);

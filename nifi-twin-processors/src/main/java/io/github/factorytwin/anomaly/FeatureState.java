@@ -13,7 +13,7 @@ import java.util.List;
 public final class FeatureState {
 
     private final double[] last;
-    /** Per raw field its recent values (capacity 0 without the WINDOW feature). */
+    /** Per raw field its recent values; none at all (not one per field) without the WINDOW feature. */
     private final DoubleRing[] window;
 
     /** Readings over which {@link #noteVerdict} averages (the weight of the newest is one over this). */
@@ -33,9 +33,9 @@ public final class FeatureState {
         last = new double[k];
         Arrays.fill(last, Double.NaN);
         boolean windowed = spec.derived().contains(DerivedFeature.WINDOW);
-        window = new DoubleRing[k];
-        for (int i = 0; i < k; i++) {
-            window[i] = new DoubleRing(windowed ? spec.windowSize() : 0);
+        window = new DoubleRing[windowed ? k : 0];
+        for (int i = 0; i < window.length; i++) {
+            window[i] = new DoubleRing(spec.windowSize());
         }
     }
 
@@ -78,7 +78,11 @@ public final class FeatureState {
         out.writeInt(window.length == 0 ? 0 : window[0].capacity());
         for (int i = 0; i < last.length; i++) {
             out.writeDouble(last[i]);
-            window[i].writeWhole(out);
+            if (window.length == 0) {
+                DoubleRing.writeNoneWhole(out);
+            } else {
+                window[i].writeWhole(out);
+            }
         }
     }
 
@@ -99,7 +103,11 @@ public final class FeatureState {
         }
         for (int i = 0; i < k; i++) {
             state.last[i] = in.readDouble();
-            state.window[i].readWhole(in);
+            if (state.window.length == 0) {
+                DoubleRing.readNoneWhole(in);
+            } else {
+                state.window[i].readWhole(in);
+            }
         }
         return state;
     }
@@ -152,7 +160,9 @@ public final class FeatureState {
                 continue;
             }
             last[i] = values[i];
-            window[i].add(values[i]);
+            if (window.length > 0) {
+                window[i].add(values[i]);
+            }
         }
         return new Features(values, imputed);
     }

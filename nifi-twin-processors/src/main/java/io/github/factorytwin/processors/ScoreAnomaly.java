@@ -122,10 +122,10 @@ import org.apache.nifi.serialization.record.RecordSchema;
                 """
                 Treat each series as a one-sensor machine: 'Machine ID Field' = the series name field,
                 'Feature Fields' = the value field (e.g. value), 'Derived Features' = DELTA, 'Model Scope' =
-                PER_MACHINE, 'Warm-up Size' = 150, 'Retrain Interval' = 100, 'Retraining Sample Size' = 150,
-                'Learning Guard' = 1, 'Subsample Size' = 128.
-                Set 'Score Post-processing' to LIKELIHOOD, 'Range Tolerance' to 0.05 and 'Anomaly Threshold'
-                to 0.5. A series' readings must reach the processor in time order (one series per Kafka key).
+                PER_MACHINE, 'Warm-up Size' = 150, 'Retrain Interval' = 100 ('Retraining Sample Size' at its
+                default), 'Learning Guard' = 1, 'Subsample Size' = 128.
+                Set 'Score Post-processing' to LIKELIHOOD, 'Post-processing Learning Period' to 150, 'Range
+                Tolerance' to 0.05 and 'Anomaly Threshold' to 0.5. A series' readings must reach the processor in time order (one series per Kafka key).
                 """)
 public class ScoreAnomaly extends RecordEnrichmentProcessor implements VerifiableProcessor {
 
@@ -289,8 +289,9 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
                     + " readings (about the last 64) found anomalous is below this, so a developing fault, which"
                     + " makes a machine's readings persistently anomalous, is not learned as normal. 1 = no guard"
                     + " (every reading is learned: the model follows any lasting change, a slow fault too). Lower"
-                    + " values protect more, but a sudden lasting change then stays anomalous (see the additional"
-                    + " details).")
+                    + " values protect more. A machine held back for at least 256 readings whose readings have"
+                    + " settled at a new level (a new duty) is learned again; one whose readings keep moving (a"
+                    + " developing fault) is not (see the additional details).")
             .required(true)
             .defaultValue("0.5")
             .addValidator(THRESHOLD_VALIDATOR)

@@ -120,4 +120,24 @@ class HealthEngineBatchTest {
                 cleared.machines().loadReport());
         cleared.machines().close();
     }
+
+    @Test
+    void aCommittedStateThatCannotBeReadIsReportedAndTheMachineStartsAfresh(@TempDir Path directory) throws Exception {
+        String layout = new HealthEngine(CONFIG, null).stateLayout();
+        try (HealthStateStore store = HealthStateStore.open(directory, layout, "life", 10)) {
+            store.put("X", new byte[] {9, 9, 9}); // not a machine state
+            store.flush();
+        }
+        List<String> reported = new ArrayList<>();
+        HealthEngine engine =
+                HealthEngine.open(CONFIG, null, directory, "life", 10, (id, why) -> reported.add(id + ": " + why));
+        HealthEngine.Batch batch = engine.begin();
+        HealthAssessment first = batch.process(reading("X", 0, new Random(5)), Long.MAX_VALUE);
+        batch.commit();
+        assertEquals(1, reported.size());
+        assertTrue(reported.get(0).startsWith("X: "), reported.get(0));
+        assertEquals(100, first.health());
+        assertEquals(1, engine.machines().committed("X").readings(), "afresh");
+        engine.machines().close();
+    }
 }

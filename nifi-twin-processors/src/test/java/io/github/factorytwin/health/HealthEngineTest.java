@@ -154,8 +154,8 @@ class HealthEngineTest {
         HealthEngine engine = engine(3);
         MachineState state = run(engine, 100, 3);
         String before = state.encode();
-        var outcome = engine.update(state, new ScoredReading("M1", 50_000, new double[] {1, 2, 3}, 0.9, false));
-        assertTrue(outcome.late());
+        var assessment = engine.update(state, new ScoredReading("M1", 50_000, new double[] {1, 2, 3}, 0.9, false));
+        assertTrue(assessment.late());
         assertEquals(before, state.encode());
     }
 
@@ -195,9 +195,9 @@ class HealthEngineTest {
             double measured = temperature + (i >= shiftAt ? shift : 0) + 0.25 * random.nextGaussian();
             double vibration = 0.2 + 1e-4 * rpm + 0.01 * random.nextGaussian();
             double[] values = {measured, vibration, rpm + 10 * random.nextGaussian()};
-            var outcome = engine.update(state, new ScoredReading("M1", 2_000L * i, values, Double.NaN, false));
+            var assessment = engine.update(state, new ScoredReading("M1", 2_000L * i, values, Double.NaN, false));
             if (i >= from) {
-                alerts.addAll(outcome.alerts());
+                alerts.addAll(assessment.alerts());
             }
         }
         return alerts;
@@ -272,9 +272,10 @@ class HealthEngineTest {
             MachineState state = engine.newState();
             for (int i = 0; i < 200; i++) {
                 long ts = i % 3 == 0 ? extremes[i % extremes.length] : first;
-                HealthAssessment outcome = engine.update(
+                HealthAssessment assessment = engine.update(
                         state, new ScoredReading("M1", ts, new double[] {70, 1, 3000}, 0.4, i % 50 == 49), 1_000);
-                assertTrue(outcome.late() || outcome.health() >= 0 && outcome.health() <= 100, "health of " + ts);
+                assertTrue(
+                        assessment.late() || assessment.health() >= 0 && assessment.health() <= 100, "health of " + ts);
             }
         }
         assertEquals(Long.MAX_VALUE, HealthEngine.minus(Long.MAX_VALUE, -1));

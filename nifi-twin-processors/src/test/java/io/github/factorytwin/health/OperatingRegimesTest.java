@@ -66,10 +66,10 @@ class OperatingRegimesTest {
         for (int i = 0; i < count; i++) {
             int c = condition.applyAsInt(i);
             double[] values = sensors(c, i >= shiftAt ? shift : 0, random);
-            var outcome = engine.update(
+            var assessment = engine.update(
                     state, new ScoredReading("E1", 1_000L * i, values, Double.NaN, false, context(c, random)));
             if (i >= from) {
-                alerts.addAll(outcome.alerts());
+                alerts.addAll(assessment.alerts());
             }
         }
         return alerts;
@@ -169,12 +169,12 @@ class OperatingRegimesTest {
         MachineState state = engine.newState();
         stream(engine, state, 300, i -> i % CONDITIONS.length, 0, Integer.MAX_VALUE, 0);
         double[] fast = state.fast.clone();
-        var outcome = engine.update(
+        var assessment = engine.update(
                 state,
                 new ScoredReading("E1", 300_000, new double[] {9999, 9999, 9999}, Double.NaN, false, new double[] {
                     0, Double.NaN, 1
                 }));
-        assertFalse(outcome.late());
+        assertFalse(assessment.late());
         assertArrayEquals(fast, state.fast);
     }
 

@@ -125,7 +125,7 @@ class SimulatedFleetHealthTest {
                     }
                 }
             }
-            HealthAssessment outcome = engine.update(
+            HealthAssessment assessment = engine.update(
                     state,
                     new ScoredReading(
                             r.machineId(),
@@ -136,7 +136,7 @@ class SimulatedFleetHealthTest {
             if (condition == MachineCondition.NORMAL) {
                 normalReadings++;
             }
-            for (Alert alert : outcome.alerts()) {
+            for (Alert alert : assessment.alerts()) {
                 if (alert.event() == Alert.Event.RECOVERED) {
                     continue;
                 }
@@ -148,9 +148,9 @@ class SimulatedFleetHealthTest {
             }
             // An incident raised as a false alarm just before the onset and still open counts as no detection:
             // only an alert raised or escalated inside the degrading phase is.
-            if (condition == MachineCondition.DEGRADING && eligible[m] && outcome.timeToMaintenance() != null) {
+            if (condition == MachineCondition.DEGRADING && eligible[m] && assessment.timeToMaintenance() != null) {
                 double rul = Math.max(1, r.remainingUsefulLifeSeconds());
-                double ratio = outcome.timeToMaintenance() / rul;
+                double ratio = assessment.timeToMaintenance() / rul;
                 ratios.add(ratio);
                 if (!firstTtmSeen[m]) {
                     firstTtmSeen[m] = true;

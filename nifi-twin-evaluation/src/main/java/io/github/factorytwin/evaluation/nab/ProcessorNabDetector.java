@@ -45,7 +45,8 @@ public final class ProcessorNabDetector implements NabDetector {
 
     /**
      * The NAB configuration of NAB-EXPERIMENTS.md in processor terms: value + DELTA, PER_MACHINE, Warm-up Size
-     * {@code warmUp}, Retrain Interval 100 on a Retraining Sample Size of {@code warmUp} without a Learning Guard (1), 100 trees, Subsample Size 128, Random Seed {@code seed}, Score
+     * {@code warmUp}, Retrain Interval 100 on the default Retraining Sample Size without a Learning Guard (1), 100
+     * trees, Subsample Size 128, Random Seed {@code seed}, Score
      * Post-processing LIKELIHOOD with a learning period of {@code warmUp}, Range Tolerance 0.05, Anomaly Threshold 0.5 (NAB optimises its own threshold over
      * the scores; the property only decides is_anomaly).
      */
@@ -57,8 +58,10 @@ public final class ProcessorNabDetector implements NabDetector {
         p.put(ScoreAnomaly.MODEL_SCOPE.getName(), "PER_MACHINE");
         p.put(ScoreAnomaly.WARM_UP_SIZE.getName(), String.valueOf(warmUp));
         p.put(ScoreAnomaly.RETRAIN_INTERVAL.getName(), "100");
-        // the sample and guard of the published run: the last warm-up's worth of readings, every one learned
-        p.put(ScoreAnomaly.RETRAINING_SAMPLE_SIZE.getName(), String.valueOf(warmUp));
+        // Retraining Sample Size stays at the processor's default (10,000): with a fixed warm-up the model then
+        // refits on everything seen so far (up to that size) and keeps improving through a long series, which is
+        // what the engine's probation-relative warm-up gave it. No guard: the guard judges raw scores against the
+        // Anomaly Threshold, which with LIKELIHOOD is the likelihood's (0.5), not a raw score's.
         p.put(ScoreAnomaly.LEARNING_GUARD.getName(), "1");
         p.put(ScoreAnomaly.NUMBER_OF_TREES.getName(), "100");
         p.put(ScoreAnomaly.SUBSAMPLE_SIZE.getName(), "128");

@@ -69,6 +69,49 @@ class CmapssEvaluationTest {
         assertTrue(estimates[4].cycles() < estimates[3].cycles() - 30, estimates[4] + " vs " + estimates[3]);
     }
 
+    private static List<List<double[]>> syntheticFleet(Random random) {
+        List<List<double[]>> training = new ArrayList<>();
+        for (int e = 0; e < 40; e++) {
+            int life = 150 + 3 * e; // 150 to 267 cycles: young engines have more than the cap left
+            training.add(syntheticEngine(life, life, random));
+        }
+        return training;
+    }
+
+    @Test
+    void theEnsembleBeyondTheCapEstimatesLongLivesWhichTheCappedModelCannotReach() {
+        Random random = new Random(11);
+        List<List<double[]>> training = syntheticFleet(random);
+        List<List<double[]>> test = List.of(syntheticEngine(210, 25, random), syntheticEngine(210, 190, random));
+        CmapssEvaluation.Options beyond = new CmapssEvaluation.Options(
+                20, 0.3, 0.05, 60, 10, 5, 10, 0, true, 125, true, CmapssEvaluation.Learner.FOREST);
+
+        CmapssEvaluation.Estimate[] capped =
+                CmapssEvaluation.predict(test, CmapssEvaluation.train(training, SMALL), SMALL);
+        CmapssEvaluation.Estimate[] uncapped =
+                CmapssEvaluation.predict(test, CmapssEvaluation.train(training, beyond), beyond);
+
+        assertTrue(capped[0].cycles() <= 125, "a capped model never says more than the cap: " + capped[0]);
+        // 185 cycles are left of the young engine; the fleet's mean remaining life at 25 cycles is about 183
+        assertTrue(uncapped[0].cycles() > 150, "beyond the cap: " + uncapped[0]);
+        // near failure (20 cycles left) the second ensemble adds almost nothing
+        assertEquals(capped[1].cycles(), uncapped[1].cycles(), 10);
+        assertTrue(uncapped[1].cycles() < 50, uncapped[1].toString());
+    }
+
+    @Test
+    void gradientBoostingIsExportedExactlyAndRanksWornEnginesBelowYoungOnes() {
+        Random random = new Random(13);
+        CmapssEvaluation.Options boosting = new CmapssEvaluation.Options(
+                20, 0.3, 0.05, 60, 60, 5, 6, 8, true, 125, true, CmapssEvaluation.Learner.BOOSTING);
+        // training checks the exported trees against Smile's own predictions and throws if they differ
+        CmapssEvaluation.Estimator estimator = CmapssEvaluation.train(syntheticFleet(random), boosting);
+        CmapssEvaluation.Estimate[] estimates = CmapssEvaluation.predict(
+                List.of(syntheticEngine(210, 40, random), syntheticEngine(210, 190, random)), estimator, boosting);
+        assertTrue(estimates[0].fromModel() && estimates[1].fromModel());
+        assertTrue(estimates[1].cycles() < estimates[0].cycles() - 60, estimates[1] + " vs " + estimates[0]);
+    }
+
     @Test
     void rmseAndPhm08PenaliseLateEstimatesMoreThanEarlyOnes() {
         double[] truth = {20, 20};

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.factorytwin.anomaly.DerivedFeature;
 import io.github.factorytwin.anomaly.ScorePostProcessing;
 import io.github.factorytwin.anomaly.StreamingDetector;
+import io.github.factorytwin.processors.ScoreAnomaly;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,7 @@ class ProcessorNabDetectorTest {
                 .warmUp(warmUp)
                 .retrainInterval(100)
                 .subsample(128)
+                .sampleSize(Integer.parseInt(ScoreAnomaly.RETRAINING_SAMPLE_SIZE.getDefaultValue()))
                 .seed(7L)
                 .postProcessing(ScorePostProcessing.likelihoodAndRange(warmUp))
                 .build();
