@@ -12,9 +12,9 @@ import java.util.Map;
  * machine's fault cannot be the fleet's.
  *
  * <p>Memory is bounded: the latest deviation of at most {@code capacity} machines is kept (beyond it the slots are
- * reused in turn, so the median is over a sample of the machines seen lately). Derived
- * from the stream, not saved: after a restart it refills as the machines report again, and until
- * {@link #MIN_MACHINES} have, nothing is taken as shared. Thread-safe.
+ * reused in turn, so the median is over a sample of the machines seen lately). Derived from the committed machine
+ * states, not saved itself: {@link HealthEngine#open} fills it again from the saved states of the machines seen most
+ * recently. Thread-safe.
  */
 public final class FleetDrift {
 

@@ -197,6 +197,10 @@ public final class HealthEngine {
         HealthEngine engine = new HealthEngine(config, rulModel);
         engine.machines = new MachineStates(
                 engine, HealthStateStore.open(directory, engine.stateLayout(), token, maxMachines), unreadableState);
+        if (engine.fleet != null) {
+            // the fleet's deviations as they were: from the saved states of the machines seen most recently
+            engine.machines.forEachNewest(FleetDrift.DEFAULT_CAPACITY, engine::committed);
+        }
         return engine;
     }
 
@@ -251,8 +255,9 @@ public final class HealthEngine {
         public void commit() throws IOException {
             try {
                 machines.commit(staged);
-                staged.forEach(HealthEngine.this::committed); // the fleet sees committed deviations only
             } finally {
+                // committed in memory even when writing them out failed; the fleet sees committed deviations only
+                staged.forEach(HealthEngine.this::committed);
                 staged.clear();
             }
         }

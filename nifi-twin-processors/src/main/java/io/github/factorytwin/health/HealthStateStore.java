@@ -16,7 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -161,6 +164,19 @@ public final class HealthStateStore implements Closeable {
         liveBytes += recordBytes(machineId, state);
         dirty.put(machineId, state);
         return (int) (evicted - before);
+    }
+
+    /** The ids of the {@code n} machines stored most recently, the least recent of them first. */
+    public List<String> newest(int n) {
+        List<String> ids = new ArrayList<>(Math.min(n, machines.size()));
+        for (String id : machines.sequencedKeySet().reversed()) {
+            if (ids.size() == n) {
+                break;
+            }
+            ids.add(id);
+        }
+        Collections.reverse(ids);
+        return ids;
     }
 
     /** Machines evicted since this store was opened. */

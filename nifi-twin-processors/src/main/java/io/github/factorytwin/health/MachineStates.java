@@ -29,6 +29,17 @@ public final class MachineStates implements Closeable {
         this.unreadableState = unreadableState;
     }
 
+    /** The committed states of the {@code n} machines seen most recently, the least recent first (readable ones). */
+    void forEachNewest(int n, BiConsumer<String, MachineState> action) {
+        for (String machineId : store.newest(n)) {
+            try {
+                action.accept(machineId, engine.fromBytes(store.get(machineId)));
+            } catch (IllegalArgumentException e) {
+                // checkout reports it when the machine is seen again
+            }
+        }
+    }
+
     /** A private copy of the machine's committed state; a new state for an unknown machine or an unreadable one. */
     MachineState checkout(String machineId) {
         byte[] committed = store.get(machineId);

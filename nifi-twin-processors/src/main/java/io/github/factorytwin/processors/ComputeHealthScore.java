@@ -230,8 +230,8 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
             .name("Fleet Drift Following Time")
             .description("How fast a machine's learned baseline follows a deviation the fleet shares: the time"
                     + " constant (event time) with which each sensor's baseline moves by the part of the machine's"
-                    + " deviation that the median deviation of the fleet (every machine this processor saw in the"
-                    + " last 15 minutes, in the sensor's units; at least 3 machines) also shows. Ambient or fluid"
+                    + " deviation that the median deviation of the other machines (those this processor saw in the"
+                    + " last 15 minutes, in the sensor's units; at least 3 of them) also shows. Ambient or fluid"
                     + " temperature moves many machines at once and is followed; a developing fault moves one"
                     + " machine, the fleet's median stays put, and it is not followed. The price: a change most of"
                     + " the fleet shows at once (a shared cause such as a failing cooling supply) is taken as the"

@@ -119,4 +119,35 @@ class FleetDriftFollowingTest {
         assertEquals(8, z, 1.5, "the fault, not the fleet's 10 standard deviations of drift");
         assertNotEquals(HealthStatus.HEALTHY, faulty.status);
     }
+
+    @Test
+    void aRestartedEngineFollowsTheFleetAsIfUninterrupted(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        BaselineFollowing following = BaselineFollowing.DEFAULT;
+        HealthConfig config = HealthConfig.of(List.of("temperature", "vibration"), 70, 40, 5, 60_000, 300, 30_000, 120)
+                .withFollowing(following);
+        fleet(following);
+        run(600);
+        run(600, all(FAST_DRIFT));
+        HealthStatus[] uninterrupted = run(600, all(FAST_DRIFT));
+        double[] health = new double[MACHINES];
+        for (int m = 0; m < MACHINES; m++) {
+            health[m] = state(m).health;
+        }
+
+        java.util.Arrays.fill(offset, 0);
+        time = 0;
+        random.setSeed(11);
+        engine = HealthEngine.open(config, null, dir, "life", 100, (machine, reason) -> {});
+        run(600);
+        run(600, all(FAST_DRIFT));
+        engine.machines().close();
+        engine = HealthEngine.open(config, null, dir, "life", 100, (machine, reason) -> {});
+        assertTrue(engine.machines().size() == MACHINES, "the states were saved");
+        HealthStatus[] restarted = run(600, all(FAST_DRIFT));
+        assertEquals(java.util.Arrays.asList(uninterrupted), java.util.Arrays.asList(restarted));
+        for (int m = 0; m < MACHINES; m++) {
+            assertEquals(health[m], state(m).health, 1e-9, "machine " + m + " after the restart");
+        }
+    }
 }
