@@ -79,44 +79,6 @@ public record HealthConfig(
         }
     }
 
-    /** These settings with the default {@link BaselineFollowing}. */
-    public HealthConfig(
-            List<String> sensors,
-            double warningThreshold,
-            double criticalThreshold,
-            double hysteresis,
-            long minDwellMillis,
-            int baselineSize,
-            long lateToleranceMillis,
-            int trendWindow,
-            double fastAlpha,
-            double slowAlpha,
-            double anomalyAlpha,
-            double anomalyFloor,
-            double anomalyCeiling,
-            double driftFreeSigmas,
-            double driftSpanSigmas,
-            OperatingContext context) {
-        this(
-                sensors,
-                warningThreshold,
-                criticalThreshold,
-                hysteresis,
-                minDwellMillis,
-                baselineSize,
-                lateToleranceMillis,
-                trendWindow,
-                fastAlpha,
-                slowAlpha,
-                anomalyAlpha,
-                anomalyFloor,
-                anomalyCeiling,
-                driftFreeSigmas,
-                driftSpanSigmas,
-                context,
-                BaselineFollowing.DEFAULT);
-    }
-
     /**
      * The load sensor of Load Following: the context field when it is one of the sensors; null otherwise (also
      * with Operating Regimes).
@@ -131,6 +93,15 @@ public record HealthConfig(
 
     /** These settings with another operating context. */
     public HealthConfig withContext(OperatingContext newContext) {
+        return with(newContext, following);
+    }
+
+    /** These settings with another way of following slow change. */
+    public HealthConfig withFollowing(BaselineFollowing newFollowing) {
+        return with(context, newFollowing);
+    }
+
+    private HealthConfig with(OperatingContext newContext, BaselineFollowing newFollowing) {
         return new HealthConfig(
                 sensors,
                 warningThreshold,
@@ -148,28 +119,6 @@ public record HealthConfig(
                 driftFreeSigmas,
                 driftSpanSigmas,
                 newContext,
-                following);
-    }
-
-    /** These settings with another way of following slow change. */
-    public HealthConfig withFollowing(BaselineFollowing newFollowing) {
-        return new HealthConfig(
-                sensors,
-                warningThreshold,
-                criticalThreshold,
-                hysteresis,
-                minDwellMillis,
-                baselineSize,
-                lateToleranceMillis,
-                trendWindow,
-                fastAlpha,
-                slowAlpha,
-                anomalyAlpha,
-                anomalyFloor,
-                anomalyCeiling,
-                driftFreeSigmas,
-                driftSpanSigmas,
-                context,
                 newFollowing);
     }
 
@@ -213,6 +162,7 @@ public record HealthConfig(
                 DEFAULT_ANOMALY_CEILING,
                 DEFAULT_DRIFT_FREE_SIGMAS,
                 DEFAULT_DRIFT_SPAN_SIGMAS,
-                OperatingContext.loadFollowing(List.of(DEFAULT_LOAD_SENSOR)));
+                OperatingContext.loadFollowing(List.of(DEFAULT_LOAD_SENSOR)),
+                BaselineFollowing.DEFAULT);
     }
 }

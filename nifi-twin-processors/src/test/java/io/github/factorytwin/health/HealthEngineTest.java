@@ -221,7 +221,23 @@ class HealthEngineTest {
         assertTrue(hot.stream().allMatch(alert -> alert.reason().startsWith("temperature:")), hot.toString());
         // The plain mean/std baseline (no load sensor) has a sigma that spans all speeds: it misses that shift.
         HealthConfig plain = new HealthConfig(
-                SENSORS, 70, 40, 5, 10_000, 900, 30_000, 120, 0.1, 0.02, 0.1, 0.5, 0.9, 1.0, 5.0, null);
+                SENSORS,
+                70,
+                40,
+                5,
+                10_000,
+                900,
+                30_000,
+                120,
+                0.1,
+                0.02,
+                0.1,
+                0.5,
+                0.9,
+                1.0,
+                5.0,
+                null,
+                BaselineFollowing.DEFAULT);
         assertEquals(List.of(), regimes(new HealthEngine(plain, null), 3600, 900, 2400, 3));
     }
 

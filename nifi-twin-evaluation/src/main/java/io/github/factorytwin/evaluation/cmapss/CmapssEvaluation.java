@@ -1,6 +1,7 @@
 package io.github.factorytwin.evaluation.cmapss;
 
 import io.github.factorytwin.context.OperatingContext;
+import io.github.factorytwin.health.BaselineFollowing;
 import io.github.factorytwin.health.FleetNormalisation;
 import io.github.factorytwin.health.HealthConfig;
 import io.github.factorytwin.health.HealthEngine;
@@ -180,7 +181,8 @@ public final class CmapssEvaluation {
                 HealthConfig.DEFAULT_ANOMALY_CEILING,
                 HealthConfig.DEFAULT_DRIFT_FREE_SIGMAS,
                 HealthConfig.DEFAULT_DRIFT_SPAN_SIGMAS,
-                CONTEXT);
+                CONTEXT,
+                BaselineFollowing.DEFAULT);
     }
 
     static Path file(Path dir, String kind, String subset) {
