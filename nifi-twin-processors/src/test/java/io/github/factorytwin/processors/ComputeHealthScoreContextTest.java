@@ -9,13 +9,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Random;
-import org.apache.nifi.components.ValidationResult;
 import org.apache.nifi.components.state.Scope;
 import org.apache.nifi.util.MockFlowFile;
-import org.apache.nifi.util.MockProcessContext;
 import org.apache.nifi.util.TestRunner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -144,27 +141,18 @@ class ComputeHealthScoreContextTest {
         TestRunner runner = runner(false);
         runner.assertValid(); // default: Load Following on rpm
         runner.setProperty(ComputeHealthScore.OPERATING_CONTEXT_FIELDS, "rpm, torque");
-        assertInvalid(runner, "Load Following follows one load field, but 2 are named");
+        ValidationAssertions.assertInvalidBecause(runner, "Load Following follows one load field, but 2 are named");
         runner.setProperty(ComputeHealthScore.OPERATING_CONTEXT_MODEL, "Operating Regimes");
         runner.assertValid();
         runner.setProperty(ComputeHealthScore.OPERATING_CONTEXT_FIELDS, "rpm, rpm");
-        assertInvalid(runner, "distinct fields");
+        ValidationAssertions.assertInvalidBecause(runner, "distinct fields");
         runner.setProperty(ComputeHealthScore.OPERATING_CONTEXT_FIELDS, "rpm");
         runner.setProperty(ComputeHealthScore.REGIME_DISTANCE, "0");
-        assertInvalid(runner, "must be greater than 0 and at most 10");
+        ValidationAssertions.assertInvalidBecause(runner, "must be greater than 0 and at most 10");
         runner.setProperty(ComputeHealthScore.REGIME_DISTANCE, "0.2");
         runner.setProperty(ComputeHealthScore.MAXIMUM_REGIMES, "65");
         runner.assertNotValid();
         runner.setProperty(ComputeHealthScore.MAXIMUM_REGIMES, "6");
         runner.assertValid();
-    }
-
-    private static void assertInvalid(TestRunner runner, String message) {
-        runner.assertNotValid();
-        Collection<ValidationResult> results = ((MockProcessContext) runner.getProcessContext()).validate();
-        assertTrue(
-                results.stream()
-                        .anyMatch(r -> !r.isValid() && r.getExplanation().contains(message)),
-                results.toString());
     }
 }

@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -25,11 +24,9 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.apache.nifi.components.ValidationResult;
 import org.apache.nifi.components.state.Scope;
 import org.apache.nifi.processor.exception.ProcessException;
 import org.apache.nifi.util.MockFlowFile;
-import org.apache.nifi.util.MockProcessContext;
 import org.apache.nifi.util.MockProcessSession;
 import org.apache.nifi.util.SharedSessionState;
 import org.apache.nifi.util.TestRunner;
@@ -748,14 +745,7 @@ class ComputeHealthScoreTest {
         TestRunner runner = newRunner();
         runner.setProperty(ComputeHealthScore.WARNING_THRESHOLD, "60");
         runner.setProperty(ComputeHealthScore.CRITICAL_THRESHOLD, "60");
-        runner.assertNotValid();
-        Collection<ValidationResult> results = ((MockProcessContext) runner.getProcessContext()).validate();
-        assertTrue(
-                results.stream()
-                        .anyMatch(r -> !r.isValid()
-                                && r.getExplanation()
-                                        .contains("Critical Threshold (60.0) must be below Warning Threshold")),
-                results.toString());
+        ValidationAssertions.assertInvalidBecause(runner, "Critical Threshold (60.0) must be below Warning Threshold");
 
         runner.setProperty(ComputeHealthScore.CRITICAL_THRESHOLD, "40");
         runner.setProperty(ComputeHealthScore.HYSTERESIS, "45");
@@ -769,13 +759,7 @@ class ComputeHealthScoreTest {
         runner.setProperty(ComputeHealthScore.WARNING_THRESHOLD, "70");
         runner.assertValid();
         runner.setProperty(ComputeHealthScore.BASELINE_FOLLOWING_LIMIT, "-1");
-        runner.assertNotValid();
-        results = ((MockProcessContext) runner.getProcessContext()).validate();
-        assertTrue(
-                results.stream()
-                        .anyMatch(r ->
-                                !r.isValid() && r.getExplanation().contains("standard deviations of the baseline")),
-                results.toString());
+        ValidationAssertions.assertInvalidBecause(runner, "standard deviations of the baseline");
         runner.setProperty(ComputeHealthScore.BASELINE_FOLLOWING_LIMIT, "1");
         runner.setProperty(ComputeHealthScore.FLEET_DRIFT_FOLLOWING_TIME, "soon");
         runner.assertNotValid();
