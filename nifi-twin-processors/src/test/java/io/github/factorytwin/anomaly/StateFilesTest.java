@@ -95,10 +95,12 @@ class StateFilesTest {
     void stateFilesCarryAChecksumAndCountsAreCheckedAgainstTheFile() throws Exception {
         StateDirectory directory = new StateDirectory(root, SPEC, List.of("GLOBAL"));
         FeatureState state = new FeatureState(SPEC);
+        state.extract(SPEC, new double[] {70, 1, 3000}, MissingValueStrategy.IMPUTE_LAST);
         directory.saveMachines(Map.of("M1", state, "M2", state));
         Path file = directory.directory().resolve(StateDirectory.MACHINES_FILE);
         byte[] bytes = Files.readAllBytes(file);
-        // a value flipped inside a window (still a valid double) is caught by the checksum only
+        // a value flipped inside the last window (still a valid double; after it: its next slot, the machine count
+        // and the checksum) is caught by the checksum only
         byte[] flipped = bytes.clone();
         flipped[bytes.length - 20] ^= 0x01;
         Files.write(file, flipped);
@@ -119,15 +121,25 @@ class StateFilesTest {
     void version1StateFilesAndModelNamesAreStillRead() throws Exception {
         StateDirectory directory = new StateDirectory(root, SPEC, List.of("GLOBAL"));
         Files.createDirectories(directory.directory());
-        FeatureState state = new FeatureState(SPEC);
-        state.extract(SPEC, new double[] {70, 1, 3000}, MissingValueStrategy.IMPUTE_LAST);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.write("FTWIN-MS".getBytes(StandardCharsets.US_ASCII));
         out.writeInt(1);
         out.writeInt(1);
         out.writeUTF("M1");
-        state.write(out);
+        // version 1/2 layout of a machine after one reading {70, 1, 3000}: field and window counts, then per field
+        // its last value and its whole window (count, next slot, every slot)
+        int w = SPEC.windowSize();
+        out.writeInt(3);
+        out.writeInt(w);
+        for (double last : new double[] {70, 1, 3000}) {
+            out.writeDouble(last);
+            out.writeInt(1);
+            out.writeInt(1);
+            for (int i = 0; i < w; i++) {
+                out.writeDouble(i == 0 ? last : 0.0);
+            }
+        }
         out.writeInt(1);
         Files.write(directory.directory().resolve(StateDirectory.MACHINES_FILE), bytes.toByteArray());
         assertEquals(
