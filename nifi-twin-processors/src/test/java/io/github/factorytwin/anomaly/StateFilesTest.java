@@ -118,6 +118,29 @@ class StateFilesTest {
     }
 
     @Test
+    void aTruncatedFileOrAMachineRecordLongerThanTheFileIsRefused() throws Exception {
+        StateDirectory directory = new StateDirectory(root, SPEC, List.of("GLOBAL"));
+        FeatureState state = new FeatureState(SPEC);
+        state.extract(SPEC, new double[] {70, 1, 3000}, MissingValueStrategy.IMPUTE_LAST);
+        directory.saveMachines(Map.of("M1", state));
+        Path file = directory.directory().resolve(StateDirectory.MACHINES_FILE);
+        byte[] bytes = Files.readAllBytes(file);
+
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 2)); // inside the checksum
+        StateFormatException truncated = assertThrows(StateFormatException.class, directory::loadMachines);
+        assertTrue(truncated.getMessage().contains("truncated"), truncated.getMessage());
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 30)); // inside the machine's record
+        StateFormatException cut = assertThrows(StateFormatException.class, directory::loadMachines);
+        assertTrue(cut.getMessage().contains("machine state length"), cut.getMessage());
+
+        byte[] claiming = bytes.clone();
+        claiming[22] = 0x7f; // the record length after magic, version, count and the id "M1" (length and bytes)
+        Files.write(file, claiming);
+        StateFormatException length = assertThrows(StateFormatException.class, directory::loadMachines);
+        assertTrue(length.getMessage().contains("machine state length"), length.getMessage());
+    }
+
+    @Test
     void version1StateFilesAndModelNamesAreStillRead() throws Exception {
         StateDirectory directory = new StateDirectory(root, SPEC, List.of("GLOBAL"));
         Files.createDirectories(directory.directory());
