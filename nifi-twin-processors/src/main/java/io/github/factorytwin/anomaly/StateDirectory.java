@@ -39,8 +39,9 @@ import java.util.regex.Pattern;
  * postprocessing.state}, every machine's anomaly likelihood and range (with Score Post-processing or a Range
  * Tolerance). The state files are written atomically when the processor stops, end with a CRC-32 of their
  * content, and store keys and machine ids as a byte length and UTF-8 (any length). Every count read from them is
- * checked against the bytes left in the file before anything is allocated. Version 1 state files (no checksum,
- * ids in modified UTF-8) are still read, and version 1 model names ({@code <base64url of the key>.model}) are
+ * checked against the bytes left in the file before anything is allocated. In version 3 of the machine and
+ * post-processing files each machine's state is a record of its {@code Fields} list; version 2 and version 1 state
+ * files (no checksum, ids in modified UTF-8) are still read, and version 1 model names ({@code <base64url of the key>.model}) are
  * renamed when the directory is first used.
  *
  * <p>The fingerprint is a hash of everything a saved model or state depends on (features, derived features,
