@@ -104,8 +104,9 @@ public record ScorePostProcessing(Mode mode, int startUp, double rangeTolerance)
         if (!saved.equals(this)) {
             throw new SettingsChangedException("saved with " + saved + ", now " + this);
         }
-        // a machine takes at least 8 bytes: its id's length and its record length (12 in version 1/2)
-        int count = in.count(in.readInt(), StateDirectory.MAX_MACHINES, 8, "machine count");
+        // a machine takes at least its id's length and its record length (version 1/2: its reading count)
+        long bytesEach = version >= StateDirectory.FIELDS_VERSION ? 8 : 12;
+        int count = in.count(in.readInt(), StateDirectory.MAX_MACHINES, bytesEach, "machine count");
         Map<String, PostProcessingState> read = new HashMap<>();
         for (int i = 0; i < count; i++) {
             String id = in.readText();
