@@ -1,7 +1,7 @@
 package io.github.factorytwin.anomaly;
 
+import io.github.factorytwin.state.Fields;
 import io.github.factorytwin.state.StateInput;
-import java.io.DataOutputStream;
 import java.io.IOException;
 
 /**
@@ -185,20 +185,28 @@ public final class AnomalyLikelihood {
         return 1.0 - filtered;
     }
 
-    /** Writes the state (not the config), keeping the rings' layout so a restored instance continues exactly. */
-    void write(DataOutputStream out) throws IOException {
-        averaging.writeFilled(out);
-        out.writeDouble(averagingSum);
-        history.writeFilled(out);
-        out.writeLong(seen);
-        out.writeLong(sinceEstimate);
-        out.writeBoolean(estimated);
-        out.writeDouble(mean);
-        out.writeDouble(stdDev);
-        out.writeDouble(previousTail);
+    /**
+     * The saved state (not the config: it is read into a fresh instance of the same config), keeping the rings'
+     * layout so a restored instance continues exactly.
+     */
+    static final Fields<AnomalyLikelihood> FIELDS = Fields.<AnomalyLikelihood>builder()
+            .part("averaging window", a -> a.averaging, DoubleRing.FIELDS)
+            .float64("averaging sum", a -> a.averagingSum, (a, v) -> a.averagingSum = v)
+            .part("history", a -> a.history, DoubleRing.FIELDS)
+            .int64("scores seen", a -> a.seen, (a, v) -> a.seen = v)
+            .int64("scores since the estimate", a -> a.sinceEstimate, (a, v) -> a.sinceEstimate = v)
+            .int8("estimated", a -> a.estimated ? 1 : 0, (a, v) -> a.estimated = v != 0)
+            .float64("mean", a -> a.mean, (a, v) -> a.mean = v)
+            .float64("standard deviation", a -> a.stdDev, (a, v) -> a.stdDev = v)
+            .float64("previous tail", a -> a.previousTail, (a, v) -> a.previousTail = v)
+            .check("likelihood state", AnomalyLikelihood::consistent)
+            .build();
+
+    private boolean consistent() {
+        return seen >= 0 && sinceEstimate >= 0 && (!estimated || stdDev > 0);
     }
 
-    /** Reads into this fresh instance a state {@link #write} wrote with the same config, checking every count. */
+    /** Reads into this fresh instance a version 1/2 state of the same config, checking every count. */
     void read(StateInput in) throws IOException {
         averaging.readFilled(in, "likelihood window");
         averagingSum = in.readDouble();
@@ -209,7 +217,7 @@ public final class AnomalyLikelihood {
         mean = in.readDouble();
         stdDev = in.readDouble();
         previousTail = in.readDouble();
-        if (seen < 0 || sinceEstimate < 0 || (estimated && !(stdDev > 0))) {
+        if (!consistent()) {
             throw new ModelFormatException("Saved likelihood state is damaged");
         }
     }

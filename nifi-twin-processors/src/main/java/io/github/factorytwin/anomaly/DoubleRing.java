@@ -1,7 +1,7 @@
 package io.github.factorytwin.anomaly;
 
+import io.github.factorytwin.state.Fields;
 import io.github.factorytwin.state.StateInput;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
 
@@ -79,18 +79,32 @@ final class DoubleRing {
         count = Math.min(count + 1, capacity);
     }
 
-    // Two saved layouts, for the two file formats that hold rings (their bytes must not change).
+    /**
+     * The saved ring (format version 3 of the State Directory files): count, the filled slots and the next slot.
+     * Read into an empty ring of the same capacity; its storage grows to the count read, never beyond the capacity.
+     */
+    static final Fields<DoubleRing> FIELDS = Fields.<DoubleRing>builder()
+            .int32("value count", r -> r.count, DoubleRing::setCount)
+            .float64s("values", r -> r.values, (r, i) -> i < r.count)
+            .int32("next slot", r -> r.next, (r, at) -> {
+                if (!r.reachable(r.count, at)) {
+                    throw new IllegalArgumentException(at + " with " + r.count + " values");
+                }
+                r.next = at;
+            })
+            .build();
 
-    /** Writes count, every slot of the capacity (unfilled ones as 0) and the next slot: a feature window. */
-    void writeWhole(DataOutputStream out) throws IOException {
-        out.writeInt(count);
-        out.writeInt(next);
-        for (int i = 0; i < capacity; i++) {
-            out.writeDouble(i < values.length ? values[i] : 0.0);
+    private void setCount(int filled) {
+        if (filled < 0 || filled > capacity) {
+            throw new IllegalArgumentException(filled + ", the capacity is " + capacity);
         }
+        values = new double[Math.max(filled, values.length)];
+        count = filled;
     }
 
-    /** Reads into this empty ring what {@link #writeWhole} wrote for a ring of the same capacity. */
+    // Versions 1 and 2 of the State Directory files held rings in two layouts; only read now.
+
+    /** Reads into this empty ring a version 1/2 feature window: count, next slot, every slot of the capacity. */
     void readWhole(StateInput in) throws IOException {
         int filled = in.readInt();
         int at = in.readInt();
@@ -101,27 +115,12 @@ final class DoubleRing {
         restore(filled, at);
     }
 
-    /** Writes what {@link #writeWhole} writes for a ring of capacity 0, for an owner that keeps no ring at all. */
-    static void writeNoneWhole(DataOutputStream out) throws IOException {
-        out.writeInt(0);
-        out.writeInt(0);
-    }
-
-    /** Reads what {@link #writeNoneWhole} wrote. */
+    /** Reads a version 1/2 feature window of an owner that keeps no ring (count and next slot 0). */
     static void readNoneWhole(StateInput in) throws IOException {
         new DoubleRing(0).readWhole(in);
     }
 
-    /** Writes count, the filled slots and the next slot: the likelihood's rings. */
-    void writeFilled(DataOutputStream out) throws IOException {
-        out.writeInt(count);
-        for (int i = 0; i < count; i++) {
-            out.writeDouble(values[i]);
-        }
-        out.writeInt(next);
-    }
-
-    /** Reads into this empty ring what {@link #writeFilled} wrote for a ring of the same capacity. */
+    /** Reads into this empty ring a version 1/2 likelihood ring: count, the filled slots, next slot. */
     void readFilled(StateInput in, String what) throws IOException {
         int filled = in.count(in.readInt(), capacity, 8, what + " length");
         values = new double[Math.max(filled, values.length)];
@@ -133,20 +132,22 @@ final class DoubleRing {
 
     /** Sets the count and next slot read from a file, after checking that a ring could have reached them. */
     private void restore(int filled, int at) throws ModelFormatException {
-        boolean valid;
-        if (filled < 0 || filled > capacity) {
-            valid = false;
-        } else if (capacity == 0) {
-            valid = at == 0;
-        } else if (filled == capacity) {
-            valid = at >= 0 && at < capacity; // once full, the next slot may be anywhere
-        } else {
-            valid = at == filled; // slots fill from 0
-        }
-        if (!valid) {
+        if (!reachable(filled, at)) {
             throw new ModelFormatException("Saved window is damaged (" + filled + " values, next slot " + at + ")");
         }
         count = filled;
         next = at;
+    }
+
+    /** Whether a ring of this capacity can hold {@code filled} values with {@code at} its next slot. */
+    private boolean reachable(int filled, int at) {
+        if (filled < 0 || filled > capacity) {
+            return false;
+        } else if (capacity == 0) {
+            return at == 0;
+        } else if (filled == capacity) {
+            return at >= 0 && at < capacity; // once full, the next slot may be anywhere
+        }
+        return at == filled; // slots fill from 0
     }
 }

@@ -1,5 +1,6 @@
 package io.github.factorytwin.anomaly;
 
+import io.github.factorytwin.state.Fields;
 import io.github.factorytwin.state.StateInput;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -72,27 +73,24 @@ public final class FeatureState {
         return new FeatureState(this);
     }
 
-    /** Writes this state (for {@link StateDirectory}); {@link #read} reads it back for the same spec. */
-    void write(java.io.DataOutputStream out) throws java.io.IOException {
-        out.writeInt(last.length);
-        out.writeInt(window.length == 0 ? 0 : window[0].capacity());
-        for (int i = 0; i < last.length; i++) {
-            out.writeDouble(last[i]);
-            if (window.length == 0) {
-                DoubleRing.writeNoneWhole(out);
-            } else {
-                window[i].writeWhole(out);
-            }
-        }
-    }
+    /**
+     * The saved state (format version 3 of {@link StateDirectory}'s machine file), read into a fresh state of the
+     * same spec: the raw field count and window size (checked), the last values and each field's window.
+     */
+    static final Fields<FeatureState> FIELDS = Fields.<FeatureState>builder()
+            .expect64("raw field count", s -> s.last.length)
+            .expect64("window size", s -> s.window.length == 0 ? 0 : s.window[0].capacity())
+            .float64s("last values", s -> s.last)
+            .each("windows", s -> s.window, DoubleRing.FIELDS)
+            .build();
 
-    /** Bytes {@link #write} writes for a machine with {@code spec}. */
+    /** Bytes a version 1/2 file holds for a machine with {@code spec}. */
     static long savedBytes(FeatureSpec spec) {
         int w = spec.derived().contains(DerivedFeature.WINDOW) ? spec.windowSize() : 0;
         return 8 + spec.rawCount() * (16L + 8L * w);
     }
 
-    /** Reads a state written by {@link #write} for {@code spec}, checking every count and index. */
+    /** Reads a machine's state of a version 1/2 file for {@code spec}, checking every count and index. */
     static FeatureState read(FeatureSpec spec, StateInput in) throws java.io.IOException {
         FeatureState state = new FeatureState(spec);
         int k = in.readInt();

@@ -1,7 +1,7 @@
 package io.github.factorytwin.anomaly;
 
+import io.github.factorytwin.state.Fields;
 import io.github.factorytwin.state.StateInput;
-import java.io.DataOutputStream;
 import java.io.IOException;
 
 /**
@@ -65,18 +65,22 @@ public final class PostProcessingState {
         return apply(rawScore, values).score();
     }
 
-    /** Writes the state (not the settings: the reader supplies the same ones). */
-    void write(DataOutputStream out) throws IOException {
-        out.writeLong(readings);
-        if (likelihood != null) {
-            likelihood.write(out);
-        }
-        if (range != null) {
-            range.write(out);
-        }
-    }
+    /**
+     * The saved state (format version 3 of {@link StateDirectory}'s post-processing file), not the settings: it is
+     * read into a fresh state of the same settings, which decide whether a likelihood and a range are stored.
+     */
+    static final Fields<PostProcessingState> FIELDS = Fields.<PostProcessingState>builder()
+            .int64("reading count", s -> s.readings, (s, n) -> {
+                if (n < 0) {
+                    throw new IllegalArgumentException(String.valueOf(n));
+                }
+                s.readings = n;
+            })
+            .part("likelihood", s -> s.likelihood, AnomalyLikelihood.FIELDS)
+            .part("range", s -> s.range, RangeGuard.FIELDS)
+            .build();
 
-    /** Reads a state {@link #write} wrote with the same settings, checking every count. */
+    /** Reads a machine's state of a version 1/2 file with the same settings, checking every count. */
     static PostProcessingState read(ScorePostProcessing settings, StateInput in) throws IOException {
         PostProcessingState state = new PostProcessingState(settings);
         state.readings = in.readLong();

@@ -1,7 +1,7 @@
 package io.github.factorytwin.anomaly;
 
+import io.github.factorytwin.state.Fields;
 import io.github.factorytwin.state.StateInput;
-import java.io.DataOutputStream;
 import java.io.IOException;
 
 /**
@@ -86,18 +86,41 @@ public final class RangeGuard {
         }
     }
 
-    /** Writes the range (the tolerance is the reader's). */
-    void write(DataOutputStream out) throws IOException {
-        out.writeInt(min == null ? -1 : min.length);
-        if (min != null) {
-            for (int i = 0; i < min.length; i++) {
-                out.writeDouble(min[i]);
-                out.writeDouble(max[i]);
-            }
+    /**
+     * The saved range (the tolerance is the reader's): the feature count (-1 before any reading), then the minima
+     * and the maxima.
+     */
+    static final Fields<RangeGuard> FIELDS = Fields.<RangeGuard>builder()
+            .int32("feature count", g -> g.min == null ? -1 : g.min.length, RangeGuard::setFeatureCount)
+            .when(
+                    "range",
+                    g -> g.min != null,
+                    Fields.<RangeGuard>builder()
+                            .float64s("minima", g -> g.min)
+                            .float64s("maxima", g -> g.max)
+                            .check("range", RangeGuard::ordered)
+                            .build())
+            .build();
+
+    private void setFeatureCount(int length) {
+        if (length < -1 || length > IsolationForestModel.MAX_FEATURES) {
+            throw new IllegalArgumentException(length + " (at most " + IsolationForestModel.MAX_FEATURES + ")");
         }
+        min = length < 0 ? null : new double[length];
+        max = length < 0 ? null : new double[length];
     }
 
-    /** Reads into this fresh guard a range {@link #write} wrote. */
+    /** Whether no minimum is above its maximum (NaN, a feature without values, on both sides). */
+    private boolean ordered() {
+        for (int i = 0; i < min.length; i++) {
+            if (min[i] > max[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Reads into this fresh guard a range of a version 1/2 file (minimum and maximum per feature). */
     void read(StateInput in) throws IOException {
         int length = in.readInt();
         if (length < -1 || length > IsolationForestModel.MAX_FEATURES || 16L * length > in.remaining()) {

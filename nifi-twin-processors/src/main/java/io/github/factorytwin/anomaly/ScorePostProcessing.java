@@ -80,18 +80,18 @@ public record ScorePostProcessing(Mode mode, int startUp, double rangeTolerance)
         out.writeInt(machines.size());
         for (Map.Entry<String, PostProcessingState> entry : machines.entrySet()) {
             StateInput.writeText(out, entry.getKey());
-            entry.getValue().write(out); // published states are never changed, only replaced
+            PostProcessingState.FIELDS.writeRecord(out, entry.getValue()); // published states are never changed
         }
         out.writeInt(machines.size());
     }
 
     /**
-     * Reads the machines' states {@link #write} wrote.
+     * Reads the machines' states {@link #write} wrote, or a file of {@code version} 1 or 2 (each state inline).
      *
      * @throws SettingsChangedException when they were written with other settings
      * @throws ModelFormatException when the data is damaged
      */
-    Map<String, PostProcessingState> read(StateInput in) throws IOException {
+    Map<String, PostProcessingState> read(StateInput in, int version) throws IOException {
         String savedMode = in.readUTF();
         int savedStartUp = in.readInt();
         double tolerance = in.readDouble();
@@ -104,12 +104,19 @@ public record ScorePostProcessing(Mode mode, int startUp, double rangeTolerance)
         if (!saved.equals(this)) {
             throw new SettingsChangedException("saved with " + saved + ", now " + this);
         }
-        // a machine takes at least 12 bytes: its id's length and its reading count
-        int count = in.count(in.readInt(), StateDirectory.MAX_MACHINES, 12, "machine count");
+        // a machine takes at least its id's length and its record length (version 1/2: its reading count)
+        long bytesEach = version >= StateDirectory.FIELDS_VERSION ? 8 : 12;
+        int count = in.count(in.readInt(), StateDirectory.MAX_MACHINES, bytesEach, "machine count");
         Map<String, PostProcessingState> read = new HashMap<>();
         for (int i = 0; i < count; i++) {
             String id = in.readText();
-            read.put(id, PostProcessingState.read(this, in));
+            if (version >= StateDirectory.FIELDS_VERSION) {
+                PostProcessingState state = newState();
+                PostProcessingState.FIELDS.readRecord(in, state, "post-processing state");
+                read.put(id, state);
+            } else {
+                read.put(id, PostProcessingState.read(this, in));
+            }
         }
         if (in.readInt() != count) {
             throw new ModelFormatException("Saved post-processing state is damaged");

@@ -39,8 +39,9 @@ import java.util.regex.Pattern;
  * postprocessing.state}, every machine's anomaly likelihood and range (with Score Post-processing or a Range
  * Tolerance). The state files are written atomically when the processor stops, end with a CRC-32 of their
  * content, and store keys and machine ids as a byte length and UTF-8 (any length). Every count read from them is
- * checked against the bytes left in the file before anything is allocated. Version 1 state files (no checksum,
- * ids in modified UTF-8) are still read, and version 1 model names ({@code <base64url of the key>.model}) are
+ * checked against the bytes left in the file before anything is allocated. In version 3 of the machine and
+ * post-processing files each machine's state is a record of its {@code Fields} list; version 2 and version 1 state
+ * files (no checksum, ids in modified UTF-8) are still read, and version 1 model names ({@code <base64url of the key>.model}) are
  * renamed when the directory is first used.
  *
  * <p>The fingerprint is a hash of everything a saved model or state depends on (features, derived features,
@@ -67,6 +68,11 @@ public final class StateDirectory {
     private static final Pattern LEGACY_MODEL_NAME = Pattern.compile("(?!m-[0-9a-f]{64}\\.)[A-Za-z0-9_-]*\\.model");
     /** Version 2: CRC-32 at the end, texts as length and UTF-8. Version 1 (neither) is still read. */
     static final int STATE_VERSION = 2;
+    /**
+     * Version 3 of the machine and post-processing files: each machine's state a record written and read by its
+     * {@code Fields} list (versions 1 and 2, each state inline in a hand-written layout, are still read).
+     */
+    static final int FIELDS_VERSION = 3;
 
     private static final int LEGACY_VERSION = 1;
     /** Most machines a saved state may hold (a bound for reading damaged files). */
@@ -74,9 +80,9 @@ public final class StateDirectory {
     /** A state file larger than this is refused before it is read. */
     static final long MAX_STATE_BYTES = 16L * 1024 * 1024 * 1024;
 
-    static final StateFile.Kind MACHINES = stateKind("saved machine state", "FTWIN-MS");
-    static final StateFile.Kind POST_PROCESSING = stateKind("saved post-processing state", "FTWIN-PP");
-    static final StateFile.Kind SAMPLE = stateKind("saved learning sample", "FTWIN-SS");
+    static final StateFile.Kind MACHINES = stateKind("saved machine state", "FTWIN-MS", FIELDS_VERSION);
+    static final StateFile.Kind POST_PROCESSING = stateKind("saved post-processing state", "FTWIN-PP", FIELDS_VERSION);
+    static final StateFile.Kind SAMPLE = stateKind("saved learning sample", "FTWIN-SS", STATE_VERSION);
     static final StateFile.Kind REGIMES =
             StateFile.Kind.of("saved operating regimes", "FTWIN-RG", STATE_VERSION, MAX_STATE_BYTES);
 
@@ -272,7 +278,7 @@ public final class StateDirectory {
     /** The saved learning sample of a scope key, oldest row first (empty when there is none). */
     public List<double[]> loadSample(String scopeKey) throws IOException {
         List<double[]> rows = new ArrayList<>();
-        readStateFile(sampleFile(scopeKey), SAMPLE, in -> {
+        readStateFile(sampleFile(scopeKey), SAMPLE, (in, version) -> {
             if (!in.readText().equals(scopeKey) || in.readInt() != spec.dimension()) {
                 throw new ModelFormatException("Saved learning sample belongs to another key or other features");
             }
@@ -312,7 +318,7 @@ public final class StateDirectory {
 
     /** The saved operating regimes of a scope key, added to {@code regimes} (none added when nothing was saved). */
     public void loadRegimes(String scopeKey, Regimes regimes) throws IOException {
-        readStateFile(regimesFile(scopeKey), REGIMES, in -> {
+        readStateFile(regimesFile(scopeKey), REGIMES, (in, version) -> {
             int fields = regimes.fields();
             if (!in.readText().equals(scopeKey) || in.readInt() != fields) {
                 throw new ModelFormatException("Saved operating regimes belong to another key or other context fields");
@@ -338,7 +344,7 @@ public final class StateDirectory {
             out.writeInt(machines.size());
             for (Map.Entry<String, FeatureState> entry : machines.entrySet()) {
                 StateInput.writeText(out, entry.getKey());
-                entry.getValue().write(out);
+                FeatureState.FIELDS.writeRecord(out, entry.getValue());
             }
             out.writeInt(machines.size());
         });
@@ -347,12 +353,18 @@ public final class StateDirectory {
     /** The saved feature state of the machines (empty when there is none). */
     public Map<String, FeatureState> loadMachines() throws IOException {
         Map<String, FeatureState> machines = new HashMap<>();
-        readStateFile(directory.resolve(MACHINES_FILE), MACHINES, in -> {
-            // each machine takes its id's length and a state of the size the features give
-            int count = in.count(in.readInt(), MAX_MACHINES, 4 + FeatureState.savedBytes(spec), "machine count");
+        readStateFile(directory.resolve(MACHINES_FILE), MACHINES, (in, version) -> {
+            boolean records = version >= FIELDS_VERSION;
+            // each machine takes its id's length and its record's length (version 1/2: the state the features size)
+            long bytesEach = 4 + (records ? 4 : FeatureState.savedBytes(spec));
+            int count = in.count(in.readInt(), MAX_MACHINES, bytesEach, "machine count");
             for (int i = 0; i < count; i++) {
                 String id = in.readText();
-                machines.put(id, FeatureState.read(spec, in));
+                FeatureState state = records ? new FeatureState(spec) : FeatureState.read(spec, in);
+                if (records) {
+                    FeatureState.FIELDS.readRecord(in, state, "machine state");
+                }
+                machines.put(id, state);
             }
             if (in.readInt() != count) {
                 throw new ModelFormatException("Saved machine state is damaged");
@@ -377,19 +389,20 @@ public final class StateDirectory {
     public Map<String, PostProcessingState> loadPostProcessing(ScorePostProcessing settings) throws IOException {
         Map<String, PostProcessingState> machines = new HashMap<>();
         boolean found = readStateFile(
-                directory.resolve(POST_PROCESSING_FILE), POST_PROCESSING, in -> machines.putAll(settings.read(in)));
+                directory.resolve(POST_PROCESSING_FILE),
+                POST_PROCESSING,
+                (in, version) -> machines.putAll(settings.read(in, version)));
         return found ? machines : null;
     }
 
-    /** State files of version 2 (and 1, without a checksum and with texts in modified UTF-8, still read). */
-    private static StateFile.Kind stateKind(String what, String magic) {
-        return StateFile.Kind.of(what, magic, STATE_VERSION, MAX_STATE_BYTES)
-                .readingFrom(LEGACY_VERSION, STATE_VERSION);
+    /** State files of {@code version} (and 1, without a checksum and with texts in modified UTF-8, still read). */
+    private static StateFile.Kind stateKind(String what, String magic, int version) {
+        return StateFile.Kind.of(what, magic, version, MAX_STATE_BYTES).readingFrom(LEGACY_VERSION, STATE_VERSION);
     }
 
-    /** Reads what one state file's content holds. */
+    /** Reads what one state file's content holds, of the version given. */
     interface Reader {
-        void read(StateInput in) throws IOException;
+        void read(StateInput in, int version) throws IOException;
     }
 
     /**
@@ -402,7 +415,7 @@ public final class StateDirectory {
             return false;
         }
         StateFile.read(kind, file, (in, version) -> {
-            content.read(version == LEGACY_VERSION ? in.withLegacyText() : in);
+            content.read(version == LEGACY_VERSION ? in.withLegacyText() : in, version);
             return null;
         });
         return true;

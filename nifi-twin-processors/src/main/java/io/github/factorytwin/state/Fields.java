@@ -1,5 +1,8 @@
 package io.github.factorytwin.state;
 
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -215,6 +218,78 @@ public final class Fields<T> {
         }
     }
 
+    /** The fields of a part of the object (another state object it owns); nothing when it has no such part. */
+    private record Part<T, S>(String name, Function<T, S> part, Fields<S> nested) implements Field<T> {
+        public int fixedBytes() {
+            return -1;
+        }
+
+        public int bytes(T value) {
+            S s = part.apply(value);
+            return s == null ? 0 : nested.bytes(s);
+        }
+
+        public void write(T value, ByteBuffer out) {
+            S s = part.apply(value);
+            if (s != null) {
+                nested.write(s, out);
+            }
+        }
+
+        public void read(ByteBuffer in, T target) {
+            S s = part.apply(target);
+            if (s != null) {
+                nested.readFields(in, s);
+            }
+        }
+    }
+
+    /** The fields of each element of an array of parts the object owns (sized by its configuration). */
+    private record Each<T, S>(String name, Function<T, S[]> parts, Fields<S> nested) implements Field<T> {
+        public int fixedBytes() {
+            return -1;
+        }
+
+        public int bytes(T value) {
+            int total = 0;
+            for (S s : parts.apply(value)) {
+                total += nested.bytes(s);
+            }
+            return total;
+        }
+
+        public void write(T value, ByteBuffer out) {
+            for (S s : parts.apply(value)) {
+                nested.write(s, out);
+            }
+        }
+
+        public void read(ByteBuffer in, T target) {
+            for (S s : parts.apply(target)) {
+                nested.readFields(in, s);
+            }
+        }
+    }
+
+    /** No bytes: a check of what was read so far, refusing a combination no object could have reached. */
+    private record Check<T>(String name, Predicate<T> valid) implements Field<T> {
+        public int fixedBytes() {
+            return 0;
+        }
+
+        public int bytes(T value) {
+            return 0;
+        }
+
+        public void write(T value, ByteBuffer out) {}
+
+        public void read(ByteBuffer in, T target) {
+            if (!valid.test(target)) {
+                throw new IllegalArgumentException("the values read are inconsistent");
+            }
+        }
+    }
+
     /** Which elements of an array field are stored. */
     public interface Stored<T> {
         boolean test(T value, int index);
@@ -274,6 +349,17 @@ public final class Fields<T> {
         }
     }
 
+    /** Reads the fields of a part; failures are reported by the outer {@link #read} with the part's name. */
+    private void readFields(ByteBuffer in, T target) {
+        for (Field<T> field : fields) {
+            try {
+                field.read(in, target);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(field.name() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
     /** Reads all of {@code bytes} into {@code target}: no byte may be left over. */
     public void read(byte[] bytes, int offset, T target) throws StateFormatException {
         ByteBuffer in = ByteBuffer.wrap(bytes, offset, bytes.length - offset);
@@ -281,6 +367,26 @@ public final class Fields<T> {
         if (in.hasRemaining()) {
             throw new StateFormatException("saved state has " + in.remaining() + " bytes more than its fields");
         }
+    }
+
+    /**
+     * Writes {@code value} into a streamed file as a record: its byte count, then its fields (so a variable-size
+     * state sits among others and is read with the same list).
+     */
+    public void writeRecord(DataOutputStream out, T value) throws IOException {
+        byte[] bytes = toBytes(value);
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    /** Reads into {@code target} a record {@link #writeRecord} wrote; its byte count is checked against the file. */
+    public void readRecord(StateInput in, T target, String what) throws IOException {
+        int length = in.count(in.readInt(), Integer.MAX_VALUE - 8, 1, what + " length");
+        byte[] bytes = in.readNBytes(length);
+        if (bytes.length != length) {
+            throw new EOFException();
+        }
+        read(bytes, 0, target);
     }
 
     /** Lists the fields in the order they are stored. */
@@ -358,6 +464,21 @@ public final class Fields<T> {
         /** {@code nested}'s fields, present only when {@code when} holds for the object (decided by earlier fields). */
         public Builder<T> when(String name, Predicate<T> when, Fields<T> nested) {
             return add(new When<>(name, when, nested));
+        }
+
+        /** {@code nested}'s fields of the part {@code part} gives (nothing stored when it gives null). */
+        public <S> Builder<T> part(String name, Function<T, S> part, Fields<S> nested) {
+            return add(new Part<>(name, part, nested));
+        }
+
+        /** {@code nested}'s fields of each element of the target's array of parts, in order. */
+        public <S> Builder<T> each(String name, Function<T, S[]> parts, Fields<S> nested) {
+            return add(new Each<>(name, parts, nested));
+        }
+
+        /** No bytes: on reading, refuses the object when {@code valid} does not hold for what was read so far. */
+        public Builder<T> check(String name, Predicate<T> valid) {
+            return add(new Check<>(name, valid));
         }
 
         public Fields<T> build() {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.factorytwin.state.StateFormatException;
-import io.github.factorytwin.state.StateInput;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -37,10 +36,8 @@ class AnomalyLikelihoodTest {
             for (int i = 0; i < stopAt; i++) {
                 original.update(0.4 + 0.02 * random.nextGaussian());
             }
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-            original.write(new java.io.DataOutputStream(bytes));
             AnomalyLikelihood restored = new AnomalyLikelihood(config);
-            restored.read(sized(bytes.toByteArray()));
+            AnomalyLikelihood.FIELDS.read(AnomalyLikelihood.FIELDS.toBytes(original), 0, restored);
             for (int i = 0; i < 500; i++) {
                 double raw = (i > 300 && i < 320 ? 0.7 : 0.4) + 0.02 * random.nextGaussian();
                 assertEquals(
@@ -56,11 +53,20 @@ class AnomalyLikelihoodTest {
         for (int i = 0; i < 8; i++) {
             original.update(0.4);
         }
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        original.write(new java.io.DataOutputStream(bytes));
-        byte[] damaged = bytes.toByteArray();
+        byte[] damaged = AnomalyLikelihood.FIELDS.toBytes(original);
         damaged[3] = 99; // the averaging ring's count, now larger than the ring
-        assertThrows(StateFormatException.class, () -> new AnomalyLikelihood(config).read(sized(damaged)));
+        assertThrows(
+                StateFormatException.class,
+                () -> AnomalyLikelihood.FIELDS.read(damaged, 0, new AnomalyLikelihood(config)));
+        for (int i = 0; i < 10; i++) {
+            original.update(0.4); // estimated now
+        }
+        byte[] noSpread = AnomalyLikelihood.FIELDS.toBytes(original);
+        java.nio.ByteBuffer.wrap(noSpread).putDouble(noSpread.length - 16, 0.0); // the standard deviation
+        StateFormatException inconsistent = assertThrows(
+                StateFormatException.class,
+                () -> AnomalyLikelihood.FIELDS.read(noSpread, 0, new AnomalyLikelihood(config)));
+        assertTrue(inconsistent.getMessage().contains("likelihood state"), inconsistent.getMessage());
     }
 
     @Test
@@ -121,9 +127,5 @@ class AnomalyLikelihoodTest {
         assertThrows(IllegalArgumentException.class, () -> new AnomalyLikelihood.Config(0, 10, 5, 10, 10, 1e-4));
         assertThrows(IllegalArgumentException.class, () -> new AnomalyLikelihood.Config(0, 10, 100, 0, 10, 1e-4));
         assertThrows(IllegalArgumentException.class, () -> new AnomalyLikelihood.Config(0, 10, 100, 10, 10, 0));
-    }
-
-    private static StateInput sized(byte[] bytes) {
-        return StateInput.of(new java.io.ByteArrayInputStream(bytes), bytes.length);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.factorytwin.state.StateFormatException;
 import io.github.factorytwin.state.StateInput;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -68,45 +69,82 @@ class DoubleRingTest {
     }
 
     @Test
-    void bothSavedLayoutsRestoreARingThatContinuesExactly() throws IOException {
+    void aSavedRingContinuesExactly() throws IOException {
         for (int added : new int[] {0, 2, 5, 11}) {
             DoubleRing ring = new DoubleRing(5, 1);
             for (int i = 0; i < added; i++) {
                 ring.add(i * 1.5);
             }
             DoubleRing whole = new DoubleRing(5);
-            whole.readWhole(input(out -> ring.writeWhole(out)));
-            DoubleRing filled = new DoubleRing(5, 1);
-            filled.readFilled(input(out -> ring.writeFilled(out)), "test ring");
+            DoubleRing.FIELDS.read(DoubleRing.FIELDS.toBytes(ring), 0, whole);
+            DoubleRing growing = new DoubleRing(5, 1);
+            DoubleRing.FIELDS.read(DoubleRing.FIELDS.toBytes(ring), 0, growing);
             ring.add(99);
             whole.add(99);
-            filled.add(99);
+            growing.add(99);
             assertArrayEquals(slots(ring), slots(whole));
-            assertArrayEquals(slots(ring), slots(filled));
+            assertArrayEquals(slots(ring), slots(growing));
         }
     }
 
     @Test
-    void theLayoutsAreTheFilesBytes() throws IOException {
+    void theSavedRingHoldsOnlyItsFilledSlots() {
         DoubleRing ring = new DoubleRing(3);
         ring.add(7);
-        assertEquals(4 + 4 + 3 * 8, bytes(out -> ring.writeWhole(out)).length);
-        assertEquals(4 + 8 + 4, bytes(out -> ring.writeFilled(out)).length);
+        assertEquals(4 + 8 + 4, DoubleRing.FIELDS.toBytes(ring).length);
     }
 
     @Test
-    void aNextSlotTheRingCouldNotHaveReachedIsRefused() throws IOException {
-        // 2 values, next slot 0: a ring that is not full always writes next to its count
+    void aSavedCountOrNextSlotTheRingCouldNotHaveReachedIsRefused() throws IOException {
+        // 2 values, next slot 0: a ring that is not full always has its next slot at its count
+        byte[] unreachable = bytes(out -> {
+            out.writeInt(2);
+            out.writeDouble(1);
+            out.writeDouble(2);
+            out.writeInt(0);
+        });
+        StateFormatException next = assertThrows(
+                StateFormatException.class, () -> DoubleRing.FIELDS.read(unreachable, 0, new DoubleRing(5)));
+        assertTrue(next.getMessage().contains("next slot"), next.getMessage());
+        byte[] tooMany = bytes(out -> out.writeInt(6));
+        StateFormatException count =
+                assertThrows(StateFormatException.class, () -> DoubleRing.FIELDS.read(tooMany, 0, new DoubleRing(5)));
+        assertTrue(count.getMessage().contains("value count"), count.getMessage());
+    }
+
+    @Test
+    void bothVersion2LayoutsAreStillRead() throws IOException {
+        // a feature window: count, next slot, every slot; a likelihood ring: count, the filled slots, next slot
+        DoubleRing whole = new DoubleRing(3);
+        whole.readWhole(input(out -> {
+            out.writeInt(2);
+            out.writeInt(2);
+            out.writeDouble(4);
+            out.writeDouble(5);
+            out.writeDouble(0);
+        }));
+        DoubleRing filled = new DoubleRing(3, 1);
+        filled.readFilled(
+                input(out -> {
+                    out.writeInt(2);
+                    out.writeDouble(4);
+                    out.writeDouble(5);
+                    out.writeInt(2);
+                }),
+                "test ring");
+        for (DoubleRing ring : new DoubleRing[] {whole, filled}) {
+            ring.add(6);
+            ring.add(7);
+            assertArrayEquals(new double[] {7, 5, 6}, slots(ring));
+        }
         byte[] damaged = bytes(out -> {
             out.writeInt(2);
             out.writeDouble(1);
             out.writeDouble(2);
             out.writeInt(0);
         });
-        DoubleRing ring = new DoubleRing(5);
-        assertThrows(
-                ModelFormatException.class,
-                () -> ring.readFilled(StateInput.of(new ByteArrayInputStream(damaged), damaged.length), "test"));
+        assertThrows(ModelFormatException.class, () -> new DoubleRing(5)
+                .readFilled(StateInput.of(new ByteArrayInputStream(damaged), damaged.length), "test"));
         byte[] tooMany = bytes(out -> {
             out.writeInt(6);
             out.writeInt(0);

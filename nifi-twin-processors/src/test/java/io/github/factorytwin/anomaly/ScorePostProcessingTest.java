@@ -87,7 +87,8 @@ class ScorePostProcessingTest {
         }
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         settings.write(new java.io.DataOutputStream(bytes), original);
-        java.util.Map<String, PostProcessingState> restored = settings.read(sized(bytes.toByteArray()));
+        java.util.Map<String, PostProcessingState> restored =
+                settings.read(sized(bytes.toByteArray()), StateDirectory.FIELDS_VERSION);
         assertEquals(3, restored.size());
         for (int i = 0; i < 300; i++) {
             double raw = (i > 150 && i < 170 ? 0.8 : 0.4) + 0.05 * random.nextGaussian();
@@ -100,7 +101,9 @@ class ScorePostProcessingTest {
         }
 
         ScorePostProcessing other = ScorePostProcessing.likelihoodAndRange(30);
-        assertThrows(ScorePostProcessing.SettingsChangedException.class, () -> other.read(sized(bytes.toByteArray())));
+        assertThrows(
+                ScorePostProcessing.SettingsChangedException.class,
+                () -> other.read(sized(bytes.toByteArray()), StateDirectory.FIELDS_VERSION));
     }
 
     @Test

@@ -95,10 +95,12 @@ class StateFilesTest {
     void stateFilesCarryAChecksumAndCountsAreCheckedAgainstTheFile() throws Exception {
         StateDirectory directory = new StateDirectory(root, SPEC, List.of("GLOBAL"));
         FeatureState state = new FeatureState(SPEC);
+        state.extract(SPEC, new double[] {70, 1, 3000}, MissingValueStrategy.IMPUTE_LAST);
         directory.saveMachines(Map.of("M1", state, "M2", state));
         Path file = directory.directory().resolve(StateDirectory.MACHINES_FILE);
         byte[] bytes = Files.readAllBytes(file);
-        // a value flipped inside a window (still a valid double) is caught by the checksum only
+        // a value flipped inside the last window (still a valid double; after it: its next slot, the machine count
+        // and the checksum) is caught by the checksum only
         byte[] flipped = bytes.clone();
         flipped[bytes.length - 20] ^= 0x01;
         Files.write(file, flipped);
@@ -116,18 +118,51 @@ class StateFilesTest {
     }
 
     @Test
+    void aTruncatedFileOrAMachineRecordLongerThanTheFileIsRefused() throws Exception {
+        StateDirectory directory = new StateDirectory(root, SPEC, List.of("GLOBAL"));
+        FeatureState state = new FeatureState(SPEC);
+        state.extract(SPEC, new double[] {70, 1, 3000}, MissingValueStrategy.IMPUTE_LAST);
+        directory.saveMachines(Map.of("M1", state));
+        Path file = directory.directory().resolve(StateDirectory.MACHINES_FILE);
+        byte[] bytes = Files.readAllBytes(file);
+
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 2)); // inside the checksum
+        StateFormatException truncated = assertThrows(StateFormatException.class, directory::loadMachines);
+        assertTrue(truncated.getMessage().contains("truncated"), truncated.getMessage());
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 30)); // inside the machine's record
+        StateFormatException cut = assertThrows(StateFormatException.class, directory::loadMachines);
+        assertTrue(cut.getMessage().contains("machine state length"), cut.getMessage());
+
+        byte[] claiming = bytes.clone();
+        claiming[22] = 0x7f; // the record length after magic, version, count and the id "M1" (length and bytes)
+        Files.write(file, claiming);
+        StateFormatException length = assertThrows(StateFormatException.class, directory::loadMachines);
+        assertTrue(length.getMessage().contains("machine state length"), length.getMessage());
+    }
+
+    @Test
     void version1StateFilesAndModelNamesAreStillRead() throws Exception {
         StateDirectory directory = new StateDirectory(root, SPEC, List.of("GLOBAL"));
         Files.createDirectories(directory.directory());
-        FeatureState state = new FeatureState(SPEC);
-        state.extract(SPEC, new double[] {70, 1, 3000}, MissingValueStrategy.IMPUTE_LAST);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.write("FTWIN-MS".getBytes(StandardCharsets.US_ASCII));
         out.writeInt(1);
         out.writeInt(1);
         out.writeUTF("M1");
-        state.write(out);
+        // version 1/2 layout of a machine after one reading {70, 1, 3000}: field and window counts, then per field
+        // its last value and its whole window (count, next slot, every slot)
+        int w = SPEC.windowSize();
+        out.writeInt(3);
+        out.writeInt(w);
+        for (double last : new double[] {70, 1, 3000}) {
+            out.writeDouble(last);
+            out.writeInt(1);
+            out.writeInt(1);
+            for (int i = 0; i < w; i++) {
+                out.writeDouble(i == 0 ? last : 0.0);
+            }
+        }
         out.writeInt(1);
         Files.write(directory.directory().resolve(StateDirectory.MACHINES_FILE), bytes.toByteArray());
         assertEquals(

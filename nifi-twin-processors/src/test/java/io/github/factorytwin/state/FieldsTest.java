@@ -121,4 +121,70 @@ class FieldsTest {
                 assertThrows(StateFormatException.class, () -> FIELDS.read(tooMany, 0, new Sample(3)));
         assertTrue(extras.getMessage().contains("at most 4 extras"), extras.getMessage());
     }
+
+    /** An object that owns parts: one that may be absent and an array of them, each with its own fields. */
+    static final class Owner {
+        Sample optional;
+        final Sample[] parts = {new Sample(1), new Sample(1)};
+        long readings;
+    }
+
+    private static final Fields<Sample> PART = Fields.<Sample>builder()
+            .int32("count", s -> s.count, (s, v) -> s.count = v)
+            .check("count", s -> s.count >= 0)
+            .build();
+
+    static final Fields<Owner> OWNER = Fields.<Owner>builder()
+            .int64("readings", o -> o.readings, (o, v) -> o.readings = v)
+            .part("optional", o -> o.optional, PART)
+            .each("parts", o -> o.parts, PART)
+            .build();
+
+    @Test
+    void partsAreStoredWithTheirOwnFieldsAndAnAbsentPartTakesNoBytes() throws Exception {
+        Owner owner = new Owner();
+        owner.readings = 9;
+        owner.parts[0].count = 3;
+        owner.parts[1].count = 4;
+        assertEquals(8 + 2 * 4, OWNER.toBytes(owner).length, "no optional part");
+        owner.optional = new Sample(1);
+        owner.optional.count = 5;
+        byte[] bytes = OWNER.toBytes(owner);
+        assertEquals(8 + 3 * 4, bytes.length);
+
+        Owner read = new Owner();
+        read.optional = new Sample(1);
+        OWNER.read(bytes, 0, read);
+        assertEquals(9, read.readings);
+        assertEquals(5, read.optional.count);
+        assertEquals(3, read.parts[0].count);
+        assertEquals(4, read.parts[1].count);
+
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        OWNER.writeRecord(new java.io.DataOutputStream(out), owner);
+        byte[] record = out.toByteArray();
+        assertEquals(4 + bytes.length, record.length);
+        Owner fromRecord = new Owner();
+        fromRecord.optional = new Sample(1);
+        OWNER.readRecord(StateInput.of(new java.io.ByteArrayInputStream(record), record.length), fromRecord, "owner");
+        assertArrayEquals(bytes, OWNER.toBytes(fromRecord));
+    }
+
+    @Test
+    void aFailedCheckInAPartAndARecordLongerThanTheFileAreRefused() {
+        Owner owner = new Owner();
+        owner.parts[1].count = -1;
+        StateFormatException check =
+                assertThrows(StateFormatException.class, () -> OWNER.read(OWNER.toBytes(owner), 0, new Owner()));
+        assertTrue(check.getMessage().contains("parts") && check.getMessage().contains("count"), check.getMessage());
+
+        byte[] claiming = {0x7f, 0, 0, 0, 1, 2, 3};
+        StateFormatException length = assertThrows(
+                StateFormatException.class,
+                () -> OWNER.readRecord(
+                        StateInput.of(new java.io.ByteArrayInputStream(claiming), claiming.length),
+                        new Owner(),
+                        "owner"));
+        assertTrue(length.getMessage().contains("owner length"), length.getMessage());
+    }
 }

@@ -54,10 +54,22 @@ class SavedStateCompatibilityTest {
 
     @Test
     void stateDirectoryFilesVersion2AreReadAsTheyWereSaved() throws Exception {
+        checkStateDirectoryFiles("v2");
+    }
+
+    @Test
+    void stateDirectoryFilesVersion3AreReadAsTheyWereSaved() throws Exception {
+        checkStateDirectoryFiles("v3");
+    }
+
+    /** The machine and post-processing files of {@code version} (and the version 2 sample) hold the scenario. */
+    private void checkStateDirectoryFiles(String version) throws Exception {
         StateDirectory directory = new StateDirectory(dir, StateFixtures.FEATURES, StateFixtures.SETTINGS);
         Path sub = Files.createDirectories(directory.directory());
-        Files.write(sub.resolve("machines.state"), StateFixtures.resource("anomaly-machines-v2.state"));
-        Files.write(sub.resolve("postprocessing.state"), StateFixtures.resource("anomaly-postprocessing-v2.state"));
+        Files.write(sub.resolve("machines.state"), StateFixtures.resource("anomaly-machines-" + version + ".state"));
+        Files.write(
+                sub.resolve("postprocessing.state"),
+                StateFixtures.resource("anomaly-postprocessing-" + version + ".state"));
         String hash = HexFormat.of()
                 .formatHex(MessageDigest.getInstance("SHA-256")
                         .digest(StateFixtures.SCOPE_KEY.getBytes(StandardCharsets.UTF_8)));
@@ -87,7 +99,7 @@ class SavedStateCompatibilityTest {
     }
 
     @Test
-    void theSameStateDirectoryStatesAreStillWrittenAsVersion2Wrote() throws Exception {
+    void theSameStateDirectoryStatesAreStillWrittenAsVersion3Wrote() throws Exception {
         StateDirectory directory = new StateDirectory(dir, StateFixtures.FEATURES, StateFixtures.SETTINGS);
         Path sub = Files.createDirectories(directory.directory());
         Map<String, FeatureState> machines = new java.util.LinkedHashMap<>();
@@ -95,10 +107,10 @@ class SavedStateCompatibilityTest {
         machines.put("M002", StateFixtures.anomalyMachine(3, 2));
         directory.saveMachines(machines);
         assertArrayEquals(
-                StateFixtures.resource("anomaly-machines-v2.state"), Files.readAllBytes(sub.resolve("machines.state")));
+                StateFixtures.resource("anomaly-machines-v3.state"), Files.readAllBytes(sub.resolve("machines.state")));
         directory.savePostProcessing(StateFixtures.POST_PROCESSING, StateFixtures.postProcessing(90));
         assertArrayEquals(
-                StateFixtures.resource("anomaly-postprocessing-v2.state"),
+                StateFixtures.resource("anomaly-postprocessing-v3.state"),
                 Files.readAllBytes(sub.resolve("postprocessing.state")));
     }
 
