@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,7 +58,6 @@ import org.apache.nifi.processor.VerifiableProcessor;
 import org.apache.nifi.processor.exception.ProcessException;
 import org.apache.nifi.processor.util.StandardValidators;
 import org.apache.nifi.serialization.SimpleRecordSchema;
-import org.apache.nifi.serialization.record.MapRecord;
 import org.apache.nifi.serialization.record.Record;
 import org.apache.nifi.serialization.record.RecordField;
 import org.apache.nifi.serialization.record.RecordFieldType;
@@ -391,6 +389,7 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
             new RecordField(TwinFields.TIME_TO_MAINTENANCE, RecordFieldType.LONG.getDataType(), true));
 
     private static final RecordValues.Names ADDED_NAMES = RecordValues.Names.of(ADDED_FIELDS);
+    private static final RecordValues.Names ALERT_NAMES = RecordValues.Names.of(ALERT_SCHEMA.getFields());
 
     private static final List<PropertyDescriptor> PROPERTIES = List.of(
             RECORD_READER,
@@ -851,16 +850,17 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
     }
 
     private static Record alertRecord(Alert alert) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        values.put(TwinFields.ALERT_ID, alert.alertId());
-        values.put(TwinFields.MACHINE_ID, alert.machineId());
-        values.put(TwinFields.TIMESTAMP, alert.timestamp());
-        values.put(TwinFields.ALERT_SEVERITY, alert.severity().name());
-        values.put(TwinFields.ALERT_EVENT, alert.event().name());
-        values.put(TwinFields.ALERT_REASON, alert.reason());
-        values.put(TwinFields.HEALTH_SCORE, round2(alert.healthScore()));
-        values.put(TwinFields.TIME_TO_MAINTENANCE, alert.timeToMaintenance());
-        return new MapRecord(ALERT_SCHEMA, values);
+        return RecordValues.record(
+                ALERT_SCHEMA,
+                ALERT_NAMES, // in ALERT_SCHEMA's order
+                alert.alertId(),
+                alert.machineId(),
+                alert.timestamp(),
+                alert.severity().name(),
+                alert.event().name(),
+                alert.reason(),
+                round2(alert.healthScore()),
+                alert.timeToMaintenance());
     }
 
     /** {@code v} rounded to two decimals; null when not finite (the writer could not write it). */
