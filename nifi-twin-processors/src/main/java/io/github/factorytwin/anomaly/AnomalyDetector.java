@@ -19,8 +19,11 @@ import java.util.function.Supplier;
  * the stream: for each scope key (one for GLOBAL, the machine id for PER_MACHINE, the machine type for
  * PER_MACHINE_TYPE) the first {@code warmUpSize} readings are collected, then a forest is fitted and every later
  * reading is scored. With a retrain interval {@code M > 0} the learner keeps a sliding sample of the last
- * {@code sampleSize} (by default {@code warmUpSize}) readings that were not imputed, and refits on it after every {@code M} such readings, so the
- * model follows slow, benign change (a seasonal temperature, a new operating level reached gradually).
+ * {@code sampleSize} (by default {@code warmUpSize}) readings that were not imputed and, after every {@code M} such
+ * readings, grows the forest again on it when that would change something ({@link RefitRule}: half the sample is
+ * new since the fit, or the forest scores the readings learned lately differently from those learned just after
+ * the fit), so the model follows slow, benign change (a seasonal temperature, a new operating level reached
+ * gradually) without regrowing an unchanged forest.
  *
  * <p><b>Guard.</b> Each machine keeps the share of its recent readings found anomalous (an exponentially weighted
  * average of the verdicts over about {@link FeatureState#RECENT_READINGS} readings). A scored reading joins the
@@ -374,7 +377,7 @@ public final class AnomalyDetector {
     /** One group of readings; see the class comment. Not thread-safe. */
     public final class Batch {
         private final IsolationForestModel batchModel;
-        private final Map<Learner, List<double[]>> toLearn = new IdentityHashMap<>();
+        private final Map<Learner, Pending> toLearn = new IdentityHashMap<>();
         private final Map<String, Learner> batchLearners = new HashMap<>();
         /** Warm-up models fitted in this batch, installed at commit. */
         private final Map<Learner, IsolationForestModel> fittedHere = new IdentityHashMap<>();
@@ -427,9 +430,9 @@ public final class AnomalyDetector {
             }
             if (model == null) {
                 if (learnable(features)) {
-                    List<double[]> pending = toLearn.computeIfAbsent(learner, l -> new ArrayList<>());
-                    pending.add(features.values());
-                    fitIfWarm(learner, pending);
+                    Pending pending = toLearn.computeIfAbsent(learner, l -> new Pending());
+                    pending.add(features.values(), Double.NaN, null);
+                    fitIfWarm(learner, pending.rows);
                 }
                 return new Result(null, false, features, null);
             }
@@ -441,7 +444,7 @@ public final class AnomalyDetector {
             }
             boolean admitted = policy.admits(machine, features.values(), score, anomalous) && learnable(features);
             if (learner != null && admitted) {
-                toLearn.computeIfAbsent(learner, l -> new ArrayList<>()).add(features.values());
+                toLearn.computeIfAbsent(learner, l -> new Pending()).add(features.values(), score, model);
             }
             return new Result(score, anomalous, features, model);
         }
@@ -498,8 +501,8 @@ public final class AnomalyDetector {
          * installs nothing: a warming-up key goes on collecting, a key with a model keeps it.
          */
         public void commit() {
-            toLearn.forEach((learner, rows) ->
-                    learner.learn(rows, refused, fittedHere.get(learner), retryAfter.containsKey(learner)));
+            toLearn.forEach((learner, pending) ->
+                    learner.learn(pending, refused, fittedHere.get(learner), retryAfter.containsKey(learner)));
             toLearn.clear();
             fittedHere.clear();
             retryAfter.clear();
@@ -519,6 +522,32 @@ public final class AnomalyDetector {
         return !features.isImputed() && IsolationForestModel.isFinite(features.values());
     }
 
+    /**
+     * A batch's rows to learn for one scope key, with the score each got (NaN while warming up) and the model that
+     * gave the scores, which {@link RefitRule} compares only while that model is still the key's.
+     */
+    private static final class Pending {
+        final List<double[]> rows = new ArrayList<>();
+        private double[] scores = new double[16];
+        private IsolationForestModel scoredBy;
+
+        void add(double[] row, double score, IsolationForestModel model) {
+            if (rows.size() == scores.length) {
+                scores = Arrays.copyOf(scores, 2 * scores.length);
+            }
+            scores[rows.size()] = score;
+            rows.add(row);
+            if (model != null) {
+                scoredBy = model;
+            }
+        }
+
+        /** The score of row {@code i} by {@code model}, NaN when another model scored it (or none did). */
+        double score(int i, IsolationForestModel model) {
+            return model != null && model == scoredBy ? scores[i] : Double.NaN;
+        }
+    }
+
     /** No model is available to score with. */
     public static class NoModelException extends Exception {
         public NoModelException(String message) {
@@ -534,6 +563,7 @@ public final class AnomalyDetector {
         private int filled;
         private int next;
         private long sinceFit;
+        private final RefitRule refits = new RefitRule();
         private long untilAttempt;
         private int fits;
         private boolean restored;
@@ -628,12 +658,13 @@ public final class AnomalyDetector {
          * tried again at once).
          */
         synchronized void learn(
-                List<double[]> rows, List<String> refused, IsolationForestModel fittedInBatch, boolean refusedInBatch) {
-            for (double[] row : rows) {
+                Pending pending, List<String> refused, IsolationForestModel fittedInBatch, boolean refusedInBatch) {
+            List<double[]> rows = pending.rows;
+            for (int i = 0; i < rows.size(); i++) {
                 if (sample == null) {
                     return;
                 }
-                add(row);
+                add(rows.get(i));
                 if (model == null) {
                     if (filled < config.warmUpSize()) {
                         continue;
@@ -646,8 +677,14 @@ public final class AnomalyDetector {
                     } else if (--untilAttempt <= 0) {
                         fit(refused);
                     }
-                } else if (++sinceFit >= config.retrainInterval() && filled >= config.warmUpSize()) {
-                    fit(refused);
+                } else {
+                    refits.added(pending.score(i, model));
+                    if (++sinceFit >= config.retrainInterval() && filled >= config.warmUpSize()) {
+                        sinceFit = 0;
+                        if (refits.due(filled)) {
+                            fit(refused);
+                        }
+                    }
                 }
             }
         }
@@ -675,6 +712,7 @@ public final class AnomalyDetector {
 
         private void install(IsolationForestModel fitted) {
             sinceFit = 0;
+            refits.fitted();
             model = fitted;
             fits++;
             if (config.retrainInterval() == 0) {
