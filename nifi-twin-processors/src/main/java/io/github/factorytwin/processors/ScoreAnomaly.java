@@ -247,11 +247,14 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
 
     public static final PropertyDescriptor RETRAIN_INTERVAL = new PropertyDescriptor.Builder()
             .name("Retrain Interval")
-            .description("Refit a learned model after this many further readings have joined its retraining"
-                    + " sample (the last 'Retraining Sample Size' readings judged normal, see 'Learning Guard'), so"
-                    + " the normal a machine is compared with follows slow, benign change such as a seasonal"
-                    + " temperature. 0 = never retrain: the warm-up model is kept (and a slow benign drift then"
-                    + " looks more and more anomalous).")
+            .description("After this many further readings have joined a learned model's retraining sample (the"
+                    + " last 'Retraining Sample Size' readings judged normal, see 'Learning Guard'), grow the model"
+                    + " again on that sample if that would change it: when half the sample is new since the model"
+                    + " was grown, or when the model scores the readings learned in the latest interval differently"
+                    + " (by more than three standard errors) from those learned just after it was grown. So the"
+                    + " normal a machine is compared with follows slow, benign change such as a seasonal"
+                    + " temperature, and a steady stream costs few refits. 0 = never retrain: the warm-up model is"
+                    + " kept (and a slow benign drift then looks more and more anomalous).")
             .required(true)
             .defaultValue("1000")
             .addValidator(StandardValidators.createLongValidator(0, Integer.MAX_VALUE, true))

@@ -13,7 +13,9 @@ import smile.anomaly.IsolationForest;
  * Records/s per core through ScoreAnomaly (learned model: 100 trees, subsample 256, three features) with NiFi's
  * JsonTreeReader and JsonRecordSetWriter, beside the pass-through baseline with the same reader and writer, measured
  * in the same run, plus the engine alone (Smile's {@code IsolationForest.score} against the flattened model) to
- * show where the time goes.
+ * show where the time goes. A third runner, {@link ScoreFieldsPassThrough}, writes ScoreAnomaly's five output fields
+ * with fixed values and does nothing else: reading and writing ScoreAnomaly's records alone, the ceiling of its
+ * ratio (printed as "ceiling: fields CPU ratio").
  *
  * <pre>
  * ./mvnw -B -o -q -pl nifi-twin-processors,nifi-twin-evaluation -am package dependency:build-classpath \
@@ -141,6 +143,8 @@ public final class ScoreAnomalyBench {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
         TestRunner passThrough = JsonRecordRunners.newRunner(new PassThroughRecordProcessor());
         passThrough.run(1, false, true);
+        TestRunner withFields = JsonRecordRunners.newRunner(new ScoreFieldsPassThrough());
+        withFields.run(1, false, true);
         TestRunner score = JsonRecordRunners.newRunner(new ScoreAnomaly());
         score.setProperty(ScoreAnomaly.RANDOM_SEED, "1");
         score.setProperty(ScoreAnomaly.WARM_UP_SIZE, String.valueOf(RECORDS_PER_FLOWFILE));
@@ -152,17 +156,23 @@ public final class ScoreAnomalyBench {
         score.clearTransferState();
         Throughput.Iteration passIteration = iteration(passThrough);
         Throughput.Iteration scoreIteration = iteration(score);
+        Throughput.Iteration fieldsIteration = iteration(withFields);
         for (int i = 0; i < warmups; i++) {
             passIteration.run();
+            fieldsIteration.run();
             scoreIteration.run();
         }
         List<Double> passRates = new ArrayList<>();
         List<Double> scoreRates = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
         List<Double> cpuRatios = new ArrayList<>();
+        List<Double> fieldsRates = new ArrayList<>();
+        List<Double> fieldsCpuRatios = new ArrayList<>();
         for (int i = 0; i < rounds; i++) {
             double pass = rate(passIteration);
             double passCpu = lastCpuRate;
+            fieldsRates.add(rate(fieldsIteration));
+            fieldsCpuRatios.add(lastCpuRate / passCpu);
             double scored = rate(scoreIteration);
             passRates.add(pass);
             scoreRates.add(scored);
@@ -178,6 +188,7 @@ public final class ScoreAnomalyBench {
                 "min",
                 "max");
         print("PassThrough", passRates);
+        print("PassThrough+score fields", fieldsRates);
         print("ScoreAnomaly", scoreRates);
         System.out.printf(
                 Locale.ROOT,
@@ -193,6 +204,13 @@ public final class ScoreAnomalyBench {
                 median(cpuRatios),
                 cpuRatios.stream().mapToDouble(Double::doubleValue).min().orElseThrow(),
                 cpuRatios.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
+        System.out.printf(
+                Locale.ROOT,
+                "%-24s %14.2f %14.2f %14.2f%n",
+                "ceiling: fields CPU ratio",
+                median(fieldsCpuRatios),
+                fieldsCpuRatios.stream().mapToDouble(Double::doubleValue).min().orElseThrow(),
+                fieldsCpuRatios.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
         System.out.printf(Locale.ROOT, "%-24s %,14.0f points/s (best of 5)%n", "Smile score() alone", engine[0]);
         System.out.printf(Locale.ROOT, "%-24s %,14.0f points/s (best of 5)%n", "flattened score() alone", engine[1]);
     }

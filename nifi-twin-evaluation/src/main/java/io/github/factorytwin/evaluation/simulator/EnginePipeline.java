@@ -51,6 +51,9 @@ public final class EnginePipeline {
 
     private final String description;
 
+    /** Forests the anomaly engine has grown (warm-ups and refits), for the log. */
+    private long forestsGrown;
+
     public EnginePipeline(AnomalyDetector.Config anomalyConfig, HealthConfig healthConfig) {
         this(anomalyConfig, null, healthConfig);
     }
@@ -75,6 +78,7 @@ public final class EnginePipeline {
         // Raw scores, and no reset at maintenance: the pipeline's anomaly engine as the evaluation has always run it.
         this.anomaly =
                 AnomalyEngine.learning(new AnomalyEngine.Settings(anomalyConfig, ScorePostProcessing.OFF, false));
+        anomaly.models().onFit((key, model) -> forestsGrown++);
         this.health = new HealthEngine(healthConfig, null);
         this.healthBatch = health.begin();
         // As ComputeHealthScore reads them: the Operating Regimes context fields, here among the simulator's sensors.
@@ -141,8 +145,9 @@ public final class EnginePipeline {
         return anomalyConfig;
     }
 
+    /** The settings, and the forests grown so far (warm-ups and refits, see {@code RefitRule}). */
     public String description() {
-        return description;
+        return description + (forestsGrown > 0 ? "; " + forestsGrown + " forest(s) grown" : "");
     }
 
     /**
