@@ -100,7 +100,6 @@ public final class IsolationForestModel {
     private final long trainingCount;
     // The trees, laid out for scoring (see layOutForWalking); the only copy of them.
     private final double[] walkNodes;
-    private final int[] walkChildren;
     private final double[] leafPathLength;
     private final int steps;
 
@@ -136,8 +135,7 @@ public final class IsolationForestModel {
             width[j] = width(normalLow[j], normalMedian[j], normalHigh[j]);
         }
         this.trainingCount = trainingCount;
-        this.walkNodes = new double[right.length * (d + 1)];
-        this.walkChildren = new int[2 * right.length];
+        this.walkNodes = new double[right.length * (d + 2)];
         this.leafPathLength = new double[right.length];
         layOutForWalking(right, value, planes);
         int deepest = 0;
@@ -148,26 +146,29 @@ public final class IsolationForestModel {
     }
 
     /**
-     * Lays the trees out for scoring: node {@code k} occupies {@code d + 1} consecutive doubles of {@code walkNodes},
-     * {@code [slope_0 .. slope_d-1, threshold]}, and its children are {@code walkChildren[2k]} (left) and
-     * {@code walkChildren[2k + 1]} (right), so a step picks its next node by indexing with the comparison's outcome
-     * rather than by a branch, which the processor could not predict (half the steps go each way). A leaf is its
-     * own left and right child, so every tree can be walked a fixed number of steps (the deepest leaf's depth) and
-     * several trees in lockstep, which keeps several independent memory accesses in flight.
+     * Lays the trees out for scoring: node {@code k} occupies {@code d + 2} consecutive doubles of {@code walkNodes},
+     * {@code [slope_0 .. slope_d-1, threshold, right]}: its left child is {@code k + 1} (pre-order) and its right
+     * child's index lies beside its hyperplane, so a step reads one place in memory (the trees share the cache with
+     * the record reader and writer, and a second array per step cost a second miss), and it computes its next node
+     * from the comparison's outcome rather than branching on it, which the processor could not predict (half the
+     * steps go each way). A leaf has no slopes, a threshold of minus infinity (nothing compares below it, NaN
+     * neither) and itself as its right child, so every tree can be walked a fixed number of steps (the deepest
+     * leaf's depth) and several trees in lockstep, which keeps several independent memory accesses in flight. Node
+     * indexes are far below 2^53, so a double holds them exactly.
      */
     private void layOutForWalking(int[] right, double[] value, double[] planes) {
         int n = right.length;
-        int stride = d + 1;
+        int stride = d + 2;
         for (int k = 0; k < n; k++) {
+            int base = k * stride;
             if (right[k] < 0) {
-                walkChildren[2 * k] = k;
-                walkChildren[2 * k + 1] = k;
+                walkNodes[base + d] = Double.NEGATIVE_INFINITY;
+                walkNodes[base + d + 1] = k;
                 leafPathLength[k] = value[k];
             } else {
-                System.arraycopy(planes, k * d, walkNodes, k * stride, d);
-                walkNodes[k * stride + d] = value[k];
-                walkChildren[2 * k] = k + 1;
-                walkChildren[2 * k + 1] = right[k];
+                System.arraycopy(planes, k * d, walkNodes, base, d);
+                walkNodes[base + d] = value[k];
+                walkNodes[base + d + 1] = right[k];
             }
         }
     }
@@ -395,23 +396,23 @@ public final class IsolationForestModel {
     /** One step down from node {@code k}: its left child if {@code dot(z, slopes) < threshold}, else its right. */
     private int step(int k, double[] z) {
         double[] p = walkNodes;
-        int base = k * (d + 1);
+        int base = k * (z.length + 2);
         // Unrolled for the usual small dimensions; the sums are formed left to right, as ForestGrower forms them
         // (0 + a == a), so a point takes the branch it would take in a node-by-node walk.
         double dot;
-        double threshold;
+        int at;
         switch (z.length) {
             case 1 -> {
                 dot = z[0] * p[base];
-                threshold = p[base + 1];
+                at = base + 1;
             }
             case 2 -> {
                 dot = z[0] * p[base] + z[1] * p[base + 1];
-                threshold = p[base + 2];
+                at = base + 2;
             }
             case 3 -> {
                 dot = z[0] * p[base] + z[1] * p[base + 1] + z[2] * p[base + 2];
-                threshold = p[base + 3];
+                at = base + 3;
             }
             default -> {
                 double sum = 0;
@@ -419,10 +420,13 @@ public final class IsolationForestModel {
                     sum += z[j] * p[base + j];
                 }
                 dot = sum;
-                threshold = p[base + z.length];
+                at = base + z.length;
             }
         }
-        return walkChildren[2 * k + (dot < threshold ? 0 : 1)];
+        // k + 1 when the point goes left, the stored right child otherwise: arithmetic, not a branch.
+        int right = (int) p[at + 1];
+        int goesRight = dot < p[at] ? 0 : 1;
+        return k + 1 + goesRight * (right - k - 1);
     }
 
     /** The anomaly score of one feature vector, in (0, 1]; higher is more anomalous. See the class comment. */
@@ -518,7 +522,7 @@ public final class IsolationForestModel {
         for (int root : roots) {
             Arrays.fill(pathCredit, 0);
             int n = root;
-            int stride = d + 1;
+            int stride = d + 2;
             while (!isLeaf(n)) {
                 double dot = 0;
                 double norm = 0;
@@ -532,7 +536,7 @@ public final class IsolationForestModel {
                         pathCredit[j] += Math.abs(walkNodes[offset + j]) / norm;
                     }
                 }
-                n = walkChildren[2 * n + (dot < walkNodes[offset + d] ? 0 : 1)];
+                n = dot < walkNodes[offset + d] ? n + 1 : (int) walkNodes[offset + d + 1];
             }
             double weight = 1.0 / Math.max(1.0, leafPathLength[n]);
             for (int j = 0; j < d; j++) {
@@ -600,13 +604,13 @@ public final class IsolationForestModel {
     }
 
     private boolean isLeaf(int n) {
-        return walkChildren[2 * n] == n;
+        return walkNodes[n * (d + 2) + d + 1] == n;
     }
 
     int[] right() {
         int[] right = new int[nodes()];
         for (int n = 0; n < right.length; n++) {
-            right[n] = isLeaf(n) ? -1 : walkChildren[2 * n + 1];
+            right[n] = isLeaf(n) ? -1 : (int) walkNodes[n * (d + 2) + d + 1];
         }
         return right;
     }
@@ -614,7 +618,7 @@ public final class IsolationForestModel {
     double[] value() {
         double[] value = new double[nodes()];
         for (int n = 0; n < value.length; n++) {
-            value[n] = isLeaf(n) ? leafPathLength[n] : walkNodes[n * (d + 1) + d];
+            value[n] = isLeaf(n) ? leafPathLength[n] : walkNodes[n * (d + 2) + d];
         }
         return value;
     }
@@ -623,7 +627,7 @@ public final class IsolationForestModel {
         double[] planes = new double[nodes() * d];
         for (int n = 0; n < nodes(); n++) {
             if (!isLeaf(n)) {
-                System.arraycopy(walkNodes, n * (d + 1), planes, n * d, d);
+                System.arraycopy(walkNodes, n * (d + 2), planes, n * d, d);
             }
         }
         return planes;
