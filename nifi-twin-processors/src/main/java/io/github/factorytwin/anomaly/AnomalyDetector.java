@@ -524,12 +524,14 @@ public final class AnomalyDetector {
 
     /**
      * A batch's rows to learn for one scope key, with the score each got (NaN while warming up) and the model that
-     * gave the scores, which {@link RefitRule} compares only while that model is still the key's.
+     * gave the scores, which {@link RefitRule} compares only while that model is still the key's. Scores of two
+     * models in one batch (another task's commit refitted in between) are not used at all.
      */
     private static final class Pending {
         final List<double[]> rows = new ArrayList<>();
         private double[] scores = new double[16];
         private IsolationForestModel scoredBy;
+        private boolean mixed;
 
         void add(double[] row, double score, IsolationForestModel model) {
             if (rows.size() == scores.length) {
@@ -538,13 +540,14 @@ public final class AnomalyDetector {
             scores[rows.size()] = score;
             rows.add(row);
             if (model != null) {
+                mixed |= scoredBy != null && scoredBy != model;
                 scoredBy = model;
             }
         }
 
         /** The score of row {@code i} by {@code model}, NaN when another model scored it (or none did). */
         double score(int i, IsolationForestModel model) {
-            return model != null && model == scoredBy ? scores[i] : Double.NaN;
+            return model != null && model == scoredBy && !mixed ? scores[i] : Double.NaN;
         }
     }
 
