@@ -29,6 +29,10 @@ import java.util.List;
  * training fleet ({@code "context"}: the operating context field names; {@code "centres"}, {@code "mean"}, {@code
  * "sd"}: one row per regime). A model with one normalises every reading's sensors by its regime before the health
  * engine sees them (see {@link HealthEngine}). Version 1 files (without it) stay readable.
+ *
+ * <p>Version 3 adds an {@code "index"} object, a {@link HealthIndex} over the sensors, and goes with the features
+ * {@value RulFeatures#LAYOUT_V2} (the trees' feature numbers are of that layout); a file of features {@value
+ * RulFeatures#LAYOUT} has no index and is read as before.
  */
 public final class RulModel {
 
@@ -47,6 +51,7 @@ public final class RulModel {
     private final int[][] right;
     private final double[][] value;
     private final FleetNormalisation normalisation;
+    private final HealthIndex index;
 
     public RulModel(
             List<String> sensors,
@@ -71,6 +76,24 @@ public final class RulModel {
             int[][] right,
             double[][] value,
             FleetNormalisation normalisation) {
+        this(sensors, bias, scale, feature, threshold, left, right, value, normalisation, null);
+    }
+
+    /**
+     * A model over the features {@value RulFeatures#LAYOUT_V2} with the fused health {@code index}, or over
+     * {@value RulFeatures#LAYOUT} when {@code index} is null.
+     */
+    public RulModel(
+            List<String> sensors,
+            double bias,
+            double scale,
+            int[][] feature,
+            double[][] threshold,
+            int[][] left,
+            int[][] right,
+            double[][] value,
+            FleetNormalisation normalisation,
+            HealthIndex index) {
         this.sensors = List.copyOf(sensors);
         this.bias = bias;
         this.scale = scale;
@@ -80,6 +103,11 @@ public final class RulModel {
         this.right = right;
         this.value = value;
         this.normalisation = normalisation;
+        this.index = index;
+        if (index != null && index.sensors() != this.sensors.size()) {
+            throw new IllegalArgumentException(
+                    "the health index has " + index.sensors() + " weights, the model " + this.sensors.size() + " sensors");
+        }
         validate();
         if (normalisation != null) {
             normalisation.requireSensors(this.sensors.size());
@@ -110,7 +138,28 @@ public final class RulModel {
 
     /** A copy of this model that normalises readings with {@code normalisation}. */
     public RulModel withNormalisation(FleetNormalisation normalisation) {
-        return new RulModel(sensors, bias, scale, feature, threshold, left, right, value, normalisation);
+        return new RulModel(sensors, bias, scale, feature, threshold, left, right, value, normalisation, index);
+    }
+
+    /** The features the trees are over: {@link RulFeatures#LAYOUT}, or {@link RulFeatures#LAYOUT_V2} with an index. */
+    public String layout() {
+        return index == null ? RulFeatures.LAYOUT : RulFeatures.LAYOUT_V2;
+    }
+
+    /** The fused health index of layout 2; null for a layout-1 model. */
+    public HealthIndex index() {
+        return index;
+    }
+
+    /** This model's features of a machine's state, in its {@link #layout}. */
+    public double[] features(MachineState s) {
+        double[] x = RulFeatures.of(s);
+        return index == null ? x : RulFeatures.extend(x, index);
+    }
+
+    /** The prediction for a machine's state. */
+    public double predict(MachineState s) {
+        return predict(features(s));
     }
 
     public List<String> sensors() {
@@ -135,7 +184,7 @@ public final class RulModel {
     }
 
     private void validate() {
-        int features = RulFeatures.count(sensors.size());
+        int features = RulFeatures.count(layout(), sensors.size());
         if (feature.length == 0 || feature.length > MAX_TREES) {
             throw new IllegalArgumentException("a RUL model needs 1 to " + MAX_TREES + " trees");
         }
@@ -218,15 +267,23 @@ public final class RulModel {
         if (root == null
                 || !root.isObject()
                 || !FORMAT.equals(root.path("format").asText())
-                || (root.path("version").asInt() != 1 && root.path("version").asInt() != 2)) {
-            throw new IllegalArgumentException("not a " + FORMAT + " version 1 or 2 document");
+                || root.path("version").asInt() < 1
+                || root.path("version").asInt() > 3) {
+            throw new IllegalArgumentException("not a " + FORMAT + " version 1, 2 or 3 document");
         }
-        if (root.has("normalisation") && root.path("version").asInt() != 2) {
-            throw new IllegalArgumentException("'normalisation' needs version 2");
+        int version = root.path("version").asInt();
+        if (root.has("normalisation") && version < 2) {
+            throw new IllegalArgumentException("'normalisation' needs version 2 or 3");
         }
-        if (!RulFeatures.LAYOUT.equals(root.path("features").asText())) {
-            throw new IllegalArgumentException(
-                    "features '" + root.path("features").asText() + "' are not " + RulFeatures.LAYOUT);
+        String layout = root.path("features").asText();
+        boolean indexed = RulFeatures.LAYOUT_V2.equals(layout);
+        if (!indexed && !RulFeatures.LAYOUT.equals(layout)) {
+            throw new IllegalArgumentException("features '" + layout + "' are neither " + RulFeatures.LAYOUT_V2
+                    + " nor " + RulFeatures.LAYOUT + ": the model was trained for another version of the twin");
+        }
+        if (indexed != root.has("index") || (indexed && version < 3)) {
+            throw new IllegalArgumentException("features " + RulFeatures.LAYOUT_V2
+                    + " need an 'index' object and version 3; other features have none");
         }
         JsonNode sensorArray = root.path("sensors");
         if (!sensorArray.isArray() || sensorArray.isEmpty()) {
@@ -277,7 +334,8 @@ public final class RulModel {
                 left,
                 right,
                 value,
-                root.has("normalisation") ? FleetNormalisation.parse(root.get("normalisation")) : null);
+                root.has("normalisation") ? FleetNormalisation.parse(root.get("normalisation")) : null,
+                indexed ? HealthIndex.parse(root.get("index"), sensors.size()) : null);
     }
 
     /** A JSON value for a message, at most 40 characters of it. */
@@ -321,8 +379,8 @@ public final class RulModel {
         ObjectMapper mapper = new ObjectMapper();
         var root = mapper.createObjectNode();
         root.put("format", FORMAT);
-        root.put("version", normalisation == null ? 1 : 2);
-        root.put("features", RulFeatures.LAYOUT);
+        root.put("version", index != null ? 3 : normalisation == null ? 1 : 2);
+        root.put("features", layout());
         var sensorArray = root.putArray("sensors");
         sensors.forEach(sensorArray::add);
         root.put("unit", "seconds");
@@ -330,6 +388,9 @@ public final class RulModel {
         root.put("scale", scale);
         if (normalisation != null) {
             normalisation.write(root.putObject("normalisation"));
+        }
+        if (index != null) {
+            index.write(root.putObject("index"));
         }
         var treeArray = root.putArray("trees");
         for (int t = 0; t < feature.length; t++) {

@@ -5,6 +5,7 @@ import io.github.factorytwin.health.BaselineFollowing;
 import io.github.factorytwin.health.FleetNormalisation;
 import io.github.factorytwin.health.HealthConfig;
 import io.github.factorytwin.health.HealthEngine;
+import io.github.factorytwin.health.HealthIndex;
 import io.github.factorytwin.health.MachineState;
 import io.github.factorytwin.health.RulFeatures;
 import io.github.factorytwin.health.RulModel;
@@ -105,7 +106,8 @@ public final class CmapssEvaluation {
             boolean fleetNormalisation,
             int cap,
             boolean beyondCap,
-            Learner learner) {
+            Learner learner,
+            boolean healthIndex) {
 
         /** The training target of a cycle: the remaining cycles, capped at {@link #cap}. */
         double target(int remaining) {
@@ -138,7 +140,10 @@ public final class CmapssEvaluation {
     static final int BOOSTING_LEAVES = 16;
 
     public static final Options DEFAULT =
-            new Options(20, 0.3, 0.05, 60, 200, 5, 20, 0, true, 125, false, Learner.BOOSTING);
+            new Options(20, 0.3, 0.05, 60, 200, 5, 20, 0, true, 125, false, Learner.BOOSTING, false);
+
+    /** The ridge of the fused {@link HealthIndex}'s least squares (per row, on z features of unit spread). */
+    static final double INDEX_RIDGE = 0.1;
 
     /** A trained estimator: the RUL model the processor loads, and the fleet prior for engines it cannot answer. */
     public record Estimator(RulModel model, FleetPrior prior) {}
@@ -316,6 +321,16 @@ public final class CmapssEvaluation {
             throw new IllegalArgumentException(
                     "no training engine is longer than the baseline of " + options.baseline() + " cycles");
         }
+        HealthIndex index = options.healthIndex() ? index(rows, options) : null;
+        if (index != null) {
+            for (int i = 0; i < rows.size(); i++) {
+                double[] row = rows.get(i);
+                double[] x = RulFeatures.extend(Arrays.copyOf(row, row.length - 1), index);
+                double[] extended = Arrays.copyOf(x, x.length + 1);
+                extended[x.length] = row[row.length - 1];
+                rows.set(i, extended);
+            }
+        }
         int features = rows.get(0).length - 1;
         String[] names = new String[features + 1];
         for (int i = 0; i < features; i++) {
@@ -331,9 +346,9 @@ public final class CmapssEvaluation {
         DataFrame data = DataFrame.of(rows.toArray(double[][]::new), names);
         TreeArrays trees = new TreeArrays();
         for (DataFrameRegression part : parts) {
-            trees.add(part, data.get(0), Arrays.copyOf(rows.get(0), features), sensorNames());
+            trees.add(part, data.get(0), Arrays.copyOf(rows.get(0), features), sensorNames(), index);
         }
-        RulModel model = trees.model(sensorNames()).withNormalisation(normalisation);
+        RulModel model = trees.model(sensorNames(), index).withNormalisation(normalisation);
         // The exported trees must predict exactly what Smile's models predict (their sum).
         for (int i = 0; i < rows.size(); i += 97) {
             double[] x = Arrays.copyOf(rows.get(i), features);
@@ -347,6 +362,19 @@ public final class CmapssEvaluation {
             }
         }
         return model;
+    }
+
+    /** The fused health index: the slow z features of the training rows against their capped target. */
+    private static HealthIndex index(List<double[]> rows, Options options) {
+        int sensors = sensorNames().size();
+        List<double[]> z = new ArrayList<>();
+        double[] target = new double[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            double[] row = rows.get(i);
+            z.add(RulFeatures.slowZ(row, sensors));
+            target[i] = options.target((int) row[row.length - 1]);
+        }
+        return HealthIndex.fit(z, target, INDEX_RIDGE);
     }
 
     /** One ensemble fitted to the rows with the target {@code target(remaining cycles)} in their last column. */
@@ -415,7 +443,7 @@ public final class CmapssEvaluation {
         private double scale = Double.NaN;
 
         /** Adds {@code fitted}'s trees; {@code row} (features {@code x}) is any training row. */
-        void add(DataFrameRegression fitted, Tuple row, double[] x, List<String> sensors) {
+        void add(DataFrameRegression fitted, Tuple row, double[] x, List<String> sensors, HealthIndex index) {
             RegressionTree[] trees;
             StructType schema;
             double partScale;
@@ -445,7 +473,9 @@ public final class CmapssEvaluation {
                     threshold.subList(first, feature.size()).toArray(double[][]::new),
                     left.subList(first, feature.size()).toArray(int[][]::new),
                     right.subList(first, feature.size()).toArray(int[][]::new),
-                    value.subList(first, feature.size()).toArray(double[][]::new));
+                    value.subList(first, feature.size()).toArray(double[][]::new),
+                    null,
+                    index);
             bias += fitted.predict(row) - alone.predict(x);
         }
 
@@ -483,7 +513,7 @@ public final class CmapssEvaluation {
             value.add(v);
         }
 
-        RulModel model(List<String> sensors) {
+        RulModel model(List<String> sensors, HealthIndex index) {
             return new RulModel(
                     sensors,
                     bias,
@@ -492,7 +522,9 @@ public final class CmapssEvaluation {
                     threshold.toArray(double[][]::new),
                     left.toArray(int[][]::new),
                     right.toArray(int[][]::new),
-                    value.toArray(double[][]::new));
+                    value.toArray(double[][]::new),
+                    null,
+                    index);
         }
     }
 

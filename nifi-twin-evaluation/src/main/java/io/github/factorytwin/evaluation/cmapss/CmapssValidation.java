@@ -21,7 +21,7 @@ import java.util.Random;
  * </ul>
  *
  * <p>{@code CmapssValidation [cmapss dir] [FD001[,FD002...], default FD001]
- * baseline,fastAlpha,slowAlpha,trendWindow,trees,nodeSize,maxDepth[,maxNodes[,fleetNormalisation[,cap[,beyondCap[,FOREST|BOOSTING]]]]] ...}
+ * baseline,fastAlpha,slowAlpha,trendWindow,trees,nodeSize,maxDepth[,maxNodes[,fleetNormalisation[,cap[,beyondCap[,FOREST|BOOSTING[,healthIndex]]]]]] ...}
  */
 public final class CmapssValidation {
 
@@ -29,6 +29,7 @@ public final class CmapssValidation {
     public record Scores(double nearFailure, double anyPoint) {}
 
     private static final int FOLDS = 5;
+    static java.io.PrintStream DUMP;
     private static final int CUTS = 5;
 
     private CmapssValidation() {}
@@ -72,6 +73,9 @@ public final class CmapssValidation {
             for (int i = 0; i < predicted.length; i++) {
                 double h = predicted[i].cycles() - truth.get(i);
                 int p = protocol.get(i);
+                if (DUMP != null) {
+                    DUMP.printf(Locale.ROOT, "%s,%d,%d,%d,%.0f,%.4f%n", subset, fold, p, heldOut.get(i).size(), truth.get(i), predicted[i].cycles());
+                }
                 squares[p] += h * h;
                 count[p]++;
             }
@@ -94,7 +98,8 @@ public final class CmapssValidation {
                 p.length > 8 ? Boolean.parseBoolean(p[8]) : d.fleetNormalisation(),
                 p.length > 9 ? Integer.parseInt(p[9]) : d.cap(),
                 p.length > 10 ? Boolean.parseBoolean(p[10]) : d.beyondCap(),
-                p.length > 11 ? CmapssEvaluation.Learner.valueOf(p[11]) : d.learner());
+                p.length > 11 ? CmapssEvaluation.Learner.valueOf(p[11]) : d.learner(),
+                p.length > 12 ? Boolean.parseBoolean(p[12]) : d.healthIndex());
     }
 
     public static void main(String[] args) throws IOException {
@@ -106,6 +111,7 @@ public final class CmapssValidation {
             subsets = List.of(args[1].split(","));
             first = 2;
         }
+        if (System.getProperty("dump") != null) { DUMP = new java.io.PrintStream(System.getProperty("dump")); }
         List<CmapssEvaluation.Options> candidates = new ArrayList<>();
         for (int i = first; i < args.length; i++) {
             candidates.add(parse(args[i]));
@@ -123,6 +129,7 @@ public final class CmapssValidation {
                         options,
                         s.nearFailure(),
                         s.anyPoint());
+                if (DUMP != null) DUMP.flush();
             }
         }
     }

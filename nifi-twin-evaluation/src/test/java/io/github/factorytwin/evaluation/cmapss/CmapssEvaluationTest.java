@@ -18,7 +18,7 @@ class CmapssEvaluationTest {
 
     /** Small and fast: the synthetic fleet needs no more than this to be learned. */
     private static final CmapssEvaluation.Options SMALL = new CmapssEvaluation.Options(
-            20, 0.3, 0.05, 60, 10, 5, 10, 0, true, 125, false, CmapssEvaluation.Learner.FOREST);
+            20, 0.3, 0.05, 60, 10, 5, 10, 0, true, 125, false, CmapssEvaluation.Learner.FOREST, false);
 
     /** Engines whose 14 sensors rise with the square of their worn fraction, plus noise. */
     private static List<double[]> syntheticEngine(int life, int cycles, Random random) {
@@ -84,7 +84,7 @@ class CmapssEvaluationTest {
         List<List<double[]>> training = syntheticFleet(random);
         List<List<double[]>> test = List.of(syntheticEngine(210, 25, random), syntheticEngine(210, 190, random));
         CmapssEvaluation.Options beyond = new CmapssEvaluation.Options(
-                20, 0.3, 0.05, 60, 10, 5, 10, 0, true, 125, true, CmapssEvaluation.Learner.FOREST);
+                20, 0.3, 0.05, 60, 10, 5, 10, 0, true, 125, true, CmapssEvaluation.Learner.FOREST, false);
 
         CmapssEvaluation.Estimate[] capped =
                 CmapssEvaluation.predict(test, CmapssEvaluation.train(training, SMALL), SMALL);
@@ -103,7 +103,7 @@ class CmapssEvaluationTest {
     void gradientBoostingIsExportedExactlyAndRanksWornEnginesBelowYoungOnes() {
         Random random = new Random(13);
         CmapssEvaluation.Options boosting = new CmapssEvaluation.Options(
-                20, 0.3, 0.05, 60, 60, 5, 6, 8, true, 125, true, CmapssEvaluation.Learner.BOOSTING);
+                20, 0.3, 0.05, 60, 60, 5, 6, 8, true, 125, true, CmapssEvaluation.Learner.BOOSTING, true);
         // training checks the exported trees against Smile's own predictions and throws if they differ
         CmapssEvaluation.Estimator estimator = CmapssEvaluation.train(syntheticFleet(random), boosting);
         CmapssEvaluation.Estimate[] estimates = CmapssEvaluation.predict(
