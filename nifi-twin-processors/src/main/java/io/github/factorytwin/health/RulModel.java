@@ -32,7 +32,9 @@ import java.util.List;
  *
  * <p>Version 3 adds an {@code "index"} object, a {@link HealthIndex} over the sensors, and goes with the features
  * {@value RulFeatures#LAYOUT_V2} (the trees' feature numbers are of that layout); a file of features {@value
- * RulFeatures#LAYOUT} has no index and is read as before.
+ * RulFeatures#LAYOUT} has no index and is read as before. Version 3 may also carry a {@code "beyondCap"} object,
+ * a {@link LifeBeyondCap}: the answer for a machine whose estimate sits at the target's cap, from the training
+ * fleet's lifetimes and the machine's age.
  */
 public final class RulModel {
 
@@ -52,6 +54,7 @@ public final class RulModel {
     private final double[][] value;
     private final FleetNormalisation normalisation;
     private final HealthIndex index;
+    private final LifeBeyondCap beyondCap;
 
     public RulModel(
             List<String> sensors,
@@ -94,6 +97,21 @@ public final class RulModel {
             double[][] value,
             FleetNormalisation normalisation,
             HealthIndex index) {
+        this(sensors, bias, scale, feature, threshold, left, right, value, normalisation, index, null);
+    }
+
+    private RulModel(
+            List<String> sensors,
+            double bias,
+            double scale,
+            int[][] feature,
+            double[][] threshold,
+            int[][] left,
+            int[][] right,
+            double[][] value,
+            FleetNormalisation normalisation,
+            HealthIndex index,
+            LifeBeyondCap beyondCap) {
         this.sensors = List.copyOf(sensors);
         this.bias = bias;
         this.scale = scale;
@@ -104,6 +122,7 @@ public final class RulModel {
         this.value = value;
         this.normalisation = normalisation;
         this.index = index;
+        this.beyondCap = beyondCap;
         if (index != null && index.sensors() != this.sensors.size()) {
             throw new IllegalArgumentException(
                     "the health index has " + index.sensors() + " weights, the model " + this.sensors.size() + " sensors");
@@ -138,7 +157,19 @@ public final class RulModel {
 
     /** A copy of this model that normalises readings with {@code normalisation}. */
     public RulModel withNormalisation(FleetNormalisation normalisation) {
-        return new RulModel(sensors, bias, scale, feature, threshold, left, right, value, normalisation, index);
+        return new RulModel(
+                sensors, bias, scale, feature, threshold, left, right, value, normalisation, index, beyondCap);
+    }
+
+    /** A copy of this model that answers beyond its cap with {@code beyondCap} (null: never). */
+    public RulModel withBeyondCap(LifeBeyondCap beyondCap) {
+        return new RulModel(
+                sensors, bias, scale, feature, threshold, left, right, value, normalisation, index, beyondCap);
+    }
+
+    /** The answer beyond the cap; null when the model has none. */
+    public LifeBeyondCap beyondCap() {
+        return beyondCap;
     }
 
     /** The features the trees are over: {@link RulFeatures#LAYOUT}, or {@link RulFeatures#LAYOUT_V2} with an index. */
@@ -157,9 +188,10 @@ public final class RulModel {
         return index == null ? x : RulFeatures.extend(x, index);
     }
 
-    /** The prediction for a machine's state. */
+    /** The prediction for a machine's state: the trees', beyond the cap as {@link LifeBeyondCap} says. */
     public double predict(MachineState s) {
-        return predict(features(s));
+        double trees = predict(features(s));
+        return beyondCap == null ? trees : beyondCap.answer(trees, s.readings);
     }
 
     public List<String> sensors() {
@@ -281,6 +313,9 @@ public final class RulModel {
             throw new IllegalArgumentException("features '" + layout + "' are neither " + RulFeatures.LAYOUT_V2
                     + " nor " + RulFeatures.LAYOUT + ": the model was trained for another version of the twin");
         }
+        if (root.has("beyondCap") && version < 3) {
+            throw new IllegalArgumentException("'beyondCap' needs version 3");
+        }
         if (indexed != root.has("index") || (indexed && version < 3)) {
             throw new IllegalArgumentException("features " + RulFeatures.LAYOUT_V2
                     + " need an 'index' object and version 3; other features have none");
@@ -325,7 +360,7 @@ public final class RulModel {
             right[t] = ints(tree.path("right"));
             value[t] = doubles(tree.path("value"));
         }
-        return new RulModel(
+        RulModel model = new RulModel(
                 sensors,
                 root.path("bias").asDouble(0),
                 root.path("scale").asDouble(1),
@@ -336,6 +371,7 @@ public final class RulModel {
                 value,
                 root.has("normalisation") ? FleetNormalisation.parse(root.get("normalisation")) : null,
                 indexed ? HealthIndex.parse(root.get("index"), sensors.size()) : null);
+        return root.has("beyondCap") ? model.withBeyondCap(LifeBeyondCap.parse(root.get("beyondCap"))) : model;
     }
 
     /** A JSON value for a message, at most 40 characters of it. */
@@ -379,7 +415,7 @@ public final class RulModel {
         ObjectMapper mapper = new ObjectMapper();
         var root = mapper.createObjectNode();
         root.put("format", FORMAT);
-        root.put("version", index != null ? 3 : normalisation == null ? 1 : 2);
+        root.put("version", index != null || beyondCap != null ? 3 : normalisation == null ? 1 : 2);
         root.put("features", layout());
         var sensorArray = root.putArray("sensors");
         sensors.forEach(sensorArray::add);
@@ -391,6 +427,9 @@ public final class RulModel {
         }
         if (index != null) {
             index.write(root.putObject("index"));
+        }
+        if (beyondCap != null) {
+            beyondCap.write(root.putObject("beyondCap"));
         }
         var treeArray = root.putArray("trees");
         for (int t = 0; t < feature.length; t++) {

@@ -21,7 +21,7 @@ import java.util.Random;
  * </ul>
  *
  * <p>{@code CmapssValidation [cmapss dir] [FD001[,FD002...], default FD001]
- * baseline,fastAlpha,slowAlpha,trendWindow,trees,nodeSize,maxDepth[,maxNodes[,fleetNormalisation[,cap[,beyondCap[,FOREST|BOOSTING[,healthIndex]]]]]] ...}
+ * baseline,fastAlpha,slowAlpha,trendWindow,trees,nodeSize,maxDepth[,maxNodes[,fleetNormalisation[,cap[,beyondCap[,FOREST|BOOSTING[,healthIndex[,lifeBeyondCap]]]]]]] ...}
  */
 public final class CmapssValidation {
 
@@ -99,7 +99,8 @@ public final class CmapssValidation {
                 p.length > 9 ? Integer.parseInt(p[9]) : d.cap(),
                 p.length > 10 ? Boolean.parseBoolean(p[10]) : d.beyondCap(),
                 p.length > 11 ? CmapssEvaluation.Learner.valueOf(p[11]) : d.learner(),
-                p.length > 12 ? Boolean.parseBoolean(p[12]) : d.healthIndex());
+                p.length > 12 ? Boolean.parseBoolean(p[12]) : d.healthIndex(),
+                p.length > 13 ? Double.parseDouble(p[13]) : d.lifeBeyondCap());
     }
 
     public static void main(String[] args) throws IOException {
