@@ -60,8 +60,14 @@ import smile.regression.RegressionTree;
  *       regime means from its own few cycles.
  *   <li>Training: after every cycle of the subset's training engines (once the baseline is learned) the streaming
  *       feature vector {@link RulFeatures} of the machine's state is recorded with the piece-wise linear target
- *       {@code min(remaining cycles, 125)}. Smile's least-squares gradient boosting is fitted to these rows and
- *       exported to the data-only JSON {@link RulModel} format (intercept + shrinkage * sum of the trees).
+ *       {@code min(remaining cycles, 125)}. With {@link Options#healthIndex} a {@link HealthIndex} is first fitted
+ *       to the rows (ridge least squares of that target on each sensor's slow z feature) and the rows extended to
+ *       {@link RulFeatures#LAYOUT_V2} (per-sensor drift rates, the index of the slow and fast values and their
+ *       difference). Smile's least-squares gradient boosting is fitted to these rows and exported to the
+ *       data-only JSON {@link RulModel} format (intercept + shrinkage * sum of the trees, and the index). With
+ *       {@link Options#lifeBeyondCap} above 0 the model also carries the training engines' lifetimes as a {@link
+ *       LifeBeyondCap}: an estimate at the cap gets that share of the fleet's mean life beyond the cap at the
+ *       engine's age.
  *   <li>The options ({@link #DEFAULT}: EWMA weights, trend window, learner, target cap) were chosen by 5-fold
  *       cross-validation on the training engines of FD001, FD002 and FD003 ({@link CmapssValidation}), not on
  *       any test engines: boosting beat the random forest on every subset; a higher cap, no cap or a second
@@ -147,7 +153,7 @@ public final class CmapssEvaluation {
     static final int BOOSTING_LEAVES = 16;
 
     public static final Options DEFAULT =
-            new Options(20, 0.3, 0.05, 60, 200, 5, 20, 0, true, 125, false, Learner.BOOSTING, false, 0);
+            new Options(20, 0.3, 0.05, 60, 200, 5, 20, 0, true, 125, false, Learner.BOOSTING, true, 0);
 
     /** The band below the cap in which {@link LifeBeyondCap} adds the fleet's life beyond the cap. */
     static final double BEYOND_CAP_BAND = 2;
@@ -663,8 +669,8 @@ public final class CmapssEvaluation {
                 (int) Arrays.stream(estimates).filter(e -> !e.fromModel()).count();
         int[] history = engines.stream().mapToInt(List::size).toArray();
         int shortest = Arrays.stream(history).min().orElse(0);
-        String method = "ComputeHealthScore's HealthEngine replayed cycle by cycle (features " + RulFeatures.LAYOUT
-                + " of each engine's streaming state: 14 sensors, context " + String.join(",", CONTEXT_FIELDS)
+        String method = "ComputeHealthScore's HealthEngine replayed cycle by cycle (features "
+                + estimator.model().layout() + " of each engine's streaming state: 14 sensors, context " + String.join(",", CONTEXT_FIELDS)
                 + " as Operating Regimes (distance " + CONTEXT.regimeDistance() + ", at most "
                 + CONTEXT.maxRegimes() + ")"
                 + (DEFAULT.fleetNormalisation()
@@ -672,6 +678,10 @@ public final class CmapssEvaluation {
                         : "")
                 + ", baseline "
                 + DEFAULT.baseline() + " cycles, EWMA " + DEFAULT.fastAlpha() + "/" + DEFAULT.slowAlpha()
+                + (estimator.model().beyondCap() != null
+                        ? ", an estimate at the cap given " + DEFAULT.lifeBeyondCap()
+                                + " of the training fleet's mean life beyond it at the engine's age"
+                        : "")
                 + " through a 'RUL Model File' exactly as ComputeHealthScore applies it per reading; an engine"
                 + " shorter than the baseline gets the training fleet's mean capped RUL at its age";
         double[] cappedTruth =
