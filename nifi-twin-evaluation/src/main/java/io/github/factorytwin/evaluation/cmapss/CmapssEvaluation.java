@@ -153,7 +153,7 @@ public final class CmapssEvaluation {
     static final int BOOSTING_LEAVES = 16;
 
     public static final Options DEFAULT =
-            new Options(20, 0.3, 0.05, 60, 200, 5, 20, 0, true, 125, false, Learner.BOOSTING, true, 0);
+            new Options(20, 0.3, 0.05, 60, 200, 5, 20, 0, true, 125, false, Learner.BOOSTING, true, 0.1);
 
     /** The band below the cap in which {@link LifeBeyondCap} adds the fleet's life beyond the cap. */
     static final double BEYOND_CAP_BAND = 2;
@@ -765,6 +765,7 @@ public final class CmapssEvaluation {
             System.exit(2);
         }
         List<Result> results = new ArrayList<>();
+        List<String> withoutBeyondCap = new ArrayList<>();
         for (String subset : subsets) {
             Estimator estimator = train(dir, subset);
             if (models != null) {
@@ -774,6 +775,19 @@ public final class CmapssEvaluation {
                 System.out.println("Model written to " + out.toAbsolutePath());
             }
             results.add(evaluate(dir, subset, estimator));
+            if (estimator.model().beyondCap() != null) {
+                // the same trees alone: what the life beyond the cap changes
+                Result trees = evaluate(
+                        dir, subset, new Estimator(estimator.model().withBeyondCap(null), estimator.prior()));
+                withoutBeyondCap.add(String.format(
+                        Locale.ROOT,
+                        "%s without the life beyond the cap: RMSE %.2f, PHM08 %.1f, RMSE truth<=%d %.2f",
+                        subset,
+                        trees.rmse(),
+                        trees.phm08(),
+                        DEFAULT.cap(),
+                        trees.rmseCappedTruth()));
+            }
         }
         System.out.println("Method: " + results.get(0).method());
         System.out.printf(
@@ -798,6 +812,7 @@ public final class CmapssEvaluation {
                     r.priorEstimates(),
                     published(r.subset()));
         }
+        withoutBeyondCap.forEach(System.out::println);
         for (Result r : results) {
             System.out.println(r.subset() + " by true RUL: " + ErrorBreakdown.format(r.byTrueRul()));
             System.out.println(r.subset() + " by history: " + ErrorBreakdown.format(r.byHistory()));

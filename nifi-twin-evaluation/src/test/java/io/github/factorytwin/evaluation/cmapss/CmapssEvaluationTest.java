@@ -173,7 +173,8 @@ class CmapssEvaluationTest {
         assertEquals(100, result.engines());
         assertTrue(result.rmse() < 18.45, "RMSE " + result.rmse() + " must beat the CNN's 18.45");
         assertTrue(result.rmse() < 16.14, "RMSE " + result.rmse() + " must beat the deep LSTM's 16.14");
-        // Measured 12.03 with the committed options (gradient boosting, seeded subsamples); guard against regressions.
+        // Measured 12.27 with the committed options (boosting with seeded subsamples, features health-state-v2, a tenth
+        // of the life beyond the cap; 12.03 on layout 1): guard against regressions.
         assertTrue(result.rmse() < 13.0, "RMSE " + result.rmse() + " regressed above 13");
     }
 }
