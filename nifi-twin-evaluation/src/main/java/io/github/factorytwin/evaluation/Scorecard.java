@@ -268,7 +268,8 @@ public final class Scorecard {
                     subset + " PHM08 score",
                     ScorecardReport.fmt(r.phm08(), 1),
                     "shortest test engine " + r.shortestEngine() + " cycles; " + r.priorEstimates()
-                            + " answered by the fleet prior; RMSE against the true RUL capped at " + CmapssEvaluation.DEFAULT.cap() + " (a common"
+                            + " answered by the fleet prior; RMSE against the true RUL capped at "
+                            + CmapssEvaluation.DEFAULT.cap() + " (a common"
                             + " convention): " + ScorecardReport.fmt(r.rmseCappedTruth(), 2));
             method = r.method();
         }

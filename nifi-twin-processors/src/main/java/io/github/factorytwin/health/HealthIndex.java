@@ -133,8 +133,8 @@ public final class HealthIndex {
         }
         JsonNode array = node.path("weights");
         if (!array.isArray() || array.size() != sensors) {
-            throw new IllegalArgumentException("'index.weights' must be an array of one number per sensor (" + sensors
-                    + ")");
+            throw new IllegalArgumentException(
+                    "'index.weights' must be an array of one number per sensor (" + sensors + ")");
         }
         double[] w = new double[sensors];
         for (int i = 0; i < sensors; i++) {

@@ -2,6 +2,7 @@ package io.github.factorytwin.health;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
 
 /**
  * What a RUL model trained on a capped target cannot say: how much life a machine has beyond the cap. The model
@@ -21,7 +22,8 @@ public final class LifeBeyondCap {
     /** Lifetimes a model file may carry. */
     public static final int MAX_LIVES = 100_000;
 
-    private final int[] lives;
+    private final int[] lives; // ascending
+    private final double[] livesAbove; // livesAbove[i] = sum of lives[i..]: the expectation in two binary searches
     private final double cap;
     private final double band;
     private final double weight;
@@ -40,6 +42,11 @@ public final class LifeBeyondCap {
                     "'beyondCap' needs a cap above 0, a band above 0 and at most the cap, and a weight from 0 to 1");
         }
         this.lives = lives.clone();
+        Arrays.sort(this.lives);
+        this.livesAbove = new double[lives.length + 1];
+        for (int i = lives.length - 1; i >= 0; i--) {
+            livesAbove[i] = livesAbove[i + 1] + this.lives[i];
+        }
         this.cap = cap;
         this.band = band;
         this.weight = weight;
@@ -56,15 +63,29 @@ public final class LifeBeyondCap {
 
     /** {@code E[max(0, life - age - cap) | life > age]} over the lifetimes; 0 when no machine lived that long. */
     double meanLifeBeyondCap(long age) {
-        int n = 0;
-        double sum = 0;
-        for (int life : lives) {
-            if (life > age) {
-                n++;
-                sum += Math.max(0, life - age - cap);
+        int outlived = lives.length - firstAbove(age);
+        if (outlived == 0) {
+            return 0;
+        }
+        double limit = age + cap;
+        int beyond = firstAbove(limit);
+        double sum = livesAbove[beyond] - (lives.length - beyond) * limit;
+        return sum / outlived;
+    }
+
+    /** The index of the first lifetime above {@code value} ({@code lives.length} when none is). */
+    private int firstAbove(double value) {
+        int low = 0;
+        int high = lives.length;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (lives[mid] > value) {
+                high = mid;
+            } else {
+                low = mid + 1;
             }
         }
-        return n == 0 ? 0 : sum / n;
+        return low;
     }
 
     void write(ObjectNode node) {
@@ -83,7 +104,8 @@ public final class LifeBeyondCap {
         }
         JsonNode array = node.path("lives");
         if (!array.isArray() || array.isEmpty() || array.size() > MAX_LIVES) {
-            throw new IllegalArgumentException("'beyondCap.lives' must be an array of 1 to " + MAX_LIVES + " lifetimes");
+            throw new IllegalArgumentException(
+                    "'beyondCap.lives' must be an array of 1 to " + MAX_LIVES + " lifetimes");
         }
         int[] lives = new int[array.size()];
         for (int i = 0; i < lives.length; i++) {
@@ -99,6 +121,9 @@ public final class LifeBeyondCap {
             }
         }
         return new LifeBeyondCap(
-                lives, node.path("cap").asDouble(), node.path("band").asDouble(), node.path("weight").asDouble());
+                lives,
+                node.path("cap").asDouble(),
+                node.path("band").asDouble(),
+                node.path("weight").asDouble());
     }
 }

@@ -124,8 +124,8 @@ public final class RulModel {
         this.index = index;
         this.beyondCap = beyondCap;
         if (index != null && index.sensors() != this.sensors.size()) {
-            throw new IllegalArgumentException(
-                    "the health index has " + index.sensors() + " weights, the model " + this.sensors.size() + " sensors");
+            throw new IllegalArgumentException("the health index has " + index.sensors() + " weights, the model "
+                    + this.sensors.size() + " sensors");
         }
         validate();
         if (normalisation != null) {

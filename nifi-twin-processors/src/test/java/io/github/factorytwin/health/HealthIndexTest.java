@@ -109,8 +109,11 @@ class HealthIndexTest {
         Random random = new Random(3);
         for (int i = 0; i < 400; i++) {
             double drift = i < 200 ? 0 : (i - 200) * 0.1;
-            double[] values = {100 + drift + random.nextGaussian(), 200 + random.nextGaussian(), 300 + random.nextGaussian()};
-            Long ttm = engine.update(state, new ScoredReading("M1", 1_000L * i, values, 0.5, false)).timeToMaintenance();
+            double[] values = {
+                100 + drift + random.nextGaussian(), 200 + random.nextGaussian(), 300 + random.nextGaussian()
+            };
+            Long ttm = engine.update(state, new ScoredReading("M1", 1_000L * i, values, 0.5, false))
+                    .timeToMaintenance();
             if (i == 199) {
                 steady = ttm;
             }
@@ -132,7 +135,8 @@ class HealthIndexTest {
         Path v3 = dir.resolve("v3.json");
         stumpOnTheIndex(new HealthIndex(new double[] {1, 2, 3}, 4)).write(v3);
         String json = Files.readString(v3);
-        assertRefused(json.replace("health-state-v2", "health-state-v9"), "neither health-state-v2 nor health-state-v1");
+        assertRefused(
+                json.replace("health-state-v2", "health-state-v9"), "neither health-state-v2 nor health-state-v1");
         assertRefused(json.replace("\"version\":3", "\"version\":2"), "need an 'index' object and version 3");
         assertRefused(json.replace("\"index\"", "\"unknown\""), "need an 'index' object");
         assertRefused(json.replace("\"weights\":[1.0,2.0,3.0]", "\"weights\":[1.0,2.0]"), "one number per sensor (3)");
@@ -144,7 +148,8 @@ class HealthIndexTest {
 
     private static void assertRefused(String json, String reason) {
         IOException e = assertThrows(
-                IOException.class, () -> RulModel.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))));
+                IOException.class,
+                () -> RulModel.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))));
         assertTrue(e.getMessage().contains(reason), e.getMessage());
     }
 }

@@ -33,6 +33,29 @@ class LifeBeyondCapTest {
     }
 
     @Test
+    void theExpectationIsTheMeanOverTheMachinesThatOutlivedTheAgeInAnyOrder() {
+        java.util.Random random = new java.util.Random(9);
+        for (int trial = 0; trial < 200; trial++) {
+            int[] lives = new int[1 + random.nextInt(50)];
+            for (int i = 0; i < lives.length; i++) {
+                lives[i] = 1 + random.nextInt(400);
+            }
+            double cap = 1 + random.nextInt(200);
+            LifeBeyondCap fleet = new LifeBeyondCap(lives, cap, 1, 1);
+            long age = random.nextInt(450);
+            int n = 0;
+            double sum = 0;
+            for (int life : lives) {
+                if (life > age) {
+                    n++;
+                    sum += Math.max(0, life - age - cap);
+                }
+            }
+            assertEquals(n == 0 ? 0 : sum / n, fleet.meanLifeBeyondCap(age), 1e-9);
+        }
+    }
+
+    @Test
     void estimatesBelowTheBandAreUnchangedAndTheBandBlendsSmoothly() {
         assertEquals(80, FLEET.answer(80, 0), 1e-12);
         assertEquals(90, FLEET.answer(90, 0), 1e-12);
@@ -54,7 +77,8 @@ class LifeBeyondCapTest {
         MachineState state = engine.newState();
         Long ttm = null;
         for (int i = 0; i < 120; i++) {
-            ttm = engine.update(state, new ScoredReading("M1", 1_000L * i, new double[] {1 + i % 2, 5 - i % 3}, 0.5, false))
+            ttm = engine.update(
+                            state, new ScoredReading("M1", 1_000L * i, new double[] {1 + i % 2, 5 - i % 3}, 0.5, false))
                     .timeToMaintenance();
         }
         assertEquals(120, state.readings);
@@ -68,7 +92,8 @@ class LifeBeyondCapTest {
 
     private static void assertRefused(String json, String reason) {
         IOException e = assertThrows(
-                IOException.class, () -> RulModel.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))));
+                IOException.class,
+                () -> RulModel.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))));
         assertTrue(e.getMessage().contains(reason), e.getMessage());
     }
 }
