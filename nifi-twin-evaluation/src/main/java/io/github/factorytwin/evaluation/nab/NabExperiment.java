@@ -106,12 +106,16 @@ public final class NabExperiment {
                         StreamingDetector engine = StreamingDetector.builder("value")
                                 .derived(derived)
                                 .windowSize(fWindow)
-                                .warmUp(forest)
-                                .retrainInterval(fRetrain)
-                                .subsample(fSubsample)
-                                .sampleSize(fSample)
+                                .model(m -> {
+                                    m.warmUpSize(forest)
+                                            .retrainInterval(fRetrain)
+                                            .subsampleSize(fSubsample)
+                                            .seed(fSeed);
+                                    if (fSample > forest) {
+                                        m.sampleSize(fSample); // else as large as the warm-up, as before
+                                    }
+                                })
                                 .peakWindow(fPeak)
-                                .seed(fSeed)
                                 .postProcessing(new ScorePostProcessing(
                                         fLikelihood
                                                 ? ScorePostProcessing.Mode.LIKELIHOOD

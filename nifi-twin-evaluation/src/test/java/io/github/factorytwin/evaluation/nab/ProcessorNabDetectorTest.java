@@ -28,11 +28,11 @@ class ProcessorNabDetectorTest {
         double[] values = series(1500);
         StreamingDetector engine = StreamingDetector.builder("value")
                 .derived(DerivedFeature.DELTA)
-                .warmUp(warmUp)
-                .retrainInterval(100)
-                .subsample(128)
-                .sampleSize(Integer.parseInt(ScoreAnomaly.RETRAINING_SAMPLE_SIZE.getDefaultValue()))
-                .seed(7L)
+                .model(m -> m.warmUpSize(warmUp)
+                        .retrainInterval(100)
+                        .subsampleSize(128)
+                        .sampleSize(Integer.parseInt(ScoreAnomaly.RETRAINING_SAMPLE_SIZE.getDefaultValue()))
+                        .seed(7L))
                 .postProcessing(ScorePostProcessing.likelihoodAndRange(warmUp))
                 .build();
         NabDetector.Series processor =
