@@ -23,7 +23,9 @@ import java.util.function.Supplier;
  * model follows slow, benign change (a seasonal temperature, a new operating level reached gradually).
  *
  * <p><b>Guard.</b> Each machine keeps the share of its recent readings found anomalous (an exponentially weighted
- * average of the verdicts over about {@link FeatureState#RECENT_READINGS} readings). A scored reading joins the
+ * average of the verdicts over about {@link FeatureState#RECENT_READINGS} readings). The verdict is the one
+ * reported, after any post-processing of the score ({@link Batch#admit}: the engine hands it over), so the guard
+ * compares on the threshold's own scale. A scored reading joins the
  * sliding sample only while that share is below {@code learningGuard}: single outlying readings of a normal machine
  * are learned (so the sample keeps its tails and does not narrow into a model that finds everything anomalous),
  * while a machine whose readings have become persistently anomalous, as a developing fault makes them, stops
@@ -397,22 +399,14 @@ public final class AnomalyDetector {
         }
 
         /**
-         * Scores one reading's features with its scope key's model, or learns from them while that key warms up.
+         * Scores one reading's features with its scope key's model, or learns from them while that key warms up. A
+         * scored reading joins the retraining sample only through {@link #admit}, once its final verdict is known.
          *
          * @param scopeKey the key of the learned model (see {@link Scope}); ignored with a fixed model
          * @param features the reading's features (see {@link FeatureState#extract})
          * @throws NoModelException when the detector has a fixed model and none is loaded
          */
         public Result score(String scopeKey, Features features) throws NoModelException {
-            return score(scopeKey, features, null);
-        }
-
-        /**
-         * {@link #score(String, Features)} for a reading of the machine whose feature state is {@code machine}: its
-         * verdict is noted there, and the learning guard decides on that machine's recent verdicts (null: no
-         * machine to guard, the reading is learned as without a guard).
-         */
-        public Result score(String scopeKey, Features features, FeatureState machine) throws NoModelException {
             requireModel();
             IsolationForestModel model;
             Learner learner = null;
@@ -439,11 +433,27 @@ public final class AnomalyDetector {
             if (anomalous) {
                 anomalies++;
             }
-            boolean admitted = policy.admits(machine, features.values(), score, anomalous) && learnable(features);
-            if (learner != null && admitted) {
-                toLearn.computeIfAbsent(learner, l -> new ArrayList<>()).add(features.values());
-            }
             return new Result(score, anomalous, features, model);
+        }
+
+        /**
+         * Hands a scored reading to the learning guard with its final verdict ({@code anomalous}: what is reported,
+         * after any post-processing of the score, so the guard judges on the scale the Anomaly Threshold is on): the
+         * verdict is noted in its machine's state ({@code machine}; null: no machine to guard, the reading is
+         * learned as without a guard), and the reading joins its scope key's retraining sample when {@link
+         * AdaptationPolicy} admits it. Call once per reading {@link #score} scored, in reading order.
+         */
+        public void admit(String scopeKey, Result result, FeatureState machine, boolean anomalous) {
+            if (result.score() == null) {
+                return; // warming up: score() took the reading into the warm-up
+            }
+            double[] values = result.features().values();
+            boolean admitted =
+                    policy.admits(machine, values, result.score(), anomalous) && learnable(result.features());
+            if (admitted && fixedModel == null) {
+                toLearn.computeIfAbsent(learner(scopeKey), l -> new ArrayList<>())
+                        .add(values);
+            }
         }
 
         /**

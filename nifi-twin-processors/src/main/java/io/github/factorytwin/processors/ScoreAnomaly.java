@@ -286,7 +286,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
     public static final PropertyDescriptor LEARNING_GUARD = new PropertyDescriptor.Builder()
             .name("Learning Guard")
             .description("A reading joins the retraining sample only while the share of its machine's recent"
-                    + " readings (about the last 64) found anomalous is below this, so a developing fault, which"
+                    + " readings (about the last 64) reported anomalous ('is_anomaly', after Score Post-processing)"
+                    + " is below this, so a developing fault, which"
                     + " makes a machine's readings persistently anomalous, is not learned as normal. 1 = no guard"
                     + " (every reading is learned: the model follows any lasting change, a slow fault too). Lower"
                     + " values protect more. A machine held back for at least 256 readings whose readings have"

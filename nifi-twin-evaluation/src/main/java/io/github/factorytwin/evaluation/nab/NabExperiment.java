@@ -3,6 +3,7 @@ package io.github.factorytwin.evaluation.nab;
 import io.github.factorytwin.anomaly.DerivedFeature;
 import io.github.factorytwin.anomaly.ScorePostProcessing;
 import io.github.factorytwin.anomaly.StreamingDetector;
+import io.github.factorytwin.processors.ScoreAnomaly;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,8 @@ import java.util.Locale;
  *       spatial=(range tolerance; default off)  peak=0  retrain=100  subsample=128  sample=0  seed=1
  *       window=10  fixed=(a fixed warm-up in rows for every file, as ScoreAnomaly's Warm-up Size; 0 = off)
  *       processor=true (the real ScoreAnomaly processor, {@link ProcessorNabDetector#likelihood(int, long)} with
- *       Warm-up Size = fixed (default 150) and the seed; the other keys are ignored)
+ *       Warm-up Size = fixed (default 150) and the seed; the other keys are ignored but guard)
+ *       guard=(the processor's Learning Guard; default 1, no guard)
  * </pre>
  */
 public final class NabExperiment {
@@ -44,6 +46,7 @@ public final class NabExperiment {
         double spatial = -1;
         int fixed = 0;
         boolean processor = false;
+        String guard = "1";
         for (int i = 1; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
             switch (kv[0]) {
@@ -68,6 +71,7 @@ public final class NabExperiment {
                 case "spatial" -> spatial = Double.parseDouble(kv[1]);
                 case "fixed" -> fixed = Integer.parseInt(kv[1]);
                 case "processor" -> processor = Boolean.parseBoolean(kv[1]);
+                case "guard" -> guard = kv[1];
                 default -> throw new IllegalArgumentException("unknown key " + kv[0]);
             }
         }
@@ -86,6 +90,7 @@ public final class NabExperiment {
         int fFixed = fixed;
         NabDetector detector = processor
                 ? ProcessorNabDetector.likelihood(fixed > 0 ? fixed : 150, seed)
+                        .with(ScoreAnomaly.LEARNING_GUARD.getName(), guard)
                 : new NabDetector() {
                     @Override
                     public String name() {

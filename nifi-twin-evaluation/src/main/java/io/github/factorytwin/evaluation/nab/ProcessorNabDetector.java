@@ -75,6 +75,13 @@ public final class ProcessorNabDetector implements NabDetector {
         return new ProcessorNabDetector(p);
     }
 
+    /** This detector with one property set otherwise (e.g. another Learning Guard). */
+    public ProcessorNabDetector with(String property, String value) {
+        Map<String, String> changed = new LinkedHashMap<>(properties);
+        changed.put(property, value);
+        return new ProcessorNabDetector(changed);
+    }
+
     @Override
     public String name() {
         return "processor";
