@@ -80,6 +80,8 @@ public final class AnomalyDetector {
      * @param maxMachines machines (and scope keys) kept in memory; the least recently seen is dropped beyond it
      * @param learningGuard a scored reading joins the retraining sample only while the share of its machine's
      *     recent readings found anomalous is below this (above 1: no guard, every usable reading is learned)
+     * @param warmUpMinimum the fewest readings a warm-up may end at, once its sample has stabilised ({@link
+     *     WarmUpStability}); {@code warmUpSize} (the default) for a warm-up of exactly {@code warmUpSize} readings
      */
     public record Config(
             FeatureSpec spec,
@@ -93,7 +95,8 @@ public final class AnomalyDetector {
             Long seed,
             int sampleSize,
             int maxMachines,
-            double learningGuard) {
+            double learningGuard,
+            int warmUpMinimum) {
 
         /** No guard: every usable reading joins the retraining sample. */
         public static final double NO_GUARD = Double.POSITIVE_INFINITY;
@@ -120,6 +123,9 @@ public final class AnomalyDetector {
             if (!(learningGuard > 0)) {
                 throw new IllegalArgumentException("Learning guard must be greater than 0");
             }
+            if (warmUpMinimum < 2 || warmUpMinimum > warmUpSize) {
+                throw new IllegalArgumentException("The warm-up minimum must be between 2 and the warm-up size");
+            }
         }
 
         /** A builder with every setting at its default (see {@link Builder}). */
@@ -140,7 +146,8 @@ public final class AnomalyDetector {
                     .seed(seed)
                     .sampleSize(sampleSize)
                     .maxMachines(maxMachines)
-                    .learningGuard(learningGuard);
+                    .learningGuard(learningGuard)
+                    .warmUpMinimum(warmUpMinimum);
         }
 
         /**
@@ -165,6 +172,8 @@ public final class AnomalyDetector {
 
             private int maxMachines = Integer.MAX_VALUE;
             private double learningGuard = Config.NO_GUARD;
+            /** Null: the warm-up size (a fixed warm-up). */
+            private Integer warmUpMinimum = null;
 
             private Builder(FeatureSpec spec) {
                 this.spec = spec;
@@ -229,6 +238,15 @@ public final class AnomalyDetector {
                 return this;
             }
 
+            /**
+             * The fewest readings a warm-up may end at once its sample has stabilised ({@link WarmUpStability}); by
+             * default the warm-up size, so every warm-up takes exactly that many readings.
+             */
+            public Builder warmUpMinimum(int readings) {
+                this.warmUpMinimum = readings;
+                return this;
+            }
+
             public Config build() {
                 return new Config(
                         spec,
@@ -242,7 +260,8 @@ public final class AnomalyDetector {
                         seed,
                         sampleSize == null ? warmUpSize : sampleSize,
                         maxMachines,
-                        learningGuard);
+                        learningGuard,
+                        warmUpMinimum == null ? warmUpSize : warmUpMinimum);
             }
         }
     }
@@ -607,16 +626,35 @@ public final class AnomalyDetector {
             return rows;
         }
 
+        /**
+         * Whether a warm-up holding {@code rows} (oldest first) is complete: at the warm-up size, or from the minimum
+         * on once the rows have stabilised.
+         */
+        private boolean warmUpComplete(int n, Supplier<List<double[]>> rows) {
+            return n >= config.warmUpSize()
+                    || (WarmUpStability.checkedAt(n, config.warmUpMinimum()) && WarmUpStability.stable(rows.get()));
+        }
+
         /** A warm-up fit's rows (the committed sample, then the batch's) and seed. */
         record Fit(double[][] rows, long seed) {}
 
         /** The fit that completes the warm-up with {@code pending} rows, or null when it is not complete. */
         synchronized Fit warmUpFit(List<double[]> pending) {
-            if (model != null || sample == null || filled + pending.size() < config.warmUpSize()) {
+            if (model != null || sample == null) {
                 return null;
             }
-            List<double[]> rows = new ArrayList<>(rows());
-            rows.addAll(pending);
+            List<double[]> rows = new ArrayList<>(filled + pending.size());
+            if (!warmUpComplete(filled + pending.size(), () -> {
+                rows.addAll(rows());
+                rows.addAll(pending);
+                return rows;
+            })) {
+                return null;
+            }
+            if (rows.isEmpty()) {
+                rows.addAll(rows());
+                rows.addAll(pending);
+            }
             List<double[]> last = rows.subList(Math.max(0, rows.size() - config.sampleSize()), rows.size());
             return new Fit(last.toArray(double[][]::new), seed());
         }
@@ -645,7 +683,7 @@ public final class AnomalyDetector {
                 }
                 add(row);
                 if (model == null) {
-                    if (filled < config.warmUpSize()) {
+                    if (!warmUpComplete(filled, this::rows)) {
                         continue;
                     }
                     if (fittedInBatch != null) {
@@ -656,7 +694,7 @@ public final class AnomalyDetector {
                     } else if (--untilAttempt <= 0) {
                         fit(refused);
                     }
-                } else if (++sinceFit >= config.retrainInterval() && filled >= config.warmUpSize()) {
+                } else if (++sinceFit >= config.retrainInterval() && filled >= config.warmUpMinimum()) {
                     fit(refused);
                 }
             }

@@ -22,8 +22,10 @@ import java.util.Locale;
  *       spatial=(range tolerance; default off)  peak=0  retrain=100  subsample=128  sample=0  seed=1
  *       window=10  fixed=(a fixed warm-up in rows for every file, as ScoreAnomaly's Warm-up Size; 0 = off)
  *       processor=true (the real ScoreAnomaly processor, {@link ProcessorNabDetector#likelihood(int, long)} with
- *       Warm-up Size = fixed (default 150) and the seed; the other keys are ignored but guard)
+ *       Warm-up Size = fixed (default 150) and the seed; the other keys are ignored but guard and wmin)
  *       guard=(the processor's Learning Guard; default 1, no guard)
+ *       wmin=(the warm-up ends by itself once stable, from this many rows on, as ScoreAnomaly's Minimum Warm-up
+ *       Size; 0 = off; with processor=true too)
  * </pre>
  */
 public final class NabExperiment {
@@ -47,6 +49,7 @@ public final class NabExperiment {
         int fixed = 0;
         boolean processor = false;
         String guard = "1";
+        int wmin = 0;
         for (int i = 1; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
             switch (kv[0]) {
@@ -72,6 +75,7 @@ public final class NabExperiment {
                 case "fixed" -> fixed = Integer.parseInt(kv[1]);
                 case "processor" -> processor = Boolean.parseBoolean(kv[1]);
                 case "guard" -> guard = kv[1];
+                case "wmin" -> wmin = Integer.parseInt(kv[1]);
                 default -> throw new IllegalArgumentException("unknown key " + kv[0]);
             }
         }
@@ -88,9 +92,11 @@ public final class NabExperiment {
         int fLfixed = lfixed;
         double fSpatial = spatial;
         int fFixed = fixed;
+        int fWmin = wmin;
         NabDetector detector = processor
                 ? ProcessorNabDetector.likelihood(fixed > 0 ? fixed : 150, seed)
                         .with(ScoreAnomaly.LEARNING_GUARD.getName(), guard)
+                        .with(ScoreAnomaly.MINIMUM_WARM_UP_SIZE.getName(), wmin > 0 ? String.valueOf(wmin) : null)
                 : new NabDetector() {
                     @Override
                     public String name() {
@@ -116,6 +122,9 @@ public final class NabExperiment {
                                             .retrainInterval(fRetrain)
                                             .subsampleSize(fSubsample)
                                             .seed(fSeed);
+                                    if (fWmin > 0) {
+                                        m.warmUpMinimum(Math.min(fWmin, forest));
+                                    }
                                     if (fSample > forest) {
                                         m.sampleSize(fSample); // else as large as the warm-up, as before
                                     }
