@@ -1,5 +1,6 @@
 package io.github.factorytwin.evaluation.nab;
 
+import io.github.factorytwin.anomaly.AnomalyDetector;
 import io.github.factorytwin.anomaly.DerivedFeature;
 import io.github.factorytwin.anomaly.ScorePostProcessing;
 import io.github.factorytwin.anomaly.StreamingDetector;
@@ -22,8 +23,8 @@ import java.util.Locale;
  *       spatial=(range tolerance; default off)  peak=0  retrain=100  subsample=128  sample=0  seed=1
  *       window=10  fixed=(a fixed warm-up in rows for every file, as ScoreAnomaly's Warm-up Size; 0 = off)
  *       processor=true (the real ScoreAnomaly processor, {@link ProcessorNabDetector#likelihood(int, long)} with
- *       Warm-up Size = fixed (default 150) and the seed; the other keys are ignored but guard and wmin)
- *       guard=(the processor's Learning Guard; default 1, no guard)
+ *       Warm-up Size = fixed (default 150) and the seed; the other keys but guard and wmin are ignored)
+ *       guard=(Learning Guard, also of the processor; default 1, no guard)
  *       wmin=(the warm-up ends by itself once stable, from this many rows on, as ScoreAnomaly's Minimum Warm-up
  *       Size; 0 = off; with processor=true too)
  * </pre>
@@ -93,6 +94,7 @@ public final class NabExperiment {
         double fSpatial = spatial;
         int fFixed = fixed;
         int fWmin = wmin;
+        String fGuard = guard;
         NabDetector detector = processor
                 ? ProcessorNabDetector.likelihood(fixed > 0 ? fixed : 150, seed)
                         .with(ScoreAnomaly.LEARNING_GUARD.getName(), guard)
@@ -122,6 +124,8 @@ public final class NabExperiment {
                                             .retrainInterval(fRetrain)
                                             .subsampleSize(fSubsample)
                                             .seed(fSeed);
+                                    double g = Double.parseDouble(fGuard);
+                                    m.learningGuard(g >= 1 ? AnomalyDetector.Config.NO_GUARD : g);
                                     if (fWmin > 0) {
                                         m.warmUpMinimum(Math.min(fWmin, forest));
                                     }
