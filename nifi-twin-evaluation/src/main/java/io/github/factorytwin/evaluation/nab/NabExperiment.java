@@ -24,7 +24,7 @@ import java.util.Locale;
  *       window=10  fixed=(a fixed warm-up in rows for every file, as ScoreAnomaly's Warm-up Size; 0 = off)
  *       processor=true (the real ScoreAnomaly processor, {@link ProcessorNabDetector#likelihood(int, long)} with
  *       Warm-up Size = fixed (default 150) and the seed; the other keys but guard and wmin are ignored)
- *       guard=(Learning Guard, also of the processor; default 1, no guard)
+ *       guard=(Learning Guard; default: none for the engine, the property's default for the processor)
  *       wmin=(the warm-up ends by itself once stable, from this many rows on, as ScoreAnomaly's Minimum Warm-up
  *       Size; 0 = off; with processor=true too)
  * </pre>
@@ -49,7 +49,7 @@ public final class NabExperiment {
         double spatial = -1;
         int fixed = 0;
         boolean processor = false;
-        String guard = "1";
+        String guard = null;
         int wmin = 0;
         for (int i = 1; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
@@ -124,7 +124,7 @@ public final class NabExperiment {
                                             .retrainInterval(fRetrain)
                                             .subsampleSize(fSubsample)
                                             .seed(fSeed);
-                                    double g = Double.parseDouble(fGuard);
+                                    double g = fGuard == null ? 1 : Double.parseDouble(fGuard);
                                     m.learningGuard(g >= 1 ? AnomalyDetector.Config.NO_GUARD : g);
                                     if (fWmin > 0) {
                                         m.warmUpMinimum(Math.min(fWmin, forest));

@@ -45,7 +45,7 @@ public final class ProcessorNabDetector implements NabDetector {
 
     /**
      * The NAB configuration of NAB-EXPERIMENTS.md in processor terms: value + DELTA, PER_MACHINE, Warm-up Size
-     * {@code warmUp}, Retrain Interval 100 on the default Retraining Sample Size without a Learning Guard (1), 100
+     * {@code warmUp}, Retrain Interval 100 on the default Retraining Sample Size and Learning Guard, 100
      * trees, Subsample Size 128, Random Seed {@code seed}, Score
      * Post-processing LIKELIHOOD with a learning period of {@code warmUp}, Range Tolerance 0.05, Anomaly Threshold 0.5 (NAB optimises its own threshold over
      * the scores; the property only decides is_anomaly).
@@ -72,8 +72,8 @@ public final class ProcessorNabDetector implements NabDetector {
         p.put(ScoreAnomaly.RETRAIN_INTERVAL.getName(), "100");
         // Retraining Sample Size stays at the processor's default (10,000): with a fixed warm-up the model then
         // refits on everything seen so far (up to that size) and keeps improving through a long series, which is
-        // what the engine's probation-relative warm-up gave it. No guard, as the engine's NAB configuration.
-        p.put(ScoreAnomaly.LEARNING_GUARD.getName(), "1");
+        // what the engine's probation-relative warm-up gave it. Learning Guard stays at its default: it judges
+        // is_anomaly, the likelihood's verdict, which is rarely high for long, so it seldom holds a series back.
         p.put(ScoreAnomaly.NUMBER_OF_TREES.getName(), "100");
         p.put(ScoreAnomaly.SUBSAMPLE_SIZE.getName(), "128");
         p.put(ScoreAnomaly.RANDOM_SEED.getName(), String.valueOf(seed));
