@@ -627,12 +627,20 @@ public final class AnomalyDetector {
         }
 
         /**
-         * Whether a warm-up holding {@code rows} (oldest first) is complete: at the warm-up size, or from the minimum
-         * on once the rows have stabilised.
+         * Whether a warm-up of {@code n} rows (supplied oldest first, only when they are looked at) is complete: at
+         * the warm-up size, or at a check from the minimum on once the rows have stabilised.
          */
         private boolean warmUpComplete(int n, Supplier<List<double[]>> rows) {
             return n >= config.warmUpSize()
                     || (WarmUpStability.checkedAt(n, config.warmUpMinimum()) && WarmUpStability.stable(rows.get()));
+        }
+
+        /** The committed sample's rows, then {@code pending}. */
+        private List<double[]> withPending(List<double[]> pending) {
+            List<double[]> rows = new ArrayList<>(filled + pending.size());
+            rows.addAll(rows());
+            rows.addAll(pending);
+            return rows;
         }
 
         /** A warm-up fit's rows (the committed sample, then the batch's) and seed. */
@@ -640,21 +648,12 @@ public final class AnomalyDetector {
 
         /** The fit that completes the warm-up with {@code pending} rows, or null when it is not complete. */
         synchronized Fit warmUpFit(List<double[]> pending) {
-            if (model != null || sample == null) {
+            if (model != null
+                    || sample == null
+                    || !warmUpComplete(filled + pending.size(), () -> withPending(pending))) {
                 return null;
             }
-            List<double[]> rows = new ArrayList<>(filled + pending.size());
-            if (!warmUpComplete(filled + pending.size(), () -> {
-                rows.addAll(rows());
-                rows.addAll(pending);
-                return rows;
-            })) {
-                return null;
-            }
-            if (rows.isEmpty()) {
-                rows.addAll(rows());
-                rows.addAll(pending);
-            }
+            List<double[]> rows = withPending(pending);
             List<double[]> last = rows.subList(Math.max(0, rows.size() - config.sampleSize()), rows.size());
             return new Fit(last.toArray(double[][]::new), seed());
         }
