@@ -105,7 +105,9 @@ class RefitRuleTest {
             double[] row = readings.normal();
             row[0] += warmer;
             AnomalyDetector.Batch batch = detector.begin();
-            batch.score(AnomalyDetector.Scope.GLOBAL_KEY, new Features(row, java.util.List.of()));
+            AnomalyDetector.Result result =
+                    batch.score(AnomalyDetector.Scope.GLOBAL_KEY, new Features(row, java.util.List.of()));
+            batch.admit(AnomalyDetector.Scope.GLOBAL_KEY, result, null, result.anomalous());
             batch.commit();
         }
     }
