@@ -894,7 +894,10 @@ public final class HealthEngine {
             s.pendingSince = now;
         }
         s.pending = target;
-        if (minus(now, s.pendingSince) < config.minDwellMillis()) {
+        // Leaving HEALTHY raises an alert: it waits for the confirmation time (a short excursion, such as the
+        // transient of a change of speed or a sensor fault, is not an incident); every other change for the dwell.
+        long hold = current == HealthStatus.HEALTHY ? config.raiseMillis() : config.minDwellMillis();
+        if (minus(now, s.pendingSince) < hold) {
             return null;
         }
         s.status = target;
