@@ -373,6 +373,11 @@ public final class HealthEngine {
                     reading.context());
         }
         learn(machineId, state, reading, previous == Long.MIN_VALUE ? 0 : Math.max(0, minus(ts, previous)) / 1000.0);
+        if (leftBaselineLoads(state)) {
+            // The load model knows nothing of this operating point: learn the baseline again from here (the readings
+            // that follow a change of load are the informative ones) instead of reading the extrapolation as drift.
+            state.relearnBaseline();
+        }
 
         // Health from the anomaly score and the most drifted sensor.
         double a = anomalyPenalty(state);
@@ -758,6 +763,26 @@ public final class HealthEngine {
             }
         }
         state.deriveLoadModel();
+    }
+
+    /**
+     * Whether a HEALTHY machine's load has left the loads its learned baseline saw: the load (median of three) lies
+     * farther than {@link #CLIP_SIGMAS} of the baseline load's standard deviations from the baseline's mean load. The
+     * load model is then an extrapolation (a baseline that saw one speed fitted its gains to the speed's noise), so
+     * the baseline is learned again from here rather than read as drift. A baseline that saw the load move over its
+     * range is never left this far.
+     */
+    boolean leftBaselineLoads(MachineState state) {
+        if (lags == 0 || !baselineLearned(state) || state.status != HealthStatus.HEALTHY || state.pending != null) {
+            return false;
+        }
+        int n = state.baselineCount[loadIndex];
+        double load = state.lagLoad[0];
+        if (n < ROBUST_AFTER || Double.isNaN(load)) {
+            return false;
+        }
+        double sd = Math.sqrt(state.lagM2[0] / n);
+        return Math.abs(load - state.lagMean[0]) > CLIP_SIGMAS * sd + 1e-9 * Math.abs(state.lagMean[0]);
     }
 
     /** The sensor's value minus what its load model expects at the current filtered load. */

@@ -195,6 +195,24 @@ public final class MachineState {
     }
 
     /**
+     * Forgets the learned baseline and load model (not the load filters, the anomaly level, the status, the incident
+     * or the trend), so that the next Baseline Size readings learn them again.
+     */
+    void relearnBaseline() {
+        baselineReadings = 0;
+        Arrays.fill(baselineCount, 0);
+        Arrays.fill(baselineMean, 0);
+        Arrays.fill(baselineM2, 0);
+        Arrays.fill(fast, Double.NaN);
+        Arrays.fill(slow, Double.NaN);
+        Arrays.fill(lagMean, 0);
+        Arrays.fill(lagM2, 0);
+        Arrays.fill(lagCo, 0);
+        Arrays.fill(lagChoice, (byte) -1);
+        deriveLoadModel();
+    }
+
+    /**
      * Computes {@link #slope} and {@link #residualSd} from the baseline sums for the chosen lags: least squares of
      * the sensor on its filtered load, {@code slope = co-moment / load M2}, residual variance {@code (M2 - co *
      * slope) / (n - 2)}.
