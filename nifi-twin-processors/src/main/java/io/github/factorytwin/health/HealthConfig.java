@@ -183,11 +183,6 @@ public record HealthConfig(
                 newAlertConfirmationMillis);
     }
 
-    /** These settings without a load sensor: every sensor's baseline is a plain mean and standard deviation. */
-    public HealthConfig withoutLoadSensor() {
-        return withContext(OperatingContext.loadFollowing(List.of()));
-    }
-
     /** Index of the load sensor in {@link #sensors()}, -1 when there is none. */
     public int loadIndex() {
         String load = loadSensor();

@@ -2,6 +2,7 @@ package io.github.factorytwin.health;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.factorytwin.context.OperatingContext;
 import io.github.factorytwin.simulator.FactorySimulator;
 import io.github.factorytwin.simulator.FleetDefinition;
 import io.github.factorytwin.simulator.MachineCondition;
@@ -180,7 +181,7 @@ class SimulatedFleetHealthTest {
 
     /** The same settings without a load sensor: every sensor's baseline is a plain mean and standard deviation. */
     static HealthConfig plain() {
-        return defaults().withoutLoadSensor();
+        return defaults().withContext(OperatingContext.loadFollowing(List.of()));
     }
 
     @Test

@@ -70,7 +70,8 @@ final class StateFixtures {
     /** No context at all: plain baselines. */
     static HealthEngine plainEngine() {
         return new HealthEngine(
-                HealthConfig.of(SENSORS, 70, 40, 5, 0, 50, 0, 120).withoutLoadSensor(), null);
+                HealthConfig.of(SENSORS, 70, 40, 5, 0, 50, 0, 120)
+                        .withContext(OperatingContext.loadFollowing(List.of())), null);
     }
 
     /** A machine's state after {@code count} readings of a drifting pump at two speeds (seeded). */
