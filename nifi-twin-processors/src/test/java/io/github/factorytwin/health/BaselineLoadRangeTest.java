@@ -80,6 +80,50 @@ class BaselineLoadRangeTest {
     }
 
     @Test
+    void aDriftDuringTheBaselineGoesToTheTimeTrendNotIntoTheLoadGain() {
+        // The speed swings around a lower level in the first half of the baseline than in the second. One machine's
+        // temperature also warms by 0.2 per reading (an ambient rise): fitted on the load alone, the warming would
+        // pass for load gain. With the time trend both machines learn the same gain.
+        List<double[]> warming = new ArrayList<>();
+        MachineState steady = baseline(0, new ArrayList<>());
+        MachineState warmed = baseline(0.2, warming);
+        double loadOnly = loadOnlySlope(warming);
+        assertTrue(Math.abs(loadOnly - 0.01) > 0.001, "the warming biases a load-only gain: " + loadOnly);
+        assertTrue(steady.loadModelled(0) && warmed.loadModelled(0));
+        // the same gain as the machine that does not warm (the median-of-three load filter flattens both alike)
+        assertEquals(steady.slope[0], warmed.slope[0], 0.0005, "the gain with the warming, beside the time trend");
+    }
+
+    /** A machine's baseline (a reading a minute, the speed swinging smoothly), its temperature warming as given. */
+    private MachineState baseline(double warmingPerReading, List<double[]> rows) {
+        MachineState machine = engine.newState();
+        Random random = new Random(7);
+        long t = 0;
+        for (int i = 0; i < BASELINE; i++, t += 60_000) {
+            double rpm = 2250 + 600 * Math.sin(2 * Math.PI * i / 12) + (i < BASELINE / 2 ? -300 : 300);
+            double temperature = 40 + 0.01 * rpm + warmingPerReading * i + 0.1 * random.nextGaussian();
+            double vibration = 0.0001 * rpm + 0.005 * random.nextGaussian();
+            rows.add(new double[] {rpm, temperature});
+            engine.update(
+                    machine, new ScoredReading("M1", t, new double[] {temperature, vibration, rpm}, Double.NaN, false));
+        }
+        assertTrue(engine.baselineLearned(machine));
+        return machine;
+    }
+
+    private static double loadOnlySlope(List<double[]> rows) {
+        double mx = rows.stream().mapToDouble(r -> r[0]).average().orElseThrow();
+        double my = rows.stream().mapToDouble(r -> r[1]).average().orElseThrow();
+        double sxy = 0;
+        double sxx = 0;
+        for (double[] r : rows) {
+            sxy += (r[0] - mx) * (r[1] - my);
+            sxx += (r[0] - mx) * (r[0] - mx);
+        }
+        return sxy / sxx;
+    }
+
+    @Test
     void aMachineInAlarmDoesNotLearnItsBaselineAgainWhenItsSpeedChanges() {
         feed(BASELINE + 20, 3000, 0);
         feed(60, 3000, 0.05); // a fault at the speed the baseline saw

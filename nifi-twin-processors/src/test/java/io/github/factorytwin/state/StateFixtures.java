@@ -71,7 +71,8 @@ final class StateFixtures {
     static HealthEngine plainEngine() {
         return new HealthEngine(
                 HealthConfig.of(SENSORS, 70, 40, 5, 0, 50, 0, 120)
-                        .withContext(OperatingContext.loadFollowing(List.of())), null);
+                        .withContext(OperatingContext.loadFollowing(List.of())),
+                null);
     }
 
     /** A machine's state after {@code count} readings of a drifting pump at two speeds (seeded). */
