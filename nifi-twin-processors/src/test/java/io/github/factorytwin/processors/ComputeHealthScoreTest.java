@@ -154,6 +154,8 @@ class ComputeHealthScoreTest {
         }
         // The baseline follows slow change (1 h time constant, within 1 standard deviation): the first part of this
         // ramp is partly absorbed, which costs some accuracy close to failure (the documented trade-off).
+        System.out.println("time to maintenance error, degrading machine alone, " + trueRemaining + " s before failure: "
+                + error + " s");
         assertTrue(error <= 0.5 * trueRemaining + 75, "close to failure: error " + error + " s");
         assertTrue(out.get(399).get("health_score").asDouble()
                 < out.get(250).get("health_score").asDouble());
@@ -238,6 +240,8 @@ class ComputeHealthScoreTest {
         long trueRemaining = (failureTime - last.get("timestamp").asLong()) / 1000;
         double error = Math.abs(last.get("estimated_time_to_maintenance").asLong() - trueRemaining);
         // the same bound as the machine alone (aDegradingMachineLosesHealth...): the fleet takes nothing away
+        System.out.println("time to maintenance error, degrading machine among steady ones, " + trueRemaining
+                + " s before failure: " + error + " s");
         assertTrue(error <= 0.5 * trueRemaining + 75, "close to failure: error " + error + " s");
         List<JsonNode> raised = alerts(runner);
         assertTrue(raised.stream().allMatch(a -> a.get("machine_id").asText().equals("M001")), raised.toString());
