@@ -152,7 +152,7 @@ public final class Scorecard {
                     corpus,
                     processor.get(),
                     "nab.processor.",
-                    "ScoreAnomaly processor, LIKELIHOOD + Range Tolerance 0.05, Warm-up Size 150",
+                    "ScoreAnomaly processor, LIKELIHOOD + Range Tolerance 0.05, Warm-up Size 150 (from 75 when stable)",
                     published);
         }
         Optional<NabDetector> raw = TwinDetectors.nabExperiment();

@@ -129,6 +129,16 @@ final class SimulatorEvaluation {
         return withFollowing(new BaselineFollowing(following.ownSeconds(), following.limitSigmas(), 0));
     }
 
+    /**
+     * The flow's settings with a warm-up that ends by itself once its readings have stabilised (ScoreAnomaly's
+     * Minimum Warm-up Size, half the Warm-up Size as in the NAB configuration).
+     */
+    static EnginePipeline withStableWarmUp() {
+        AnomalyDetector.Config config = flowAnomalyConfig();
+        return new EnginePipeline(
+                config.toBuilder().warmUpMinimum(config.warmUpSize() / 2).build(), flowHealth());
+    }
+
     /** The flow's settings, retraining without the guard (Learning Guard 1: every reading is learned). */
     static EnginePipeline withoutGuard() {
         return new EnginePipeline(
@@ -255,6 +265,11 @@ final class SimulatorEvaluation {
                     new Variant(base + ".no_adaptation", on + "no retraining", of(withoutAdaptation()), 2 * 3_600_000L),
                     new Variant(
                             base + ".no_guard", on + "retraining without guard", of(withoutGuard()), 2 * 3_600_000L),
+                    new Variant(
+                            base + ".stable_warm_up",
+                            on + "warm-up ending when stable (Minimum Warm-up Size 500)",
+                            of(withStableWarmUp()),
+                            2 * 3_600_000L),
                     new Variant(
                             base + ".no_fleet_following",
                             on + "health following without the fleet part",

@@ -22,10 +22,11 @@ final class TwinDetectors {
 
     /**
      * The real ScoreAnomaly processor (TestRunner, JSON reader/writer) with the NAB configuration in processor
-     * properties and a fixed Warm-up Size of 150 (the processor is not told NAB's probation).
+     * properties: Warm-up Size 150, ending from 75 readings on once the readings have stabilised (Minimum Warm-up
+     * Size; the processor is not told NAB's probation).
      */
     static Optional<NabDetector> nabProcessor() {
-        return Optional.of(ProcessorNabDetector.likelihood(150, 1L));
+        return Optional.of(ProcessorNabDetector.likelihood(150, 75, 1L));
     }
 
     static String nabUnavailableReason() {

@@ -23,7 +23,9 @@ import java.util.function.Supplier;
  * model follows slow, benign change (a seasonal temperature, a new operating level reached gradually).
  *
  * <p><b>Guard.</b> Each machine keeps the share of its recent readings found anomalous (an exponentially weighted
- * average of the verdicts over about {@link FeatureState#RECENT_READINGS} readings). A scored reading joins the
+ * average of the verdicts over about {@link FeatureState#RECENT_READINGS} readings). The verdict is the one
+ * reported, after any post-processing of the score ({@link Batch#admit}: the engine hands it over), so the guard
+ * compares on the threshold's own scale. A scored reading joins the
  * sliding sample only while that share is below {@code learningGuard}: single outlying readings of a normal machine
  * are learned (so the sample keeps its tails and does not narrow into a model that finds everything anomalous),
  * while a machine whose readings have become persistently anomalous, as a developing fault makes them, stops
@@ -78,6 +80,8 @@ public final class AnomalyDetector {
      * @param maxMachines machines (and scope keys) kept in memory; the least recently seen is dropped beyond it
      * @param learningGuard a scored reading joins the retraining sample only while the share of its machine's
      *     recent readings found anomalous is below this (above 1: no guard, every usable reading is learned)
+     * @param warmUpMinimum the fewest readings a warm-up may end at, once its sample has stabilised ({@link
+     *     WarmUpStability}); {@code warmUpSize} (the default) for a warm-up of exactly {@code warmUpSize} readings
      */
     public record Config(
             FeatureSpec spec,
@@ -91,7 +95,8 @@ public final class AnomalyDetector {
             Long seed,
             int sampleSize,
             int maxMachines,
-            double learningGuard) {
+            double learningGuard,
+            int warmUpMinimum) {
 
         /** No guard: every usable reading joins the retraining sample. */
         public static final double NO_GUARD = Double.POSITIVE_INFINITY;
@@ -118,6 +123,9 @@ public final class AnomalyDetector {
             if (!(learningGuard > 0)) {
                 throw new IllegalArgumentException("Learning guard must be greater than 0");
             }
+            if (warmUpMinimum < 2 || warmUpMinimum > warmUpSize) {
+                throw new IllegalArgumentException("The warm-up minimum must be between 2 and the warm-up size");
+            }
         }
 
         /** A builder with every setting at its default (see {@link Builder}). */
@@ -138,7 +146,8 @@ public final class AnomalyDetector {
                     .seed(seed)
                     .sampleSize(sampleSize)
                     .maxMachines(maxMachines)
-                    .learningGuard(learningGuard);
+                    .learningGuard(learningGuard)
+                    .warmUpMinimum(warmUpMinimum);
         }
 
         /**
@@ -163,6 +172,8 @@ public final class AnomalyDetector {
 
             private int maxMachines = Integer.MAX_VALUE;
             private double learningGuard = Config.NO_GUARD;
+            /** Null: the warm-up size (a fixed warm-up). */
+            private Integer warmUpMinimum = null;
 
             private Builder(FeatureSpec spec) {
                 this.spec = spec;
@@ -227,6 +238,15 @@ public final class AnomalyDetector {
                 return this;
             }
 
+            /**
+             * The fewest readings a warm-up may end at once its sample has stabilised ({@link WarmUpStability}); by
+             * default the warm-up size, so every warm-up takes exactly that many readings.
+             */
+            public Builder warmUpMinimum(int readings) {
+                this.warmUpMinimum = readings;
+                return this;
+            }
+
             public Config build() {
                 return new Config(
                         spec,
@@ -240,7 +260,8 @@ public final class AnomalyDetector {
                         seed,
                         sampleSize == null ? warmUpSize : sampleSize,
                         maxMachines,
-                        learningGuard);
+                        learningGuard,
+                        warmUpMinimum == null ? warmUpSize : warmUpMinimum);
             }
         }
     }
@@ -397,22 +418,14 @@ public final class AnomalyDetector {
         }
 
         /**
-         * Scores one reading's features with its scope key's model, or learns from them while that key warms up.
+         * Scores one reading's features with its scope key's model, or learns from them while that key warms up. A
+         * scored reading joins the retraining sample only through {@link #admit}, once its final verdict is known.
          *
          * @param scopeKey the key of the learned model (see {@link Scope}); ignored with a fixed model
          * @param features the reading's features (see {@link FeatureState#extract})
          * @throws NoModelException when the detector has a fixed model and none is loaded
          */
         public Result score(String scopeKey, Features features) throws NoModelException {
-            return score(scopeKey, features, null);
-        }
-
-        /**
-         * {@link #score(String, Features)} for a reading of the machine whose feature state is {@code machine}: its
-         * verdict is noted there, and the learning guard decides on that machine's recent verdicts (null: no
-         * machine to guard, the reading is learned as without a guard).
-         */
-        public Result score(String scopeKey, Features features, FeatureState machine) throws NoModelException {
             requireModel();
             IsolationForestModel model;
             Learner learner = null;
@@ -439,11 +452,27 @@ public final class AnomalyDetector {
             if (anomalous) {
                 anomalies++;
             }
-            boolean admitted = policy.admits(machine, features.values(), score, anomalous) && learnable(features);
-            if (learner != null && admitted) {
-                toLearn.computeIfAbsent(learner, l -> new ArrayList<>()).add(features.values());
-            }
             return new Result(score, anomalous, features, model);
+        }
+
+        /**
+         * Hands a scored reading to the learning guard with its final verdict ({@code anomalous}: what is reported,
+         * after any post-processing of the score, so the guard judges on the scale the Anomaly Threshold is on): the
+         * verdict is noted in its machine's state ({@code machine}; null: no machine to guard, the reading is
+         * learned as without a guard), and the reading joins its scope key's retraining sample when {@link
+         * AdaptationPolicy} admits it. Call once per reading {@link #score} scored, in reading order.
+         */
+        public void admit(String scopeKey, Result result, FeatureState machine, boolean anomalous) {
+            if (result.score() == null) {
+                return; // warming up: score() took the reading into the warm-up
+            }
+            double[] values = result.features().values();
+            boolean admitted =
+                    policy.admits(machine, values, result.score(), anomalous) && learnable(result.features());
+            if (admitted && fixedModel == null) {
+                toLearn.computeIfAbsent(learner(scopeKey), l -> new ArrayList<>())
+                        .add(values);
+            }
         }
 
         /**
@@ -597,16 +626,34 @@ public final class AnomalyDetector {
             return rows;
         }
 
+        /**
+         * Whether a warm-up of {@code n} rows (supplied oldest first, only when they are looked at) is complete: at
+         * the warm-up size, or at a check from the minimum on once the rows have stabilised.
+         */
+        private boolean warmUpComplete(int n, Supplier<List<double[]>> rows) {
+            return n >= config.warmUpSize()
+                    || (WarmUpStability.checkedAt(n, config.warmUpMinimum()) && WarmUpStability.stable(rows.get()));
+        }
+
+        /** The committed sample's rows, then {@code pending}. */
+        private List<double[]> withPending(List<double[]> pending) {
+            List<double[]> rows = new ArrayList<>(filled + pending.size());
+            rows.addAll(rows());
+            rows.addAll(pending);
+            return rows;
+        }
+
         /** A warm-up fit's rows (the committed sample, then the batch's) and seed. */
         record Fit(double[][] rows, long seed) {}
 
         /** The fit that completes the warm-up with {@code pending} rows, or null when it is not complete. */
         synchronized Fit warmUpFit(List<double[]> pending) {
-            if (model != null || sample == null || filled + pending.size() < config.warmUpSize()) {
+            if (model != null
+                    || sample == null
+                    || !warmUpComplete(filled + pending.size(), () -> withPending(pending))) {
                 return null;
             }
-            List<double[]> rows = new ArrayList<>(rows());
-            rows.addAll(pending);
+            List<double[]> rows = withPending(pending);
             List<double[]> last = rows.subList(Math.max(0, rows.size() - config.sampleSize()), rows.size());
             return new Fit(last.toArray(double[][]::new), seed());
         }
@@ -635,7 +682,7 @@ public final class AnomalyDetector {
                 }
                 add(row);
                 if (model == null) {
-                    if (filled < config.warmUpSize()) {
+                    if (!warmUpComplete(filled, this::rows)) {
                         continue;
                     }
                     if (fittedInBatch != null) {
@@ -646,7 +693,7 @@ public final class AnomalyDetector {
                     } else if (--untilAttempt <= 0) {
                         fit(refused);
                     }
-                } else if (++sinceFit >= config.retrainInterval() && filled >= config.warmUpSize()) {
+                } else if (++sinceFit >= config.retrainInterval() && filled >= config.warmUpMinimum()) {
                     fit(refused);
                 }
             }

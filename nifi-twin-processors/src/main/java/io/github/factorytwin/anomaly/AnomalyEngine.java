@@ -207,7 +207,8 @@ public final class AnomalyEngine {
             double[] raw = reading.values();
             Features features =
                     machine.features().extract(spec, raw, settings.detector().missing());
-            AnomalyDetector.Result result = models.score(scopeKey(reading), features, machine.features());
+            String scopeKey = scopeKey(reading);
+            AnomalyDetector.Result result = models.score(scopeKey, features);
             Double score = result.score();
             boolean anomalous = result.anomalous();
             PostProcessedScore post = null;
@@ -217,6 +218,8 @@ public final class AnomalyEngine {
                 score = Double.isNaN(post.score()) ? null : post.score();
                 anomalous = score != null && post.score() >= threshold;
             }
+            // the learning guard judges the verdict reported, on the threshold's own scale
+            models.admit(scopeKey, result, machine.features(), anomalous);
             if (anomalous) {
                 anomalies++;
             }

@@ -3,6 +3,7 @@ package io.github.factorytwin.anomaly;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * ScoreAnomaly's {@link AnomalyEngine} for one series: feed the readings of one machine (one row of values per
@@ -13,7 +14,8 @@ import java.util.Set;
  * <pre>{@code
  * StreamingDetector detector = StreamingDetector.builder("value")
  *         .derived(DerivedFeature.DELTA, DerivedFeature.WINDOW)
- *         .warmUp(750).retrainInterval(250).seed(42L).build();
+ *         .model(m -> m.warmUpSize(750).retrainInterval(250).seed(42L))
+ *         .build();
  * for (double v : series) {
  *     double score = detector.update(v); // NaN while warming up, else in (0, 1]
  * }
@@ -30,8 +32,9 @@ import java.util.Set;
  * and/or a range check ({@link RangeGuard}); peak damping, when on, comes after it.
  *
  * <p>Numenta Anomaly Benchmark configuration (one configuration for the whole corpus, see the evaluation module's {@code TwinNabDetector} and
- * {@code nifi-twin-evaluation/NAB-EXPERIMENTS.md}): {@code builder("value").derived(DELTA).warmUp(w)
- * .retrainInterval(100).subsample(128).postProcessing(ScorePostProcessing.likelihoodAndRange(w)).seed(1L)} with
+ * {@code nifi-twin-evaluation/NAB-EXPERIMENTS.md}): {@code builder("value").derived(DELTA)
+ * .model(m -> m.warmUpSize(w).retrainInterval(100).subsampleSize(128).seed(1L))
+ * .postProcessing(ScorePostProcessing.likelihoodAndRange(w))} with
  * {@code w = max(50, round(probation / 2))} and {@code probation = min(floor(0.15 * rows), 750)}: NAB standard
  * 65.11, low-FP 59.41, low-FN 68.69 with the scorecard's scorer (seeds 1..3: standard 63.78..65.11).
  *
@@ -104,19 +107,17 @@ public final class StreamingDetector {
         return engine.models().learnedModel(SERIES);
     }
 
-    /** Settings; the defaults are those of ScoreAnomaly. */
+    /**
+     * Settings. The model's settings are an {@link AnomalyDetector.Config.Builder} (see {@link #model}), so the
+     * engine's defaults are listed in one place; this builder adds only what is its own: the features (derived
+     * features, window), the post-processing and the peak damping.
+     */
     public static final class Builder {
         private final List<String> fields;
         private Set<DerivedFeature> derived = EnumSet.noneOf(DerivedFeature.class);
         private int windowSize = FeatureSpec.DEFAULT_WINDOW_SIZE;
-        private int warmUp = 1000;
-        private int retrainInterval = 0;
-        private int trees = 100;
-        private int subsample = 256;
-        private double threshold = 0.65;
-        private Long seed;
+        private Consumer<AnomalyDetector.Config.Builder> model = settings -> {};
         private int peakWindow;
-        private int sampleSize;
         private ScorePostProcessing postProcessing = ScorePostProcessing.OFF;
 
         private Builder(List<String> fields) {
@@ -135,43 +136,13 @@ public final class StreamingDetector {
             return this;
         }
 
-        /** Readings learned before the first score (default 1000). */
-        public Builder warmUp(int readings) {
-            this.warmUp = readings;
-            return this;
-        }
-
-        /** Refit on the last warm-up-size usable readings after every this many of them; 0 = never (default). */
-        public Builder retrainInterval(int readings) {
-            this.retrainInterval = readings;
-            return this;
-        }
-
-        public Builder trees(int trees) {
-            this.trees = trees;
-            return this;
-        }
-
-        public Builder subsample(int rows) {
-            this.subsample = rows;
-            return this;
-        }
-
-        /** Score at or above which a reading counts as anomalous (default 0.65). */
-        public Builder threshold(double threshold) {
-            this.threshold = threshold;
-            return this;
-        }
-
-        /** Seed for reproducible fits; null (default) for random ones. */
-        public Builder seed(Long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /** Readings kept for retraining (default and minimum: the warm-up size). */
-        public Builder sampleSize(int readings) {
-            this.sampleSize = readings;
+        /**
+         * The model's settings (warm-up, retraining, forest, threshold, seed, learning guard), applied to a {@link
+         * AnomalyDetector.Config.Builder} at the engine's defaults; repeated calls apply in turn. The scope is always
+         * PER_MACHINE: the series is one machine with a model of its own, keyed by its id as in ScoreAnomaly.
+         */
+        public Builder model(Consumer<AnomalyDetector.Config.Builder> settings) {
+            this.model = this.model.andThen(settings);
             return this;
         }
 
@@ -194,20 +165,13 @@ public final class StreamingDetector {
         }
 
         public StreamingDetector build() {
-            AnomalyDetector.Config config = AnomalyDetector.Config.builder(new FeatureSpec(fields, derived, windowSize))
-                    .missing(MissingValueStrategy.IMPUTE_LAST)
-                    // the series is one machine with a model of its own, keyed by its id as in ScoreAnomaly
-                    .scope(AnomalyDetector.Scope.PER_MACHINE)
-                    .warmUpSize(warmUp)
-                    .retrainInterval(retrainInterval)
-                    .trees(trees)
-                    .subsampleSize(subsample)
-                    .threshold(threshold)
-                    .seed(seed)
-                    .sampleSize(Math.max(sampleSize, warmUp))
-                    .build();
+            AnomalyDetector.Config.Builder config =
+                    AnomalyDetector.Config.builder(new FeatureSpec(fields, derived, windowSize));
+            model.accept(config);
+            config.scope(AnomalyDetector.Scope.PER_MACHINE);
             return new StreamingDetector(
-                    AnomalyEngine.learning(new AnomalyEngine.Settings(config, postProcessing, false)), peakWindow);
+                    AnomalyEngine.learning(new AnomalyEngine.Settings(config.build(), postProcessing, false)),
+                    peakWindow);
         }
     }
 }

@@ -199,6 +199,20 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
             .dependsOn(MODEL_SOURCE, ModelSource.LEARN_FROM_STREAM)
             .build();
 
+    public static final PropertyDescriptor MINIMUM_WARM_UP_SIZE = new PropertyDescriptor.Builder()
+            .name("Minimum Warm-up Size")
+            .description("When set, a warm-up may end before 'Warm-up Size' readings: from this many readings on it"
+                    + " ends as soon as the readings collected have stabilised, that is, for every feature the older"
+                    + " and the newer half of them have means within half a standard deviation and spreads within a"
+                    + " factor 2 of each other (checked at this size, then every quarter of it). A steady machine is"
+                    + " then scored sooner, while one still moving through its range (a trend, a daily cycle not"
+                    + " yet seen whole) warms up for up to 'Warm-up Size'. Empty: every warm-up takes 'Warm-up"
+                    + " Size' readings. At least 10, at most 'Warm-up Size'.")
+            .required(false)
+            .addValidator(StandardValidators.createLongValidator(10, MAX_WARM_UP, true))
+            .dependsOn(MODEL_SOURCE, ModelSource.LEARN_FROM_STREAM)
+            .build();
+
     public static final PropertyDescriptor MAXIMUM_MACHINES = new PropertyDescriptor.Builder()
             .name("Maximum Machines")
             .description("Most machines whose state is kept in memory (feature state, score post-processing, and"
@@ -286,7 +300,8 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
     public static final PropertyDescriptor LEARNING_GUARD = new PropertyDescriptor.Builder()
             .name("Learning Guard")
             .description("A reading joins the retraining sample only while the share of its machine's recent"
-                    + " readings (about the last 64) found anomalous is below this, so a developing fault, which"
+                    + " readings (about the last 64) reported anomalous ('is_anomaly', after Score Post-processing)"
+                    + " is below this, so a developing fault, which"
                     + " makes a machine's readings persistently anomalous, is not learned as normal. 1 = no guard"
                     + " (every reading is learned: the model follows any lasting change, a slow fault too). Lower"
                     + " values protect more. A machine held back for at least 256 readings whose readings have"
@@ -430,6 +445,7 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
             MODEL_FILE,
             STATE_DIRECTORY,
             WARM_UP_SIZE,
+            MINIMUM_WARM_UP_SIZE,
             MAXIMUM_MACHINES,
             MODEL_SCOPE,
             OPERATING_CONTEXT_FIELDS,
@@ -532,9 +548,18 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
                 int trees = context.getProperty(NUMBER_OF_TREES).asInteger();
                 int subsample = context.getProperty(SUBSAMPLE_SIZE).asInteger();
                 int warmUp = context.getProperty(WARM_UP_SIZE).asInteger();
-                // a forest never has more rows per tree than the sample it is fitted on
+                Integer minimum = context.getProperty(MINIMUM_WARM_UP_SIZE).asInteger();
+                if (minimum != null && minimum > warmUp) {
+                    results.add(Validation.result(
+                            MINIMUM_WARM_UP_SIZE.getDisplayName(),
+                            String.valueOf(minimum),
+                            "is larger than Warm-up Size (" + warmUp + "): set it to at most that, or leave it"
+                                    + " empty for warm-ups of exactly Warm-up Size readings"));
+                }
+                // a forest never has more rows per tree than the sample it is fitted on (the shortest warm-up's)
+                int fewest = minimum == null ? warmUp : Math.min(minimum, warmUp);
                 String problem =
-                        IsolationForestModel.whyNotConfigurable(names.size(), trees, Math.min(subsample, warmUp));
+                        IsolationForestModel.whyNotConfigurable(names.size(), trees, Math.min(subsample, fewest));
                 if (problem != null) {
                     results.add(Validation.result(
                             FEATURE_FIELDS.getDisplayName(), fields, "no model can be learned: " + problem));
@@ -637,7 +662,9 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
                 .maxMachines(context.getProperty(MAXIMUM_MACHINES).asInteger());
         if (learning) {
             int warmUp = context.getProperty(WARM_UP_SIZE).asInteger();
+            Integer minimum = context.getProperty(MINIMUM_WARM_UP_SIZE).asInteger();
             settings.warmUpSize(warmUp)
+                    .warmUpMinimum(minimum == null ? warmUp : minimum)
                     .retrainInterval(context.getProperty(RETRAIN_INTERVAL).asInteger())
                     .trees(context.getProperty(NUMBER_OF_TREES).asInteger())
                     .subsampleSize(context.getProperty(SUBSAMPLE_SIZE).asInteger())

@@ -1,5 +1,6 @@
 package io.github.factorytwin.anomaly;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,7 +48,11 @@ class AdaptationPolicyTest {
         double vibration = 1.0;
 
         Machine(AnomalyDetector.Config config) {
-            this.engine = AnomalyEngine.learning(new AnomalyEngine.Settings(config, ScorePostProcessing.OFF, false));
+            this(config, ScorePostProcessing.OFF);
+        }
+
+        Machine(AnomalyDetector.Config config, ScorePostProcessing postProcessing) {
+            this.engine = AnomalyEngine.learning(new AnomalyEngine.Settings(config, postProcessing, false));
         }
 
         /** {@code n} readings around the current level, the level moved by the given steps per reading. */
@@ -124,6 +129,29 @@ class AdaptationPolicyTest {
         double later = machine.run(1_000, 0, 0);
         assertTrue(atFirst > 0.9, "the shift is flagged while it is new: " + atFirst);
         assertTrue(later < 0.1, "and learned once it has held steady: " + later);
+    }
+
+    @Test
+    void withLikelihoodTheGuardJudgesTheReportedVerdictNotTheRawScore() throws Exception {
+        // An Anomaly Threshold of 0.3 on the likelihood's scale: nearly every raw forest score of a normal reading
+        // lies above it, while the likelihood of a steady machine's scores stays below it. Judged on raw scores the
+        // guard would close within about 45 readings and hold the machine back, so it would not refit in the 250
+        // readings below.
+        AnomalyDetector.Config config =
+                config(50, 0.5).toBuilder().threshold(0.3).build();
+        Machine machine =
+                new Machine(config, new ScorePostProcessing(ScorePostProcessing.Mode.LIKELIHOOD, 100, Double.NaN));
+        machine.run(WARM_UP, 0, 0);
+        IsolationForestModel warmUpModel = machine.engine.models().learnedModel("M1");
+        assertEquals(WARM_UP, warmUpModel.trainingCount());
+
+        double reported = machine.run(250, 0, 0);
+
+        assertTrue(reported < 0.1, "the likelihood reports the steady machine normal: " + reported);
+        assertEquals(
+                WARM_UP + 250,
+                machine.engine.models().learnedModel("M1").trainingCount(),
+                "every reading reported normal joined the retraining sample, refitted every 50");
     }
 
     @Test

@@ -28,7 +28,8 @@ class AnomalyDetectorConfigTest {
                         null,
                         1000,
                         Integer.MAX_VALUE,
-                        AnomalyDetector.Config.NO_GUARD),
+                        AnomalyDetector.Config.NO_GUARD,
+                        1000),
                 config);
     }
 

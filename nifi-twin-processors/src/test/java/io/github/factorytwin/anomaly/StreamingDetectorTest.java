@@ -11,11 +11,11 @@ class StreamingDetectorTest {
     @Test
     void retrainingFollowsTheSlidingSampleAndSkipsAnomalies() throws Exception {
         StreamingDetector detector = StreamingDetector.builder("t", "v", "rpm")
-                .warmUp(100)
-                .retrainInterval(50)
-                .trees(20)
-                .subsample(64)
-                .seed(9L)
+                .model(m -> m.warmUpSize(100)
+                        .retrainInterval(50)
+                        .trees(20)
+                        .subsampleSize(64)
+                        .seed(9L))
                 .build();
         Readings readings = new Readings(5);
         for (int i = 0; i < 99; i++) {
@@ -37,9 +37,7 @@ class StreamingDetectorTest {
     @Test
     void peakWindowDampsRepeatsOfAPeakAlreadyReported() {
         StreamingDetector damped = StreamingDetector.builder("t", "v", "rpm")
-                .warmUp(100)
-                .trees(20)
-                .seed(4L)
+                .model(m -> m.warmUpSize(100).trees(20).seed(4L))
                 .peakWindow(10)
                 .build();
         Readings readings = new Readings(8);
@@ -64,10 +62,7 @@ class StreamingDetectorTest {
     private static double[] run(long seed) {
         StreamingDetector detector = StreamingDetector.builder("value")
                 .derived(DerivedFeature.DELTA, DerivedFeature.WINDOW)
-                .warmUp(100)
-                .retrainInterval(40)
-                .trees(30)
-                .seed(seed)
+                .model(m -> m.warmUpSize(100).retrainInterval(40).trees(30).seed(seed))
                 .build();
         java.util.Random random = new java.util.Random(1);
         double[] scores = new double[300];
@@ -81,8 +76,7 @@ class StreamingDetectorTest {
     void derivedFeaturesCatchAJumpThatIsNormalForTheFleet() {
         StreamingDetector detector = StreamingDetector.builder("value")
                 .derived(DerivedFeature.DELTA, DerivedFeature.WINDOW)
-                .warmUp(200)
-                .seed(2L)
+                .model(m -> m.warmUpSize(200).seed(2L))
                 .build();
         java.util.Random random = new java.util.Random(2);
         double level = 0;

@@ -283,6 +283,45 @@ class ScoreAnomalyTest {
     }
 
     @Test
+    void aMinimumWarmUpSizeEndsASteadyMachinesWarmUpEarlyButNotADriftingOnes() throws Exception {
+        runner.setProperty(ScoreAnomaly.MODEL_SCOPE, "PER_MACHINE");
+        runner.setProperty(ScoreAnomaly.MINIMUM_WARM_UP_SIZE, "100");
+        AnomalyTestData data = new AnomalyTestData(3).normal("M001", 500);
+        for (int i = 0; i < 500; i++) {
+            // warming by 0.1 degree a reading: the readings keep moving through a range the warm-up has not seen
+            data.add("M002", 60 + 0.1 * i, AnomalyTestData.vibrationAt(3000), 3000);
+        }
+        runner.enqueue(data.json());
+        run();
+
+        runner.assertTransferCount(REL_SUCCESS, 1);
+        runner.assertTransferCount(REL_FAILURE, 0);
+        List<JsonNode> out = AnomalyTestData.all(runner, REL_SUCCESS);
+        assertEquals(1000, out.size());
+        assertEquals(100, unscored(out, "M001"), "a steady machine is scored from its 101st reading");
+        assertEquals(500, unscored(out, "M002"), "a drifting one warms up for the whole Warm-up Size");
+        assertTrue(out.subList(100, 500).stream()
+                .allMatch(r -> r.get("anomaly_score").isNumber()));
+    }
+
+    private static long unscored(List<JsonNode> records, String machine) {
+        return records.stream()
+                .filter(r -> r.get("machine_id").asText().equals(machine))
+                .filter(r -> r.get("anomaly_score").isNull())
+                .count();
+    }
+
+    @Test
+    void aMinimumWarmUpSizeAboveTheWarmUpSizeSaysWhatToFix() {
+        runner.setProperty(ScoreAnomaly.MINIMUM_WARM_UP_SIZE, "600");
+        String messages = messages(runner.validate());
+        assertTrue(messages.contains("Minimum Warm-up Size"), messages);
+        assertTrue(messages.contains("larger than Warm-up Size (500)"), messages);
+        runner.setProperty(ScoreAnomaly.MINIMUM_WARM_UP_SIZE, "500");
+        runner.assertValid();
+    }
+
+    @Test
     void validationSaysWhatToFix() {
         runner.setProperty(ScoreAnomaly.ANOMALY_THRESHOLD, "1.5");
         runner.setProperty(ScoreAnomaly.FEATURE_FIELDS, "temperature, ,temperature");

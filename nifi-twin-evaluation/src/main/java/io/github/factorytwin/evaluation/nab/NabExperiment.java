@@ -1,8 +1,10 @@
 package io.github.factorytwin.evaluation.nab;
 
+import io.github.factorytwin.anomaly.AnomalyDetector;
 import io.github.factorytwin.anomaly.DerivedFeature;
 import io.github.factorytwin.anomaly.ScorePostProcessing;
 import io.github.factorytwin.anomaly.StreamingDetector;
+import io.github.factorytwin.processors.ScoreAnomaly;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +23,10 @@ import java.util.Locale;
  *       spatial=(range tolerance; default off)  peak=0  retrain=100  subsample=128  sample=0  seed=1
  *       window=10  fixed=(a fixed warm-up in rows for every file, as ScoreAnomaly's Warm-up Size; 0 = off)
  *       processor=true (the real ScoreAnomaly processor, {@link ProcessorNabDetector#likelihood(int, long)} with
- *       Warm-up Size = fixed (default 150) and the seed; the other keys are ignored)
+ *       Warm-up Size = fixed (default 150) and the seed; the other keys but guard and wmin are ignored)
+ *       guard=(Learning Guard; default: none for the engine, the property's default for the processor)
+ *       wmin=(the warm-up ends by itself once stable, from this many rows on, as ScoreAnomaly's Minimum Warm-up
+ *       Size; 0 = off; with processor=true too)
  * </pre>
  */
 public final class NabExperiment {
@@ -44,6 +49,8 @@ public final class NabExperiment {
         double spatial = -1;
         int fixed = 0;
         boolean processor = false;
+        String guard = null;
+        int wmin = 0;
         for (int i = 1; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
             switch (kv[0]) {
@@ -68,6 +75,8 @@ public final class NabExperiment {
                 case "spatial" -> spatial = Double.parseDouble(kv[1]);
                 case "fixed" -> fixed = Integer.parseInt(kv[1]);
                 case "processor" -> processor = Boolean.parseBoolean(kv[1]);
+                case "guard" -> guard = kv[1];
+                case "wmin" -> wmin = Integer.parseInt(kv[1]);
                 default -> throw new IllegalArgumentException("unknown key " + kv[0]);
             }
         }
@@ -84,8 +93,12 @@ public final class NabExperiment {
         int fLfixed = lfixed;
         double fSpatial = spatial;
         int fFixed = fixed;
+        int fWmin = wmin;
+        String fGuard = guard;
         NabDetector detector = processor
                 ? ProcessorNabDetector.likelihood(fixed > 0 ? fixed : 150, seed)
+                        .with(ScoreAnomaly.LEARNING_GUARD.getName(), guard)
+                        .with(ScoreAnomaly.MINIMUM_WARM_UP_SIZE.getName(), wmin > 0 ? String.valueOf(wmin) : null)
                 : new NabDetector() {
                     @Override
                     public String name() {
@@ -106,12 +119,21 @@ public final class NabExperiment {
                         StreamingDetector engine = StreamingDetector.builder("value")
                                 .derived(derived)
                                 .windowSize(fWindow)
-                                .warmUp(forest)
-                                .retrainInterval(fRetrain)
-                                .subsample(fSubsample)
-                                .sampleSize(fSample)
+                                .model(m -> {
+                                    m.warmUpSize(forest)
+                                            .retrainInterval(fRetrain)
+                                            .subsampleSize(fSubsample)
+                                            .seed(fSeed);
+                                    double g = fGuard == null ? 1 : Double.parseDouble(fGuard);
+                                    m.learningGuard(g >= 1 ? AnomalyDetector.Config.NO_GUARD : g);
+                                    if (fWmin > 0) {
+                                        m.warmUpMinimum(Math.min(fWmin, forest));
+                                    }
+                                    if (fSample > forest) {
+                                        m.sampleSize(fSample); // else as large as the warm-up, as before
+                                    }
+                                })
                                 .peakWindow(fPeak)
-                                .seed(fSeed)
                                 .postProcessing(new ScorePostProcessing(
                                         fLikelihood
                                                 ? ScorePostProcessing.Mode.LIKELIHOOD

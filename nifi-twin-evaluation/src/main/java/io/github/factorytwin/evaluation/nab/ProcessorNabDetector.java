@@ -45,24 +45,35 @@ public final class ProcessorNabDetector implements NabDetector {
 
     /**
      * The NAB configuration of NAB-EXPERIMENTS.md in processor terms: value + DELTA, PER_MACHINE, Warm-up Size
-     * {@code warmUp}, Retrain Interval 100 on the default Retraining Sample Size without a Learning Guard (1), 100
+     * {@code warmUp}, Retrain Interval 100 on the default Retraining Sample Size and Learning Guard, 100
      * trees, Subsample Size 128, Random Seed {@code seed}, Score
      * Post-processing LIKELIHOOD with a learning period of {@code warmUp}, Range Tolerance 0.05, Anomaly Threshold 0.5 (NAB optimises its own threshold over
      * the scores; the property only decides is_anomaly).
      */
     public static ProcessorNabDetector likelihood(int warmUp, long seed) {
+        return likelihood(warmUp, warmUp, seed);
+    }
+
+    /**
+     * {@link #likelihood(int, long)} with a warm-up that ends by itself from {@code minimumWarmUp} readings on once
+     * the readings have stabilised (Minimum Warm-up Size; {@code warmUp} for none). The likelihood still learns for
+     * {@code warmUp} scored readings.
+     */
+    public static ProcessorNabDetector likelihood(int warmUp, int minimumWarmUp, long seed) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put(ScoreAnomaly.FEATURE_FIELDS.getName(), "value");
         p.put(ScoreAnomaly.DERIVED_FEATURES.getName(), "DELTA");
         p.put(ScoreAnomaly.MODEL_SOURCE.getName(), "LEARN_FROM_STREAM");
         p.put(ScoreAnomaly.MODEL_SCOPE.getName(), "PER_MACHINE");
         p.put(ScoreAnomaly.WARM_UP_SIZE.getName(), String.valueOf(warmUp));
+        if (minimumWarmUp < warmUp) {
+            p.put(ScoreAnomaly.MINIMUM_WARM_UP_SIZE.getName(), String.valueOf(minimumWarmUp));
+        }
         p.put(ScoreAnomaly.RETRAIN_INTERVAL.getName(), "100");
         // Retraining Sample Size stays at the processor's default (10,000): with a fixed warm-up the model then
         // refits on everything seen so far (up to that size) and keeps improving through a long series, which is
-        // what the engine's probation-relative warm-up gave it. No guard: the guard judges raw scores against the
-        // Anomaly Threshold, which with LIKELIHOOD is the likelihood's (0.5), not a raw score's.
-        p.put(ScoreAnomaly.LEARNING_GUARD.getName(), "1");
+        // what the engine's probation-relative warm-up gave it. Learning Guard stays at its default: it judges
+        // is_anomaly, the likelihood's verdict, which is rarely high for long, so it seldom holds a series back.
         p.put(ScoreAnomaly.NUMBER_OF_TREES.getName(), "100");
         p.put(ScoreAnomaly.SUBSAMPLE_SIZE.getName(), "128");
         p.put(ScoreAnomaly.RANDOM_SEED.getName(), String.valueOf(seed));
@@ -73,6 +84,17 @@ public final class ProcessorNabDetector implements NabDetector {
         p.put(ScoreAnomaly.RANGE_TOLERANCE.getName(), "0.05");
         p.put(ScoreAnomaly.ANOMALY_THRESHOLD.getName(), ScoreAnomaly.LIKELIHOOD_THRESHOLD);
         return new ProcessorNabDetector(p);
+    }
+
+    /** This detector with one property set otherwise (e.g. another Learning Guard); null leaves it unset. */
+    public ProcessorNabDetector with(String property, String value) {
+        Map<String, String> changed = new LinkedHashMap<>(properties);
+        if (value == null) {
+            changed.remove(property);
+        } else {
+            changed.put(property, value);
+        }
+        return new ProcessorNabDetector(changed);
     }
 
     @Override

@@ -101,10 +101,10 @@ public final class TwinNabDetector implements NabDetector {
         int warmUp = warmUp(probationaryRows);
         StreamingDetector engine = StreamingDetector.builder("value")
                 .derived(derived)
-                .warmUp(warmUp)
-                .retrainInterval(retrainInterval)
-                .subsample(subsample)
-                .seed(seed)
+                .model(m -> m.warmUpSize(warmUp)
+                        .retrainInterval(retrainInterval)
+                        .subsampleSize(subsample)
+                        .seed(seed))
                 .postProcessing(
                         likelihoodAndRange ? ScorePostProcessing.likelihoodAndRange(warmUp) : ScorePostProcessing.OFF)
                 .build();

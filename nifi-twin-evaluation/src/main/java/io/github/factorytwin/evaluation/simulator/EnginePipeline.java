@@ -84,7 +84,11 @@ public final class EnginePipeline {
         var context = healthConfig.context();
         this.contextIndex = context.regimesModelled() ? indexes(context.fields()) : new int[0];
         this.description = "ScoreAnomaly engine (" + anomalyConfig.scope() + ", warm-up "
-                + anomalyConfig.warmUpSize() + retraining(anomalyConfig) + ", derived "
+                + anomalyConfig.warmUpSize()
+                + (anomalyConfig.warmUpMinimum() < anomalyConfig.warmUpSize()
+                        ? " (ending from " + anomalyConfig.warmUpMinimum() + " when stable)"
+                        : "")
+                + retraining(anomalyConfig) + ", derived "
                 + anomalyConfig.spec().derived() + ", threshold "
                 + anomalyConfig.threshold()
                 + (anomalyContext == null ? "" : ", operating context " + anomalyContext.fields())

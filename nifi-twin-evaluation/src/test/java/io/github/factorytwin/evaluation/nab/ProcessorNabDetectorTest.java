@@ -28,15 +28,19 @@ class ProcessorNabDetectorTest {
         double[] values = series(1500);
         StreamingDetector engine = StreamingDetector.builder("value")
                 .derived(DerivedFeature.DELTA)
-                .warmUp(warmUp)
-                .retrainInterval(100)
-                .subsample(128)
-                .sampleSize(Integer.parseInt(ScoreAnomaly.RETRAINING_SAMPLE_SIZE.getDefaultValue()))
-                .seed(7L)
+                .model(m -> m.warmUpSize(warmUp)
+                        .retrainInterval(100)
+                        .subsampleSize(128)
+                        .sampleSize(Integer.parseInt(ScoreAnomaly.RETRAINING_SAMPLE_SIZE.getDefaultValue()))
+                        .learningGuard(Double.parseDouble(ScoreAnomaly.LEARNING_GUARD.getDefaultValue()))
+                        // the guard judges the verdict, so the engine decides at the processor's threshold
+                        .threshold(Double.parseDouble(ScoreAnomaly.LIKELIHOOD_THRESHOLD))
+                        .warmUpMinimum(75)
+                        .seed(7L))
                 .postProcessing(ScorePostProcessing.likelihoodAndRange(warmUp))
                 .build();
         NabDetector.Series processor =
-                ProcessorNabDetector.likelihood(warmUp, 7L).start(values.length, 150);
+                ProcessorNabDetector.likelihood(warmUp, 75, 7L).start(values.length, 150);
         int scored = 0;
         int high = 0;
         for (int i = 0; i < values.length; i++) {
