@@ -154,8 +154,8 @@ class ComputeHealthScoreTest {
         }
         // The baseline follows slow change (1 h time constant, within 1 standard deviation): the first part of this
         // ramp is partly absorbed, which costs some accuracy close to failure (the documented trade-off).
-        System.out.println("time to maintenance error, degrading machine alone, " + trueRemaining + " s before failure: "
-                + error + " s");
+        System.out.println("time to maintenance error, degrading machine alone, " + trueRemaining
+                + " s before failure: " + error + " s");
         assertTrue(error <= 0.5 * trueRemaining + 75, "close to failure: error " + error + " s");
         assertTrue(out.get(399).get("health_score").asDouble()
                 < out.get(250).get("health_score").asDouble());
