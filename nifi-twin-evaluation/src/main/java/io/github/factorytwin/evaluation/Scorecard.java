@@ -254,6 +254,7 @@ public final class Scorecard {
             String prefix = "cmapss." + subset + ".";
             report.number(prefix + "rmse", r.rmse());
             report.number(prefix + "phm08", r.phm08());
+            report.number(prefix + "rmse_capped_truth", r.rmseCappedTruth());
             report.number(prefix + "engines", r.engines());
             report.number(prefix + "prior_estimates", r.priorEstimates());
             report.text(prefix + "method", r.method());
@@ -267,7 +268,9 @@ public final class Scorecard {
                     subset + " PHM08 score",
                     ScorecardReport.fmt(r.phm08(), 1),
                     "shortest test engine " + r.shortestEngine() + " cycles; " + r.priorEstimates()
-                            + " answered by the fleet prior");
+                            + " answered by the fleet prior; RMSE against the true RUL capped at "
+                            + CmapssEvaluation.DEFAULT.cap() + " (a common"
+                            + " convention): " + ScorecardReport.fmt(r.rmseCappedTruth(), 2));
             method = r.method();
         }
         if (method != null) {

@@ -85,7 +85,7 @@ import java.util.function.BiConsumer;
  * window {@code trendWindow} readings) extrapolated to the critical threshold; 0 when the fitted health is already
  * at or below it; null while the baseline is learned, with fewer than {@code trendWindow / 4} (at least 10) points,
  * when the slope is not negative with a t-statistic below -3, or when the fitted decline over the window is under
- * 2 health points. With a {@link RulModel}: the model's prediction from {@link RulFeatures} of the state.
+ * 2 health points. With a {@link RulModel}: the model's prediction from {@link RulFeatures} of the state (in the model's layout).
  *
  * <p>A RUL model that carries a {@link FleetNormalisation} normalises every reading's sensors by the fleet's regime
  * (nearest in the context fields) before anything above sees them; the machine's own regimes are then not learned.
@@ -894,7 +894,7 @@ public final class HealthEngine {
             return null;
         }
         if (rulModel != null) {
-            double predicted = rulModel.predict(RulFeatures.of(s));
+            double predicted = rulModel.predict(s);
             return Double.isFinite(predicted) ? Math.max(0, Math.round(predicted)) : null;
         }
         if (s.trendPoints < minTrendPoints) {

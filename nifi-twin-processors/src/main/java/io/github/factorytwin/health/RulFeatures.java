@@ -1,5 +1,7 @@
 package io.github.factorytwin.health;
 
+import java.util.Arrays;
+
 /**
  * The feature vector a {@link RulModel} sees: computed from a machine's streaming {@link MachineState} alone, so
  * the model applies to live data exactly as it was trained (the evaluation replays the training engines through
@@ -11,10 +13,16 @@ package io.github.factorytwin.health;
  * against a load model (see {@link HealthEngine}) the EWMAs are of its residual once the baseline is learned; for
  * one measured per operating regime they are its level in the machine's first regime (see {@link #level}), and
  * the z features are in the pooled within-regime standard deviation.
+ *
+ * <p>Layout {@value #LAYOUT_V2} adds what a tree cannot form from single features, derived from the layout-1
+ * vector alone (no further state): per sensor the fast minus the slow z (the rate of its drift), then the fleet's
+ * {@link HealthIndex} of the slow z features, of the fast ones, and their difference (the rate of degradation of
+ * all sensors together).
  */
 public final class RulFeatures {
 
     public static final String LAYOUT = "health-state-v1";
+    public static final String LAYOUT_V2 = "health-state-v2";
 
     private RulFeatures() {}
 
@@ -22,6 +30,41 @@ public final class RulFeatures {
         return 4 + 4 * sensors;
     }
 
+    /** The number of features of {@code layout} ({@link #LAYOUT} or {@link #LAYOUT_V2}). */
+    public static int count(String layout, int sensors) {
+        return LAYOUT_V2.equals(layout) ? count(sensors) + sensors + 3 : count(sensors);
+    }
+
+    /** The layout-2 vector: layout 1's {@code x} followed by the drift rates and the fused index. */
+    public static double[] extend(double[] x, HealthIndex index) {
+        int sensors = index.sensors();
+        double[] out = Arrays.copyOf(x, count(LAYOUT_V2, sensors));
+        double[] fast = new double[sensors];
+        double[] slow = new double[sensors];
+        int k = count(sensors);
+        for (int i = 0; i < sensors; i++) {
+            fast[i] = x[4 + 4 * i + 2];
+            slow[i] = x[4 + 4 * i + 3];
+            out[k++] = fast[i] - slow[i];
+        }
+        double slowIndex = index.value(slow);
+        double fastIndex = index.value(fast);
+        out[k++] = slowIndex;
+        out[k++] = fastIndex;
+        out[k] = fastIndex - slowIndex;
+        return out;
+    }
+
+    /** The slow z feature of each sensor in a layout-1 vector: what the {@link HealthIndex} is learned on. */
+    public static double[] slowZ(double[] x, int sensors) {
+        double[] z = new double[sensors];
+        for (int i = 0; i < sensors; i++) {
+            z[i] = x[4 + 4 * i + 3];
+        }
+        return z;
+    }
+
+    /** The layout-1 vector of the machine's state. */
     public static double[] of(MachineState s) {
         double[] x = new double[count(s.sensorCount)];
         x[0] = s.readings;

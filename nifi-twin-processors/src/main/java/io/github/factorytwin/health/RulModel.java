@@ -29,6 +29,12 @@ import java.util.List;
  * training fleet ({@code "context"}: the operating context field names; {@code "centres"}, {@code "mean"}, {@code
  * "sd"}: one row per regime). A model with one normalises every reading's sensors by its regime before the health
  * engine sees them (see {@link HealthEngine}). Version 1 files (without it) stay readable.
+ *
+ * <p>Version 3 adds an {@code "index"} object, a {@link HealthIndex} over the sensors, and goes with the features
+ * {@value RulFeatures#LAYOUT_V2} (the trees' feature numbers are of that layout); a file of features {@value
+ * RulFeatures#LAYOUT} has no index and is read as before. Version 3 may also carry a {@code "beyondCap"} object,
+ * a {@link LifeBeyondCap}: the answer for a machine whose estimate sits at the target's cap, from the training
+ * fleet's lifetimes and the machine's age.
  */
 public final class RulModel {
 
@@ -47,6 +53,8 @@ public final class RulModel {
     private final int[][] right;
     private final double[][] value;
     private final FleetNormalisation normalisation;
+    private final HealthIndex index;
+    private final LifeBeyondCap beyondCap;
 
     public RulModel(
             List<String> sensors,
@@ -71,6 +79,39 @@ public final class RulModel {
             int[][] right,
             double[][] value,
             FleetNormalisation normalisation) {
+        this(sensors, bias, scale, feature, threshold, left, right, value, normalisation, null);
+    }
+
+    /**
+     * A model over the features {@value RulFeatures#LAYOUT_V2} with the fused health {@code index}, or over
+     * {@value RulFeatures#LAYOUT} when {@code index} is null.
+     */
+    public RulModel(
+            List<String> sensors,
+            double bias,
+            double scale,
+            int[][] feature,
+            double[][] threshold,
+            int[][] left,
+            int[][] right,
+            double[][] value,
+            FleetNormalisation normalisation,
+            HealthIndex index) {
+        this(sensors, bias, scale, feature, threshold, left, right, value, normalisation, index, null);
+    }
+
+    private RulModel(
+            List<String> sensors,
+            double bias,
+            double scale,
+            int[][] feature,
+            double[][] threshold,
+            int[][] left,
+            int[][] right,
+            double[][] value,
+            FleetNormalisation normalisation,
+            HealthIndex index,
+            LifeBeyondCap beyondCap) {
         this.sensors = List.copyOf(sensors);
         this.bias = bias;
         this.scale = scale;
@@ -80,6 +121,12 @@ public final class RulModel {
         this.right = right;
         this.value = value;
         this.normalisation = normalisation;
+        this.index = index;
+        this.beyondCap = beyondCap;
+        if (index != null && index.sensors() != this.sensors.size()) {
+            throw new IllegalArgumentException("the health index has " + index.sensors() + " weights, the model "
+                    + this.sensors.size() + " sensors");
+        }
         validate();
         if (normalisation != null) {
             normalisation.requireSensors(this.sensors.size());
@@ -110,7 +157,41 @@ public final class RulModel {
 
     /** A copy of this model that normalises readings with {@code normalisation}. */
     public RulModel withNormalisation(FleetNormalisation normalisation) {
-        return new RulModel(sensors, bias, scale, feature, threshold, left, right, value, normalisation);
+        return new RulModel(
+                sensors, bias, scale, feature, threshold, left, right, value, normalisation, index, beyondCap);
+    }
+
+    /** A copy of this model that answers beyond its cap with {@code beyondCap} (null: never). */
+    public RulModel withBeyondCap(LifeBeyondCap beyondCap) {
+        return new RulModel(
+                sensors, bias, scale, feature, threshold, left, right, value, normalisation, index, beyondCap);
+    }
+
+    /** The answer beyond the cap; null when the model has none. */
+    public LifeBeyondCap beyondCap() {
+        return beyondCap;
+    }
+
+    /** The features the trees are over: {@link RulFeatures#LAYOUT}, or {@link RulFeatures#LAYOUT_V2} with an index. */
+    public String layout() {
+        return index == null ? RulFeatures.LAYOUT : RulFeatures.LAYOUT_V2;
+    }
+
+    /** The fused health index of layout 2; null for a layout-1 model. */
+    public HealthIndex index() {
+        return index;
+    }
+
+    /** This model's features of a machine's state, in its {@link #layout}. */
+    public double[] features(MachineState s) {
+        double[] x = RulFeatures.of(s);
+        return index == null ? x : RulFeatures.extend(x, index);
+    }
+
+    /** The prediction for a machine's state: the trees', beyond the cap as {@link LifeBeyondCap} says. */
+    public double predict(MachineState s) {
+        double trees = predict(features(s));
+        return beyondCap == null ? trees : beyondCap.answer(trees, s.readings);
     }
 
     public List<String> sensors() {
@@ -135,7 +216,7 @@ public final class RulModel {
     }
 
     private void validate() {
-        int features = RulFeatures.count(sensors.size());
+        int features = RulFeatures.count(layout(), sensors.size());
         if (feature.length == 0 || feature.length > MAX_TREES) {
             throw new IllegalArgumentException("a RUL model needs 1 to " + MAX_TREES + " trees");
         }
@@ -218,15 +299,26 @@ public final class RulModel {
         if (root == null
                 || !root.isObject()
                 || !FORMAT.equals(root.path("format").asText())
-                || (root.path("version").asInt() != 1 && root.path("version").asInt() != 2)) {
-            throw new IllegalArgumentException("not a " + FORMAT + " version 1 or 2 document");
+                || root.path("version").asInt() < 1
+                || root.path("version").asInt() > 3) {
+            throw new IllegalArgumentException("not a " + FORMAT + " version 1, 2 or 3 document");
         }
-        if (root.has("normalisation") && root.path("version").asInt() != 2) {
-            throw new IllegalArgumentException("'normalisation' needs version 2");
+        int version = root.path("version").asInt();
+        if (root.has("normalisation") && version < 2) {
+            throw new IllegalArgumentException("'normalisation' needs version 2 or 3");
         }
-        if (!RulFeatures.LAYOUT.equals(root.path("features").asText())) {
-            throw new IllegalArgumentException(
-                    "features '" + root.path("features").asText() + "' are not " + RulFeatures.LAYOUT);
+        String layout = root.path("features").asText();
+        boolean indexed = RulFeatures.LAYOUT_V2.equals(layout);
+        if (!indexed && !RulFeatures.LAYOUT.equals(layout)) {
+            throw new IllegalArgumentException("features '" + layout + "' are neither " + RulFeatures.LAYOUT_V2
+                    + " nor " + RulFeatures.LAYOUT + ": the model was trained for another version of the twin");
+        }
+        if (root.has("beyondCap") && version < 3) {
+            throw new IllegalArgumentException("'beyondCap' needs version 3");
+        }
+        if (indexed != root.has("index") || (indexed && version < 3)) {
+            throw new IllegalArgumentException("features " + RulFeatures.LAYOUT_V2
+                    + " need an 'index' object and version 3; other features have none");
         }
         JsonNode sensorArray = root.path("sensors");
         if (!sensorArray.isArray() || sensorArray.isEmpty()) {
@@ -268,7 +360,7 @@ public final class RulModel {
             right[t] = ints(tree.path("right"));
             value[t] = doubles(tree.path("value"));
         }
-        return new RulModel(
+        RulModel model = new RulModel(
                 sensors,
                 root.path("bias").asDouble(0),
                 root.path("scale").asDouble(1),
@@ -277,7 +369,9 @@ public final class RulModel {
                 left,
                 right,
                 value,
-                root.has("normalisation") ? FleetNormalisation.parse(root.get("normalisation")) : null);
+                root.has("normalisation") ? FleetNormalisation.parse(root.get("normalisation")) : null,
+                indexed ? HealthIndex.parse(root.get("index"), sensors.size()) : null);
+        return root.has("beyondCap") ? model.withBeyondCap(LifeBeyondCap.parse(root.get("beyondCap"))) : model;
     }
 
     /** A JSON value for a message, at most 40 characters of it. */
@@ -321,8 +415,8 @@ public final class RulModel {
         ObjectMapper mapper = new ObjectMapper();
         var root = mapper.createObjectNode();
         root.put("format", FORMAT);
-        root.put("version", normalisation == null ? 1 : 2);
-        root.put("features", RulFeatures.LAYOUT);
+        root.put("version", index != null || beyondCap != null ? 3 : normalisation == null ? 1 : 2);
+        root.put("features", layout());
         var sensorArray = root.putArray("sensors");
         sensors.forEach(sensorArray::add);
         root.put("unit", "seconds");
@@ -330,6 +424,12 @@ public final class RulModel {
         root.put("scale", scale);
         if (normalisation != null) {
             normalisation.write(root.putObject("normalisation"));
+        }
+        if (index != null) {
+            index.write(root.putObject("index"));
+        }
+        if (beyondCap != null) {
+            beyondCap.write(root.putObject("beyondCap"));
         }
         var treeArray = root.putArray("trees");
         for (int t = 0; t < feature.length; t++) {

@@ -1,8 +1,11 @@
 package io.github.factorytwin.evaluation.cmapss;
 
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +24,8 @@ import java.util.Random;
  * </ul>
  *
  * <p>{@code CmapssValidation [cmapss dir] [FD001[,FD002...], default FD001]
- * baseline,fastAlpha,slowAlpha,trendWindow,trees,nodeSize,maxDepth[,maxNodes[,fleetNormalisation[,cap[,beyondCap[,FOREST|BOOSTING]]]]] ...}
+ * baseline,fastAlpha,slowAlpha,trendWindow,trees,nodeSize,maxDepth[,maxNodes[,fleetNormalisation[,cap[,beyondCap[,FOREST|BOOSTING[,healthIndex[,lifeBeyondCap]]]]]]] ...
+ * [--cuts <csv file>]}
  */
 public final class CmapssValidation {
 
@@ -35,6 +39,16 @@ public final class CmapssValidation {
 
     public static Scores crossValidatedRmse(Path cmapssDir, String subset, CmapssEvaluation.Options options)
             throws IOException {
+        return crossValidatedRmse(cmapssDir, subset, options, null);
+    }
+
+    /**
+     * As {@link #crossValidatedRmse(Path, String, CmapssEvaluation.Options)}, writing every cut to {@code cuts}
+     * (when not null) as a CSV line {@code subset,fold,protocol (0 near failure, 1 any point),cycles kept,true
+     * remaining cycles,estimate}: what a rule applied after the model can be judged on without fitting again.
+     */
+    public static Scores crossValidatedRmse(
+            Path cmapssDir, String subset, CmapssEvaluation.Options options, PrintStream cuts) throws IOException {
         Map<Integer, List<double[]>> engines = CmapssEvaluation.read(CmapssEvaluation.file(cmapssDir, "train", subset));
         double[] squares = new double[2];
         int[] count = new int[2];
@@ -72,6 +86,17 @@ public final class CmapssValidation {
             for (int i = 0; i < predicted.length; i++) {
                 double h = predicted[i].cycles() - truth.get(i);
                 int p = protocol.get(i);
+                if (cuts != null) {
+                    cuts.printf(
+                            Locale.ROOT,
+                            "%s,%d,%d,%d,%.0f,%.4f%n",
+                            subset,
+                            fold,
+                            p,
+                            heldOut.get(i).size(),
+                            truth.get(i),
+                            predicted[i].cycles());
+                }
                 squares[p] += h * h;
                 count[p]++;
             }
@@ -94,7 +119,9 @@ public final class CmapssValidation {
                 p.length > 8 ? Boolean.parseBoolean(p[8]) : d.fleetNormalisation(),
                 p.length > 9 ? Integer.parseInt(p[9]) : d.cap(),
                 p.length > 10 ? Boolean.parseBoolean(p[10]) : d.beyondCap(),
-                p.length > 11 ? CmapssEvaluation.Learner.valueOf(p[11]) : d.learner());
+                p.length > 11 ? CmapssEvaluation.Learner.valueOf(p[11]) : d.learner(),
+                p.length > 12 ? Boolean.parseBoolean(p[12]) : d.healthIndex(),
+                p.length > 13 ? Double.parseDouble(p[13]) : d.lifeBeyondCap());
     }
 
     public static void main(String[] args) throws IOException {
@@ -106,6 +133,11 @@ public final class CmapssValidation {
             subsets = List.of(args[1].split(","));
             first = 2;
         }
+        PrintStream cuts = null;
+        if (args.length > 1 && args[args.length - 2].equals("--cuts")) {
+            cuts = new PrintStream(args[args.length - 1], StandardCharsets.UTF_8);
+            args = Arrays.copyOf(args, args.length - 2);
+        }
         List<CmapssEvaluation.Options> candidates = new ArrayList<>();
         for (int i = first; i < args.length; i++) {
             candidates.add(parse(args[i]));
@@ -115,7 +147,7 @@ public final class CmapssValidation {
         }
         for (CmapssEvaluation.Options options : candidates) {
             for (String subset : subsets) {
-                Scores s = crossValidatedRmse(dir, subset, options);
+                Scores s = crossValidatedRmse(dir, subset, options, cuts);
                 System.out.printf(
                         Locale.ROOT,
                         "%s %s -> cross-validated RMSE near failure %.2f, any point %.2f%n",
@@ -123,6 +155,9 @@ public final class CmapssValidation {
                         options,
                         s.nearFailure(),
                         s.anyPoint());
+                if (cuts != null) {
+                    cuts.flush(); // a long run can be analysed subset by subset
+                }
             }
         }
     }
