@@ -110,7 +110,9 @@ PARAMETERS = {
     "Warning Threshold": ("70", "Health score below which a machine is WARNING."),
     "Critical Threshold": ("40", "Health score below which a machine is CRITICAL."),
     "Hysteresis": ("5", "Health points a machine must recover past a threshold before its status improves."),
-    "Minimum Dwell Time": ("1 min", "Time a status must hold before an alert is raised or cleared."),
+    "Minimum Dwell Time": ("1 min", "Time a status must hold before an alert is cleared or escalated."),
+    "Alert Confirmation Time": ("5 min", "Time a healthy machine's health must stay below the Warning Threshold "
+                                         "before an alert is raised (short excursions raise none)."),
     "Late Record Tolerance": ("30 sec", "How late (event time) a reading may arrive and still count."),
     "Future Timestamp Tolerance": ("1 day", "How far ahead of the wall clock a reading's timestamp may lie before "
                                             "ComputeHealthScore sends it to failure. Simulated readings with Pacing "
@@ -364,6 +366,7 @@ def factory_twin():
                           "Sensor Fields": f.p("Feature Fields"), "Warning Threshold": f.p("Warning Threshold"),
                           "Critical Threshold": f.p("Critical Threshold"), "Hysteresis": f.p("Hysteresis"),
                           "Minimum Dwell Time": f.p("Minimum Dwell Time"),
+                          "Alert Confirmation Time": f.p("Alert Confirmation Time"),
                           "Late Record Tolerance": f.p("Late Record Tolerance"),
                           "Future Timestamp Tolerance": f.p("Future Timestamp Tolerance"),
                           "Machine ID Field": "machine_id"}, 0, 1000)

@@ -54,6 +54,10 @@ final class SimulatorEvaluation {
             return new Fleet(machines, intervalMillis, mtbfMillis, faultProbability, seed, days, scenarios);
         }
 
+        Fleet withSeed(long newSeed) {
+            return new Fleet(machines, intervalMillis, mtbfMillis, faultProbability, newSeed, days, scenarios);
+        }
+
         SimulationSettings settings() {
             return new SimulationSettings(
                     FleetDefinition.simple(machines, "M"), intervalMillis, mtbfMillis, faultProbability, scenarios);
@@ -144,7 +148,7 @@ final class SimulatorEvaluation {
                 flowHealth());
     }
 
-    private static AnomalyDetector.Config flowAnomalyConfig() {
+    static AnomalyDetector.Config flowAnomalyConfig() {
         double guard = Double.parseDouble(ScoreAnomaly.LEARNING_GUARD.getDefaultValue());
         return AnomalyDetector.Config.builder(new FeatureSpec(EnginePipeline.SENSORS, Set.of()))
                 .missing(MissingValueStrategy.IMPUTE_LAST)
@@ -161,7 +165,7 @@ final class SimulatorEvaluation {
                 .build();
     }
 
-    private static HealthConfig flowHealth() {
+    static HealthConfig flowHealth() {
         return healthDefaults(Integer.parseInt(ComputeHealthScore.BASELINE_SIZE.getDefaultValue()));
     }
 
@@ -188,6 +192,7 @@ final class SimulatorEvaluation {
                         baselineSize,
                         millis(ComputeHealthScore.LATE_RECORD_TOLERANCE.getDefaultValue()),
                         Integer.parseInt(ComputeHealthScore.TREND_WINDOW.getDefaultValue()))
+                .withAlertConfirmation(millis(ComputeHealthScore.ALERT_CONFIRMATION_TIME.getDefaultValue()))
                 .withFollowing(new BaselineFollowing(
                         seconds(ComputeHealthScore.BASELINE_FOLLOWING_TIME.getDefaultValue()),
                         Double.parseDouble(ComputeHealthScore.BASELINE_FOLLOWING_LIMIT.getDefaultValue()),

@@ -75,7 +75,8 @@ class SimulatorEvaluationTest {
     /**
      * The flow's settings end to end (simulator -> ScoreAnomaly's engine, GLOBAL model -> health engine), seeded:
      * alerts an operator can trust. With the earlier fixed anomaly floor 0.5 the 3-day run gave 15 false alerts per
-     * machine-day (normal readings of the GLOBAL model score about 0.55 on average, many above 0.6).
+     * machine-day (normal readings of the GLOBAL model score about 0.55 on average, many above 0.6); before the alert
+     * confirmation time and the relearned baselines about 1 (bound 1.6 then).
      */
     @Test
     void withTheFlowSettingsAlertsAreTrustworthy() {
@@ -85,8 +86,8 @@ class SimulatorEvaluationTest {
                 2 * 3_600_000L,
                 QUIET);
         assertTrue(r.failures() >= 30, r.toString());
-        assertTrue(r.falseAlertsPerMachineDay() < 1.6, r.toString());
-        assertTrue(r.recall() >= 0.8, r.toString());
+        assertTrue(r.falseAlertsPerMachineDay() < 0.6, r.toString());
+        assertTrue(r.recall() >= 0.9, r.toString());
         assertTrue(r.precision() >= 0.6, r.toString());
         assertTrue(r.medianLeadSeconds() > 1800, r.toString());
     }

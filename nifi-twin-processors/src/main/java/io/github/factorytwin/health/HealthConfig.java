@@ -29,6 +29,9 @@ import java.util.List;
  *     context field has a baseline per regime.
  * @param following how learned baselines follow slow, benign change (see {@link BaselineFollowing}); null means
  *     {@link BaselineFollowing#DEFAULT}
+ * @param alertConfirmationMillis how long (event time) a HEALTHY machine's health must stay below the warning
+ *     threshold before it leaves HEALTHY and an alert is RAISED; the dwell time applies when it is shorter. Clearing
+ *     and escalating keep the dwell time: a confirmed incident is not made to wait twice.
  */
 public record HealthConfig(
         List<String> sensors,
@@ -47,7 +50,8 @@ public record HealthConfig(
         double driftFreeSigmas,
         double driftSpanSigmas,
         OperatingContext context,
-        BaselineFollowing following) {
+        BaselineFollowing following,
+        long alertConfirmationMillis) {
 
     public static final int DEFAULT_TREND_WINDOW = 120;
     public static final double DEFAULT_FAST_ALPHA = 0.1;
@@ -68,7 +72,12 @@ public record HealthConfig(
         if (!(criticalThreshold < warningThreshold)) {
             throw new IllegalArgumentException("Critical Threshold must be below Warning Threshold");
         }
-        if (baselineSize < 2 || trendWindow < 5 || minDwellMillis < 0 || lateToleranceMillis < 0 || hysteresis < 0) {
+        if (baselineSize < 2
+                || trendWindow < 5
+                || minDwellMillis < 0
+                || lateToleranceMillis < 0
+                || hysteresis < 0
+                || alertConfirmationMillis < 0) {
             throw new IllegalArgumentException("invalid health configuration");
         }
         if (context == null) {
@@ -77,6 +86,46 @@ public record HealthConfig(
         if (following == null) {
             following = BaselineFollowing.DEFAULT;
         }
+    }
+
+    /** The same settings without an alert confirmation time of their own (the dwell time confirms alerts). */
+    public HealthConfig(
+            List<String> sensors,
+            double warningThreshold,
+            double criticalThreshold,
+            double hysteresis,
+            long minDwellMillis,
+            int baselineSize,
+            long lateToleranceMillis,
+            int trendWindow,
+            double fastAlpha,
+            double slowAlpha,
+            double anomalyAlpha,
+            double anomalyFloor,
+            double anomalyCeiling,
+            double driftFreeSigmas,
+            double driftSpanSigmas,
+            OperatingContext context,
+            BaselineFollowing following) {
+        this(
+                sensors,
+                warningThreshold,
+                criticalThreshold,
+                hysteresis,
+                minDwellMillis,
+                baselineSize,
+                lateToleranceMillis,
+                trendWindow,
+                fastAlpha,
+                slowAlpha,
+                anomalyAlpha,
+                anomalyFloor,
+                anomalyCeiling,
+                driftFreeSigmas,
+                driftSpanSigmas,
+                context,
+                following,
+                0);
     }
 
     /**
@@ -93,15 +142,26 @@ public record HealthConfig(
 
     /** These settings with another operating context. */
     public HealthConfig withContext(OperatingContext newContext) {
-        return with(newContext, following);
+        return with(newContext, following, alertConfirmationMillis);
     }
 
     /** These settings with another way of following slow change. */
     public HealthConfig withFollowing(BaselineFollowing newFollowing) {
-        return with(context, newFollowing);
+        return with(context, newFollowing, alertConfirmationMillis);
     }
 
-    private HealthConfig with(OperatingContext newContext, BaselineFollowing newFollowing) {
+    /** These settings with another alert confirmation time. */
+    public HealthConfig withAlertConfirmation(long newAlertConfirmationMillis) {
+        return with(context, following, newAlertConfirmationMillis);
+    }
+
+    /** How long a worse status must be asked for before a HEALTHY machine takes it: the longer of the two times. */
+    public long raiseMillis() {
+        return Math.max(minDwellMillis, alertConfirmationMillis);
+    }
+
+    private HealthConfig with(
+            OperatingContext newContext, BaselineFollowing newFollowing, long newAlertConfirmationMillis) {
         return new HealthConfig(
                 sensors,
                 warningThreshold,
@@ -119,7 +179,8 @@ public record HealthConfig(
                 driftFreeSigmas,
                 driftSpanSigmas,
                 newContext,
-                newFollowing);
+                newFollowing,
+                newAlertConfirmationMillis);
     }
 
     /** Index of the load sensor in {@link #sensors()}, -1 when there is none. */

@@ -35,6 +35,11 @@ import java.util.function.BiConsumer;
  *       variance over the baseline (running sums: means, M2s and co-moments, no buffers). Such a sensor's drift is
  *       measured on its residual, against the residual standard deviation widened by {@link #GAIN_TOLERANCE} of
  *       the load effect. The load enters the filters through a median of three (one-reading spikes removed).
+ *       The fit has event time as a second regressor (unless load and time moved together, r^2 above {@link
+ *       MachineState#MAX_LOAD_TIME_R2}): a drift during the baseline, such as a warming ambient, goes to the time
+ *       term, not into the load gains, and the baseline's level is taken as of its end. A HEALTHY machine whose
+ *       load leaves the loads its baseline saw by more than {@link #CLIP_SIGMAS} of their standard deviations
+ *       learns its baseline again ({@link #leftBaselineLoads}): the load model would only extrapolate there.
  *   <li>Operating regimes (when {@link OperatingContext#model()} is {@link
  *       OperatingContext.Model#OPERATING_REGIMES}): each reading joins the regime whose centre (running mean of
  *       the context fields of its readings) is nearest in {@link RegimeFinder#distance}; farther than {@link
@@ -71,7 +76,8 @@ import java.util.function.BiConsumer;
  *
  * Entering a worse status needs health below its threshold; leaving it needs health at least {@code hysteresis}
  * points above that threshold. A change takes effect only when the new status has been asked for continuously
- * for {@code minDwellMillis} of event time (the clock restarts when the direction of the change flips).
+ * for {@code minDwellMillis} of event time (the clock restarts when the direction of the change flips); leaving
+ * HEALTHY, which raises an alert, for {@link HealthConfig#raiseMillis()} (the alert confirmation time).
  *
  * <h2>Time to maintenance</h2>
  *
@@ -373,6 +379,11 @@ public final class HealthEngine {
                     reading.context());
         }
         learn(machineId, state, reading, previous == Long.MIN_VALUE ? 0 : Math.max(0, minus(ts, previous)) / 1000.0);
+        if (leftBaselineLoads(state)) {
+            // The load model knows nothing of this operating point: learn the baseline again from here (the readings
+            // that follow a change of load are the informative ones) instead of reading the extrapolation as drift.
+            state.relearnBaseline();
+        }
 
         // Health from the anomaly score and the most drifted sensor.
         double a = anomalyPenalty(state);
@@ -470,7 +481,7 @@ public final class HealthEngine {
         if (lags > 0) {
             filterLoad(state, values[loadIndex], dtSeconds);
             if (learning) {
-                learnJointly(state, values);
+                learnJointly(state, values, minus(reading.timestamp(), state.resetTimestamp) / 1000.0);
             }
         } else if (learning) {
             for (int i = 0; i < state.sensorCount; i++) {
@@ -482,7 +493,7 @@ public final class HealthEngine {
         if (learning) {
             state.baselineReadings++;
             if (lags > 0 && baselineLearned(state)) {
-                chooseLags(state);
+                chooseLags(state, minus(reading.timestamp(), state.resetTimestamp) / 1000.0);
             }
         }
         for (int i = 0; i < state.sensorCount; i++) {
@@ -650,6 +661,9 @@ public final class HealthEngine {
             return x;
         }
         double sd = Math.sqrt(state.baselineM2[i] / (n - 1));
+        if (!(sd > 0)) {
+            return x; // no spread yet (a stuck sensor's repeated value): clipping would freeze the baseline there
+        }
         double m = state.baselineMean[i];
         return Math.max(m - CLIP_SIGMAS * sd, Math.min(m + CLIP_SIGMAS * sd, x));
     }
@@ -688,7 +702,7 @@ public final class HealthEngine {
      * Baseline learning with a load: only readings where every sensor has a value, so that the means, M2s and
      * co-moments (sensor x filtered load) all cover the same readings.
      */
-    private void learnJointly(MachineState state, double[] values) {
+    private void learnJointly(MachineState state, double[] values, double seconds) {
         if (Double.isNaN(state.lagLoad[0])) {
             return;
         }
@@ -698,6 +712,10 @@ public final class HealthEngine {
             }
         }
         int n = state.baselineCount[0] + 1;
+        // Time sums from the baseline's first reading only: a state read from format 5 while learning has none for
+        // its first readings (timeM2 still 0 after two of them), and its gains are then fitted on the load alone.
+        boolean timed = n <= 2 || state.timeM2 > 0;
+        double dt = timed ? seconds - state.timeMean : 0;
         for (int i = 0; i < state.sensorCount; i++) {
             double y = clipToBaseline(state, i, values[i]);
             double delta = y - state.baselineMean[i];
@@ -705,6 +723,7 @@ public final class HealthEngine {
             double after = y - state.baselineMean[i];
             state.baselineM2[i] += delta * after;
             state.baselineCount[i] = n;
+            state.timeCo[i] += dt * after;
             int base = i * lags;
             for (int k = 0; k < lags; k++) {
                 state.lagCo[base + k] += (state.lagLoad[k] - state.lagMean[k]) * after;
@@ -714,6 +733,11 @@ public final class HealthEngine {
             double dx = state.lagLoad[k] - state.lagMean[k];
             state.lagMean[k] += dx / n;
             state.lagM2[k] += dx * (state.lagLoad[k] - state.lagMean[k]);
+            state.lagTimeCo[k] += dt * (state.lagLoad[k] - state.lagMean[k]);
+        }
+        if (timed) {
+            state.timeMean += dt / n;
+            state.timeM2 += dt * (seconds - state.timeMean);
         }
     }
 
@@ -721,7 +745,7 @@ public final class HealthEngine {
      * At the end of the baseline: per sensor (not the load), the lag whose fit leaves the least residual variance,
      * if the load varied at all. The smoothed values of a modelled sensor restart from its residual.
      */
-    private void chooseLags(MachineState state) {
+    private void chooseLags(MachineState state, double seconds) {
         for (int i = 0; i < state.sensorCount; i++) {
             int n = state.baselineCount[i];
             if (i == loadIndex || n < ROBUST_AFTER) {
@@ -745,19 +769,41 @@ public final class HealthEngine {
             // residual standard deviation by more than a quarter: a short lag fitted to a sensor that really
             // follows at once (vibration) errs during every load change, and noise alone can favour it.
             if (best == 1 && LOAD_LAG_SECONDS[0] == 0) {
-                double co = state.lagCo[i * lags];
-                double rss0 = state.baselineM2[i] - co * co / state.lagM2[0];
+                double rss0 = state.residualSumOfSquares(i, 0);
                 if (state.lagM2[0] > 0 && rss0 * INSTANT_PREFERENCE * INSTANT_PREFERENCE <= bestRss) {
                     best = 0;
                 }
             }
             state.lagChoice[i] = (byte) best;
             if (best >= 0) {
+                // The baseline's level as of its end: a drift during the baseline moved it by the time trend since
+                // the baseline's mean time (following takes it on from there).
+                state.baselineMean[i] += state.timeSlope(i, best) * (seconds - state.timeMean);
                 state.fast[i] = Double.NaN;
                 state.slow[i] = Double.NaN;
             }
         }
         state.deriveLoadModel();
+    }
+
+    /**
+     * Whether a HEALTHY machine's load has left the loads its learned baseline saw: the load (median of three) lies
+     * farther than {@link #CLIP_SIGMAS} of the baseline load's standard deviations from the baseline's mean load. The
+     * load model is then an extrapolation (a baseline that saw one speed fitted its gains to the speed's noise), so
+     * the baseline is learned again from here rather than read as drift. A baseline that saw the load move over its
+     * range is never left this far.
+     */
+    boolean leftBaselineLoads(MachineState state) {
+        if (lags == 0 || !baselineLearned(state) || state.status != HealthStatus.HEALTHY || state.pending != null) {
+            return false;
+        }
+        int n = state.baselineCount[loadIndex];
+        double load = state.lagLoad[0];
+        if (n < ROBUST_AFTER || Double.isNaN(load)) {
+            return false;
+        }
+        double sd = Math.sqrt(state.lagM2[0] / n);
+        return Math.abs(load - state.lagMean[0]) > CLIP_SIGMAS * sd + 1e-9 * Math.abs(state.lagMean[0]);
     }
 
     /** The sensor's value minus what its load model expects at the current filtered load. */
@@ -894,7 +940,10 @@ public final class HealthEngine {
             s.pendingSince = now;
         }
         s.pending = target;
-        if (minus(now, s.pendingSince) < config.minDwellMillis()) {
+        // Leaving HEALTHY raises an alert: it waits for the confirmation time (a short excursion, such as the
+        // transient of a change of speed or a sensor fault, is not an incident); every other change for the dwell.
+        long hold = current == HealthStatus.HEALTHY ? config.raiseMillis() : config.minDwellMillis();
+        if (minus(now, s.pendingSince) < hold) {
             return null;
         }
         s.status = target;

@@ -10,15 +10,22 @@ import java.util.Base64;
 /**
  * Everything the engine remembers about one machine: a fixed number of numbers per configured sensor, no history
  * buffers, so its size is bounded (about 150 bytes plus 36 per sensor in binary, and with a load model about 232
- * plus 73 per sensor more: {@link #toBytes()} is 630 bytes for temperature, vibration and rpm with the load model;
+ * plus 73 per sensor more, and for the baseline's time trend 16 plus 8 per sensor and per load lag: {@link
+ * #toBytes()} is 734 bytes for temperature, vibration and rpm with the load model;
  * with operating regimes 11 bytes plus, per regime found, 4 + 8 per context field + 20 per sensor, at most {@link
  * #maxRegimes} regimes).
  * Not thread-safe: the caller owns an instance ({@link HealthEngine#fromBytes} makes a fresh one).
  */
 public final class MachineState {
 
-    /** The format {@link #toBytes()} writes: {@link #FIELDS}. Formats 3 and 4 are still read. */
-    static final byte FORMAT = 5;
+    /** The format {@link #toBytes()} writes: {@link #FIELDS}. Formats 3, 4 and 5 are still read. */
+    static final byte FORMAT = 6;
+
+    /** Above this squared correlation of load and time over the baseline, the time trend is not fitted. */
+    static final double MAX_LOAD_TIME_R2 = 0.9;
+
+    /** The format before the baseline's time trend ({@link #FIELDS_5}: no time sums). */
+    static final byte FORMAT_5 = 5;
 
     private static final Base64.Encoder ENCODER = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getDecoder();
@@ -88,6 +95,17 @@ public final class MachineState {
     final double[] lagCo;
     final byte[] lagChoice;
     /**
+     * The baseline's time trend (only with a load model): over the baseline readings the mean and sum of squared
+     * deviations of their event time (seconds since {@link #resetTimestamp}), and its co-moment with every sensor
+     * and every filtered load. A drift during the baseline (a warming ambient) then goes to the time term, not into
+     * the load gains. Zero in a state read from format 5: the gains are then fitted on the load alone.
+     */
+    double timeMean;
+
+    double timeM2;
+    final double[] timeCo;
+    final double[] lagTimeCo;
+    /**
      * Derived from the above when the baseline completes (not stored): per sensor the slope on the chosen filtered
      * load and the residual standard deviation.
      */
@@ -147,6 +165,8 @@ public final class MachineState {
         lagM2 = new double[lags];
         lagCo = new double[lags * sensorCount];
         lagChoice = new byte[lags == 0 ? 0 : sensorCount];
+        timeCo = new double[lagChoice.length];
+        lagTimeCo = new double[lags];
         slope = new double[lagChoice.length];
         residualSd = new double[lagChoice.length];
         Arrays.fill(lagLoad, Double.NaN);
@@ -171,6 +191,10 @@ public final class MachineState {
         Arrays.fill(lagM2, 0);
         Arrays.fill(lagCo, 0);
         Arrays.fill(lagChoice, (byte) -1);
+        timeMean = 0;
+        timeM2 = 0;
+        Arrays.fill(timeCo, 0);
+        Arrays.fill(lagTimeCo, 0);
         deriveLoadModel();
         if (regimes != null) {
             regimes.clear();
@@ -195,6 +219,28 @@ public final class MachineState {
     }
 
     /**
+     * Forgets the learned baseline and load model (not the load filters, the anomaly level, the status, the incident
+     * or the trend), so that the next Baseline Size readings learn them again.
+     */
+    void relearnBaseline() {
+        baselineReadings = 0;
+        Arrays.fill(baselineCount, 0);
+        Arrays.fill(baselineMean, 0);
+        Arrays.fill(baselineM2, 0);
+        Arrays.fill(fast, Double.NaN);
+        Arrays.fill(slow, Double.NaN);
+        Arrays.fill(lagMean, 0);
+        Arrays.fill(lagM2, 0);
+        Arrays.fill(lagCo, 0);
+        Arrays.fill(lagChoice, (byte) -1);
+        timeMean = 0;
+        timeM2 = 0;
+        Arrays.fill(timeCo, 0);
+        Arrays.fill(lagTimeCo, 0);
+        deriveLoadModel();
+    }
+
+    /**
      * Computes {@link #slope} and {@link #residualSd} from the baseline sums for the chosen lags: least squares of
      * the sensor on its filtered load, {@code slope = co-moment / load M2}, residual variance {@code (M2 - co *
      * slope) / (n - 2)}.
@@ -208,21 +254,63 @@ public final class MachineState {
                 continue;
             }
             int n = baselineCount[i];
-            slope[i] = lagCo[i * lags + k] / lagM2[k];
+            slope[i] = loadSlope(i, k);
             residualSd[i] = Math.max(
                     Math.sqrt(residualSumOfSquares(i, k) / Math.max(1, n - 2)),
                     1e-9 + 1e-4 * Math.abs(baselineMean[i]));
         }
     }
 
-    /** Baseline residual sum of squares of sensor {@code i} fitted on filtered load {@code k}; NaN if it is flat. */
+    /**
+     * Baseline residual sum of squares of sensor {@code i} fitted on filtered load {@code k} (and on time, when the
+     * baseline's times are known and not collinear with the load); NaN if the load is flat.
+     */
     double residualSumOfSquares(int i, int k) {
         double sxx = lagM2[k];
         if (!(sxx > 0)) {
             return Double.NaN;
         }
         double sxy = lagCo[i * lags + k];
+        double det = timeTrendDeterminant(k);
+        if (det > 0) {
+            double b = (sxy * timeM2 - timeCo[i] * lagTimeCo[k]) / det;
+            double c = (timeCo[i] * sxx - sxy * lagTimeCo[k]) / det;
+            return Math.max(0, baselineM2[i] - b * sxy - c * timeCo[i]);
+        }
         return Math.max(0, baselineM2[i] - sxy * sxy / sxx);
+    }
+
+    /** Sensor {@code i}'s gain on filtered load {@code k}: with the time trend as a second regressor when known. */
+    double loadSlope(int i, int k) {
+        double sxy = lagCo[i * lags + k];
+        double det = timeTrendDeterminant(k);
+        if (det > 0) {
+            return (sxy * timeM2 - timeCo[i] * lagTimeCo[k]) / det;
+        }
+        return sxy / lagM2[k];
+    }
+
+    /** Sensor {@code i}'s time trend (per second) beside filtered load {@code k}; 0 when not fitted. */
+    double timeSlope(int i, int k) {
+        double det = timeTrendDeterminant(k);
+        return det > 0 ? (timeCo[i] * lagM2[k] - lagCo[i * lags + k] * lagTimeCo[k]) / det : 0;
+    }
+
+    /**
+     * The determinant of the load-and-time normal equations for filtered load {@code k}; 0 when the time sums are
+     * unknown (format 5) or the load moved in step with time (then the two cannot be told apart: the load alone).
+     */
+    private double timeTrendDeterminant(int k) {
+        double sxx = lagM2[k];
+        double stt = timeM2;
+        if (!(stt > 0 && sxx > 0)) {
+            return 0;
+        }
+        double sxt = lagTimeCo[k];
+        double det = sxx * stt - sxt * sxt;
+        // load and time correlated (r^2 above 0.9, the load ramped through the baseline): the split between gain and
+        // trend would be mostly noise, so the gain is fitted on the load alone
+        return det > (1 - MAX_LOAD_TIME_R2) * sxx * stt ? det : 0;
     }
 
     /** True when the sensor's drift is measured per operating regime (in pooled standard deviations). */
@@ -359,7 +447,7 @@ public final class MachineState {
         }
         MachineState s = new MachineState(sensorCount, lags, loadIndex, contextCount, maxRegimes, contextSensors);
         try {
-            FIELDS.read(bytes, 0, s);
+            (bytes.length > 0 && bytes[0] == FORMAT_5 ? FIELDS_5 : FIELDS).read(bytes, 0, s);
         } catch (StateFormatException e) {
             throw new IllegalArgumentException(
                     "not a machine state of format " + FORMAT + " with " + sensorCount + " sensors, " + lags
@@ -411,6 +499,14 @@ public final class MachineState {
             .int8s("lagChoice", s -> s.lagChoice)
             .build();
 
+    /** The baseline's time trend (format 6 on, only with load lags). */
+    private static final Fields<MachineState> TIME_TREND = Fields.<MachineState>builder()
+            .float64("timeMean", s -> s.timeMean, (s, v) -> s.timeMean = v)
+            .float64("timeM2", s -> s.timeM2, (s, v) -> s.timeM2 = v)
+            .float64s("timeCo", s -> s.timeCo, (s, j) -> j != s.loadIndex)
+            .float64s("lagTimeCo", s -> s.lagTimeCo)
+            .build();
+
     /** The operating regimes (only with Operating Regimes): the settings they were found with, then the regimes. */
     private static final Fields<MachineState> REGIMES = Fields.<MachineState>builder()
             .expect8("contextCount", s -> s.contextCount)
@@ -457,20 +553,29 @@ public final class MachineState {
      * Every stored field, listed once ({@link Fields}): dimensions first (checked against the engine's on reading),
      * then the values; derived fields ({@link #slope}, {@link #residualSd}) are computed again after reading.
      */
-    static final Fields<MachineState> FIELDS = Fields.<MachineState>builder()
-            .expect8("format", s -> FORMAT)
-            .expect8("sensorCount", s -> s.sensorCount)
-            .expect8("lags", s -> s.lags)
-            .expect8("loadIndex", s -> s.loadIndex)
-            .include(SCALARS)
-            .int32s("baselineCount", s -> s.baselineCount)
-            .float64s("baselineMean", s -> s.baselineMean)
-            .float64s("baselineM2", s -> s.baselineM2)
-            .float64s("fast", s -> s.fast)
-            .float64s("slow", s -> s.slow)
-            .when("load model", s -> s.lags > 0, LOAD_MODEL)
-            .when("regimes", s -> s.maxRegimes > 0, REGIMES)
-            .build();
+    static final Fields<MachineState> FIELDS = fields(FORMAT, true);
+
+    /** Format 5, read only: the same without the time trend. */
+    static final Fields<MachineState> FIELDS_5 = fields(FORMAT_5, false);
+
+    private static Fields<MachineState> fields(byte format, boolean timeTrend) {
+        Fields.Builder<MachineState> fields = Fields.<MachineState>builder()
+                .expect8("format", s -> format)
+                .expect8("sensorCount", s -> s.sensorCount)
+                .expect8("lags", s -> s.lags)
+                .expect8("loadIndex", s -> s.loadIndex)
+                .include(SCALARS)
+                .int32s("baselineCount", s -> s.baselineCount)
+                .float64s("baselineMean", s -> s.baselineMean)
+                .float64s("baselineM2", s -> s.baselineM2)
+                .float64s("fast", s -> s.fast)
+                .float64s("slow", s -> s.slow)
+                .when("load model", s -> s.lags > 0, LOAD_MODEL);
+        if (timeTrend) {
+            fields = fields.when("time trend", s -> s.lags > 0, TIME_TREND);
+        }
+        return fields.when("regimes", s -> s.maxRegimes > 0, REGIMES).build();
+    }
 
     private static HealthStatus requireStatus(int code) {
         HealthStatus status = status(code);

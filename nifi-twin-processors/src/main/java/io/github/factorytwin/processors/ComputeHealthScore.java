@@ -211,6 +211,19 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
             .addValidator(StandardValidators.TIME_PERIOD_VALIDATOR)
             .build();
 
+    public static final PropertyDescriptor ALERT_CONFIRMATION_TIME = new PropertyDescriptor.Builder()
+            .name("Alert Confirmation Time")
+            .description("How long (in event time) a HEALTHY machine's health must stay below the Warning Threshold"
+                    + " before it leaves HEALTHY and an alert is RAISED. Short excursions (the transient after a"
+                    + " change of speed, a stuck or spiking sensor) then raise no alert, at the price of alerts that"
+                    + " come this much later. Clearing and escalating an open incident keep the Minimum Dwell Time;"
+                    + " when this is shorter than the Minimum Dwell Time, the dwell time confirms alerts. 0 sec: the"
+                    + " Minimum Dwell Time alone.")
+            .required(true)
+            .defaultValue("5 min")
+            .addValidator(StandardValidators.TIME_PERIOD_VALIDATOR)
+            .build();
+
     public static final PropertyDescriptor BASELINE_SIZE = new PropertyDescriptor.Builder()
             .name("Baseline Size")
             .description("Number of a machine's first readings (and first readings after each maintenance) that"
@@ -403,6 +416,7 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
             CRITICAL_THRESHOLD,
             HYSTERESIS,
             MINIMUM_DWELL_TIME,
+            ALERT_CONFIRMATION_TIME,
             BASELINE_SIZE,
             FLEET_DRIFT_FOLLOWING_TIME,
             BASELINE_FOLLOWING_TIME,
@@ -608,6 +622,8 @@ public class ComputeHealthScore extends RecordEnrichmentProcessor implements Ver
                         context.getProperty(LATE_RECORD_TOLERANCE).asTimePeriod(TimeUnit.MILLISECONDS),
                         context.getProperty(TREND_WINDOW).asInteger())
                 .withContext(operatingContext(context))
+                .withAlertConfirmation(
+                        context.getProperty(ALERT_CONFIRMATION_TIME).asTimePeriod(TimeUnit.MILLISECONDS))
                 .withFollowing(new BaselineFollowing(
                         seconds(context, BASELINE_FOLLOWING_TIME),
                         context.getProperty(BASELINE_FOLLOWING_LIMIT).asDouble(),

@@ -50,7 +50,7 @@ class HealthEngineTest {
         assertTrue(three.lags > 0, "rpm is the load");
         int bytes3 = three.encode().getBytes(StandardCharsets.UTF_8).length;
         System.out.println("Serialized state per machine, 3 sensors with a load model: " + bytes3 + " bytes");
-        assertTrue(bytes3 < 900, "3 sensors: " + bytes3 + " bytes");
+        assertTrue(bytes3 < 1000, "3 sensors: " + bytes3 + " bytes"); // 734 bytes before the text encoding
         // Without a load sensor (C-MAPSS: 14 sensors, no rpm), no load model is kept.
         HealthEngine noLoad = new HealthEngine(
                 HealthConfig.of(

@@ -32,6 +32,7 @@ class ComputeHealthScoreContextTest {
         runner.setProperty(ComputeHealthScore.SENSOR_FIELDS, "temperature,pressure");
         runner.setProperty(ComputeHealthScore.BASELINE_SIZE, "50");
         runner.setProperty(ComputeHealthScore.MINIMUM_DWELL_TIME, "10 sec");
+        runner.setProperty(ComputeHealthScore.ALERT_CONFIRMATION_TIME, "0 sec"); // these tests time the dwell
         if (regimes) {
             runner.setProperty(ComputeHealthScore.OPERATING_CONTEXT_FIELDS, "setpoint, line_speed");
             runner.setProperty(ComputeHealthScore.OPERATING_CONTEXT_MODEL, "Operating Regimes");

@@ -48,6 +48,7 @@ class ComputeHealthScoreTest {
         runner.setProperty(ComputeHealthScore.STATE_DIRECTORY, stateRoot.toString());
         runner.setProperty(ComputeHealthScore.BASELINE_SIZE, "50");
         runner.setProperty(ComputeHealthScore.MINIMUM_DWELL_TIME, "10 sec");
+        runner.setProperty(ComputeHealthScore.ALERT_CONFIRMATION_TIME, "0 sec"); // these tests time the dwell
         return runner;
     }
 
@@ -153,6 +154,8 @@ class ComputeHealthScoreTest {
         }
         // The baseline follows slow change (1 h time constant, within 1 standard deviation): the first part of this
         // ramp is partly absorbed, which costs some accuracy close to failure (the documented trade-off).
+        System.out.println("time to maintenance error, degrading machine alone, " + trueRemaining
+                + " s before failure: " + error + " s");
         assertTrue(error <= 0.5 * trueRemaining + 75, "close to failure: error " + error + " s");
         assertTrue(out.get(399).get("health_score").asDouble()
                 < out.get(250).get("health_score").asDouble());
@@ -237,6 +240,8 @@ class ComputeHealthScoreTest {
         long trueRemaining = (failureTime - last.get("timestamp").asLong()) / 1000;
         double error = Math.abs(last.get("estimated_time_to_maintenance").asLong() - trueRemaining);
         // the same bound as the machine alone (aDegradingMachineLosesHealth...): the fleet takes nothing away
+        System.out.println("time to maintenance error, degrading machine among steady ones, " + trueRemaining
+                + " s before failure: " + error + " s");
         assertTrue(error <= 0.5 * trueRemaining + 75, "close to failure: error " + error + " s");
         List<JsonNode> raised = alerts(runner);
         assertTrue(raised.stream().allMatch(a -> a.get("machine_id").asText().equals("M001")), raised.toString());
@@ -320,6 +325,50 @@ class ComputeHealthScoreTest {
         enqueue(runner, oscillating("M004", new Random(4)));
         runner.run();
         assertTrue(alerts(runner).size() <= 1, alerts(runner).toString());
+    }
+
+    @Test
+    void anAlertIsRaisedOnlyOnceTheHealthHasStayedLowForTheConfirmationTime() throws Exception {
+        TestRunner runner = newRunner();
+        runner.setProperty(ComputeHealthScore.ALERT_CONFIRMATION_TIME, "2 min");
+        Random noise = new Random(12);
+        List<ObjectNode> list = new ArrayList<>();
+        int i = 0;
+        for (; i < 100; i++) {
+            list.add(reading("M012", T0 + i * STEP, VIB_MEAN + VIB_SD * noise.nextGaussian(), 0.45, noise));
+        }
+        for (int end = i + 30; i < end; i++) { // one minute at health 0: longer than the dwell, not confirmed
+            list.add(reading("M012", T0 + i * STEP, VIB_MEAN + VIB_SD * noise.nextGaussian(), 1.0, noise));
+        }
+        for (int end = i + 100; i < end; i++) {
+            list.add(reading("M012", T0 + i * STEP, VIB_MEAN + VIB_SD * noise.nextGaussian(), 0.45, noise));
+        }
+        long sustainedFrom = T0 + i * STEP;
+        for (int end = i + 150; i < end; i++) { // five minutes: confirmed after two
+            list.add(reading("M012", T0 + i * STEP, VIB_MEAN + VIB_SD * noise.nextGaussian(), 1.0, noise));
+        }
+        enqueue(runner, list);
+        runner.run();
+        runner.assertTransferCount(ComputeHealthScore.REL_FAILURE, 0);
+        List<JsonNode> alerts = alerts(runner);
+        assertEquals(1, alerts.size(), alerts.toString());
+        assertEquals("RAISED", alerts.get(0).get("alert_event").asText());
+        long waited = alerts.get(0).get("timestamp").asLong() - sustainedFrom;
+        assertTrue(waited >= 120_000 && waited < 150_000, "raised " + waited + " ms into the low health");
+        // the records say HEALTHY until the alert is raised, however low the health
+        List<JsonNode> out = successes(runner);
+        assertEquals("HEALTHY", out.get(100 + 29).get("health_status").asText());
+        assertTrue(out.get(100 + 29).get("health_score").asDouble() < 70);
+
+        // With 0 sec the dwell time alone confirms: the one-minute excursion is an incident of its own.
+        TestRunner dwellOnly = newRunner();
+        enqueue(dwellOnly, list);
+        dwellOnly.run();
+        assertEquals(
+                List.of("RAISED", "RECOVERED", "RAISED"),
+                alerts(dwellOnly).stream()
+                        .map(a -> a.get("alert_event").asText())
+                        .toList());
     }
 
     @Test
@@ -764,6 +813,10 @@ class ComputeHealthScoreTest {
         runner.setProperty(ComputeHealthScore.FLEET_DRIFT_FOLLOWING_TIME, "soon");
         runner.assertNotValid();
         runner.setProperty(ComputeHealthScore.FLEET_DRIFT_FOLLOWING_TIME, "0 sec");
+        runner.assertValid();
+        runner.setProperty(ComputeHealthScore.ALERT_CONFIRMATION_TIME, "five minutes");
+        runner.assertNotValid();
+        runner.setProperty(ComputeHealthScore.ALERT_CONFIRMATION_TIME, "5 min");
         runner.assertValid();
     }
 }

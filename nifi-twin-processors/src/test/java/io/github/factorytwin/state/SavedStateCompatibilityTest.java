@@ -3,6 +3,7 @@ package io.github.factorytwin.state;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.factorytwin.anomaly.FeatureState;
 import io.github.factorytwin.anomaly.IsolationForestModel;
@@ -10,6 +11,7 @@ import io.github.factorytwin.anomaly.MissingValueStrategy;
 import io.github.factorytwin.anomaly.ModelFormat;
 import io.github.factorytwin.anomaly.PostProcessingState;
 import io.github.factorytwin.anomaly.StateDirectory;
+import io.github.factorytwin.health.HealthAssessment;
 import io.github.factorytwin.health.HealthEngine;
 import io.github.factorytwin.health.HealthStateStore;
 import io.github.factorytwin.health.ScoredReading;
@@ -134,8 +136,41 @@ class SavedStateCompatibilityTest {
         check(StateFixtures.regimesEngine(), "health-regimes-format4.bin", 4);
     }
 
+    @Test
+    void healthStatesOfFormat5AreReadAndContinueAsTheStateComputedAfresh() {
+        check(StateFixtures.loadEngine(), "health-load-format5.bin", 5);
+        check(StateFixtures.plainEngine(), "health-plain-format5.bin", 5);
+    }
+
+    @Test
+    void aFormat5StateStillLearningItsBaselineFinishesItOnTheLoadAlone() {
+        HealthEngine engine = StateFixtures.loadEngine();
+        byte[] old = StateFixtures.resource("health-load-learning-format5.bin");
+        assertEquals(5, old[0]);
+        assertSameState(engine, old, "learning");
+        io.github.factorytwin.health.MachineState read = engine.fromBytes(old);
+        assertEquals(40, read.readings());
+        io.github.factorytwin.health.MachineState fresh = StateFixtures.healthState(engine, "M1", 40);
+        Random random = new Random(5);
+        for (int i = 0; i < 60; i++) { // the baseline (50 readings) completes, then health is assessed
+            double rpm = i % 20 < 10 ? 1500 : 3000;
+            ScoredReading next = new ScoredReading(
+                    "M1",
+                    StateFixtures.START + 2_000L * (40 + i),
+                    new double[] {40 + rpm / 100 + random.nextGaussian(), 0.5 + rpm / 10_000, rpm},
+                    0.4,
+                    false,
+                    new double[] {rpm});
+            HealthAssessment continued = engine.update(read, next);
+            HealthAssessment afresh = engine.update(fresh, next);
+            assertTrue(Double.isFinite(continued.health()), "" + i);
+            // the same data with and without the time sums: close, not equal (the time term is fitted afresh only)
+            assertEquals(afresh.health(), continued.health(), 25, "" + i);
+        }
+    }
+
     /**
-     * Bytes 1..142 of formats 3, 4 and 5 hold the same scalars in the same order (timestamps, counts, anomaly level,
+     * Bytes 1..142 of formats 3 to 6 hold the same scalars in the same order (timestamps, counts, anomaly level,
      * health, status, incident, trend sums): the state read from the old bytes must carry exactly those.
      */
     private static final int SCALAR_END = 143;
@@ -162,11 +197,18 @@ class SavedStateCompatibilityTest {
         }
     }
 
-    /** The old bytes read and written in the current format keep their scalars and read back identically. */
+    /**
+     * The old bytes read and written in the current format keep their scalars and read back identically; format 6
+     * adds the baseline's time sums to a load model (2 + a co-moment per sensor but the load + one per lag).
+     */
     private static void assertSameState(HealthEngine engine, byte[] old, String what) {
-        byte[] current = engine.fromBytes(old).toBytes();
-        assertEquals(5, current[0], "written in the current format");
-        assertEquals(old.length, current.length, what + ": same size");
+        io.github.factorytwin.health.MachineState read = engine.fromBytes(old);
+        byte[] current = read.toBytes();
+        assertEquals(6, current[0], "written in the current format");
+        int lags = old[2];
+        int sensors = old[1];
+        int timeSums = lags > 0 ? 8 * (2 + (sensors - 1) + lags) : 0;
+        assertEquals(old.length + timeSums, current.length, what + ": the old size and the time sums");
         assertArrayEquals(Arrays.copyOfRange(old, 1, SCALAR_END), Arrays.copyOfRange(current, 1, SCALAR_END), what);
         assertArrayEquals(current, engine.fromBytes(current).toBytes(), what);
     }

@@ -54,6 +54,9 @@ public final class EnginePipeline {
     /** Forests the anomaly engine has grown (warm-ups and refits), for the log. */
     private long forestsGrown;
 
+    /** The health engine's assessment of the reading {@link #observe} saw last; null before the first. */
+    private HealthAssessment lastAssessment;
+
     public EnginePipeline(AnomalyDetector.Config anomalyConfig, HealthConfig healthConfig) {
         this(anomalyConfig, null, healthConfig);
     }
@@ -199,8 +202,10 @@ public final class EnginePipeline {
                     Long.MAX_VALUE);
         } catch (LateReadingException e) {
             // the processor sends it to failure; the simulator writes none (its readings are in time order)
+            lastAssessment = null;
             return new Verdict(false, false, anomalous);
         }
+        lastAssessment = assessment;
         try {
             healthBatch.commit(); // each reading its own FlowFile: the fleet sees its machine's deviations now
         } catch (IOException e) {
@@ -211,6 +216,11 @@ public final class EnginePipeline {
             raised |= alert.event() == Alert.Event.RAISED;
         }
         return new Verdict(raised, assessment.status() != HealthStatus.HEALTHY, anomalous);
+    }
+
+    /** The health engine's assessment of the reading {@link #observe} saw last (null if it was refused). */
+    public HealthAssessment lastAssessment() {
+        return lastAssessment;
     }
 
     private static double[] pick(double[] sensors, int[] indexes) {

@@ -67,7 +67,8 @@ class PipelineEndToEndTest {
             "Warm-up Size", "300",
             "Random Seed", "7",
             "Machine ID Pattern", "M\\d{3}");
-    static final Map<String, String> HEALTH = props("Baseline Size", "30", "Minimum Dwell Time", "30 sec");
+    static final Map<String, String> HEALTH =
+            props("Baseline Size", "30", "Minimum Dwell Time", "30 sec", "Alert Confirmation Time", "30 sec");
 
     @BeforeAll
     static void setUpTopicsAndTemplates() throws Exception {
