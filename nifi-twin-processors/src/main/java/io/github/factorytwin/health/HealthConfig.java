@@ -88,46 +88,6 @@ public record HealthConfig(
         }
     }
 
-    /** The same settings without an alert confirmation time of their own (the dwell time confirms alerts). */
-    public HealthConfig(
-            List<String> sensors,
-            double warningThreshold,
-            double criticalThreshold,
-            double hysteresis,
-            long minDwellMillis,
-            int baselineSize,
-            long lateToleranceMillis,
-            int trendWindow,
-            double fastAlpha,
-            double slowAlpha,
-            double anomalyAlpha,
-            double anomalyFloor,
-            double anomalyCeiling,
-            double driftFreeSigmas,
-            double driftSpanSigmas,
-            OperatingContext context,
-            BaselineFollowing following) {
-        this(
-                sensors,
-                warningThreshold,
-                criticalThreshold,
-                hysteresis,
-                minDwellMillis,
-                baselineSize,
-                lateToleranceMillis,
-                trendWindow,
-                fastAlpha,
-                slowAlpha,
-                anomalyAlpha,
-                anomalyFloor,
-                anomalyCeiling,
-                driftFreeSigmas,
-                driftSpanSigmas,
-                context,
-                following,
-                0);
-    }
-
     /**
      * The load sensor of Load Following: the context field when it is one of the sensors; null otherwise (also
      * with Operating Regimes).
@@ -219,6 +179,7 @@ public record HealthConfig(
                 DEFAULT_DRIFT_FREE_SIGMAS,
                 DEFAULT_DRIFT_SPAN_SIGMAS,
                 OperatingContext.loadFollowing(List.of(DEFAULT_LOAD_SENSOR)),
-                BaselineFollowing.DEFAULT);
+                BaselineFollowing.DEFAULT,
+                0);
     }
 }

@@ -65,21 +65,7 @@ public final class RulModel {
             int[][] left,
             int[][] right,
             double[][] value) {
-        this(sensors, bias, scale, feature, threshold, left, right, value, null);
-    }
-
-    /** A model whose readings are first normalised by {@code normalisation} (null: none). */
-    public RulModel(
-            List<String> sensors,
-            double bias,
-            double scale,
-            int[][] feature,
-            double[][] threshold,
-            int[][] left,
-            int[][] right,
-            double[][] value,
-            FleetNormalisation normalisation) {
-        this(sensors, bias, scale, feature, threshold, left, right, value, normalisation, null);
+        this(sensors, bias, scale, feature, threshold, left, right, value, null, null, null);
     }
 
     /**
@@ -139,15 +125,15 @@ public final class RulModel {
      */
     public static RulModel constant(List<String> sensors, double seconds, FleetNormalisation normalisation) {
         return new RulModel(
-                sensors,
-                seconds,
-                0,
-                new int[][] {{-1}},
-                new double[][] {{0}},
-                new int[][] {{0}},
-                new int[][] {{0}},
-                new double[][] {{0}},
-                normalisation);
+                        sensors,
+                        seconds,
+                        0,
+                        new int[][] {{-1}},
+                        new double[][] {{0}},
+                        new int[][] {{0}},
+                        new int[][] {{0}},
+                        new double[][] {{0}})
+                .withNormalisation(normalisation);
     }
 
     /** The fleet normalisation readings go through before the engine sees them; null when there is none. */

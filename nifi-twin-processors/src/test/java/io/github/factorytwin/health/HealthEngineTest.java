@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.factorytwin.context.OperatingContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -220,24 +221,8 @@ class HealthEngineTest {
         assertTrue(hot.get(0).reason().startsWith("temperature:"), hot.get(0).reason());
         assertTrue(hot.stream().allMatch(alert -> alert.reason().startsWith("temperature:")), hot.toString());
         // The plain mean/std baseline (no load sensor) has a sigma that spans all speeds: it misses that shift.
-        HealthConfig plain = new HealthConfig(
-                SENSORS,
-                70,
-                40,
-                5,
-                10_000,
-                900,
-                30_000,
-                120,
-                0.1,
-                0.02,
-                0.1,
-                0.5,
-                0.9,
-                1.0,
-                5.0,
-                null,
-                BaselineFollowing.DEFAULT);
+        HealthConfig plain = HealthConfig.of(SENSORS, 70, 40, 5, 10_000, 900, 30_000, 120)
+                .withContext(OperatingContext.loadFollowing(List.of()));
         assertEquals(List.of(), regimes(new HealthEngine(plain, null), 3600, 900, 2400, 3));
     }
 

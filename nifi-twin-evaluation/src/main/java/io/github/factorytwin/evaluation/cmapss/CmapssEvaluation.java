@@ -205,7 +205,8 @@ public final class CmapssEvaluation {
                 HealthConfig.DEFAULT_DRIFT_FREE_SIGMAS,
                 HealthConfig.DEFAULT_DRIFT_SPAN_SIGMAS,
                 CONTEXT,
-                BaselineFollowing.DEFAULT);
+                BaselineFollowing.DEFAULT,
+                0);
     }
 
     static Path file(Path dir, String kind, String subset) {
