@@ -73,6 +73,31 @@ class WarmUpStabilityTest {
     }
 
     @Test
+    void aRefusedFitAtTheMinimumIsTriedAgainAndTheWarmUpSizeStillEndsIt() {
+        // 120 identical readings: stable at the minimum (100), but too few distinct ones, so that fit is refused;
+        // varying readings follow. The warm-up is not stuck: it ends by the warm-up size at the latest.
+        Random random = new Random(5);
+        List<double[]> rows = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            rows.add(
+                    i < 120
+                            ? new double[] {20, 5}
+                            : new double[] {20 + random.nextGaussian(), 5 + random.nextGaussian()});
+        }
+        StreamingDetector detector = StreamingDetector.builder("value", "other")
+                .model(m -> m.warmUpSize(400).warmUpMinimum(100).trees(10).seed(1L))
+                .build();
+        int fittedAt = -1;
+        for (int i = 0; i < rows.size() && fittedAt < 0; i++) {
+            detector.update(rows.get(i));
+            if (detector.model() != null) {
+                fittedAt = i + 1;
+            }
+        }
+        assertTrue(fittedAt > 120 && fittedAt <= 400, "fitted after the identical readings, by 400: " + fittedAt);
+    }
+
+    @Test
     void withinOneBatchTheWarmUpEndsAtTheSameReadingAsAcrossBatches() throws Exception {
         AnomalyDetector.Config config = AnomalyDetector.Config.builder(
                         new FeatureSpec(List.of("value", "other"), java.util.Set.of()))
