@@ -178,24 +178,10 @@ public final class MachineState {
      * anomaly level, health, status, incident and trend, as if it were first seen at {@code now}.
      */
     void startAfresh(long now) {
-        baselineReadings = 0;
-        Arrays.fill(baselineCount, 0);
-        Arrays.fill(baselineMean, 0);
-        Arrays.fill(baselineM2, 0);
-        Arrays.fill(fast, Double.NaN);
-        Arrays.fill(slow, Double.NaN);
+        relearnBaseline();
         Arrays.fill(lagLoad, Double.NaN);
         loadPrevious1 = Double.NaN;
         loadPrevious2 = Double.NaN;
-        Arrays.fill(lagMean, 0);
-        Arrays.fill(lagM2, 0);
-        Arrays.fill(lagCo, 0);
-        Arrays.fill(lagChoice, (byte) -1);
-        timeMean = 0;
-        timeM2 = 0;
-        Arrays.fill(timeCo, 0);
-        Arrays.fill(lagTimeCo, 0);
-        deriveLoadModel();
         if (regimes != null) {
             regimes.clear();
         }
