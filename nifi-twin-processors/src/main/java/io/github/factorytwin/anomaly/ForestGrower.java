@@ -17,13 +17,19 @@ import smile.math.random.RandomNumberGenerator;
  * rows and seed always give the same trees, whatever other fits run at the same time. Not Smile's
  * {@code smile.math.Random}, whose uniform generator keeps only {@code |seed mod 899999963|} of the seed: seeds
  * {@code s} and {@code -s} would draw the same hyperplanes. One grower per fit; not thread-safe.
+ *
+ * <p>Each tree's subsample is copied into one buffer, feature by feature, and its nodes split that buffer in place:
+ * a node's rows are the same slice of every feature's column, so the bounding box, the dot products and the
+ * partition each stream through contiguous memory (reading the rows where they lie in the training sample cost a
+ * cache miss per row and node). The trees depend only on which rows reach a node, never on their order there, so
+ * they are the ones a grower reading the rows in place grows, bit for bit ({@code ForestGrowerTest}).
  */
 final class ForestGrower {
 
     /** The grown trees in the model file's layout (see {@link IsolationForestModel}). */
     record Trees(int[] roots, int[] right, double[] value, double[] planes) {}
 
-    private final double[][] rows;
+    private final double[] training;
     private final int d;
     private final int psi;
     private final int maxDepth;
@@ -31,10 +37,15 @@ final class ForestGrower {
     // Every row index; each tree's subsample is the head of a partial shuffle of it (a uniform sample whatever
     // order earlier trees left it in, so it is never reset).
     private final int[] order;
-    // The current tree's subsample, partitioned in place as its nodes split: a node's rows are one slice of it.
-    private final int[] sample;
+    // The current tree's subsample, feature j in [j * psi, (j + 1) * psi); its nodes' splits move the rows back and
+    // forth between the two buffers.
+    private final double[] columns;
+    private final double[] spareColumns;
+    private final double[] dots;
     private final double[] low;
     private final double[] high;
+    // c(count) of the leaves, computed once per count (a tree has many leaves of the same few sizes); 0 = not yet.
+    private final double[] leafPathLength;
     private double spareGaussian = Double.NaN;
 
     private int size;
@@ -43,22 +54,26 @@ final class ForestGrower {
     private double[] planes;
 
     /**
-     * @param rows the standardised training rows (finite, all of one length), read but never changed
-     * @param psi the subsample size, 2 to {@code rows.length}
+     * @param rows the standardised training rows, one after the other ({@code d} finite values each), read but never
+     *     changed
+     * @param psi the subsample size, 2 to the number of rows
      */
-    ForestGrower(double[][] rows, int psi, long seed) {
-        this.rows = rows;
-        this.d = rows[0].length;
+    ForestGrower(double[] rows, int d, int psi, long seed) {
+        this.training = rows;
+        this.d = d;
         this.psi = psi;
         this.maxDepth = maxDepth(psi);
         this.random = new MersenneTwister64(seed);
-        this.order = new int[rows.length];
+        this.order = new int[rows.length / d];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        this.sample = new int[psi];
+        this.columns = new double[psi * d];
+        this.spareColumns = new double[psi * d];
+        this.dots = new double[psi];
         this.low = new double[d];
         this.high = new double[d];
+        this.leafPathLength = new double[psi + 1];
     }
 
     /** The depth limit of a tree grown on {@code psi} rows: {@code ceil(log2(psi))}, the average tree height. */
@@ -67,21 +82,27 @@ final class ForestGrower {
     }
 
     Trees grow(int trees) {
-        // Room for a small forest (about a million hyperplane coefficients at most); larger ones grow the arrays.
-        int capacity = (int) Math.min((long) trees * (2L * psi - 1), Math.max(64, (1 << 20) / d));
-        right = new int[capacity];
-        value = new double[capacity];
-        planes = new double[capacity * d];
+        // Room for the first tree (within about a million hyperplane coefficients; a larger one grows the arrays),
+        // then for the other trees at a quarter more than its size each: the bound of 2 psi - 1 nodes a tree is
+        // several times what random hyperplanes grow, and zeroing memory that is never used cost more than the
+        // growing itself.
+        int firstTree = (int) Math.min(2L * psi - 1, Math.max(64, (1 << 20) / d));
+        resize(firstTree);
         size = 0;
         int[] roots = new int[trees];
         for (int t = 0; t < trees; t++) {
             drawSubsample();
-            roots[t] = grow(0, psi, 0);
+            roots[t] = grow(columns, spareColumns, 0, psi, 0);
+            if (t == 0 && trees > 1) {
+                long forest = size + (trees - 1L) * (size + size / 4);
+                resize((int) Math.min(forest, Math.min(trees * (2L * psi - 1), Integer.MAX_VALUE / d)));
+            }
         }
         return new Trees(
                 roots, Arrays.copyOf(right, size), Arrays.copyOf(value, size), Arrays.copyOf(planes, size * d));
     }
 
+    /** Draws the tree's subsample and copies its rows into {@code columns}, in the order drawn. */
     private void drawSubsample() {
         int n = order.length;
         for (int i = 0; i < psi; i++) {
@@ -89,20 +110,28 @@ final class ForestGrower {
             int chosen = order[j];
             order[j] = order[i];
             order[i] = chosen;
-            sample[i] = chosen;
+            int row = chosen * d;
+            for (int k = 0; k < d; k++) {
+                columns[k * psi + i] = training[row + k];
+            }
         }
     }
 
-    /** Grows the subtree of the rows {@code sample[from, to)} at {@code depth}; returns its root's index. */
-    private int grow(int from, int to, int depth) {
+    /**
+     * Grows the subtree of the rows in {@code [from, to)} of the columns in {@code rows} at {@code depth}; returns its
+     * root's index. A split moves the rows into {@code spare}, where the children grow, in turn splitting into
+     * {@code rows}: each node reads its rows from one buffer and writes its children's into the same slice of the
+     * other, so nothing is copied back.
+     */
+    private int grow(double[] rows, double[] spare, int from, int to, int depth) {
         int node = newNode();
         int count = to - from;
         if (depth >= maxDepth || count <= 1) {
             right[node] = -1;
-            value[node] = depth + (count > 1 ? IsolationForestModel.averagePathLength(count) : 0);
+            value[node] = depth + leafPathLength(count);
             return node;
         }
-        boundingBox(from, to);
+        boundingBox(rows, from, to);
         int offset = node * d;
         double bias = 0;
         for (int j = 0; j < d; j++) {
@@ -112,46 +141,94 @@ final class ForestGrower {
             bias += slope * point;
         }
         value[node] = bias;
-        int split = partition(from, to, offset, bias);
-        grow(from, split, depth + 1); // the left child is node + 1 in pre-order
+        int split = partition(rows, spare, from, to, offset, bias);
+        grow(spare, rows, from, split, depth + 1); // the left child is node + 1 in pre-order
         // Not "right[node] = grow(...)": the recursion may replace the array that expression already loaded.
-        int rightChild = grow(split, to, depth + 1);
+        int rightChild = grow(spare, rows, split, to, depth + 1);
         right[node] = rightChild;
         return node;
     }
 
-    private void boundingBox(int from, int to) {
-        System.arraycopy(rows[sample[from]], 0, low, 0, d);
-        System.arraycopy(rows[sample[from]], 0, high, 0, d);
-        for (int i = from + 1; i < to; i++) {
-            double[] row = rows[sample[i]];
-            for (int j = 0; j < d; j++) {
-                low[j] = Math.min(low[j], row[j]);
-                high[j] = Math.max(high[j], row[j]);
+    private double leafPathLength(int count) {
+        if (count <= 1) {
+            return 0;
+        }
+        double known = leafPathLength[count];
+        if (known == 0) {
+            known = IsolationForestModel.averagePathLength(count); // > 0 for every count >= 2
+            leafPathLength[count] = known;
+        }
+        return known;
+    }
+
+    /**
+     * The rows' smallest and largest value of each feature. Compared with {@code <} and {@code >}, which, unlike
+     * {@code Math.min}, may keep 0.0 where -0.0 is also present: the sign of a zero bound cannot change the split's
+     * threshold (a zero point adds a zero to a sum that starts at 0.0, whatever its sign), and a branch that is
+     * almost never taken costs less than a chain of dependent {@code Math.min}s.
+     */
+    private void boundingBox(double[] rows, int from, int to) {
+        for (int j = 0; j < d; j++) {
+            int base = j * psi;
+            double min = rows[base + from];
+            double max = min;
+            for (int i = base + from + 1; i < base + to; i++) {
+                double x = rows[i];
+                if (x < min) {
+                    min = x;
+                }
+                if (x > max) {
+                    max = x;
+                }
             }
+            low[j] = min;
+            high[j] = max;
         }
     }
 
     /**
-     * Moves the rows of {@code sample[from, to)} that go left to the front; returns where the right ones start. The
-     * dot product is summed left to right from 0, exactly as scoring sums it, so a row is scored down the branch it
-     * was grown into.
+     * Moves the rows of {@code [from, to)} from {@code rows} into the same slice of {@code spare}, those that go left
+     * to the front; returns where the right ones start. Each row's dot product is summed left to right from 0,
+     * exactly as scoring sums it, so a row is scored down the branch it was grown into.
      */
-    private int partition(int from, int to, int offset, double bias) {
-        int split = from;
+    private int partition(double[] rows, double[] spare, int from, int to, int offset, double bias) {
+        double[] dots = this.dots;
+        double slope = planes[offset];
         for (int i = from; i < to; i++) {
-            double[] row = rows[sample[i]];
-            double dot = 0;
-            for (int j = 0; j < d; j++) {
-                dot += row[j] * planes[offset + j];
-            }
-            if (dot < bias) {
-                int left = sample[i];
-                sample[i] = sample[split];
-                sample[split++] = left;
+            dots[i] = 0 + rows[i] * slope;
+        }
+        for (int j = 1; j < d; j++) {
+            int base = j * psi;
+            slope = planes[offset + j];
+            for (int i = from; i < to; i++) {
+                dots[i] += rows[base + i] * slope;
             }
         }
+        int split = from;
+        for (int j = 0; j < d; j++) {
+            split = partitionColumn(rows, spare, j * psi, from, to, bias);
+        }
         return split;
+    }
+
+    /**
+     * Moves one column's values of {@code [from, to)}: left-going rows fill the slice from its start, right-going
+     * ones from its end. Without a branch on the outcome, which the processor could not predict: each value is
+     * written at both ends and only the end it belongs to advances (the other write is overwritten later).
+     */
+    private int partitionColumn(double[] rows, double[] spare, int base, int from, int to, double bias) {
+        double[] dots = this.dots;
+        int left = base + from;
+        int right = base + to - 1;
+        for (int i = from; i < to; i++) {
+            double x = rows[base + i];
+            spare[left] = x;
+            spare[right] = x;
+            int goesLeft = dots[i] < bias ? 1 : 0;
+            left += goesLeft;
+            right -= 1 - goesLeft;
+        }
+        return left - base;
     }
 
     /** A standard Gaussian by Marsaglia's polar method, which yields two per draw: the second is kept for the next call. */
@@ -176,11 +253,20 @@ final class ForestGrower {
 
     private int newNode() {
         if (size == right.length) {
-            int length = Math.max(16, size * 2);
-            right = Arrays.copyOf(right, length);
-            value = Arrays.copyOf(value, length);
-            planes = Arrays.copyOf(planes, length * d);
+            resize(Math.max(16, size * 2));
         }
         return size++;
+    }
+
+    private void resize(int nodes) {
+        if (right == null) {
+            right = new int[nodes];
+            value = new double[nodes];
+            planes = new double[nodes * d];
+        } else if (nodes > right.length) {
+            right = Arrays.copyOf(right, nodes);
+            value = Arrays.copyOf(value, nodes);
+            planes = Arrays.copyOf(planes, nodes * d);
+        }
     }
 }

@@ -237,31 +237,45 @@ public final class IsolationForestModel {
             throw new IllegalArgumentException(refused);
         }
         int n = data.length;
+        if ((long) n * d > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(n + " rows of " + d + " features are too many values to fit on");
+        }
         double[] low = new double[d];
         double[] median = new double[d];
         double[] high = new double[d];
         double[] min = new double[d];
         double[] max = new double[d];
         double[] column = new double[n];
+        int[] quantilePositions = quantilePositions(n, 0.01, 0.5, 0.99);
         for (int j = 0; j < d; j++) {
+            double smallest = data[0][j];
+            double largest = smallest;
             for (int i = 0; i < n; i++) {
-                column[i] = data[i][j];
+                double x = data[i][j];
+                column[i] = x;
+                smallest = Math.min(smallest, x);
+                largest = Math.max(largest, x);
             }
-            Arrays.sort(column);
+            // Only the values the quantiles read are put where sorting would put them.
+            OrderStatistics.place(column, quantilePositions);
             low[j] = quantile(column, 0.01);
             median[j] = quantile(column, 0.5);
             high[j] = quantile(column, 0.99);
-            min[j] = column[0];
-            max[j] = column[n - 1];
+            min[j] = smallest;
+            max[j] = largest;
         }
-        double[][] standardised = new double[n][d];
+        double[] width = new double[d];
+        for (int j = 0; j < d; j++) {
+            width[j] = width(low[j], median[j], high[j]);
+        }
+        double[] standardised = new double[n * d]; // row after row, as ForestGrower reads them
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < d; j++) {
-                standardised[i][j] = (data[i][j] - median[j]) / width(low[j], median[j], high[j]);
+                standardised[i * d + j] = (data[i][j] - median[j]) / width[j];
             }
         }
         int psi = Math.min(subsampleSize, n);
-        ForestGrower.Trees grown = new ForestGrower(standardised, psi, seed).grow(trees);
+        ForestGrower.Trees grown = new ForestGrower(standardised, d, psi, seed).grow(trees);
         return new IsolationForestModel(
                 featureNames,
                 psi,
@@ -316,12 +330,28 @@ public final class IsolationForestModel {
         }
     }
 
-    private static double quantile(double[] sorted, double q) {
-        double position = q * (sorted.length - 1);
+    /**
+     * The {@code q} quantile of {@code values} (interpolated between its two neighbouring order statistics), which
+     * need only hold those two where sorting would put them (see {@link #quantilePositions}). A zero's sign at either
+     * cannot change the result.
+     */
+    private static double quantile(double[] values, double q) {
+        double position = q * (values.length - 1);
         int below = (int) Math.floor(position);
-        int above = Math.min(below + 1, sorted.length - 1);
+        int above = Math.min(below + 1, values.length - 1);
         double fraction = position - below;
-        return sorted[below] + fraction * (sorted[above] - sorted[below]);
+        return values[below] + fraction * (values[above] - values[below]);
+    }
+
+    /** The order statistics {@link #quantile} reads for these quantiles of {@code n} values, ascending, once each. */
+    private static int[] quantilePositions(int n, double... qs) {
+        int[] positions = new int[2 * qs.length];
+        for (int i = 0; i < qs.length; i++) {
+            int below = (int) Math.floor(qs[i] * (n - 1));
+            positions[2 * i] = below;
+            positions[2 * i + 1] = Math.min(below + 1, n - 1);
+        }
+        return Arrays.stream(positions).sorted().distinct().toArray();
     }
 
     /**
