@@ -18,18 +18,16 @@ import smile.math.random.RandomNumberGenerator;
  * {@code smile.math.Random}, whose uniform generator keeps only {@code |seed mod 899999963|} of the seed: seeds
  * {@code s} and {@code -s} would draw the same hyperplanes. One grower per fit; not thread-safe.
  *
- * <p>Each tree's subsample is copied into one buffer, feature by feature, and its nodes split that buffer in place:
- * a node's rows are the same slice of every feature's column, so the bounding box, the dot products and the
- * partition each stream through contiguous memory (reading the rows where they lie in the training sample cost a
- * cache miss per row and node). The trees depend only on which rows reach a node, never on their order there, so
- * they are the ones a grower reading the rows in place grows, bit for bit ({@code ForestGrowerTest}).
+ * <p>The rows of the tree being grown are held by a {@link TreeRows}: with up to three features copied into
+ * contiguous buffers and moved as the nodes split, otherwise read in place. The trees depend only on which rows
+ * reach a node, never on their order there, so they are bit for bit those of the grower that read every row in
+ * place ({@code ForestGrowerTest}).
  */
 final class ForestGrower {
 
     /** The grown trees in the model file's layout (see {@link IsolationForestModel}). */
     record Trees(int[] roots, int[] right, double[] value, double[] planes) {}
 
-    private final double[] training;
     private final int d;
     private final int psi;
     private final int maxDepth;
@@ -37,11 +35,7 @@ final class ForestGrower {
     // Every row index; each tree's subsample is the head of a partial shuffle of it (a uniform sample whatever
     // order earlier trees left it in, so it is never reset).
     private final int[] order;
-    // The current tree's subsample, feature j in [j * psi, (j + 1) * psi); its nodes' splits move the rows back and
-    // forth between the two buffers.
-    private final double[] columns;
-    private final double[] spareColumns;
-    private final double[] dots;
+    private final TreeRows rows;
     private final double[] low;
     private final double[] high;
     // c(count) of the leaves, computed once per count (a tree has many leaves of the same few sizes); 0 = not yet.
@@ -59,7 +53,6 @@ final class ForestGrower {
      * @param psi the subsample size, 2 to the number of rows
      */
     ForestGrower(double[] rows, int d, int psi, long seed) {
-        this.training = rows;
         this.d = d;
         this.psi = psi;
         this.maxDepth = maxDepth(psi);
@@ -68,9 +61,7 @@ final class ForestGrower {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        this.columns = new double[psi * d];
-        this.spareColumns = new double[psi * d];
-        this.dots = new double[psi];
+        this.rows = TreeRows.of(rows, d, psi);
         this.low = new double[d];
         this.high = new double[d];
         this.leafPathLength = new double[psi + 1];
@@ -92,7 +83,7 @@ final class ForestGrower {
         int[] roots = new int[trees];
         for (int t = 0; t < trees; t++) {
             drawSubsample();
-            roots[t] = grow(columns, spareColumns, 0, psi, 0);
+            roots[t] = grow(0, psi, 0);
             if (t == 0 && trees > 1) {
                 long forest = size + (trees - 1L) * (size + size / 4);
                 resize((int) Math.min(forest, Math.min(trees * (2L * psi - 1), Integer.MAX_VALUE / d)));
@@ -102,7 +93,6 @@ final class ForestGrower {
                 roots, Arrays.copyOf(right, size), Arrays.copyOf(value, size), Arrays.copyOf(planes, size * d));
     }
 
-    /** Draws the tree's subsample and copies its rows into {@code columns}, in the order drawn. */
     private void drawSubsample() {
         int n = order.length;
         for (int i = 0; i < psi; i++) {
@@ -110,20 +100,12 @@ final class ForestGrower {
             int chosen = order[j];
             order[j] = order[i];
             order[i] = chosen;
-            int row = chosen * d;
-            for (int k = 0; k < d; k++) {
-                columns[k * psi + i] = training[row + k];
-            }
+            rows.take(i, chosen);
         }
     }
 
-    /**
-     * Grows the subtree of the rows in {@code [from, to)} of the columns in {@code rows} at {@code depth}; returns its
-     * root's index. A split moves the rows into {@code spare}, where the children grow, in turn splitting into
-     * {@code rows}: each node reads its rows from one buffer and writes its children's into the same slice of the
-     * other, so nothing is copied back.
-     */
-    private int grow(double[] rows, double[] spare, int from, int to, int depth) {
+    /** Grows the subtree of the rows {@code [from, to)} at {@code depth}; returns its root's index. */
+    private int grow(int from, int to, int depth) {
         int node = newNode();
         int count = to - from;
         if (depth >= maxDepth || count <= 1) {
@@ -131,7 +113,7 @@ final class ForestGrower {
             value[node] = depth + leafPathLength(count);
             return node;
         }
-        boundingBox(rows, from, to);
+        rows.boundingBox(from, to, depth, low, high);
         int offset = node * d;
         double bias = 0;
         for (int j = 0; j < d; j++) {
@@ -141,10 +123,10 @@ final class ForestGrower {
             bias += slope * point;
         }
         value[node] = bias;
-        int split = partition(rows, spare, from, to, offset, bias);
-        grow(spare, rows, from, split, depth + 1); // the left child is node + 1 in pre-order
+        int split = rows.partition(from, to, depth, planes, offset, bias);
+        grow(from, split, depth + 1); // the left child is node + 1 in pre-order
         // Not "right[node] = grow(...)": the recursion may replace the array that expression already loaded.
-        int rightChild = grow(spare, rows, split, to, depth + 1);
+        int rightChild = grow(split, to, depth + 1);
         right[node] = rightChild;
         return node;
     }
@@ -159,76 +141,6 @@ final class ForestGrower {
             leafPathLength[count] = known;
         }
         return known;
-    }
-
-    /**
-     * The rows' smallest and largest value of each feature. Compared with {@code <} and {@code >}, which, unlike
-     * {@code Math.min}, may keep 0.0 where -0.0 is also present: the sign of a zero bound cannot change the split's
-     * threshold (a zero point adds a zero to a sum that starts at 0.0, whatever its sign), and a branch that is
-     * almost never taken costs less than a chain of dependent {@code Math.min}s.
-     */
-    private void boundingBox(double[] rows, int from, int to) {
-        for (int j = 0; j < d; j++) {
-            int base = j * psi;
-            double min = rows[base + from];
-            double max = min;
-            for (int i = base + from + 1; i < base + to; i++) {
-                double x = rows[i];
-                if (x < min) {
-                    min = x;
-                }
-                if (x > max) {
-                    max = x;
-                }
-            }
-            low[j] = min;
-            high[j] = max;
-        }
-    }
-
-    /**
-     * Moves the rows of {@code [from, to)} from {@code rows} into the same slice of {@code spare}, those that go left
-     * to the front; returns where the right ones start. Each row's dot product is summed left to right from 0,
-     * exactly as scoring sums it, so a row is scored down the branch it was grown into.
-     */
-    private int partition(double[] rows, double[] spare, int from, int to, int offset, double bias) {
-        double[] dots = this.dots;
-        double slope = planes[offset];
-        for (int i = from; i < to; i++) {
-            dots[i] = 0 + rows[i] * slope;
-        }
-        for (int j = 1; j < d; j++) {
-            int base = j * psi;
-            slope = planes[offset + j];
-            for (int i = from; i < to; i++) {
-                dots[i] += rows[base + i] * slope;
-            }
-        }
-        int split = from;
-        for (int j = 0; j < d; j++) {
-            split = partitionColumn(rows, spare, j * psi, from, to, bias);
-        }
-        return split;
-    }
-
-    /**
-     * Moves one column's values of {@code [from, to)}: left-going rows fill the slice from its start, right-going
-     * ones from its end. Without a branch on the outcome, which the processor could not predict: each value is
-     * written at both ends and only the end it belongs to advances (the other write is overwritten later).
-     */
-    private int partitionColumn(double[] rows, double[] spare, int base, int from, int to, double bias) {
-        double[] dots = this.dots;
-        int left = base + from;
-        int right = base + to - 1;
-        for (int i = from; i < to; i++) {
-            double x = rows[base + i];
-            spare[left] = x;
-            spare[right] = x;
-            int goesLeft = dots[i] < bias ? 1 : 0;
-            left += goesLeft;
-            right -= 1 - goesLeft;
-        }
-        return left - base;
     }
 
     /** A standard Gaussian by Marsaglia's polar method, which yields two per draw: the second is kept for the next call. */

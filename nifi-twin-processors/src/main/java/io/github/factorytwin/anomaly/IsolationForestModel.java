@@ -246,7 +246,7 @@ public final class IsolationForestModel {
         double[] min = new double[d];
         double[] max = new double[d];
         double[] column = new double[n];
-        int[] quantilePositions = quantilePositions(n, 0.01, 0.5, 0.99);
+        OrderStatistics statistics = new OrderStatistics(n);
         for (int j = 0; j < d; j++) {
             double smallest = data[0][j];
             double largest = smallest;
@@ -256,11 +256,9 @@ public final class IsolationForestModel {
                 smallest = Math.min(smallest, x);
                 largest = Math.max(largest, x);
             }
-            // Only the values the quantiles read are put where sorting would put them.
-            OrderStatistics.place(column, quantilePositions);
-            low[j] = quantile(column, 0.01);
-            median[j] = quantile(column, 0.5);
-            high[j] = quantile(column, 0.99);
+            low[j] = quantile(statistics, column, 0.01);
+            median[j] = quantile(statistics, column, 0.5);
+            high[j] = quantile(statistics, column, 0.99);
             min[j] = smallest;
             max[j] = largest;
         }
@@ -331,27 +329,17 @@ public final class IsolationForestModel {
     }
 
     /**
-     * The {@code q} quantile of {@code values} (interpolated between its two neighbouring order statistics), which
-     * need only hold those two where sorting would put them (see {@link #quantilePositions}). A zero's sign at either
-     * cannot change the result.
+     * The {@code q} quantile of {@code values}, interpolated between its two neighbouring order statistics (found by
+     * selection: equal to the sorted values at those positions, so the quantile is that of the sorted values).
      */
-    private static double quantile(double[] values, double q) {
+    private static double quantile(OrderStatistics statistics, double[] values, double q) {
         double position = q * (values.length - 1);
         int below = (int) Math.floor(position);
         int above = Math.min(below + 1, values.length - 1);
         double fraction = position - below;
-        return values[below] + fraction * (values[above] - values[below]);
-    }
-
-    /** The order statistics {@link #quantile} reads for these quantiles of {@code n} values, ascending, once each. */
-    private static int[] quantilePositions(int n, double... qs) {
-        int[] positions = new int[2 * qs.length];
-        for (int i = 0; i < qs.length; i++) {
-            int below = (int) Math.floor(qs[i] * (n - 1));
-            positions[2 * i] = below;
-            positions[2 * i + 1] = Math.min(below + 1, n - 1);
-        }
-        return Arrays.stream(positions).sorted().distinct().toArray();
+        double atBelow = statistics.select(values, below);
+        double atAbove = above == below ? atBelow : statistics.next();
+        return atBelow + fraction * (atAbove - atBelow);
     }
 
     /**

@@ -3,122 +3,94 @@ package io.github.factorytwin.anomaly;
 import java.util.Arrays;
 
 /**
- * Puts chosen order statistics of finite values in place without sorting them all: after {@link #place}, each
- * chosen position holds a value equal ({@code ==}) to the one a full sort would put there (0.0 and -0.0 being equal,
- * either may stand for the other), every value before it is no larger and every value after it no smaller. A fit
- * needs three quantiles of each 10,000-value column, for which sorting did several times the work.
+ * The {@code k}th and {@code (k+1)}th smallest of some finite values, by selection instead of a full sort: a fit
+ * needs three quantiles, each interpolated between two neighbouring order statistics, of each 10,000-value column,
+ * for which sorting did several times the work. A value found is equal ({@code ==}) to the one a sort would put at
+ * that position (0.0 and -0.0 being equal, either may stand for the other). Reusable for values of one length; not
+ * thread-safe.
  */
 final class OrderStatistics {
 
-    // Below this many values a range is finished by insertion sort.
+    // Ranges this small are sorted.
     private static final int SMALL = 16;
 
-    private OrderStatistics() {}
+    private final double[] one;
+    private final double[] other;
+    private double next;
+
+    OrderStatistics(int n) {
+        this.one = new double[n];
+        this.other = new double[n];
+    }
 
     /**
-     * @param values finite values, rearranged
-     * @param positions indexes into {@code values}, ascending, without repeats
+     * The {@code k}th smallest of {@code values} (counted from 0), which are left unchanged; {@link #next()} is then the
+     * {@code (k+1)}th (the {@code k}th itself when {@code k} is the last).
      */
-    static void place(double[] values, int[] positions) {
-        place(values, 0, values.length, positions, 0, positions.length);
-    }
-
-    /** Places {@code positions[first, last)}, all in {@code [from, to)}, whose values lie in that range already. */
-    private static void place(double[] values, int from, int to, int[] positions, int first, int last) {
-        if (first >= last) {
-            return;
-        }
-        int middle = (first + last) >>> 1;
-        int k = positions[middle];
-        select(values, from, to, k);
-        place(values, from, k, positions, first, middle);
-        place(values, k + 1, to, positions, middle + 1, last);
-    }
-
-    /** Puts the {@code k}th smallest value of {@code [from, to)} at {@code k}, the smaller before it, the larger after. */
-    static void select(double[] values, int from, int to, int k) {
-        if (k == from) {
-            swap(values, k, smallest(values, from, to));
-            return;
-        }
-        if (k == to - 1) {
-            swap(values, k, largest(values, from, to));
-            return;
-        }
-        // Quickselect with a median-of-three pivot; after enough rounds to have halved the range many times over,
-        // what is left is sorted, so a range that defeats the pivot rule still costs only n log n.
-        int rounds = 2 * (32 - Integer.numberOfLeadingZeros(to - from));
-        while (to - from > SMALL) {
-            if (rounds-- == 0) {
-                Arrays.sort(values, from, to);
-                return;
+    double select(double[] values, int k) {
+        int n = values.length;
+        System.arraycopy(values, 0, one, 0, n);
+        double[] from = one;
+        double[] to = other;
+        int low = 0;
+        int high = n;
+        double ceiling = Double.NaN; // the smallest value above the range [low, high), once the range ends below n
+        // Enough rounds to halve the range many times over; a range that defeats the pivot rule is then sorted.
+        int rounds = 2 * (32 - Integer.numberOfLeadingZeros(n));
+        while (high - low > SMALL && rounds-- > 0) {
+            double pivot = medianOfThree(from[low], from[(low + high) >>> 1], from[high - 1]);
+            // One pass without a branch on the comparisons, which the processor could not predict: every value is
+            // written at both ends of the range in the other buffer and only the end it belongs to advances. Values
+            // equal to the pivot (at least the pivot itself) advance neither end and are overwritten: the middle
+            // [less, greater] is known to hold the pivot.
+            int less = low;
+            int greater = high - 1;
+            for (int i = low; i < high; i++) {
+                double x = from[i];
+                to[less] = x;
+                to[greater] = x;
+                less += x < pivot ? 1 : 0;
+                greater -= x > pivot ? 1 : 0;
             }
-            double pivot = medianOfThree(values[from], values[(from + to) >>> 1], values[to - 1]);
-            int i = from;
-            int j = to - 1;
-            // Hoare's partition: values equal to the pivot stop both scans, so many ties still split evenly.
-            while (i <= j) {
-                while (values[i] < pivot) {
-                    i++;
-                }
-                while (values[j] > pivot) {
-                    j--;
-                }
-                if (i <= j) {
-                    swap(values, i++, j--);
-                }
-            }
-            // Now [from, j] <= pivot, [i, to) >= pivot and anything between equals the pivot.
-            if (k <= j) {
-                to = j + 1;
-            } else if (k >= i) {
-                from = i;
+            if (k < less) {
+                ceiling = pivot;
+                high = less;
+            } else if (k > greater) {
+                low = greater + 1;
             } else {
-                return;
+                if (k < greater) {
+                    next = pivot;
+                } else if (greater + 1 < high) {
+                    next = smallest(to, greater + 1, high);
+                } else {
+                    next = k + 1 < n ? ceiling : pivot;
+                }
+                return pivot;
             }
+            double[] swap = from;
+            from = to;
+            to = swap;
         }
-        insertionSort(values, from, to);
+        Arrays.sort(from, low, high);
+        double found = from[k];
+        next = k + 1 < high ? from[k + 1] : k + 1 < n ? ceiling : found;
+        return found;
     }
 
-    private static int smallest(double[] values, int from, int to) {
-        int at = from;
-        for (int i = from + 1; i < to; i++) {
-            if (values[i] < values[at]) {
-                at = i;
-            }
-        }
-        return at;
+    /** The {@code (k+1)}th smallest value of the last {@link #select}. */
+    double next() {
+        return next;
     }
 
-    private static int largest(double[] values, int from, int to) {
-        int at = from;
-        for (int i = from + 1; i < to; i++) {
-            if (values[i] > values[at]) {
-                at = i;
-            }
+    private static double smallest(double[] values, int low, int high) {
+        double smallest = values[low];
+        for (int i = low + 1; i < high; i++) {
+            smallest = Math.min(smallest, values[i]);
         }
-        return at;
+        return smallest;
     }
 
     private static double medianOfThree(double a, double b, double c) {
         return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
-    }
-
-    private static void insertionSort(double[] values, int from, int to) {
-        for (int i = from + 1; i < to; i++) {
-            double x = values[i];
-            int j = i - 1;
-            while (j >= from && values[j] > x) {
-                values[j + 1] = values[j];
-                j--;
-            }
-            values[j + 1] = x;
-        }
-    }
-
-    private static void swap(double[] values, int i, int j) {
-        double x = values[i];
-        values[i] = values[j];
-        values[j] = x;
     }
 }
