@@ -46,6 +46,9 @@ final class Writability {
         if (value instanceof Double d && !Double.isFinite(d) || value instanceof Float f && !Float.isFinite(f)) {
             return "not a finite number (the Record Writer cannot write it)";
         }
+        if (isExactly(value, type.getFieldType())) {
+            return null;
+        }
         switch (type.getFieldType()) {
             case CHOICE -> {
                 DataType chosen = DataTypeUtils.chooseDataType(value, (ChoiceDataType) type);
@@ -89,6 +92,21 @@ final class Writability {
         return DataTypeUtils.isCompatibleDataType(value, type)
                 ? null
                 : "which the Record Writer cannot write as " + type.getFieldType();
+    }
+
+    /**
+     * Whether {@code value} is the Java type a reader produces for {@code fieldType} (a finite number, checked above),
+     * which every writer writes: most values of most records, answered without NiFi's general compatibility check.
+     */
+    private static boolean isExactly(Object value, RecordFieldType fieldType) {
+        return switch (fieldType) {
+            case STRING -> value instanceof String;
+            case DOUBLE -> value instanceof Double;
+            case LONG -> value instanceof Long;
+            case INT -> value instanceof Integer;
+            case BOOLEAN -> value instanceof Boolean;
+            default -> false;
+        };
     }
 
     private static String nestedProblem(Record record, RecordSchema schema) {
