@@ -123,7 +123,9 @@ final class ForestGrower {
             bias += slope * point;
         }
         value[node] = bias;
-        int split = rows.partition(from, to, depth, planes, offset, bias);
+        int split = depth + 1 < maxDepth
+                ? rows.partition(from, to, depth, planes, offset, bias)
+                : from + rows.countLeft(from, to, depth, planes, offset, bias);
         grow(from, split, depth + 1); // the left child is node + 1 in pre-order
         // Not "right[node] = grow(...)": the recursion may replace the array that expression already loaded.
         int rightChild = grow(split, to, depth + 1);
