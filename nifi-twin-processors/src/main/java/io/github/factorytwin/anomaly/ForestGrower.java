@@ -48,20 +48,19 @@ final class ForestGrower {
     private double[] planes;
 
     /**
-     * @param rows the standardised training rows, one after the other ({@code d} finite values each), read but never
-     *     changed
+     * @param rows the standardised training rows, read but never changed
      * @param psi the subsample size, 2 to the number of rows
      */
-    ForestGrower(double[] rows, int d, int psi, long seed) {
-        this.d = d;
+    ForestGrower(TreeRows rows, int psi, long seed) {
+        this.d = rows.features();
         this.psi = psi;
         this.maxDepth = maxDepth(psi);
         this.random = new MersenneTwister64(seed);
-        this.order = new int[rows.length / d];
+        this.order = new int[rows.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        this.rows = TreeRows.of(rows, d, psi);
+        this.rows = rows;
         this.low = new double[d];
         this.high = new double[d];
         this.leafPathLength = new double[psi + 1];

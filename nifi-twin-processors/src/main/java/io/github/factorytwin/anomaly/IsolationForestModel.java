@@ -236,9 +236,6 @@ public final class IsolationForestModel {
             throw new IllegalArgumentException(refused);
         }
         int n = data.length;
-        if ((long) n * d > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException(n + " rows of " + d + " features are too many values to fit on");
-        }
         double[] low = new double[d];
         double[] median = new double[d];
         double[] high = new double[d];
@@ -265,14 +262,9 @@ public final class IsolationForestModel {
         for (int j = 0; j < d; j++) {
             width[j] = width(low[j], median[j], high[j]);
         }
-        double[] standardised = new double[n * d]; // row after row, as ForestGrower reads them
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < d; j++) {
-                standardised[i * d + j] = (data[i][j] - median[j]) / width[j];
-            }
-        }
         int psi = Math.min(subsampleSize, n);
-        ForestGrower.Trees grown = new ForestGrower(standardised, d, psi, seed).grow(trees);
+        TreeRows standardised = TreeRows.standardised(data, median, width, psi);
+        ForestGrower.Trees grown = new ForestGrower(standardised, psi, seed).grow(trees);
         return new IsolationForestModel(
                 featureNames,
                 psi,

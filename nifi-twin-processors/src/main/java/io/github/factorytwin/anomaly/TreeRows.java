@@ -1,7 +1,5 @@
 package io.github.factorytwin.anomaly;
 
-import java.util.Arrays;
-
 /**
  * The subsample a tree is grown on, split as its nodes split: the rows of a node at some depth are the slice
  * {@code [from, to)} of the rows at that depth. Two ways to hold them, chosen by the number of features: the trees
@@ -9,10 +7,35 @@ import java.util.Arrays;
  */
 sealed interface TreeRows permits TreeRows.Copied, TreeRows.Indexed {
 
-    /** The rows for {@code d} features of the standardised training rows {@code training} (one after the other). */
-    static TreeRows of(double[] training, int d, int psi) {
-        return d <= Copied.WIDTH ? new Copied(training, d, psi) : new Indexed(training, d, psi);
+    /**
+     * The training rows {@code data} standardised, {@code (x - median[j]) / width[j]}, in the form the trees of
+     * subsamples of {@code psi} rows are grown from.
+     */
+    static TreeRows standardised(double[][] data, double[] median, double[] width, int psi) {
+        int d = median.length;
+        if (d <= Copied.WIDTH) {
+            double[] training = new double[Math.multiplyExact(data.length, d)]; // row after row
+            for (int i = 0; i < data.length; i++) {
+                for (int j = 0; j < d; j++) {
+                    training[i * d + j] = (data[i][j] - median[j]) / width[j];
+                }
+            }
+            return new Copied(training, d, psi);
+        }
+        double[][] rows = new double[data.length][d];
+        for (int i = 0; i < data.length; i++) {
+            for (int j = 0; j < d; j++) {
+                rows[i][j] = (data[i][j] - median[j]) / width[j];
+            }
+        }
+        return new Indexed(rows, psi);
     }
+
+    /** The number of training rows. */
+    int size();
+
+    /** The number of features. */
+    int features();
 
     /** Makes training row {@code row} the subsample's {@code i}th row, at depth 0. */
     void take(int i, int row);
@@ -51,6 +74,16 @@ sealed interface TreeRows permits TreeRows.Copied, TreeRows.Indexed {
             this.training = training;
             this.d = d;
             this.byParity = new double[][] {new double[psi * WIDTH], new double[psi * WIDTH]};
+        }
+
+        @Override
+        public int size() {
+            return training.length / d;
+        }
+
+        @Override
+        public int features() {
+            return d;
         }
 
         @Override
@@ -160,14 +193,20 @@ sealed interface TreeRows permits TreeRows.Copied, TreeRows.Indexed {
         private final int d;
         private final int[] sample;
 
-        Indexed(double[] training, int d, int psi) {
-            // One array a row, as a row is read whole: measured faster than reading the flat rows in place.
-            this.rows = new double[training.length / d][];
-            for (int i = 0; i < rows.length; i++) {
-                rows[i] = Arrays.copyOfRange(training, i * d, i * d + d);
-            }
-            this.d = d;
+        Indexed(double[][] rows, int psi) {
+            this.rows = rows;
+            this.d = rows[0].length;
             this.sample = new int[psi];
+        }
+
+        @Override
+        public int size() {
+            return rows.length;
+        }
+
+        @Override
+        public int features() {
+            return d;
         }
 
         @Override

@@ -31,7 +31,7 @@ class ForestGrowerTest {
                             String what = String.format(
                                     Locale.ROOT, "d=%d n=%d psi=%d seed=%d", d, n, psi, seed);
                             ForestGrower.Trees expected = new ReferenceForestGrower(rows, psi, seed).grow(12);
-                            ForestGrower.Trees actual = new ForestGrower(flat(rows), d, psi, seed).grow(12);
+                            ForestGrower.Trees actual = new ForestGrower(asGiven(rows, psi), psi, seed).grow(12);
                             assertSameTrees(expected, actual, what);
                             assertSameScores(expected, actual, rows, psi, what);
                             cases++;
@@ -148,13 +148,12 @@ class ForestGrowerTest {
         return n <= 10 ? new int[] {n, 2} : new int[] {Math.min(256, n), 7};
     }
 
-    private static double[] flat(double[][] rows) {
+    /** The rows as they are: standardised with median 0 and width 1, which leaves every value unchanged. */
+    private static TreeRows asGiven(double[][] rows, int psi) {
         int d = rows[0].length;
-        double[] flat = new double[rows.length * d];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(rows[i], 0, flat, i * d, d);
-        }
-        return flat;
+        double[] ones = new double[d];
+        Arrays.fill(ones, 1.0);
+        return TreeRows.standardised(rows, new double[d], ones, psi);
     }
 
     private static List<String> names(int d) {
