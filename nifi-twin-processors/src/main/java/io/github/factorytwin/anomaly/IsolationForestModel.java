@@ -243,6 +243,7 @@ public final class IsolationForestModel {
         double[] max = new double[d];
         double[] column = new double[n];
         OrderStatistics statistics = new OrderStatistics(n);
+        int[] positions = quantilePositions(n, 0.01, 0.5, 0.99);
         for (int j = 0; j < d; j++) {
             double smallest = data[0][j];
             double largest = smallest;
@@ -252,9 +253,10 @@ public final class IsolationForestModel {
                 smallest = Math.min(smallest, x);
                 largest = Math.max(largest, x);
             }
-            low[j] = quantile(statistics, column, 0.01);
-            median[j] = quantile(statistics, column, 0.5);
-            high[j] = quantile(statistics, column, 0.99);
+            double[] ordered = statistics.select(column, positions);
+            low[j] = quantile(positions, ordered, n, 0.01);
+            median[j] = quantile(positions, ordered, n, 0.5);
+            high[j] = quantile(positions, ordered, n, 0.99);
             min[j] = smallest;
             max[j] = largest;
         }
@@ -320,17 +322,28 @@ public final class IsolationForestModel {
     }
 
     /**
-     * The {@code q} quantile of {@code values}, interpolated between its two neighbouring order statistics (found by
-     * selection: equal to the sorted values at those positions, so the quantile is that of the sorted values).
+     * The {@code q} quantile of {@code n} values, interpolated between its two neighbouring order statistics, which
+     * are among {@code ordered}, the order statistics at {@code positions} (from {@link #quantilePositions}).
      */
-    private static double quantile(OrderStatistics statistics, double[] values, double q) {
-        double position = q * (values.length - 1);
+    private static double quantile(int[] positions, double[] ordered, int n, double q) {
+        double position = q * (n - 1);
         int below = (int) Math.floor(position);
-        int above = Math.min(below + 1, values.length - 1);
+        int above = Math.min(below + 1, n - 1);
         double fraction = position - below;
-        double atBelow = statistics.select(values, below);
-        double atAbove = above == below ? atBelow : statistics.next();
+        double atBelow = ordered[Arrays.binarySearch(positions, below)];
+        double atAbove = ordered[Arrays.binarySearch(positions, above)];
         return atBelow + fraction * (atAbove - atBelow);
+    }
+
+    /** The order statistics {@link #quantile} reads for these quantiles of {@code n} values, ascending, once each. */
+    private static int[] quantilePositions(int n, double... qs) {
+        int[] positions = new int[2 * qs.length];
+        for (int i = 0; i < qs.length; i++) {
+            int below = (int) Math.floor(qs[i] * (n - 1));
+            positions[2 * i] = below;
+            positions[2 * i + 1] = Math.min(below + 1, n - 1);
+        }
+        return Arrays.stream(positions).sorted().distinct().toArray();
     }
 
     /**

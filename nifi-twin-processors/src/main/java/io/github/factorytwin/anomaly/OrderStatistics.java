@@ -3,11 +3,10 @@ package io.github.factorytwin.anomaly;
 import java.util.Arrays;
 
 /**
- * The {@code k}th and {@code (k+1)}th smallest of some finite values, by selection instead of a full sort: a fit
- * needs three quantiles, each interpolated between two neighbouring order statistics, of each 10,000-value column,
- * for which sorting did several times the work. A value found is equal ({@code ==}) to the one a sort would put at
- * that position (0.0 and -0.0 being equal, either may stand for the other). Reusable for values of one length; not
- * thread-safe.
+ * Chosen order statistics of some finite values, by selection instead of a full sort: a fit needs three quantiles,
+ * each interpolated between two neighbouring order statistics, of each 10,000-value column, for which sorting did
+ * several times the work. A value found is equal ({@code ==}) to the one a sort would put at that position (0.0 and
+ * -0.0 being equal, either may stand for the other). Reusable for values of one length; not thread-safe.
  */
 final class OrderStatistics {
 
@@ -16,7 +15,6 @@ final class OrderStatistics {
 
     private final double[] one;
     private final double[] other;
-    private double next;
 
     OrderStatistics(int n) {
         this.one = new double[n];
@@ -24,70 +22,70 @@ final class OrderStatistics {
     }
 
     /**
-     * The {@code k}th smallest of {@code values} (counted from 0), which are left unchanged; {@link #next()} is then the
-     * {@code (k+1)}th (the {@code k}th itself when {@code k} is the last).
+     * The {@code positions[i]}th smallest of {@code values} (counted from 0), for each {@code i}; the values are left
+     * unchanged.
+     *
+     * @param positions ascending, without repeats, each below {@code values.length}
      */
-    double select(double[] values, int k) {
+    double[] select(double[] values, int[] positions) {
         int n = values.length;
         System.arraycopy(values, 0, one, 0, n);
-        double[] from = one;
-        double[] to = other;
-        int low = 0;
-        int high = n;
-        double ceiling = Double.NaN; // the smallest value above the range [low, high), once the range ends below n
+        double[] found = new double[positions.length];
         // Enough rounds to halve the range many times over; a range that defeats the pivot rule is then sorted.
         int rounds = 2 * (32 - Integer.numberOfLeadingZeros(n));
-        while (high - low > SMALL && rounds-- > 0) {
-            double pivot = medianOfThree(from[low], from[(low + high) >>> 1], from[high - 1]);
-            // One pass without a branch on the comparisons, which the processor could not predict: every value is
-            // written at both ends of the range in the other buffer and only the end it belongs to advances. Values
-            // equal to the pivot (at least the pivot itself) advance neither end and are overwritten: the middle
-            // [less, greater] is known to hold the pivot.
-            int less = low;
-            int greater = high - 1;
-            for (int i = low; i < high; i++) {
-                double x = from[i];
-                to[less] = x;
-                to[greater] = x;
-                less += x < pivot ? 1 : 0;
-                greater -= x > pivot ? 1 : 0;
-            }
-            if (k < less) {
-                ceiling = pivot;
-                high = less;
-            } else if (k > greater) {
-                low = greater + 1;
-            } else {
-                if (k < greater) {
-                    next = pivot;
-                } else if (greater + 1 < high) {
-                    next = smallest(to, greater + 1, high);
-                } else {
-                    next = k + 1 < n ? ceiling : pivot;
-                }
-                return pivot;
-            }
-            double[] swap = from;
-            from = to;
-            to = swap;
-        }
-        Arrays.sort(from, low, high);
-        double found = from[k];
-        next = k + 1 < high ? from[k + 1] : k + 1 < n ? ceiling : found;
+        select(one, other, 0, n, positions, 0, positions.length, found, rounds);
         return found;
     }
 
-    /** The {@code (k+1)}th smallest value of the last {@link #select}. */
-    double next() {
-        return next;
-    }
-
-    private static double smallest(double[] values, int low, int high) {
-        double smallest = values[low];
-        for (int i = low + 1; i < high; i++) {
-            smallest = Math.min(smallest, values[i]);
+    /**
+     * Finds {@code positions[first, last)}, which lie in {@code [low, high)}, the range in {@code from} that holds
+     * exactly the values of those ranks; partitions it into the same range of {@code to}, whose parts hold the
+     * ranks of their positions in turn, so parts that hold none are never looked at again.
+     */
+    private static void select(
+            double[] from,
+            double[] to,
+            int low,
+            int high,
+            int[] positions,
+            int first,
+            int last,
+            double[] found,
+            int rounds) {
+        if (first >= last) {
+            return;
         }
-        return smallest;
+        if (high - low <= SMALL || rounds == 0) {
+            Arrays.sort(from, low, high);
+            for (int p = first; p < last; p++) {
+                found[p] = from[positions[p]];
+            }
+            return;
+        }
+        double pivot = medianOfThree(from[low], from[(low + high) >>> 1], from[high - 1]);
+        // One pass without a branch on the comparisons, which the processor could not predict: every value is
+        // written at both ends of the range and only the end it belongs to advances. Values equal to the pivot (at
+        // least the pivot itself) advance neither end and are overwritten: the middle [less, greater] holds the pivot.
+        int less = low;
+        int greater = high - 1;
+        for (int i = low; i < high; i++) {
+            double x = from[i];
+            to[less] = x;
+            to[greater] = x;
+            less += x < pivot ? 1 : 0;
+            greater -= x > pivot ? 1 : 0;
+        }
+        int below = first;
+        while (below < last && positions[below] < less) {
+            below++;
+        }
+        int above = below;
+        while (above < last && positions[above] <= greater) {
+            found[above++] = pivot;
+        }
+        // The two parts are disjoint ranges of "to": finding the first one's positions writes only within its range.
+        select(to, from, low, less, positions, first, below, found, rounds - 1);
+        select(to, from, greater + 1, high, positions, above, last, found, rounds - 1);
     }
 
     private static double medianOfThree(double a, double b, double c) {

@@ -3,19 +3,23 @@ package io.github.factorytwin.anomaly;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class OrderStatisticsTest {
 
     /**
-     * The kth and (k+1)th smallest equal the sorted values at k and k + 1 (the kth again for the last k), the values
-     * are left as they were: on distinct values, many ties, sorted and reversed input, one value repeated, zeros of
-     * both signs, every small length and every k of it, and long inputs at the positions a fit asks for.
+     * Each chosen order statistic equals the sorted values at its position and the values are left as they were:
+     * on distinct values, many ties, sorted and reversed input, one value repeated, zeros of both signs; every
+     * position of short inputs, one at a time and all at once, and the positions a fit asks for (with their
+     * neighbours, the ends and a random one) of long inputs.
      */
     @Test
-    void findsTheNeighbouringOrderStatisticsASortFinds() {
+    void findsTheOrderStatisticsASortFinds() {
         Random random = new Random(17);
         for (int trial = 0; trial < 1500; trial++) {
             int n = trial < 600 ? 1 + trial % 60 : 1 + random.nextInt(trial < 1400 ? 500 : 20_000);
@@ -24,11 +28,21 @@ class OrderStatisticsTest {
             double[] sorted = values.clone();
             Arrays.sort(sorted);
             OrderStatistics statistics = new OrderStatistics(n);
-            int[] ks = n <= 60 ? allPositions(n) : fitPositions(n, random);
-            for (int k : ks) {
-                String what = "trial " + trial + ", n " + n + ", k " + k;
-                assertEquals(sorted[k], statistics.select(values, k), 0.0, what);
-                assertEquals(sorted[Math.min(k + 1, n - 1)], statistics.next(), 0.0, what + " + 1");
+            List<int[]> choices = new ArrayList<>();
+            if (n <= 60) {
+                choices.add(allPositions(n));
+                for (int k = 0; k < n; k++) {
+                    choices.add(new int[] {k});
+                }
+            } else {
+                choices.add(fitPositions(n, random));
+            }
+            for (int[] positions : choices) {
+                double[] found = statistics.select(values, positions);
+                for (int i = 0; i < positions.length; i++) {
+                    String what = "trial " + trial + ", n " + n + ", position " + positions[i];
+                    assertEquals(sorted[positions[i]], found[i], 0.0, what);
+                }
             }
             assertArrayEquals(unchanged, values, "the values are not changed");
         }
@@ -43,10 +57,16 @@ class OrderStatisticsTest {
     }
 
     private static int[] fitPositions(int n, Random random) {
-        return new int[] {
-            (int) Math.floor(0.01 * (n - 1)), (int) Math.floor(0.5 * (n - 1)), (int) Math.floor(0.99 * (n - 1)),
-            0, n - 1, random.nextInt(n)
-        };
+        TreeSet<Integer> positions = new TreeSet<>();
+        for (double q : new double[] {0.01, 0.5, 0.99}) {
+            int below = (int) Math.floor(q * (n - 1));
+            positions.add(below);
+            positions.add(Math.min(below + 1, n - 1));
+        }
+        positions.add(0);
+        positions.add(n - 1);
+        positions.add(random.nextInt(n));
+        return positions.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static double[] values(Random random, int n, int kind) {
