@@ -73,9 +73,9 @@ final class ForestGrower {
 
     Trees grow(int trees) {
         // Room for the first tree (within about a million hyperplane coefficients; a larger one grows the arrays),
-        // then for the other trees at a quarter more than its size each: the bound of 2 psi - 1 nodes a tree is
-        // several times what random hyperplanes grow, and zeroing memory that is never used cost more than the
-        // growing itself.
+        // then for the other trees at a quarter more than its size each: random hyperplanes grow a few times fewer
+        // nodes than the bound of 2 psi - 1 a tree (about 120 of 511 at the defaults), so arrays sized by the bound
+        // were mostly zeroed and never used.
         int firstTree = (int) Math.min(2L * psi - 1, Math.max(64, (1 << 20) / d));
         resize(firstTree);
         size = 0;

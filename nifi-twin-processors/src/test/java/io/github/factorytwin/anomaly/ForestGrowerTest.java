@@ -28,8 +28,7 @@ class ForestGrowerTest {
                 for (double[][] rows : datasets(random, n, d)) {
                     for (int psi : subsampleSizes(n)) {
                         for (long seed : SEEDS) {
-                            String what = String.format(
-                                    Locale.ROOT, "d=%d n=%d psi=%d seed=%d", d, n, psi, seed);
+                            String what = String.format(Locale.ROOT, "d=%d n=%d psi=%d seed=%d", d, n, psi, seed);
                             ForestGrower.Trees expected = new ReferenceForestGrower(rows, psi, seed).grow(12);
                             ForestGrower.Trees actual = new ForestGrower(asGiven(rows, psi), psi, seed).grow(12);
                             assertSameTrees(expected, actual, what);
@@ -133,7 +132,8 @@ class ForestGrowerTest {
                 gaussian[i][j] = (j + 1) * random.nextGaussian() + j;
                 constantColumn[i][j] = j == d / 2 ? 3.25 : random.nextGaussian() * 100;
                 int kind = random.nextInt(4);
-                zeros[i][j] = kind == 0 ? 0.0 : kind == 1 ? -0.0 : kind == 2 ? random.nextInt(3) - 1 : random.nextGaussian();
+                zeros[i][j] =
+                        kind == 0 ? 0.0 : kind == 1 ? -0.0 : kind == 2 ? random.nextInt(3) - 1 : random.nextGaussian();
             }
             repeated[i] = pool[random.nextInt(pool.length)].clone();
         }
