@@ -712,9 +712,9 @@ public final class HealthEngine {
             }
         }
         int n = state.baselineCount[0] + 1;
-        // Time sums from the baseline's first reading only: a state read from format 5 while learning has none for
-        // its first readings (timeM2 still 0 after two of them), and its gains are then fitted on the load alone.
-        boolean timed = n <= 2 || state.timeM2 > 0;
+        // Time sums from the baseline's first reading only: a state read from an earlier format while learning has
+        // none for its first readings (MachineState.TIMES_UNKNOWN), and its gains are then fitted on the load alone.
+        boolean timed = state.timeM2 != MachineState.TIMES_UNKNOWN;
         double dt = timed ? seconds - state.timeMean : 0;
         for (int i = 0; i < state.sensorCount; i++) {
             double y = clipToBaseline(state, i, values[i]);

@@ -103,6 +103,13 @@ public final class MachineState {
     double timeMean;
 
     double timeM2;
+
+    /**
+     * {@link #timeM2} of a state read from a format without time sums (before 6): its baseline's times are unknown,
+     * so a baseline still being learned is fitted on the load alone (until it is learned again).
+     */
+    static final double TIMES_UNKNOWN = -1;
+
     final double[] timeCo;
     final double[] lagTimeCo;
     /**
@@ -414,8 +421,8 @@ public final class MachineState {
     }
 
     /**
-     * Parses {@link #toBytes()}'s output of a state with these dimensions, or a state of formats 3 and 4 (written
-     * before format {@value #FORMAT}, see {@link LegacyMachineStates}).
+     * Parses {@link #toBytes()}'s output of a state with these dimensions, or a state of format 5 ({@link #FIELDS_5})
+     * or of formats 3 and 4 (see {@link LegacyMachineStates}), written before format {@value #FORMAT}.
      *
      * @throws IllegalArgumentException when the bytes are not a state of these dimensions
      */
@@ -428,17 +435,23 @@ public final class MachineState {
             int maxRegimes,
             long contextSensors) {
         if (LegacyMachineStates.isLegacy(bytes)) {
-            return LegacyMachineStates.read(
+            MachineState legacy = LegacyMachineStates.read(
                     bytes, sensorCount, lags, loadIndex, contextCount, maxRegimes, contextSensors);
+            legacy.timeM2 = TIMES_UNKNOWN;
+            return legacy;
         }
         MachineState s = new MachineState(sensorCount, lags, loadIndex, contextCount, maxRegimes, contextSensors);
+        boolean format5 = bytes.length > 0 && bytes[0] == FORMAT_5;
         try {
-            (bytes.length > 0 && bytes[0] == FORMAT_5 ? FIELDS_5 : FIELDS).read(bytes, 0, s);
+            (format5 ? FIELDS_5 : FIELDS).read(bytes, 0, s);
         } catch (StateFormatException e) {
             throw new IllegalArgumentException(
-                    "not a machine state of format " + FORMAT + " with " + sensorCount + " sensors, " + lags
-                            + " load lags and " + maxRegimes + " regimes: " + e.getMessage(),
+                    "not a machine state of format " + (format5 ? FORMAT_5 : FORMAT) + " with " + sensorCount
+                            + " sensors, " + lags + " load lags and " + maxRegimes + " regimes: " + e.getMessage(),
                     e);
+        }
+        if (format5) {
+            s.timeM2 = TIMES_UNKNOWN;
         }
         for (byte choice : s.lagChoice) {
             if (choice < -1 || choice >= lags) {

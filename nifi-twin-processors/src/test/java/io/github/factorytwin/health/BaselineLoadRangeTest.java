@@ -94,12 +94,27 @@ class BaselineLoadRangeTest {
         assertEquals(steady.slope[0], warmed.slope[0], 0.0005, "the gain with the warming, beside the time trend");
     }
 
-    /** A machine's baseline (a reading a minute, the speed swinging smoothly), its temperature warming as given. */
+    @Test
+    void aBaselineWhoseFirstReadingsShareATimestampStillLearnsItsTimeTrend() {
+        // a replayed or batched first reading: no time spread after two readings must not switch the trend off
+        MachineState steady = baseline(0, new ArrayList<>(), false);
+        MachineState warmed = baseline(0.2, new ArrayList<>(), true);
+        assertEquals(steady.slope[0], warmed.slope[0], 0.0005, "the gain with the warming, beside the time trend");
+    }
+
     private MachineState baseline(double warmingPerReading, List<double[]> rows) {
+        return baseline(warmingPerReading, rows, false);
+    }
+
+    /**
+     * A machine's baseline (a reading a minute, the speed swinging smoothly), its temperature warming as given;
+     * {@code firstTwoAtOnce}: the second reading carries the first one's timestamp.
+     */
+    private MachineState baseline(double warmingPerReading, List<double[]> rows, boolean firstTwoAtOnce) {
         MachineState machine = engine.newState();
         Random random = new Random(7);
         long t = 0;
-        for (int i = 0; i < BASELINE; i++, t += 60_000) {
+        for (int i = 0; i < BASELINE; i++, t += (firstTwoAtOnce && i == 1 ? 0 : 60_000)) {
             double rpm = 2250 + 600 * Math.sin(2 * Math.PI * i / 12) + (i < BASELINE / 2 ? -300 : 300);
             double temperature = 40 + 0.01 * rpm + warmingPerReading * i + 0.1 * random.nextGaussian();
             double vibration = 0.0001 * rpm + 0.005 * random.nextGaussian();
