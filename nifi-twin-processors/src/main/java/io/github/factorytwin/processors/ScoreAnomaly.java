@@ -559,10 +559,9 @@ public class ScoreAnomaly extends RecordEnrichmentProcessor implements Verifiabl
                             "is larger than Warm-up Size (" + warmUp + "): set it to at most that, or leave it"
                                     + " empty for warm-ups of exactly Warm-up Size readings"));
                 }
-                // a forest never has more rows per tree than the sample it is fitted on (the shortest warm-up's)
-                int fewest = minimum == null ? warmUp : Math.min(minimum, warmUp);
+                // the largest forest a warm-up grows: one that does not stabilise runs to the full Warm-up Size
                 String problem =
-                        IsolationForestModel.whyNotConfigurable(names.size(), trees, Math.min(subsample, fewest));
+                        IsolationForestModel.whyNotConfigurable(names.size(), trees, Math.min(subsample, warmUp));
                 if (problem != null) {
                     results.add(Validation.result(
                             FEATURE_FIELDS.getDisplayName(), fields, "no model can be learned: " + problem));
