@@ -17,8 +17,9 @@ import java.util.function.Supplier;
  *
  * <p><b>Lifecycle.</b> Either a fixed model supplier (a model file, see {@link ModelFileWatcher}), or learning from
  * the stream: for each scope key (one for GLOBAL, the machine id for PER_MACHINE, the machine type for
- * PER_MACHINE_TYPE) the first {@code warmUpSize} readings are collected, then a forest is fitted and every later
- * reading is scored. With a retrain interval {@code M > 0} the learner keeps a sliding sample of the last
+ * PER_MACHINE_TYPE) the first {@code warmUpSize} readings are collected (or, from {@code warmUpMinimum} on, as
+ * many as it takes the readings to become stable, see {@link WarmUpStability}), then a forest is fitted and every
+ * later reading is scored. With a retrain interval {@code M > 0} the learner keeps a sliding sample of the last
  * {@code sampleSize} (by default {@code warmUpSize}) readings that were not imputed and, after every {@code M} such
  * readings, grows the forest again on it when that would change something ({@link RefitRule}: half the sample is
  * new since the fit, or the forest scores the readings learned lately differently from those learned just after
@@ -370,8 +371,8 @@ public final class AnomalyDetector {
 
     /**
      * Where to look for what was learned earlier: each scope key asks once, when first seen, so a key with a saved
-     * model is scored at once. With a retrain interval the sliding sample starts empty and the next refit waits
-     * until it holds at least the warm-up readings again.
+     * model is scored at once. With a retrain interval the saved sliding sample is restored with it, and the
+     * restored forest counts as grown on that sample (see {@link RefitRule}).
      */
     public void restoreFrom(SavedState state) {
         if (fixedModel != null) {
