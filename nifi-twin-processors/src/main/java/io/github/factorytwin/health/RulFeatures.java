@@ -39,12 +39,10 @@ public final class RulFeatures {
     public static double[] extend(double[] x, HealthIndex index) {
         int sensors = index.sensors();
         double[] out = Arrays.copyOf(x, count(LAYOUT_V2, sensors));
-        double[] fast = new double[sensors];
-        double[] slow = new double[sensors];
+        double[] fast = fastZ(x, sensors);
+        double[] slow = slowZ(x, sensors);
         int k = count(sensors);
         for (int i = 0; i < sensors; i++) {
-            fast[i] = x[4 + 4 * i + 2];
-            slow[i] = x[4 + 4 * i + 3];
             out[k++] = fast[i] - slow[i];
         }
         double slowIndex = index.value(slow);
@@ -57,11 +55,21 @@ public final class RulFeatures {
 
     /** The slow z feature of each sensor in a layout-1 vector: what the {@link HealthIndex} is learned on. */
     public static double[] slowZ(double[] x, int sensors) {
-        double[] z = new double[sensors];
+        return perSensor(x, sensors, 3);
+    }
+
+    /** The fast z feature of each sensor in a layout-1 vector. */
+    static double[] fastZ(double[] x, int sensors) {
+        return perSensor(x, sensors, 2);
+    }
+
+    /** Feature {@code offset} (0-3) of each sensor's four in a layout-1 vector. */
+    private static double[] perSensor(double[] x, int sensors, int offset) {
+        double[] values = new double[sensors];
         for (int i = 0; i < sensors; i++) {
-            z[i] = x[4 + 4 * i + 3];
+            values[i] = x[4 + 4 * i + offset];
         }
-        return z;
+        return values;
     }
 
     /** The layout-1 vector of the machine's state. */

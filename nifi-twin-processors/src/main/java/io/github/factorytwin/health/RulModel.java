@@ -81,9 +81,8 @@ public final class RulModel {
             int[][] left,
             int[][] right,
             double[][] value,
-            FleetNormalisation normalisation,
             HealthIndex index) {
-        this(sensors, bias, scale, feature, threshold, left, right, value, normalisation, index, null);
+        this(sensors, bias, scale, feature, threshold, left, right, value, null, index, null);
     }
 
     private RulModel(
@@ -125,15 +124,17 @@ public final class RulModel {
      */
     public static RulModel constant(List<String> sensors, double seconds, FleetNormalisation normalisation) {
         return new RulModel(
-                        sensors,
-                        seconds,
-                        0,
-                        new int[][] {{-1}},
-                        new double[][] {{0}},
-                        new int[][] {{0}},
-                        new int[][] {{0}},
-                        new double[][] {{0}})
-                .withNormalisation(normalisation);
+                sensors,
+                seconds,
+                0,
+                new int[][] {{-1}},
+                new double[][] {{0}},
+                new int[][] {{0}},
+                new int[][] {{0}},
+                new double[][] {{0}},
+                normalisation,
+                null,
+                null);
     }
 
     /** The fleet normalisation readings go through before the engine sees them; null when there is none. */
@@ -282,14 +283,14 @@ public final class RulModel {
     }
 
     static RulModel parse(JsonNode root) {
+        int version = root == null ? 0 : root.path("version").asInt();
         if (root == null
                 || !root.isObject()
                 || !FORMAT.equals(root.path("format").asText())
-                || root.path("version").asInt() < 1
-                || root.path("version").asInt() > 3) {
+                || version < 1
+                || version > 3) {
             throw new IllegalArgumentException("not a " + FORMAT + " version 1, 2 or 3 document");
         }
-        int version = root.path("version").asInt();
         if (root.has("normalisation") && version < 2) {
             throw new IllegalArgumentException("'normalisation' needs version 2 or 3");
         }
@@ -346,7 +347,7 @@ public final class RulModel {
             right[t] = ints(tree.path("right"));
             value[t] = doubles(tree.path("value"));
         }
-        RulModel model = new RulModel(
+        return new RulModel(
                 sensors,
                 root.path("bias").asDouble(0),
                 root.path("scale").asDouble(1),
@@ -356,8 +357,8 @@ public final class RulModel {
                 right,
                 value,
                 root.has("normalisation") ? FleetNormalisation.parse(root.get("normalisation")) : null,
-                indexed ? HealthIndex.parse(root.get("index"), sensors.size()) : null);
-        return root.has("beyondCap") ? model.withBeyondCap(LifeBeyondCap.parse(root.get("beyondCap"))) : model;
+                indexed ? HealthIndex.parse(root.get("index"), sensors.size()) : null,
+                root.has("beyondCap") ? LifeBeyondCap.parse(root.get("beyondCap")) : null);
     }
 
     /** A JSON value for a message, at most 40 characters of it. */

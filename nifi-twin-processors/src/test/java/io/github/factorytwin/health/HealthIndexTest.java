@@ -87,7 +87,6 @@ class HealthIndexTest {
                 new int[][] {{1, 0, 0}},
                 new int[][] {{2, 0, 0}},
                 new double[][] {{0, 10, 1000}},
-                null,
                 index);
     }
 

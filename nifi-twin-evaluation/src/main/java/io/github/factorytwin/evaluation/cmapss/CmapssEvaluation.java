@@ -297,6 +297,10 @@ public final class CmapssEvaluation {
     }
 
     static Estimator train(Collection<List<double[]>> trainingEngines, Options options) {
+        if (options.beyondCap() && options.lifeBeyondCap() > 0) {
+            // Both estimate the life past the cap: the second would add it to an estimate that already holds it.
+            throw new IllegalArgumentException("beyondCap and lifeBeyondCap exclude each other; choose one");
+        }
         FleetPrior prior =
                 new FleetPrior(trainingEngines.stream().map(List::size).toList(), options.priorCap());
         RulModel model = trainForest(trainingEngines, options);
@@ -499,7 +503,6 @@ public final class CmapssEvaluation {
                     left.subList(first, feature.size()).toArray(int[][]::new),
                     right.subList(first, feature.size()).toArray(int[][]::new),
                     value.subList(first, feature.size()).toArray(double[][]::new),
-                    null,
                     index);
             bias += fitted.predict(row) - alone.predict(x);
         }
@@ -548,7 +551,6 @@ public final class CmapssEvaluation {
                     left.toArray(int[][]::new),
                     right.toArray(int[][]::new),
                     value.toArray(double[][]::new),
-                    null,
                     index);
         }
     }
