@@ -139,8 +139,12 @@ public final class AnomalyDetector {
 
         /** A builder starting from this configuration, to change some of its settings. */
         public Builder toBuilder() {
-            return new Builder(spec)
-                    .missing(missing)
+            Builder builder = new Builder(spec);
+            if (warmUpMinimum < warmUpSize) {
+                // only a minimum that was set: the default follows a new warm-up size
+                builder.warmUpMinimum(warmUpMinimum);
+            }
+            return builder.missing(missing)
                     .scope(scope)
                     .warmUpSize(warmUpSize)
                     .retrainInterval(retrainInterval)
@@ -150,8 +154,7 @@ public final class AnomalyDetector {
                     .seed(seed)
                     .sampleSize(sampleSize)
                     .maxMachines(maxMachines)
-                    .learningGuard(learningGuard)
-                    .warmUpMinimum(warmUpMinimum);
+                    .learningGuard(learningGuard);
         }
 
         /**

@@ -48,6 +48,20 @@ class AnomalyDetectorConfigTest {
     }
 
     @Test
+    void theWarmUpMinimumFollowsTheWarmUpUnlessSetAlsoThroughToBuilder() {
+        AnomalyDetector.Config plain = AnomalyDetector.Config.builder(SPEC)
+                .warmUpSize(300)
+                .sampleSize(5000)
+                .build();
+        assertEquals(300, plain.warmUpMinimum());
+        // a larger or smaller warm-up: still exactly that many readings, no early end switched on by the copy
+        assertEquals(2000, plain.toBuilder().warmUpSize(2000).build().warmUpMinimum());
+        assertEquals(100, plain.toBuilder().warmUpSize(100).build().warmUpMinimum());
+        AnomalyDetector.Config early = plain.toBuilder().warmUpMinimum(150).build();
+        assertEquals(150, early.toBuilder().warmUpSize(2000).build().warmUpMinimum());
+    }
+
+    @Test
     void toBuilderKeepsEverySettingButTheOnesChanged() {
         AnomalyDetector.Config config = AnomalyDetector.Config.builder(SPEC)
                 .missing(MissingValueStrategy.FAIL)
