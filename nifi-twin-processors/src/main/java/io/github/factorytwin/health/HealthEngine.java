@@ -85,7 +85,8 @@ import java.util.function.BiConsumer;
  * window {@code trendWindow} readings) extrapolated to the critical threshold; 0 when the fitted health is already
  * at or below it; null while the baseline is learned, with fewer than {@code trendWindow / 4} (at least 10) points,
  * when the slope is not negative with a t-statistic below -3, or when the fitted decline over the window is under
- * 2 health points. With a {@link RulModel}: the model's prediction from {@link RulFeatures} of the state (in the model's layout).
+ * 2 health points. With a {@link RulModel}: the model's prediction from {@link RulFeatures} of the state (in the
+ * model's layout), past its cap from {@link LifeBeyondCap} when the model carries one.
  *
  * <p>A RUL model that carries a {@link FleetNormalisation} normalises every reading's sensors by the fleet's regime
  * (nearest in the context fields) before anything above sees them; the machine's own regimes are then not learned.
@@ -793,7 +794,7 @@ public final class HealthEngine {
      * the baseline is learned again from here rather than read as drift. A baseline that saw the load move over its
      * range is never left this far.
      */
-    boolean leftBaselineLoads(MachineState state) {
+    private boolean leftBaselineLoads(MachineState state) {
         if (lags == 0 || !baselineLearned(state) || state.status != HealthStatus.HEALTHY || state.pending != null) {
             return false;
         }

@@ -10,7 +10,7 @@ import java.util.Base64;
 /**
  * Everything the engine remembers about one machine: a fixed number of numbers per configured sensor, no history
  * buffers, so its size is bounded (about 150 bytes plus 36 per sensor in binary, and with a load model about 232
- * plus 73 per sensor more, and for the baseline's time trend 16 plus 8 per sensor and per load lag: {@link
+ * plus 73 per sensor more, and for the baseline's time trend 16 plus 8 per sensor other than the load and per load lag: {@link
  * #toBytes()} is 734 bytes for temperature, vibration and rpm with the load model;
  * with operating regimes 11 bytes plus, per regime found, 4 + 8 per context field + 20 per sensor, at most {@link
  * #maxRegimes} regimes).
